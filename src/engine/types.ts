@@ -1,0 +1,78 @@
+/**
+ * The op interface between the Engine and a backend (see docs/architecture.md).
+ *
+ * Every op is positional and resolves with a raw result: a value >= 0 on success,
+ * or a negative errno on failure. Backends never reject for I/O failures: the public
+ * layer turns a negative result into a Node-shaped error *inside the async function the
+ * user called*, so the error's stack shows the user's call site (V8 async stack traces)
+ * and the success path allocates nothing extra.
+ */
+
+/** Which kind of backend carries an op. */
+export type BackendKind = 'io_uring' | 'iocp' | 'dispatch_io' | 'fallback';
+
+/** Names of the ops a backend offers, used for per-op fallback. */
+export type OpName =
+  | 'open'
+  | 'close'
+  | 'read'
+  | 'write'
+  | 'fsync'
+  | 'ftruncate'
+  | 'fstat'
+  | 'stat'
+  | 'cancel';
+
+/** A path as accepted by the public API after validation (no NUL bytes). */
+export type PathLike = string | Buffer;
+
+/**
+ * Raw stat fields, the union of what statx(2) and fs.Stats give. Times are in
+ * milliseconds since the epoch (fractional), like fs.Stats' *Ms fields.
+ */
+export interface RawStat {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atimeMs: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  birthtimeMs: number;
+}
+
+/** Result of a stat op: a RawStat on success or a negative errno. */
+export type StatResult = RawStat | number;
+
+/**
+ * The positional op interface every backend implements.
+ *
+ * `pos = -1` means "the fd's current position" (for an O_APPEND fd: the end).
+ * Buffers passed in stay referenced by the backend until the op's promise settles,
+ * even if the caller stops waiting: the kernel may still be writing into them.
+ */
+export interface OpBackend {
+  readonly kind: BackendKind;
+  /** Open `path` with O_* `flags` (numbers from fs.constants) and creation `mode`. Resolves the fd. */
+  open(path: PathLike, flags: number, mode: number): Promise<number>;
+  /** Close `fd`. Resolves 0. */
+  close(fd: number): Promise<number>;
+  /** Read up to `len` bytes into `buf[off..]` from `pos` (-1: current). Resolves bytes read. */
+  read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number>;
+  /** Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written. */
+  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number>;
+  /** fsync(2), or fdatasync(2) when `datasync`. Resolves 0. */
+  fsync(fd: number, datasync: boolean): Promise<number>;
+  /** ftruncate(2). Resolves 0. */
+  ftruncate(fd: number, len: number): Promise<number>;
+  /** fstat(2) through statx where the backend can. */
+  fstat(fd: number): Promise<StatResult>;
+  /** stat(2) of a path (follows symlinks). */
+  stat(path: PathLike): Promise<StatResult>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Node-shaped errors, built the way Node's `uvException` (lib/internal/errors.js) builds them:
+ * `ENOENT: no such file or directory, open '/x'` with `code`, negative `errno`, `syscall`
+ * and `path`. Errno numbers are libuv's (negative; on Windows libuv's own values), so names
+ * and messages come from `util.getSystemErrorMap()`, exactly what `fs` reports.
+ */
+import { getSystemErrorMap } from 'node:util';
+import type { PathLike } from './engine/types';
+
+/** An error from the operating system, shaped like the ones `node:fs` rejects with. */
+export interface SystemError extends Error {
+  /** Symbolic code such as 'ENOENT'. */
+  code: string;
+  /** Negative errno (libuv numbering). */
+  errno: number;
+  /** The system call that failed, such as 'open' or 'read'. */
+  syscall: string;
+  /** The path involved, if any. */
+  path?: string;
+  /** The second path involved (rename, link), if any. */
+  dest?: string;
+}
+
+let errorMap: Map<number, [string, string]> | undefined;
+
+/** The [code, description] libuv gives a negative errno, e.g. [-2 → 'ENOENT', 'no such file or directory']. */
+export function describeErrno(errno: number): [string, string] {
+  errorMap ??= getSystemErrorMap();
+  return errorMap.get(errno) ?? ['UNKNOWN', 'unknown error'];
+}
+
+function pathToString(path: PathLike | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  return typeof path === 'string' ? path : path.toString();
+}
+
+/**
+ * Build the error Node's `fs` would give for `errno` (negative) from `syscall` on `path`.
+ * Call it inside the async function the user called, so the stack points at their code.
+ */
+export function uvException(errno: number, syscall: string, path?: PathLike, dest?: PathLike): SystemError {
+  const [code, desc] = describeErrno(errno);
+  const p = pathToString(path);
+  const d = pathToString(dest);
+  let message = `${code}: ${desc}, ${syscall}`;
+  if (p !== undefined) message += ` '${p}'`;
+  if (d !== undefined) message += ` -> '${d}'`;
+  const err = new Error(message) as SystemError;
+  err.errno = errno;
+  err.code = code;
+  err.syscall = syscall;
+  if (p !== undefined) err.path = p;
+  if (d !== undefined) err.dest = d;
+  Error.captureStackTrace(err, uvException);
+  return err;
+}
+
+/** Throw `uvException(result, …)` when an op's raw result is negative; otherwise return it. */
+export function checkResult(result: number, syscall: string, path?: PathLike): number {
+  if (result < 0) throw uvException(result, syscall, path);
+  return result;
+}
+
+/** A TypeError with a Node-style `code` such as 'ERR_INVALID_ARG_TYPE'. */
+export function argTypeError(code: string, message: string): TypeError & { code: string } {
+  const err = new TypeError(message) as TypeError & { code: string };
+  err.code = code;
+  return err;
+}
+
+/** A RangeError with code 'ERR_OUT_OF_RANGE'. */
+export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: string } {
+  const err = new RangeError(
+    `The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`,
+  ) as RangeError & { code: string };
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}

@@ -1,0 +1,22 @@
+'use strict';
+// Op-level smoke test of the node:fs backend: raw results, negative errno on failure.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { FallbackBackend } = require('../dist/engine/fallback.js');
+
+test('fallback backend: open/write/read/close round trip with raw results', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-'));
+  const b = new FallbackBackend();
+  const fd = await b.open(path.join(dir, 'f'), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+  assert.ok(fd >= 0);
+  assert.strictEqual(await b.write(fd, Buffer.from('hello'), 0, 5, 0), 5);
+  const buf = Buffer.alloc(5);
+  assert.strictEqual(await b.read(fd, buf, 0, 5, 0), 5);
+  assert.strictEqual(buf.toString(), 'hello');
+  assert.strictEqual(await b.close(fd), 0);
+  assert.strictEqual(await b.open(path.join(dir, 'missing'), fs.constants.O_RDONLY, 0), -os.constants.errno.ENOENT);
+  fs.rmSync(dir, { recursive: true });
+});
