@@ -31,3 +31,18 @@ let current: AyafileioConfig = { ...DEFAULT_CONFIG };
 export function getConfig(): AyafileioConfig {
   return { ...current };
 }
+
+type ConfigListener = (config: Readonly<AyafileioConfig>, previous: Readonly<AyafileioConfig>) => void;
+const listeners: ConfigListener[] = [];
+
+/** Internal: be told after every successful configure()/resetConfig() (the engine re-sizes its ring). */
+export function subscribeConfig(listener: ConfigListener): void {
+  listeners.push(listener);
+}
+
+/** Internal: replace the configuration and tell subscribers (the config issue adds validation). */
+export function applyConfig(next: AyafileioConfig): void {
+  const previous = current;
+  current = { ...next };
+  for (const l of listeners) l(current, previous);
+}
