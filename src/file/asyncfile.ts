@@ -10,7 +10,7 @@
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import type { BufferedFile } from './buffered';
-import { closedFileError, errnoByName } from './errno';
+import { closedFileError, errnoByName, systemError } from './errno';
 import { Stats } from './stats';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes } from './validate';
@@ -283,7 +283,7 @@ export class AsyncFile {
   async readAt(position: number, size: number): Promise<Buffer> {
     checkPosition(position);
     checkInteger(size, 'size', 0, MAX_LENGTH);
-    this.checkOpen('read');
+    this.checkPositional(this.io.readable, 'read');
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
@@ -304,7 +304,7 @@ export class AsyncFile {
     const bytes = toBytes(buffer, 'buffer');
     checkInteger(offset, 'offset', 0, bytes.byteLength);
     const len = length === undefined ? bytes.byteLength - offset : checkInteger(length, 'length', 0, bytes.byteLength - offset);
-    this.checkOpen('read');
+    this.checkPositional(this.io.readable, 'read');
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
@@ -321,10 +321,10 @@ export class AsyncFile {
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
     checkPosition(position);
     const bytes = toBytes(data, 'data');
-    this.checkOpen('write');
+    this.checkPositional(this.io.writable, 'write');
     this.inflight++;
     try {
-      if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
+      if (this.pending !== 0 || this.io.hasPendingWrites || this.io.positionAfterAppend) await this.barrier();
       const len = bytes.byteLength;
       let done = 0;
       while (done < len) {
@@ -351,9 +351,18 @@ export class AsyncFile {
     if (this.closePromise !== undefined) throw closedFileError(syscall, this.path);
   }
 
+  /** An open file, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
+  private checkPositional(allowed: boolean, syscall: string): void {
+    this.checkOpen(syscall);
+    if (!allowed) throw systemError('EBADF', syscall, this.path);
+  }
+
   /** A positional op waits here for queued calls and buffered writes ahead of it. */
   private barrier(): Promise<void> {
-    return this.enqueue(() => this.flushLayers());
+    return this.enqueue(async () => {
+      await this.flushLayers();
+      await this.io.settle();
+    });
   }
 
   private positionalDone(): void {

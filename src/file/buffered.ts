@@ -37,7 +37,7 @@ export interface BufferedFileOptions {
   seekable: boolean;
   /** Buffer size in bytes (>= 1). */
   bufferSize: number;
-  /** The starting position (ignored in append mode, which starts at the end). */
+  /** The starting position (in append mode: the file's size at open, as Python seeks there). */
   position: number;
 }
 
@@ -76,12 +76,17 @@ export class BufferedFile implements BufferedIO {
     this.append = options.append;
     this.seekable = options.seekable;
     this.bufferSize = options.bufferSize;
-    this.pos = options.append ? AT_END : options.position;
+    this.pos = options.position;
   }
 
   /** Whether written bytes still wait in the buffer (positional ops must flush them first). */
   get hasPendingWrites(): boolean {
     return this.wLen > 0;
+  }
+
+  /** Whether the position is "the end, after an append" (a writeAt must settle it first). */
+  get positionAfterAppend(): boolean {
+    return this.pos === AT_END;
   }
 
   /** Forget read-ahead that overlaps [position, position + length): it was just overwritten. */
@@ -178,17 +183,23 @@ export class BufferedFile implements BufferedIO {
   /** The logical position (after an append: the end of the file). */
   async tell(): Promise<number> {
     this.requireSeekable('lseek');
-    if (this.pos === AT_END) {
-      await this.flush();
-      this.pos = await this.fileSize();
-    }
+    await this.settle();
     return this.pos;
+  }
+
+  /**
+   * Flush, and after an append learn where the end is: before this file changes the size
+   * itself (truncate, writeAt), so the position stays the end as of the append.
+   */
+  async settle(): Promise<void> {
+    await this.flush();
+    if (this.pos === AT_END) this.pos = this.seekable ? await this.fileSize() : 0;
   }
 
   /** Cut (or extend) the file to `size`, by default at the position; the position stays. */
   async truncate(size?: number): Promise<number> {
     if (!this.writable) throw systemError('EBADF', 'ftruncate', this.path);
-    await this.flush();
+    await this.settle();
     const at = size ?? (await this.tell());
     const r = await this.backend.ftruncate(this.fd, at);
     if (r < 0) throw uvException(r, 'ftruncate', this.path);
@@ -240,8 +251,7 @@ export class BufferedFile implements BufferedIO {
   /** Checks and state changes before any read: pending writes go out first. */
   private async prepareRead(): Promise<void> {
     if (!this.readable) throw systemError('EBADF', 'read', this.path);
-    if (this.wLen > 0) await this.flush();
-    if (this.pos === AT_END) this.pos = this.seekable ? await this.fileSize() : 0;
+    await this.settle();
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {

@@ -141,7 +141,7 @@ function buildFile(init: LayerInit): AsyncFile {
     append: init.mode.append,
     seekable: canSeek(init.st),
     bufferSize: init.options.bufferSize,
-    position: 0,
+    position: init.mode.append ? init.st.size : 0,
   });
   const textOptions = init.options.text;
   const text = textOptions === undefined ? undefined : new (loadTextFile())(io, textOptions);
