@@ -2,7 +2,7 @@
 // Seeded random differential test of binary-mode AsyncFile against an in-memory model of a
 // file with POSIX/Python semantics. Small buffer sizes put every op near a buffer boundary;
 // ops are issued in random un-awaited batches, so call order is checked too.
-// AYAFILEIO_DIFF_SEQUENCES=N runs N sequences (default 1500); AYAFILEIO_DIFF_SEED picks the seed.
+// AYAFILEIO_DIFF_SEQUENCES=N runs N sequences (default 2000); AYAFILEIO_DIFF_SEED picks the seed.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -10,7 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { open } = require('../dist/file/open.js');
 
-const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || 1500);
+const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || 2000);
 const SEED = Number(process.env.AYAFILEIO_DIFF_SEED || 20261126);
 const MODES = ['r+b', 'w+b', 'a+b', 'rb', 'wb', 'ab', 'x+b'];
 
@@ -173,7 +173,7 @@ async function runSequence(dir, seq, rand) {
   const model = new ModelFile(initial, mode);
   const f = await open(file, mode, { bufferSize });
   const log = [`seed ${SEED} sequence ${seq} mode ${mode} bufferSize ${bufferSize} initial ${JSON.stringify(initial.toString())}`];
-  const ops = Array.from({ length: 10 + Math.floor(rand() * 30) }, () => randomOp(rand, bufferSize));
+  const ops = Array.from({ length: 8 + Math.floor(rand() * 20) }, () => randomOp(rand, bufferSize));
   for (let i = 0; i < ops.length;) {
     // A batch of calls issued without awaiting each other.
     let end = i + 1;
