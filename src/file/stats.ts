@@ -48,21 +48,22 @@ export class Stats implements RawStat {
     this.birthtimeMs = raw.birthtimeMs;
   }
 
+  // Rounded to a millisecond, as fs.Stats does.
   /** Last access time. */
   get atime(): Date {
-    return new Date(this.atimeMs);
+    return new Date(Math.round(this.atimeMs));
   }
   /** Last modification time. */
   get mtime(): Date {
-    return new Date(this.mtimeMs);
+    return new Date(Math.round(this.mtimeMs));
   }
   /** Last status change time. */
   get ctime(): Date {
-    return new Date(this.ctimeMs);
+    return new Date(Math.round(this.ctimeMs));
   }
   /** Creation time (where the file system records it). */
   get birthtime(): Date {
-    return new Date(this.birthtimeMs);
+    return new Date(Math.round(this.birthtimeMs));
   }
 
   private isType(type: number): boolean {
