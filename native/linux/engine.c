@@ -506,7 +506,9 @@ static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
     int rc = queue_push(&e->waiting, sqe);
     if (rc < 0) return rc;
   }
-  update_ref(e);
+  /* No update_ref here: JavaScript calls submit() before the loop can next decide to exit
+   * (at the microtask checkpoint, or from a pending setImmediate), and submit() refs the poll
+   * handle if the op is still outstanding then. */
   return 0;
 }
 
