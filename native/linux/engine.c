@@ -220,6 +220,8 @@ static uint32_t pump(struct engine *e, bool mute) {
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
+    /* The kernel was short of memory or CQ room: try again on the next loop turn. */
+    if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
     if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
   if (mute && e->ring_ops + e->internal_ops > 0) signal_eventfd(e);
