@@ -211,7 +211,11 @@ export class NativeBackend implements OpBackend {
   private token(): number {
     if (this.down) this.start(nativeOptions(getConfig()));
     if (this.freeTokens.length > 0) return this.freeTokens.pop()!;
+    // A new token: grow every per-token array together, keeping them packed (no holes).
     this.resolvers.push(undefined);
+    this.kinds.push(Kind.Number);
+    this.held.push(undefined);
+    this.heldPath.push(undefined);
     return this.resolvers.length - 1;
   }
 
