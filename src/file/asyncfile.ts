@@ -35,6 +35,9 @@ export interface AsyncFileInit {
 /** A line or chunk: Buffer in binary mode, string in text mode. */
 export type Data = Buffer | string;
 
+/** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
+export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
+
 /** What the FinalizationRegistry keeps to clean up a file dropped without close(). */
 interface Leaked {
   backend: OpBackend;
@@ -69,7 +72,7 @@ function unsupported(what: string): Error {
  * Dropped without close(), it is closed when garbage-collected (with a warning): binary
  * buffered writes are flushed first, but text not yet handed to the binary layer is lost.
  */
-export class AsyncFile {
+export class AsyncFile<T extends Data = Data> {
   /** The path as given to open() (a URL becomes its path), or the fd for wrapFd(). */
   readonly name: string | Buffer | number;
   /** The mode string as given, e.g. 'rb' or 'a+'. */
@@ -141,11 +144,11 @@ export class AsyncFile {
    * Read `size` bytes (binary) or characters (text), fewer only at end of file; with no size
    * (or a negative one) read to the end. An empty Buffer / '' at end of file.
    */
-  async read(size: number = -1): Promise<Data> {
+  async read(size: number = -1): Promise<T> {
     const n = checkSizeOrAll(size, 'size');
     this.checkOpen('read');
     const text = this.text;
-    return this.enqueue<Data>(() => (text ? text.read(n) : this.io.read(n)));
+    return this.enqueue(() => (text ? text.read(n) : this.io.read(n)) as Promise<T>);
   }
 
   /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
@@ -157,14 +160,14 @@ export class AsyncFile {
   }
 
   /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
-  async readline(limit: number = -1): Promise<Data> {
+  async readline(limit: number = -1): Promise<T> {
     const max = checkSizeOrAll(limit, 'limit');
     this.checkOpen('read');
     return this.enqueue(() => this.readLine(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
-  async readlines(hint: number = -1): Promise<Data[]> {
+  async readlines(hint: number = -1): Promise<T[]> {
     const max = checkSizeOrAll(hint, 'hint');
     this.checkOpen('read');
     return this.enqueue(() => this.readLines(max <= 0 ? Infinity : max));
@@ -175,14 +178,14 @@ export class AsyncFile {
    * Resolves the bytes (binary) or characters (text) written. Do not modify a buffer until
    * the promise settles.
    */
-  async write(data: Data | NodeJS.ArrayBufferView): Promise<number> {
+  async write(data: WriteData<T>): Promise<number> {
     const checked = this.checkData(data, 'data');
     this.checkOpen('write');
     return this.enqueue(() => this.writeData(checked));
   }
 
   /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
-  async writelines(lines: Iterable<Data | NodeJS.ArrayBufferView> | AsyncIterable<Data | NodeJS.ArrayBufferView>): Promise<void> {
+  async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
@@ -268,7 +271,7 @@ export class AsyncFile {
   }
 
   /** Iterate over lines (Buffers in binary mode, strings in text mode) until end of file. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Data, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
       const line = await this.readline();
       if (line.length === 0) return;
@@ -394,12 +397,12 @@ export class AsyncFile {
     return typeof data === 'string' ? this.text!.write(data) : this.io.write(data);
   }
 
-  private readLine(limit: number): Promise<Data> {
-    return this.text ? this.text.readline(limit) : this.io.readline(limit);
+  private readLine(limit: number): Promise<T> {
+    return (this.text ? this.text.readline(limit) : this.io.readline(limit)) as Promise<T>;
   }
 
-  private async readLines(hint: number): Promise<Data[]> {
-    const lines: Data[] = [];
+  private async readLines(hint: number): Promise<T[]> {
+    const lines: T[] = [];
     let total = 0;
     while (total < hint) {
       const line = await this.readLine(-1);
