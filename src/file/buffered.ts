@@ -96,7 +96,8 @@ export class BufferedFile implements BufferedIO {
 
   /** Read `size` bytes (fewer only at EOF); size < 0 reads to EOF. */
   async read(size: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     if (size < 0) return this.readAll(Infinity);
     if (size <= this.available()) return this.takeCopy(size);
     if (size > DIRECT_READ_MAX) return this.readAll(size);
@@ -107,7 +108,8 @@ export class BufferedFile implements BufferedIO {
 
   /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
   async read1(size: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     if (size === 0) return EMPTY;
     const want = size < 0 ? this.bufferSize : size;
     if (this.available() <= 0) {
@@ -119,13 +121,15 @@ export class BufferedFile implements BufferedIO {
 
   /** Fill `target` as far as the file allows; resolves the number of bytes read. */
   async readInto(target: Uint8Array): Promise<number> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     return this.readFully(target, 0, target.byteLength);
   }
 
   /** Read through the next '\n' (included), at most `limit` bytes when limit >= 0. */
   async readline(limit: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     const max = limit < 0 ? Infinity : limit;
     const parts: Buffer[] = [];
     let total = 0;
@@ -248,10 +252,13 @@ export class BufferedFile implements BufferedIO {
     if (!this.seekable) throw systemError('ESPIPE', syscall, this.path);
   }
 
-  /** Checks and state changes before any read: pending writes go out first. */
-  private async prepareRead(): Promise<void> {
+  private requireReadable(): void {
     if (!this.readable) throw systemError('EBADF', 'read', this.path);
-    await this.settle();
+  }
+
+  /** Whether settle() has work: a read must first flush writes or find the end after an append. */
+  private unsettled(): boolean {
+    return this.wLen > 0 || this.pos === AT_END;
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {
