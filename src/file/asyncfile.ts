@@ -9,7 +9,7 @@
  */
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
-import type { BufferedFile } from './buffered';
+import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
 import { Stats } from './stats';
 import type { TextIO, TextOptions, Whence } from './types';
@@ -60,6 +60,15 @@ function closeLeaked(held: Leaked): void {
 const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
 
 function noop(): void {}
+
+/** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
+function startNow<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return op();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 function unsupported(what: string): Error {
   const err = new Error(what) as Error & { code: string };
@@ -291,8 +300,7 @@ export class AsyncFile<T extends Data = Data> {
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
       const buf = Buffer.allocUnsafe(size);
-      const n = await this.preadFully(buf, 0, size, position);
-      return n === size ? buf : buf.subarray(0, n);
+      return fitted(buf, await this.preadFully(buf, 0, size, position));
     } finally {
       this.positionalDone();
     }
@@ -320,6 +328,7 @@ export class AsyncFile<T extends Data = Data> {
   /**
    * Write all of `data` at `position` without moving the file position; resolves the bytes
    * written. On a file opened in append mode, Linux appends instead (pwrite(2) on O_APPEND).
+   * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
     checkPosition(position);
@@ -344,7 +353,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Run `op` after every earlier call on this file has settled. */
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.pending++ === 0 ? op() : this.tail.then(op);
+    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
     this.tail = result.then(this.opDone, this.opDone);
     return result;
   }

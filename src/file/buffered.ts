@@ -20,6 +20,14 @@ const DIRECT_READ_MAX = 8 * 1024 * 1024;
 /** Largest chunk read-to-EOF allocates when the file size gives no hint. */
 const MAX_CHUNK = 64 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** A short read wasting more than this many bytes of its allocation is copied to fit. */
+const MAX_SLACK = 4096;
+
+/** The first `n` bytes of `buf`, copied out when a view would keep much unused memory alive. */
+export function fitted(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) return buf;
+  return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
+}
 
 /** How to build a BufferedFile. */
 export interface BufferedFileOptions {
@@ -102,8 +110,7 @@ export class BufferedFile implements BufferedIO {
     if (size <= this.available()) return this.takeCopy(size);
     if (size > DIRECT_READ_MAX) return this.readAll(size);
     const out = Buffer.allocUnsafe(size);
-    const n = await this.readFully(out, 0, size);
-    return n === size ? out : out.subarray(0, n);
+    return fitted(out, await this.readFully(out, 0, size));
   }
 
   /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
@@ -300,7 +307,7 @@ export class BufferedFile implements BufferedIO {
     const out = Buffer.allocUnsafe(size);
     const n = await this.rawRead(out, 0, size);
     this.pos += n;
-    return n === size ? out : out.subarray(0, n);
+    return fitted(out, n);
   }
 
   /** Fill target[off..off+len) from read-ahead, then raw reads; fewer bytes only at EOF. */
@@ -332,7 +339,7 @@ export class BufferedFile implements BufferedIO {
       const want = Math.min(chunk, limit - total);
       const part = Buffer.allocUnsafe(want);
       const n = await this.readFully(part, 0, want);
-      if (n > 0) parts.push(n === want ? part : part.subarray(0, n));
+      if (n > 0) parts.push(fitted(part, n));
       total += n;
       if (n < want) break;
       chunk = Math.min(chunk * 2, MAX_CHUNK);
