@@ -19,33 +19,19 @@ export function holdsBackCR(newline: Newline): boolean {
   return newline === undefined || newline === '';
 }
 
-/**
- * Translate '\r\n' and '\r' to '\n' (universal newlines on read). For every '\r\n' pair the
- * index of the resulting '\n' in the output, plus `base`, is pushed onto `collapses`.
- */
-export function translateUniversal(text: string, base: number, collapses: number[]): string {
-  if (!text.includes('\r')) return text;
-  let out = '';
-  let at = 0;
-  for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', at)) {
-    out += text.slice(at, cr) + '\n';
-    if (text.charCodeAt(cr + 1) === 10) {
-      collapses.push(base + out.length - 1);
-      at = cr + 2;
-    } else {
-      at = cr + 1;
-    }
-  }
-  return out + text.slice(at);
+/** Translate '\r\n' and '\r' to '\n' (universal newlines on read). */
+export function translateUniversal(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /**
- * Where the line starting at or before `from` ends: the index just past its terminator, or
+ * Where the line starting at or before `from` ends (in untranslated text: newline undefined
+ * ends lines where '' does): the index just past its terminator, or
  * -1 when `text` holds no complete terminator at or after `from`. `more` says whether more
  * text may follow (a final '\r' may then still become '\r\n').
  */
 export function findLineEnd(text: string, from: number, newline: Newline, more: boolean): number {
-  if (newline === undefined || newline === '\n') {
+  if (newline === '\n') {
     const i = text.indexOf('\n', from);
     return i === -1 ? -1 : i + 1;
   }
@@ -69,7 +55,7 @@ export function findLineEnd(text: string, from: number, newline: Newline, more: 
 
 /** Where to resume a line-end search after text grows (a terminator may straddle the end). */
 export function resumeSearchAt(length: number, newline: Newline): number {
-  return newline === '\r\n' || newline === '' ? Math.max(0, length - 1) : length;
+  return newline === '\n' || newline === '\r' ? length : Math.max(0, length - 1);
 }
 
 /** Translate '\n' for writing, per `newline`. */
@@ -80,16 +66,18 @@ export function translateForWrite(text: string, newline: Newline): string {
 }
 
 /**
- * The UTF-16 index just past `count` code points of `text` starting at `from` (a surrogate
- * pair is one code point), or text.length if fewer remain. Also returns how many it passed.
+ * The UTF-16 index just past `count` characters of `text` starting at `from`, or text.length
+ * if fewer remain, and how many it passed. A surrogate pair is one character (a code point),
+ * and so is '\r\n' when `crlfIsOne` (it will be translated to one '\n').
  */
-export function advanceCodePoints(text: string, from: number, count: number): [number, number] {
+export function advanceChars(text: string, from: number, count: number, crlfIsOne: boolean): [number, number] {
   let i = from;
   let n = 0;
   const end = text.length;
   while (n < count && i < end) {
     const c = text.charCodeAt(i);
-    i += c >= 0xd800 && c <= 0xdbff && i + 1 < end && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
+    const next = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+    i += (c >= 0xd800 && c <= 0xdbff && isLow(next)) || (crlfIsOne && c === 13 && next === 10) ? 2 : 1;
     n++;
   }
   return [i, n];

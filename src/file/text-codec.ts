@@ -21,8 +21,11 @@ export interface Decoded {
   text: string;
   /** Bytes used; the rest is an incomplete trailing sequence (or starts at `errorAt`). */
   consumed: number;
-  /** True when errors were replaced or ignored (so byte offsets cannot be derived from text). */
-  lossy: boolean;
+  /**
+   * When errors were replaced or ignored: [text index, byte offset] around every replaced or ignored byte range (before
+   * and after it, ascending); between marks, text and bytes correspond exactly.
+   */
+  marks?: Array<[number, number]>;
   /** strict only: offset of the first invalid byte; decoding stopped there. */
   errorAt?: number;
   /** strict only: how many bytes from errorAt are invalid. */
@@ -110,17 +113,20 @@ function rebuild(
 ): Decoded {
   if (errors === 'strict') {
     const [s, e] = bad[0];
-    return { text: decodeRun(bytes, 0, s), consumed: s, lossy: false, errorAt: s, errorLength: e - s };
+    return { text: decodeRun(bytes, 0, s), consumed: s, errorAt: s, errorLength: e - s };
   }
-  const parts: string[] = [];
+  let text = '';
   let at = 0;
+  const marks: Array<[number, number]> = [];
   for (const [s, e] of bad) {
-    parts.push(decodeRun(bytes, at, s));
-    if (errors === 'replace') parts.push('\ufffd');
+    text += decodeRun(bytes, at, s);
+    marks.push([text.length, s]);
+    if (errors === 'replace') text += '\ufffd';
+    marks.push([text.length, e]);
     at = e;
   }
-  parts.push(decodeRun(bytes, at, end));
-  return { text: parts.join(''), consumed: end, lossy: true };
+  text += decodeRun(bytes, at, end);
+  return { text, consumed: end, marks };
 }
 
 // ---- UTF-8 -------------------------------------------------------------------------------
@@ -195,10 +201,9 @@ function utf8Codec(errors: ErrorMode): Codec {
     decode(bytes, final) {
       const end = final ? bytes.length : bytes.length - utf8IncompleteTail(bytes);
       const text = bytes.toString('utf8', 0, end);
-      if (!text.includes('\ufffd')) return { text, consumed: end, lossy: false };
+      if (!text.includes('\ufffd')) return { text, consumed: end };
       const bad = utf8InvalidRanges(bytes, end);
-      if (bad.length === 0) return { text, consumed: end, lossy: false };
-      if (errors === 'replace') return { text, consumed: end, lossy: true };
+      if (bad.length === 0) return { text, consumed: end };
       return rebuild(bytes, end, bad, errors, utf8Run);
     },
     byteLength: (text) => Buffer.byteLength(text, 'utf8'),
@@ -241,7 +246,7 @@ function utf16Codec(errors: ErrorMode, bigEndian: boolean): Codec {
         if (last >= 0xd800 && last <= 0xdbff) end -= 2;
       }
       const text = bigEndian ? run(bytes, 0, end) : bytes.toString('utf16le', 0, end);
-      if ((end & 1) === 0 && !LONE_SURROGATE.test(text)) return { text, consumed: end, lossy: false };
+      if ((end & 1) === 0 && !LONE_SURROGATE.test(text)) return { text, consumed: end };
       return rebuild(bytes, end, utf16InvalidRanges(text, end), errors, run);
     },
     byteLength: (text) => 2 * text.length,
@@ -271,7 +276,7 @@ function tableCodec(name: string, errors: ErrorMode, table: Array<string | undef
     decode(bytes, _final) {
       const bad: Array<[number, number]> = [];
       for (let i = 0; i < bytes.length; i++) if (table[bytes[i]] === undefined) bad.push([i, i + 1]);
-      if (bad.length === 0) return { text: run(bytes, 0, bytes.length), consumed: bytes.length, lossy: false };
+      if (bad.length === 0) return { text: run(bytes, 0, bytes.length), consumed: bytes.length };
       return rebuild(bytes, bytes.length, bad, errors, run);
     },
     byteLength: (text) => text.length,
@@ -290,7 +295,7 @@ function latin1Codec(errors: ErrorMode): Codec {
   return {
     name: 'latin-1',
     newlineWidth: 1,
-    decode: (bytes) => ({ text: bytes.toString('latin1'), consumed: bytes.length, lossy: false }),
+    decode: (bytes) => ({ text: bytes.toString('latin1'), consumed: bytes.length }),
     byteLength: (text) => text.length,
     encode: (text) =>
       encodeChecked(text, 'latin-1', errors, /[^\x00-\xff]/, (cp) => cp <= 0xff, (s) => Buffer.from(s, 'latin1')),
@@ -304,7 +309,7 @@ function asciiCodec(errors: ErrorMode): Codec {
     newlineWidth: 1,
     decode(bytes) {
       const text = bytes.toString('latin1');
-      if (!/[\x80-\xff]/.test(text)) return { text, consumed: bytes.length, lossy: false };
+      if (!/[\x80-\xff]/.test(text)) return { text, consumed: bytes.length };
       const bad: Array<[number, number]> = [];
       for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) bad.push([i, i + 1]);
       return rebuild(bytes, bytes.length, bad, errors, run);

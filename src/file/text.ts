@@ -8,9 +8,11 @@
  * seek(tell()) is always clean, and writes/truncates after reads happen at the logical
  * position (the BufferedIO, which has read ahead, is moved back first).
  *
- * In the universal newline modes (undefined and '') a '\r' at the end of decoded text is
- * held back as undecoded bytes until the next character is known, so '\r\n' is never split
- * between two pieces and no "pending '\r'" state ever needs to be part of a cookie.
+ * The window holds text as decoded, before newline translation (translation happens as text
+ * is returned), so window indices map to bytes without any newline bookkeeping. In the
+ * universal newline modes (undefined and '') a '\r' at the end of decoded text is held back
+ * as undecoded bytes until the next character is known, so '\r\n' is never split between
+ * two pieces and no "pending '\r'" state ever needs to be part of a cookie.
  *
  * Errors (all rejections): a non-string write → TypeError ERR_INVALID_ARG_TYPE; a character
  * the encoding cannot represent (errors 'strict') → TypeError ERR_INVALID_ARG_VALUE and
@@ -18,12 +20,15 @@
  * ERR_ENCODING_INVALID_ENCODED_DATA (see text-codec.ts), raised only when reading reaches
  * them, with the position unchanged; seek(n, 1) / seek(n, 2) with n ≠ 0 → TypeError
  * ERR_INVALID_ARG_VALUE (Python's "can't do nonzero cur-relative seeks"); a bad whence →
- * TypeError ERR_INVALID_ARG_VALUE; a negative position → RangeError ERR_OUT_OF_RANGE.
+ * TypeError ERR_INVALID_ARG_VALUE; a negative position → RangeError ERR_OUT_OF_RANGE;
+ * reading a write-only file or writing/truncating a read-only one → EBADF (even read(0) and
+ * write(''), as in Python).
  */
-import { argTypeError, outOfRange } from '../errors';
+import { getSystemErrorMap } from 'node:util';
+import { argTypeError, outOfRange, uvException } from '../errors';
 import { getCodec, decodeError, type Codec } from './text-codec';
 import {
-  advanceCodePoints,
+  advanceChars,
   countCodePoints,
   findLineEnd,
   holdsBackCR,
@@ -42,16 +47,15 @@ interface ReadWindow {
   start: number;
   /** Bytes decoded into `text`. */
   byteLength: number;
-  /** Decoded (and, for newline undefined, translated) text. */
+  /** Decoded text, not yet newline-translated. */
   text: string;
   /** UTF-16 index in `text` of the next character to return. */
   pos: number;
-  /** Indices in `text` of '\n' characters that stand for a '\r\n' pair (ascending). */
-  collapses: number[];
-  /** Some bytes were replaced or ignored: byte offsets need re-decoding. */
-  lossy: boolean;
-  /** The decoded bytes, kept for re-decoding when lossy. */
-  chunks: Buffer[];
+  /**
+   * [text index, byte offset in the window] around each replaced or ignored byte range
+   * (see Decoded.marks); empty when the window decoded without errors.
+   */
+  marks: Array<[number, number]>;
   /** Bytes after the decoded ones that could not be decoded yet. */
   pending: Buffer;
 }
@@ -87,14 +91,15 @@ export class TextFile implements TextIO {
   /** Read `size` code points (fewer only at EOF); size < 0 reads to EOF. '' at EOF. */
   async read(size: number = -1): Promise<string> {
     checkInteger('size', size);
+    this.checkReadable('read');
     const w = await this.openWindow();
     if (size < 0) {
       await this.append(w, await this.buffered.read(-1), true);
       return this.take(w, w.text.length);
     }
-    let [end, got] = advanceCodePoints(w.text, w.pos, size);
+    let [end, got] = this.advance(w.text, w.pos, size);
     while (got < size && (await this.fill(w))) {
-      const [more, n] = advanceCodePoints(w.text, end, size - got);
+      const [more, n] = this.advance(w.text, end, size - got);
       end = more;
       got += n;
     }
@@ -104,9 +109,10 @@ export class TextFile implements TextIO {
   /** Read one line (terminated per `newline`), at most `limit` code points when limit >= 0. */
   async readline(limit: number = -1): Promise<string> {
     checkInteger('limit', limit);
+    this.checkReadable('read');
     const w = await this.openWindow();
     let searchFrom = w.pos;
-    let [limitEnd, got] = limit >= 0 ? advanceCodePoints(w.text, w.pos, limit) : [Infinity, 0];
+    let [limitEnd, got] = limit >= 0 ? this.advance(w.text, w.pos, limit) : [Infinity, 0];
     for (;;) {
       const end = findLineEnd(w.text, searchFrom, this.newline, true);
       if (got === limit && (end === -1 || end > limitEnd)) return this.take(w, limitEnd);
@@ -117,7 +123,7 @@ export class TextFile implements TextIO {
         return this.take(w, Math.min(last === -1 ? w.text.length : last, limitEnd));
       }
       if (limit >= 0 && got < limit) {
-        const [more, n] = advanceCodePoints(w.text, limitEnd, limit - got);
+        const [more, n] = this.advance(w.text, limitEnd, limit - got);
         limitEnd = more;
         got += n;
       }
@@ -129,6 +135,7 @@ export class TextFile implements TextIO {
     if (typeof text !== 'string') {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
+    if (!this.buffered.writable) throw uvException(ebadf(), 'write');
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
     await this.syncPosition();
     await this.buffered.write(encoded);
@@ -167,6 +174,7 @@ export class TextFile implements TextIO {
       checkInteger('size', size);
       if (size < 0) throw outOfRange('size', '>= 0', size);
     }
+    if (!this.buffered.writable) throw uvException(ebadf(), 'ftruncate');
     const pos = await this.syncPosition();
     return this.buffered.truncate(size ?? pos);
   }
@@ -184,9 +192,13 @@ export class TextFile implements TextIO {
     const w = this.window;
     if (!w) return this.buffered.tell();
     this.window = null;
-    const pos = await this.bytePosition(w);
+    const pos = this.bytePosition(w);
     const ahead = w.start + w.byteLength + w.pending.length;
     return pos === ahead ? pos : this.buffered.seek(pos, 0);
+  }
+
+  private checkReadable(syscall: string): void {
+    if (!this.buffered.readable) throw uvException(ebadf(), syscall);
   }
 
   /** The current window, emptied of consumed text, or a new one at the buffer's position. */
@@ -194,16 +206,14 @@ export class TextFile implements TextIO {
     const w = this.window;
     if (!w) {
       const start = await this.buffered.tell();
-      return (this.window = { start, byteLength: 0, text: '', pos: 0, collapses: [], lossy: false, chunks: [], pending: EMPTY });
+      return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
     }
     if (w.pos === w.text.length && w.pos > 0) {
       w.start += w.byteLength;
       w.byteLength = 0;
       w.text = '';
       w.pos = 0;
-      w.collapses = [];
-      w.lossy = false;
-      w.chunks = [];
+      w.marks = [];
     }
     return w;
   }
@@ -237,10 +247,9 @@ export class TextFile implements TextIO {
       used -= this.crBytes.length;
     }
     w.pending = all.subarray(used);
-    w.chunks.push(all.subarray(0, used));
+    for (const [t, b] of d.marks ?? []) w.marks.push([w.text.length + t, w.byteLength + b]);
     w.byteLength += used;
-    w.lossy ||= d.lossy;
-    w.text += this.newline === undefined ? translateUniversal(text, w.text.length, w.collapses) : text;
+    w.text += text;
   }
 
   private endsWithCR(bytes: Buffer, end: number): boolean {
@@ -248,41 +257,44 @@ export class TextFile implements TextIO {
     return end >= n && bytes.subarray(end - n, end).equals(this.crBytes);
   }
 
-  /** Return text from the window's position up to `end` and move the position there. */
+  /** Index past `count` characters as the reader sees them ('\r\n' is one with newline undefined). */
+  private advance(text: string, from: number, count: number): [number, number] {
+    return advanceChars(text, from, count, this.newline === undefined);
+  }
+
+  /** Return text from the window's position up to `end` (translated) and move the position there. */
   private take(w: ReadWindow, end: number): string {
     const out = w.text.slice(w.pos, end);
     w.pos = end;
-    return out;
-  }
-
-  /** Absolute byte position of the window's current character. */
-  private async bytePosition(w: ReadWindow): Promise<number> {
-    let pairs = 0;
-    while (pairs < w.collapses.length && w.collapses[pairs] < w.pos) pairs++;
-    if (!w.lossy) {
-      return w.start + this.codec.byteLength(w.text.slice(0, w.pos)) + pairs * this.crBytes.length;
-    }
-    return w.start + this.lossyOffset(Buffer.concat(w.chunks), w.pos + pairs);
+    return this.newline === undefined ? translateUniversal(out) : out;
   }
 
   /**
-   * Smallest byte count whose decoding yields `rawLength` UTF-16 units (before newline
-   * translation); decoded length only grows with the byte count, so bisect.
+   * Absolute byte position of the window's current character: the bytes of the text before
+   * it, counted from the last mark at or before it. At a mark shared by a dropped byte range
+   * (errors 'ignore') the earliest byte offset wins, as in CPython's tell().
    */
-  private lossyOffset(bytes: Buffer, rawLength: number): number {
-    let lo = 0;
-    let hi = bytes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.codec.decode(bytes.subarray(0, mid), false).text.length >= rawLength) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+  private bytePosition(w: ReadWindow): number {
+    const marks = w.marks;
+    let i = 0;
+    while (i < marks.length && marks[i][0] < w.pos) i++;
+    if (i < marks.length && marks[i][0] === w.pos) return w.start + marks[i][1];
+    const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
+    return w.start + byteAt + this.codec.byteLength(w.text.slice(textAt, w.pos));
   }
+
 }
 
 function checkInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value)) {
     throw argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be an integer. Received ${String(value)}`);
   }
+}
+
+let ebadfErrno: number | undefined;
+
+/** libuv's (negative) errno for EBADF on this platform. */
+function ebadf(): number {
+  ebadfErrno ??= [...getSystemErrorMap()].find(([, [name]]) => name === 'EBADF')![0];
+  return ebadfErrno;
 }

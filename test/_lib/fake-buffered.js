@@ -62,6 +62,7 @@ class FakeBuffered {
     this.calls.push(['write', Buffer.from(data).toString('hex')]);
     if (!this.writable) throw Object.assign(new Error('EBADF: bad file descriptor, write'), { code: 'EBADF' });
     if (this.append) this.position = this.data.length;
+    if (data.length === 0) return 0;
     const end = this.position + data.length;
     if (end > this.data.length) {
       const grown = Buffer.alloc(end);
@@ -87,6 +88,7 @@ class FakeBuffered {
 
   async truncate(size = this.position) {
     this.calls.push(['truncate', size]);
+    if (!this.writable) throw Object.assign(new Error('EBADF: bad file descriptor, ftruncate'), { code: 'EBADF' });
     const grown = Buffer.alloc(size);
     this.data.copy(grown, 0, 0, Math.min(size, this.data.length));
     this.data = grown;
