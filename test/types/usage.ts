@@ -18,6 +18,7 @@ import {
 } from 'ayafileio';
 import type {
   OpenOptions,
+  WrapFdOptions,
   BackendInfo,
   AyafileioConfig,
   ConfigureOptions,
@@ -34,6 +35,7 @@ async function files(): Promise<void> {
   await open('data.txt');
 
   const chunk: string | Buffer = await f.read();
+  await f.writelines((async function* () { yield 'async\n'; })());
   const some: string | Buffer = await f.read(10);
   const line: string | Buffer = await f.readline();
   const limited: string | Buffer = await f.readline(80);
@@ -55,7 +57,7 @@ async function files(): Promise<void> {
   await f.datasync();
   const at: Buffer = await f.readAt(0, 4096);
   const wroteAt: number = await f.writeAt(4096, Buffer.alloc(16));
-  const name: string = String(f.name);
+  const name: string | Buffer | number = f.name;
   const mode: string = f.mode;
   const closed: boolean = f.closed;
   const flags: boolean[] = [f.readable(), f.writable(), f.seekable()];
@@ -71,8 +73,10 @@ async function files(): Promise<void> {
     await scoped.read(1);
   }
 
-  const wrapped: AsyncFile = wrapFd(0, 'rb', { ownsFd: false });
-  void wrapped;
+  const wrapOptions: WrapFdOptions = { ownsFd: false };
+  const wrapped: AsyncFile = await wrapFd(0, 'rb', wrapOptions);
+  const into: number = await wrapped.readAtInto(0, new Uint8Array(8));
+  void into;
 
   void [chunk, some, line, limited, lines, filled, written, pos, here, size, bytes, isFile, at, wroteAt, name, mode, closed, flags, fd];
 
