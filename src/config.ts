@@ -10,9 +10,9 @@ import { argTypeError, outOfRange } from './errors';
 
 /** Every option of configure(), with the seed's defaults. */
 export interface AyafileioConfig {
-  /** Seed's per-path handle-pool cap. Accepted and validated; no current backend pools handles (docs/api.md). */
+  /** How many files readFile/writeFile/appendFile hold open at once on one path; more calls wait. */
   handlePoolMaxPerKey: number;
-  /** Seed's total handle-pool cap. Accepted and validated; no current backend pools handles (docs/api.md). */
+  /** How many files readFile/writeFile/appendFile hold open at once in total; more calls wait. */
   handlePoolMaxTotal: number;
   /** Cap on io_uring's kernel worker threads (bounded and unbounded); 0 = the kernel's default. */
   ioWorkerCount: number;

@@ -1,7 +1,8 @@
 /**
  * Whole-file helpers with the signatures of fs/promises' readFile/writeFile/appendFile
  * (the path forms string | Buffer | URL and the options encoding, flag, mode), carried out on
- * the engine's ops: open, fstat, a read or write loop, close. Errors are Node-shaped
+ * the engine's ops: open, fstat, a read or write loop, close. How many files they hold open
+ * at once is capped by handlePoolMaxTotal / handlePoolMaxPerKey (src/open-limit.ts). Errors are Node-shaped
  * (uvException) and every failure, argument errors included, is a rejected promise.
  */
 import { constants as fsConstants } from 'node:fs';
@@ -11,6 +12,7 @@ import { getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, uvException } from './errors';
+import { acquireSlot, releaseSlot, slotKey } from './open-limit';
 
 /** A path as the public API accepts it. */
 export type PathInput = string | Buffer | URL;
@@ -167,10 +169,26 @@ function toBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
 }
 
 /**
- * Open `path`, run `body` on the fd, close it. A close error is reported only when `body`
- * succeeded (the first error is the one that matters).
+ * Open `path`, run `body` on the fd, close it, holding one of the helpers' open-file slots
+ * (handlePoolMaxTotal / handlePoolMaxPerKey) meanwhile. A close error is reported only when
+ * `body` succeeded (the first error is the one that matters).
  */
 async function withFile<T>(
+  path: PathLike,
+  flags: number,
+  mode: number,
+  body: (backend: OpBackend, fd: number) => Promise<T>,
+): Promise<T> {
+  const key = slotKey(path);
+  await acquireSlot(key);
+  try {
+    return await openRunClose(path, flags, mode, body);
+  } finally {
+    releaseSlot(key);
+  }
+}
+
+async function openRunClose<T>(
   path: PathLike,
   flags: number,
   mode: number,
