@@ -14,6 +14,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { getConfig, subscribeConfig } from './config';
+import { debugLog } from './debug';
 import type { PathLike } from './engine/types';
 
 interface Waiter {
@@ -79,6 +80,7 @@ export function acquireSlot(key: string): Promise<void> {
     take(key);
     return Promise.resolve();
   }
+  debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal} total / ${maxPerKey} per path)`);
   return new Promise((admit) => {
     const waiter = { key, admit };
     if (global.length === 0 && total < maxTotal) blockOnKey(waiter);
