@@ -12,6 +12,7 @@ import { getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, uvException } from './errors';
+import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { acquireSlot, releaseSlot, slotKey } from './open-limit';
 
 /** A path as the public API accepts it. */
@@ -240,21 +241,30 @@ async function readKnownSize(backend: OpBackend, fd: number, size: number): Prom
   return filled === size ? buf : buf.subarray(0, filled);
 }
 
-/** Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files). */
+/**
+ * Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files).
+ * The chunks are pooled buffers (acquireBuffer), given back once copied into the result.
+ */
 async function readUnknownSize(backend: OpBackend, fd: number): Promise<Buffer> {
   const chunkSize = getConfig().bufferSize;
   const chunks: Buffer[] = [];
+  const lengths: number[] = [];
   let total = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(chunkSize);
-    const n = await backend.read(fd, chunk, 0, chunkSize, -1);
-    if (n < 0) throw uvException(n, 'read');
-    if (n === 0) break;
-    chunks.push(n === chunkSize ? chunk : chunk.subarray(0, n));
-    total += n;
-    if (total > bufferConstants.MAX_LENGTH) throw fileTooLarge(total);
+  try {
+    for (;;) {
+      const chunk = acquireBuffer(chunkSize);
+      chunks.push(chunk);
+      const n = await backend.read(fd, chunk, 0, chunkSize, -1);
+      if (n < 0) throw uvException(n, 'read');
+      if (n === 0) break;
+      lengths.push(n);
+      total += n;
+      if (total > bufferConstants.MAX_LENGTH) throw fileTooLarge(total);
+    }
+    return Buffer.concat(lengths.map((n, i) => chunks[i].subarray(0, n)), total);
+  } finally {
+    for (const chunk of chunks) releaseBuffer(chunk);
   }
-  return Buffer.concat(chunks, total);
 }
 
 /** Write all of `data` at the fd's current position (the end for O_APPEND). */

@@ -65,3 +65,18 @@ test('a double release, a view and an empty buffer are not pooled', () => {
   assert.strictEqual(acquireBuffer(128), a);
   assert.notStrictEqual(acquireBuffer(128), a);
 });
+
+test('readFile reads files of unknown size into pooled chunks and gives them back', { skip: process.platform !== 'linux' && '/proc is Linux-only' }, async () => {
+  const { readFile } = require('../dist/index.js');
+  const fs = require('node:fs');
+  const first = await readFile('/proc/self/status', 'utf8');
+  assert.ok(first.startsWith('Name:'));
+  const { idle } = bufferPoolStats();
+  assert.ok(idle >= 2, 'the data chunk(s) and the EOF probe went back to the pool');
+  await readFile('/proc/self/status');
+  assert.strictEqual(bufferPoolStats().idle, idle, 'the second read reused them');
+  configure({ bufferPoolMax: 0 });
+  await readFile('/proc/self/status');
+  assert.strictEqual(bufferPoolStats().idle, 0);
+  assert.ok(fs.readFileSync('/proc/self/status', 'utf8').startsWith('Name:'));
+});
