@@ -68,7 +68,6 @@ test('a double release, a view and an empty buffer are not pooled', () => {
 
 test('readFile reads files of unknown size into pooled chunks and gives them back', { skip: process.platform !== 'linux' && '/proc is Linux-only' }, async () => {
   const { readFile } = require('../dist/index.js');
-  const fs = require('node:fs');
   const first = await readFile('/proc/self/status', 'utf8');
   assert.ok(first.startsWith('Name:'));
   const { idle } = bufferPoolStats();
@@ -78,5 +77,4 @@ test('readFile reads files of unknown size into pooled chunks and gives them bac
   configure({ bufferPoolMax: 0 });
   await readFile('/proc/self/status');
   assert.strictEqual(bufferPoolStats().idle, 0);
-  assert.ok(fs.readFileSync('/proc/self/status', 'utf8').startsWith('Name:'));
 });
