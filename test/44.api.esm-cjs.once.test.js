@@ -34,33 +34,68 @@ test('configure() through ESM is seen through CommonJS', async () => {
   }
 });
 
-test('a consumer with the package in node_modules: one instance from .mjs and .cjs', () => {
+/** Write ESM and CJS consumers into `consumer` and check each sees one module instance. */
+function checkConsumers(consumer) {
+  fs.writeFileSync(path.join(consumer, 'main.mjs'), `
+    import { configure, open, getConfig } from 'ayafileio';
+    import { createRequire } from 'node:module';
+    const cjs = createRequire(import.meta.url)('ayafileio');
+    configure({ closeTimeoutMs: 77 });
+    console.log(JSON.stringify({ sameOpen: cjs.open === open, sameGet: cjs.getConfig === getConfig,
+      seen: cjs.getConfig().closeTimeoutMs }));`);
+  fs.writeFileSync(path.join(consumer, 'main.cjs'), `
+    const cjs = require('ayafileio');
+    import('ayafileio').then((esm) => {
+      esm.configure({ closeTimeoutMs: 88 });
+      console.log(JSON.stringify({ sameOpen: esm.open === cjs.open, sameGet: esm.getConfig === cjs.getConfig,
+        seen: cjs.getConfig().closeTimeoutMs }));
+    });`);
+  for (const [file, seen] of [['main.mjs', 77], ['main.cjs', 88]]) {
+    const r = spawnSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), { sameOpen: true, sameGet: true, seen }, file);
+  }
+}
+
+/** Run `body(dir)` with a fresh temp dir holding an empty node_modules; remove it after. */
+function withConsumerDir(body) {
   const consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-consumer-'));
   try {
     fs.mkdirSync(path.join(consumer, 'node_modules'));
-    fs.symlinkSync(root, path.join(consumer, 'node_modules', 'ayafileio'), 'dir');
-    fs.writeFileSync(path.join(consumer, 'main.mjs'), `
-      import { configure, open, getConfig } from 'ayafileio';
-      import { createRequire } from 'node:module';
-      const cjs = createRequire(import.meta.url)('ayafileio');
-      configure({ closeTimeoutMs: 77 });
-      console.log(JSON.stringify({ sameOpen: cjs.open === open, sameGet: cjs.getConfig === getConfig,
-        seen: cjs.getConfig().closeTimeoutMs }));`);
-    fs.writeFileSync(path.join(consumer, 'main.cjs'), `
-      const cjs = require('ayafileio');
-      import('ayafileio').then((esm) => {
-        esm.configure({ closeTimeoutMs: 88 });
-        console.log(JSON.stringify({ sameOpen: esm.open === cjs.open, sameGet: esm.getConfig === cjs.getConfig,
-          seen: cjs.getConfig().closeTimeoutMs }));
-      });`);
-    for (const [file, seen] of [['main.mjs', 77], ['main.cjs', 88]]) {
-      const r = spawnSync(process.execPath, [file], { cwd: consumer, encoding: 'utf8' });
-      assert.strictEqual(r.status, 0, r.stderr);
-      assert.deepStrictEqual(JSON.parse(r.stdout), { sameOpen: true, sameGet: true, seen }, file);
-    }
+    body(consumer);
   } finally {
     fs.rmSync(consumer, { recursive: true, force: true });
   }
+}
+
+test('a consumer with the package symlinked in node_modules: one instance from .mjs and .cjs', () => {
+  withConsumerDir((consumer) => {
+    fs.symlinkSync(root, path.join(consumer, 'node_modules', 'ayafileio'), 'dir');
+    checkConsumers(consumer);
+  });
+});
+
+const npmCli = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+const noPack = (!fs.existsSync(npmCli) && `npm not found at ${npmCli}`)
+  || (spawnSync('tar', ['--version']).status !== 0 && 'no tar command');
+
+test('the packed tarball (npm pack) works from .mjs and .cjs as one instance', { skip: noPack }, () => {
+  withConsumerDir((consumer) => {
+    const pack = spawnSync(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--json', '--pack-destination', consumer],
+      { cwd: root, encoding: 'utf8' });
+    assert.strictEqual(pack.status, 0, pack.stderr);
+    const [{ filename, files }] = JSON.parse(pack.stdout);
+    const paths = files.map((f) => f.path);
+    for (const entry of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'package.json']) {
+      assert.ok(paths.includes(entry), `${entry} is packed`);
+    }
+    assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/')), 'no sources or tests packed');
+    const target = path.join(consumer, 'node_modules', 'ayafileio');
+    fs.mkdirSync(target);
+    const untar = spawnSync('tar', ['-xzf', path.join(consumer, path.basename(filename)), '-C', target, '--strip-components=1']);
+    assert.strictEqual(untar.status, 0, String(untar.stderr));
+    checkConsumers(consumer);
+  });
 });
 
 test('package.json points every condition at files that exist', () => {
