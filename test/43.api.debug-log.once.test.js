@@ -61,3 +61,18 @@ test('NODE_DEBUG naming other sections leaves it off', () => {
   const { stderr } = runChild(`debugLog('t.op', 'x');`, { NODE_DEBUG: 'ayafile,net' });
   assert.strictEqual(stderr, '');
 });
+
+test('the library logs its backend choice and ring setup (or the fallback and why)', () => {
+  const script = `const a = require(${JSON.stringify(path.join(dist, 'index.js'))});
+    a.configure({ enableDebugLog: true });
+    a.readFile(${JSON.stringify(__filename)}).then(() => process.stdout.write(a.getBackendInfo().backend));`;
+  const env = { ...process.env };
+  delete env.NODE_DEBUG;
+  const native = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  assert.strictEqual(native.status, 0, native.stderr);
+  assert.match(native.stderr, new RegExp(`^AYAFILEIO ${native.pid}: backend: ${native.stdout}`, 'm'));
+  if (native.stdout === 'io_uring') assert.match(native.stderr, /: ring: set up .*: 256 entries, flags /);
+  const forced = spawnSync(process.execPath, ['-e', script], { env: { ...env, AYAFILEIO_BACKEND: 'fallback' }, encoding: 'utf8' });
+  assert.strictEqual(forced.status, 0, forced.stderr);
+  assert.strictEqual(forced.stderr, `AYAFILEIO ${forced.pid}: backend: fallback: forced by AYAFILEIO_BACKEND=fallback\n`);
+});
