@@ -26,7 +26,7 @@ export interface AyafileioConfig {
   ioUringQueueDepth: number;
   /** Create the ring with IORING_SETUP_SQPOLL (a kernel thread polls the submission queue). */
   ioUringSqpoll: boolean;
-  /** Log ring setup, fallbacks and slow ops to stderr (as NODE_DEBUG=ayafileio does). */
+  /** Log the backend choice, ring setups and waits for open slots to stderr (as NODE_DEBUG=ayafileio does). */
   enableDebugLog: boolean;
 }
 
