@@ -5,8 +5,9 @@
  *
  * @example
  * import { open } from 'ayafileio';
- * await using f = await open('data.txt', 'r');
+ * const f = await open('data.txt', 'r');
  * for await (const line of f) console.log(line);
+ * await f.close();
  */
 
 export { open, wrapFd } from './file/open';
