@@ -12,6 +12,7 @@ const path = require('node:path');
 const { LocalDriver, WorkerDriver, ChildDriver, AGENT } = require('./drivers');
 const { FioDriver } = require('./fio');
 const { Progress } = require('./progress');
+const { formatRate } = require('./report');
 const scenarios = require('./scenarios');
 const stats = require('./stats');
 const { MIB } = require('./data');
@@ -301,12 +302,4 @@ function caseLine(kase, contenders, results) {
   return `${kase.id} [${kase.unit}]: ${parts.join(' · ')}`;
 }
 
-function formatRate(v) {
-  if (v == null) return '-';
-  if (v >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
-  if (v >= 1e4) return `${(v / 1e3).toFixed(0)}k`;
-  if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
-  return v.toFixed(v >= 100 ? 0 : 1);
-}
-
-module.exports = { runBench, PROFILES, BASELINE, catalog, defaultDir, formatRate };
+module.exports = { runBench, PROFILES, BASELINE, catalog, defaultDir };
