@@ -18,7 +18,7 @@ async function handle(adapter, msg) {
     if (msg.type === 'round') return { id: msg.id, result: await scenarios.runRound(adapter, msg.kase, msg.ctx) };
     return { id: msg.id, error: `unknown message type ${msg.type}` };
   } catch (err) {
-    return { id: msg.id, error: String((err && err.stack) || err) };
+    return { id: msg.id, error: String((err && err.message) || err) };
   }
 }
 

@@ -32,8 +32,8 @@ const PROFILES = {
   quick: {
     warmup: 1,
     rounds: 3,
-    roundMs: 120,
-    crawlee: { records: 2000, batch: 500, concurrency: 50 },
+    roundMs: 100,
+    crawlee: { records: 1000, batch: 250, concurrency: 50 },
     fileBytes: 64 * MIB,
     readDepths: [1, 32, 128, 1024],
     seqDepths: [1, 4],
@@ -82,10 +82,9 @@ function catalog() {
   ];
 }
 
-/** The backend name in a getBackendInfo() result, whatever its exact shape. */
+/** The backend name in a getBackendInfo() result. */
 function backendOf(info) {
-  if (!info || typeof info !== 'object') return null;
-  return info.backend || info.kind || info.name || null;
+  return info && typeof info === 'object' ? info.backend || null : null;
 }
 
 /**
@@ -264,9 +263,11 @@ async function runBench(options = {}) {
     for (let i = 0; i < cases.length; i++) {
       const kase = cases[i];
       progress.status(`[${i + 1}/${cases.length}] ${kase.id} · preparing files`);
+      const caseStart = Date.now();
       scenarios.prepareCase(kase, ctxBase);
       const results = await runCase(kase, contenders, ctxBase, profile, progress, `${i + 1}/${cases.length}`);
-      caseResults.push({ id: kase.id, scenario: kase.scenario, unit: kase.unit, results });
+      const seconds = Math.round((Date.now() - caseStart) / 100) / 10;
+      caseResults.push({ id: kase.id, scenario: kase.scenario, unit: kase.unit, seconds, results });
       progress.line(caseLine(kase, contenders, results));
     }
   } finally {

@@ -55,6 +55,26 @@ function truncateFile(file) {
   fs.closeSync(fs.openSync(file, 'w'));
 }
 
+/**
+ * The clock of a timed round: `stopped` turns true at the deadline (a timer), or when a timed
+ * op finishes past it (should inline completions ever keep the timer from firing).
+ */
+function timedRound(ms) {
+  const round = { stopped: false, start: performance.now() };
+  round.deadline = round.start + ms;
+  const timer = setTimeout(() => {
+    round.stopped = true;
+  }, ms);
+  round.finish = () => {
+    clearTimeout(timer);
+    return (performance.now() - round.start) / 1000;
+  };
+  round.passed = (now) => {
+    if (now >= round.deadline) round.stopped = true;
+  };
+  return round;
+}
+
 function roundResult(items, seconds, lat, failure) {
   return { items, seconds, latencies: lat.toArray(), failure };
 }
@@ -186,12 +206,10 @@ async function runRandread(adapter, kase, ctx) {
   let cursor = 0;
   let ops = 0;
   let bad = 0;
-  let stop = false;
-  const t0 = performance.now();
-  const deadline = t0 + ctx.roundMs;
+  const round = timedRound(ctx.roundMs);
   await inFlight(kase.depth, async (w) => {
     const buf = intoBuffers && intoBuffers[w];
-    for (let i = 0; !stop; i++) {
+    for (let i = 0; !round.stopped; i++) {
       const block = seq[cursor++ & mask];
       const sampled = i % RANDREAD_SAMPLE_EVERY === 0;
       const s = sampled ? performance.now() : 0;
@@ -201,11 +219,11 @@ async function runRandread(adapter, kase, ctx) {
       if (sampled) {
         const e = performance.now();
         lat.add((e - s) * 1000);
-        if (e >= deadline) stop = true;
+        round.passed(e);
       }
     }
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = round.finish();
   await f.close();
   const failure = bad ? `${bad} of ${ops} reads returned wrong bytes or length` : null;
   return roundResult(ops, seconds, lat, failure);
@@ -220,12 +238,10 @@ async function runSeqread(adapter, kase, ctx) {
   let cursor = 0;
   let ops = 0;
   let bad = 0;
-  let stop = false;
-  const t0 = performance.now();
-  const deadline = t0 + ctx.roundMs;
+  const round = timedRound(ctx.roundMs);
   await inFlight(kase.depth, async () => {
     const buf = Buffer.alloc(MIB);
-    while (!stop) {
+    while (!round.stopped) {
       const pos = (cursor++ % chunks) * MIB;
       const s = performance.now();
       const n = await f.readAtInto(pos, buf);
@@ -233,10 +249,10 @@ async function runSeqread(adapter, kase, ctx) {
       lat.add((e - s) * 1000);
       ops++;
       if (n !== MIB || !data.chunkOk(buf, n, pos)) bad++;
-      if (e >= deadline) stop = true;
+      round.passed(e);
     }
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = round.finish();
   await f.close();
   const failure = bad ? `${bad} of ${ops} 1 MiB reads returned wrong bytes or length` : null;
   return roundResult(ops, seconds, lat, failure);
@@ -272,25 +288,22 @@ async function runDurableAppend(adapter, kase, ctx) {
   const handles = await Promise.all(files.map((file) => adapter.open(file, 'ab')));
   const counts = new Array(kase.depth).fill(0);
   const lat = new Latencies(1024);
-  let stop = false;
-  const t0 = performance.now();
-  const deadline = t0 + ctx.roundMs;
+  const round = timedRound(ctx.roundMs);
   await inFlight(kase.depth, async (w) => {
     const f = handles[w];
     const buf = Buffer.alloc(BLOCK);
-    while (!stop) {
+    while (!round.stopped) {
       stampRecordBlock(buf, w, counts[w], ctx.nonce);
       const s = performance.now();
       await f.write(buf);
-      await f.flush();
-      await f.datasync();
+      await f.datasync(); // AsyncFile.datasync() flushes its buffer first; node has none
       const e = performance.now();
       lat.add((e - s) * 1000);
       counts[w]++;
-      if (e >= deadline) stop = true;
+      round.passed(e);
     }
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = round.finish();
   await Promise.all(handles.map((f) => f.close()));
   let failure = null;
   for (let w = 0; w < kase.depth && !failure; w++) failure = verifyDurableFile(files[w], w, counts[w], ctx.nonce);
