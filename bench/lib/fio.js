@@ -57,11 +57,14 @@ class FioDriver {
 }
 
 function parseFioRound(report) {
-  const read = report.jobs[0].read;
+  const job = report.jobs[0];
+  const read = job.read;
   const lat = read.lat_ns;
+  const seconds = read.runtime / 1000;
   return {
     items: read.total_ios,
-    seconds: read.runtime / 1000,
+    seconds,
+    cpuSeconds: ((job.usr_cpu + job.sys_cpu) / 100) * seconds,
     latencies: new Float64Array(0),
     latency: {
       p50Us: lat.percentile['50.000000'] / 1000,

@@ -148,7 +148,7 @@ function applies(contender, kase) {
 /** Runs every round of one case; returns { contenderId: result }. */
 async function runCase(kase, contenders, ctxBase, profile, progress, position) {
   const active = contenders.filter((c) => c.available && applies(c, kase));
-  const state = new Map(active.map((c) => [c.id, { status: 'ok', message: null, rates: [], latencies: [], fioLatency: [] }]));
+  const state = new Map(active.map((c) => [c.id, { status: 'ok', message: null, rates: [], cpuPerOp: [], latencies: [], fioLatency: [] }]));
   const total = profile.warmup + profile.rounds;
   for (let round = 0; round < total; round++) {
     const ctx = { ...ctxBase, nonce: crypto.randomBytes(4).toString('hex') };
@@ -183,6 +183,7 @@ async function runOneRound(c, kase, ctx, s, warm) {
   s.unverified = Boolean(r.unverified);
   if (warm) return;
   s.rates.push(r.items / r.seconds);
+  if (r.cpuSeconds != null && r.items > 0) s.cpuPerOp.push((r.cpuSeconds * 1e6) / r.items);
   s.latencies.push(r.latencies);
   if (r.latency) s.fioLatency.push(r.latency);
 }
@@ -204,6 +205,7 @@ function summarize(c, kase, s) {
     verified: !s.unverified,
     rate: stats.median(s.rates),
     rates: s.rates,
+    cpuUsPerOp: stats.median(s.cpuPerOp),
     ...latency,
   };
 }

@@ -35,7 +35,7 @@ function shownContenders(results) {
 
 /** The plain-text table: one row per case and contender. */
 function textTable(results) {
-  const head = ['case', 'contender', 'rate', 'unit', 'p50 us', 'p99 us', 'jitter', 'x node:fs', 'p99 x lower'];
+  const head = ['case', 'contender', 'rate', 'unit', 'p50 us', 'p99 us', 'jitter', 'cpu us/op', 'x node:fs', 'p99 x lower'];
   const rows = [head];
   for (const kase of results.cases) {
     for (const c of shownContenders(results)) {
@@ -54,6 +54,7 @@ function textTable(results) {
         fmt(r.p50Us),
         fmt(r.p99Us),
         r.jitterPct == null ? '-' : `${r.jitterPct.toFixed(0)}%`,
+        fmt(r.cpuUsPerOp, 2),
         fmtRatio(r.ratio),
         fmtRatio(r.p99Ratio),
       ]);
@@ -83,17 +84,17 @@ function markdownTables(results) {
     lines.push(`| ${kase.id} | ${kase.unit} | ${cells.join(' | ')} |`);
   }
   const latencyIds = contenders.filter((c) => c.id === base || c.id.startsWith('ayafileio'));
-  const lhead = ['case', ...latencyIds.map((c) => `${c.label} p50 / p99 µs, jitter`), 'p99 x lower (ayafileio)'];
+  const lhead = ['case', ...latencyIds.map((c) => `${c.label}: p50 / p99 µs, jitter, CPU µs/op`), 'p99 x lower (ayafileio)'];
   const llines = [`| ${lhead.join(' | ')} |`, `|${lhead.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
   for (const kase of results.cases) {
     const cells = latencyIds.map((c) => {
       const r = kase.results[c.id];
-      return r && SHOWN.has(r.status) ? `${fmt(r.p50Us)} / ${fmt(r.p99Us)}, ${fmt(r.jitterPct, 0)}%` : '';
+      return r && SHOWN.has(r.status) ? `${fmt(r.p50Us)} / ${fmt(r.p99Us)}, ${fmt(r.jitterPct, 0)}%, ${fmt(r.cpuUsPerOp, 2)}` : '';
     });
     const aya = kase.results.ayafileio;
     llines.push(`| ${kase.id} | ${cells.join(' | ')} | ${aya && aya.p99Ratio != null ? fmtRatio(aya.p99Ratio) : ''} |`);
   }
-  return `${lines.join('\n')}\n\nPer-op latency (pooled over measured rounds) and jitter (coefficient of variation):\n\n${llines.join('\n')}\n`;
+  return `${lines.join('\n')}\n\nPer-op latency (pooled over measured rounds), jitter (coefficient of variation) and CPU time per op (whole process, all threads):\n\n${llines.join('\n')}\n`;
 }
 
 // ---- SVG ---------------------------------------------------------------------------------

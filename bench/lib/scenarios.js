@@ -1,13 +1,14 @@
 'use strict';
 // The scenarios of issue 6. Each case runs one round against one adapter and returns
-// { items, seconds, latencies (µs, Float64Array), failure }: `failure` is a string when the
-// output did not verify, and then no speed may be reported for it.
+// { items, seconds, cpuSeconds, latencies (µs, Float64Array), failure }: `failure` is a
+// string when the output did not verify, and then no speed may be reported for it.
 //
 // An adapter opens files: `open(path, mode)` resolves a handle with write(data), flush(),
 // datasync(), close(), readAt(position, size) -> Buffer, readAtInto(position, buffer) -> n.
 // Set-up and verification (node:fs, synchronous) are outside the timed part of a round.
 
 const fs = require('node:fs');
+const process = require('node:process');
 const { Buffer } = require('node:buffer');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -55,19 +56,40 @@ function truncateFile(file) {
   fs.closeSync(fs.openSync(file, 'w'));
 }
 
+/** CPU time of this whole process (all threads) so far, in seconds; null where unknown. */
+function cpuSeconds() {
+  if (typeof process.cpuUsage !== 'function') return null;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Wall and CPU time of the timed part of a round; finish() -> { seconds, cpuSeconds }. */
+function stopwatch() {
+  const start = performance.now();
+  const cpuStart = cpuSeconds();
+  return {
+    start,
+    finish() {
+      const seconds = (performance.now() - start) / 1000;
+      const cpuEnd = cpuSeconds();
+      return { seconds, cpuSeconds: cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart };
+    },
+  };
+}
+
 /**
  * The clock of a timed round: `stopped` turns true at the deadline (a timer), or when a timed
  * op finishes past it (should inline completions ever keep the timer from firing).
  */
 function timedRound(ms) {
-  const round = { stopped: false, start: performance.now() };
-  round.deadline = round.start + ms;
+  const watch = stopwatch();
+  const round = { stopped: false, deadline: watch.start + ms };
   const timer = setTimeout(() => {
     round.stopped = true;
   }, ms);
   round.finish = () => {
     clearTimeout(timer);
-    return (performance.now() - round.start) / 1000;
+    return watch.finish();
   };
   round.passed = (now) => {
     if (now >= round.deadline) round.stopped = true;
@@ -75,8 +97,8 @@ function timedRound(ms) {
   return round;
 }
 
-function roundResult(items, seconds, lat, failure) {
-  return { items, seconds, latencies: lat.toArray(), failure };
+function roundResult(items, span, lat, failure) {
+  return { items, seconds: span.seconds, cpuSeconds: span.cpuSeconds, latencies: lat.toArray(), failure };
 }
 
 // ---- crawlee-append ---------------------------------------------------------------------
@@ -107,7 +129,7 @@ async function runCrawleeAppend(adapter, kase, ctx) {
   const lines = [];
   for (let i = 0; i < records; i++) lines.push(data.recordLine(i, ctx.nonce));
   const lat = new Latencies(records);
-  const t0 = performance.now();
+  const watch = stopwatch();
   for (let first = 0; first < records; first += batch) {
     const f = await adapter.open(file, 'a');
     let next = first;
@@ -125,8 +147,7 @@ async function runCrawleeAppend(adapter, kase, ctx) {
     });
     await f.close();
   }
-  const seconds = (performance.now() - t0) / 1000;
-  return roundResult(records, seconds, lat, verifyJsonl(file, lines));
+  return roundResult(records, watch.finish(), lat, verifyJsonl(file, lines));
 }
 
 // ---- crawlee-files ----------------------------------------------------------------------
@@ -153,7 +174,7 @@ async function runCrawleeFiles(adapter, kase, ctx) {
   for (let i = 0; i < records; i++) lines.push(data.recordLine(i, ctx.nonce));
   const lat = new Latencies(records);
   let next = 0;
-  const t0 = performance.now();
+  const watch = stopwatch();
   await inFlight(concurrency, async () => {
     while (next < records) {
       const i = next++;
@@ -165,8 +186,7 @@ async function runCrawleeFiles(adapter, kase, ctx) {
       lat.add((performance.now() - s) * 1000);
     }
   });
-  const seconds = (performance.now() - t0) / 1000;
-  return roundResult(records, seconds, lat, verifyRecordFiles(dir, lines));
+  return roundResult(records, watch.finish(), lat, verifyRecordFiles(dir, lines));
 }
 
 // ---- randread ---------------------------------------------------------------------------
@@ -223,10 +243,10 @@ async function runRandread(adapter, kase, ctx) {
       }
     }
   });
-  const seconds = round.finish();
+  const span = round.finish();
   await f.close();
   const failure = bad ? `${bad} of ${ops} reads returned wrong bytes or length` : null;
-  return roundResult(ops, seconds, lat, failure);
+  return roundResult(ops, span, lat, failure);
 }
 
 // ---- seqread ----------------------------------------------------------------------------
@@ -252,10 +272,10 @@ async function runSeqread(adapter, kase, ctx) {
       round.passed(e);
     }
   });
-  const seconds = round.finish();
+  const span = round.finish();
   await f.close();
   const failure = bad ? `${bad} of ${ops} 1 MiB reads returned wrong bytes or length` : null;
-  return roundResult(ops, seconds, lat, failure);
+  return roundResult(ops, span, lat, failure);
 }
 
 // ---- durable-append ---------------------------------------------------------------------
@@ -303,11 +323,11 @@ async function runDurableAppend(adapter, kase, ctx) {
       round.passed(e);
     }
   });
-  const seconds = round.finish();
+  const span = round.finish();
   await Promise.all(handles.map((f) => f.close()));
   let failure = null;
   for (let w = 0; w < kase.depth && !failure; w++) failure = verifyDurableFile(files[w], w, counts[w], ctx.nonce);
-  return roundResult(counts.reduce((a, b) => a + b, 0), seconds, lat, failure);
+  return roundResult(counts.reduce((a, b) => a + b, 0), span, lat, failure);
 }
 
 // ---- the case list ----------------------------------------------------------------------
