@@ -76,8 +76,14 @@ function catalog() {
       label: 'node:fs, UV_USE_IO_URING=1',
       make: () => new ChildDriver(process.execPath, agentArgs('nodefs'), { UV_USE_IO_URING: '1' }),
     },
-    { id: 'bun', label: 'Bun node:fs', needs: 'bun', make: () => new ChildDriver('bun', agentArgs('nodefs')) },
-    { id: 'deno', label: 'Deno node:fs', needs: 'deno', make: () => new ChildDriver('deno', ['run', '-A', ...agentArgs('nodefs')]) },
+    { id: 'bun', label: 'Bun node:fs', needs: 'bun', runtimeLabel: true, make: () => new ChildDriver('bun', agentArgs('nodefs')) },
+    {
+      id: 'deno',
+      label: 'Deno node:fs',
+      needs: 'deno',
+      runtimeLabel: true,
+      make: () => new ChildDriver('deno', ['run', '-A', ...agentArgs('nodefs')]),
+    },
     { id: 'fio', label: 'fio io_uring (limit)', needs: 'fio', reference: true, make: () => new FioDriver() },
   ];
 }
@@ -125,6 +131,7 @@ async function startContender(c) {
     await driver.close();
     return entry;
   }
+  if (c.runtimeLabel && typeof probe.detail === 'string') entry.label = `${probe.detail} node:fs`;
   if (c.expectNative && backend) {
     entry.label = backend === 'fallback' ? 'ayafileio (native unavailable: fallback)' : `ayafileio (${backend})`;
   }

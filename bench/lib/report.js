@@ -117,10 +117,10 @@ function esc(text) {
 function svgChart(results) {
   const others = shownContenders(results).filter((c) => c.id !== results.baseline);
   const color = (c, i) => COLORS[c.id] || PALETTE[i % PALETTE.length];
-  let maxRatio = 1;
-  for (const k of results.cases) for (const c of others) maxRatio = Math.max(maxRatio, (k.results[c.id] || {}).ratio || 0);
-  const lo = -3;
-  const hi = Math.max(4, Math.ceil(Math.log2(maxRatio)));
+  const ratios = [];
+  for (const k of results.cases) for (const c of others) if ((k.results[c.id] || {}).ratio > 0) ratios.push(k.results[c.id].ratio);
+  const lo = Math.max(-7, Math.min(-2, Math.floor(Math.log2(Math.min(1, ...ratios)))));
+  const hi = Math.max(4, Math.ceil(Math.log2(Math.max(1, ...ratios))));
   const W = 960;
   const labelW = 230;
   const plotW = W - labelW - 70;
@@ -132,7 +132,7 @@ function svgChart(results) {
   const out = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="10" y="20" font-size="14" font-weight="bold">${esc(`ayafileio bench: throughput / node:fs/promises, same run (log scale)`)}</text>`);
+  out.push(`<text x="10" y="20" font-size="14" font-weight="bold">${esc('ayafileio bench: throughput relative to node:fs/promises (= 1x) in the same run, log scale')}</text>`);
   const m = results.machine;
   out.push(`<text x="10" y="38" fill="#555">${esc(`${results.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} x ${m.cpu} · ${m.os} · Node ${m.node} · dir on ${m.dirFs || '?'} · profile ${results.profile}`)}</text>`);
   others.forEach((c, i) => {
