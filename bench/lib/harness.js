@@ -264,6 +264,7 @@ async function runBench(options = {}) {
   const cases = selectCases(profile, options.only);
   fs.mkdirSync(dir, { recursive: true });
   const started = Date.now();
+  const loadBefore = os.loadavg();
   const contenders = await startContenders(options.contenders);
   for (const c of contenders) progress.line(`contender ${c.id}: ${c.available ? c.label : `skipped (${c.reason})`}`);
   const ctxBase = { dir, sizes: profile, roundMs: profile.roundMs };
@@ -290,7 +291,7 @@ async function runBench(options = {}) {
     profile: profileName,
     elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     dir,
-    machine: machineInfo(dir),
+    machine: { ...machineInfo(dir), loadAverage: { before: loadBefore, after: os.loadavg() } },
     sizes: profile,
     baseline: BASELINE,
     contenders: contenders.map(({ driver, ...c }) => c),

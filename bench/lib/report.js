@@ -134,7 +134,8 @@ function svgChart(results) {
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="10" y="20" font-size="14" font-weight="bold">${esc('ayafileio bench: throughput relative to node:fs/promises (= 1x) in the same run, log scale')}</text>`);
   const m = results.machine;
-  out.push(`<text x="10" y="38" fill="#555">${esc(`${results.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} x ${m.cpu} · ${m.os} · Node ${m.node} · dir on ${m.dirFs || '?'} · profile ${results.profile}`)}</text>`);
+  const load = m.loadAverage ? ` · load ${m.loadAverage.before[0].toFixed(1)}` : '';
+  out.push(`<text x="10" y="38" fill="#555">${esc(`${results.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} x ${m.cpu} · ${m.os} · Node ${m.node} · dir on ${m.dirFs || '?'} · profile ${results.profile}${load}`)}</text>`);
   others.forEach((c, i) => {
     const lx = 10 + (i % 3) * 310;
     const ly = 56 + Math.floor(i / 3) * 16;
