@@ -194,7 +194,7 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   aya_env *st = ready_state(env);
   if (st == NULL || !get_args(env, info, 4, argv) || !arg_token(env, argv[0], &token) ||
       !arg_i32(env, argv[1], &fd) || !arg_bytes(env, argv[3], &out, &out_len) ||
-      out_len < AYA_STAT_FIELDS * sizeof(double)) {
+      out_len < sizeof(aya_statx)) {
     return int_value(env, AYA_EINVAL);
   }
   WCHAR *path = NULL;
@@ -282,32 +282,60 @@ static napi_value init_info(napi_env env, size_t pairs) {
   return info;
 }
 
-static napi_value js_init(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  napi_valuetype t;
+/* The completions array (an Int32Array of at least one pair), or 0. */
+static int completions_arg(napi_env env, napi_value v, size_t *pairs) {
+  bool is_typed = false;
   napi_typedarray_type type;
   size_t length;
   void *data;
-  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || length < 2) {
+    return 0;
+  }
+  *pairs = length / 2;
+  return 1;
+}
+
+/*
+ * init(options, completions, onComplete) -> info or -errno. Called again while the port
+ * exists it reconfigures: new closeTimeoutMs and completions array; the port, its thread
+ * and the first onComplete stay.
+ */
+static napi_value js_init(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  napi_valuetype t;
+  size_t pairs;
+  napi_ref completions;
   aya_env *st = state_of(env);
-  if (st == NULL || !get_args(env, info, 3, argv)) return int_value(env, AYA_EINVAL);
-  if (st->port != NULL) return int_value(env, AYA_EALREADY);
-  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_object ||
-      napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL) != napi_ok ||
-      type != napi_int32_array || length < 2 ||
+  if (st == NULL || !get_args(env, info, 3, argv) || napi_typeof(env, argv[0], &t) != napi_ok ||
+      t != napi_object || !completions_arg(env, argv[1], &pairs) ||
       napi_typeof(env, argv[2], &t) != napi_ok || t != napi_function) {
     return int_value(env, AYA_EINVAL);
   }
-  st->close_timeout_ms = close_timeout_option(env, argv[0]);
-  if (napi_create_reference(env, argv[1], 1, &st->completions) != napi_ok) return int_value(env, AYA_ENOMEM);
-  int32_t r = aya_port_start(st, argv[2]);
-  if (r < 0) {
-    napi_delete_reference(env, st->completions);
-    st->completions = NULL;
-    return int_value(env, r);
+  if (napi_create_reference(env, argv[1], 1, &completions) != napi_ok) return int_value(env, AYA_ENOMEM);
+  if (st->port == NULL) {
+    int32_t r = aya_port_start(st, argv[2]);
+    if (r < 0) {
+      napi_delete_reference(env, completions);
+      return int_value(env, r);
+    }
   }
-  return init_info(env, length / 2);
+  if (st->completions != NULL) napi_delete_reference(env, st->completions);
+  st->completions = completions;
+  st->pairs = pairs;
+  st->close_timeout_ms = close_timeout_option(env, argv[0]);
+  return init_info(env, pairs);
+}
+
+/* info() -> what init() returned, or null when there is no port. */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  napi_value null;
+  (void)info;
+  aya_env *st = ready_state(env);
+  if (st != NULL) return init_info(env, st->pairs);
+  napi_get_null(env, &null);
+  return null;
 }
 
 /* ---- module ---- */
@@ -329,7 +357,7 @@ static void free_state(napi_env env, void *data, void *hint) {
 
 static napi_value module_init(napi_env env, napi_value exports) {
   static const struct { const char *name; napi_callback fn; } fns[] = {
-    { "init", js_init }, { "open", js_open }, { "read", js_read }, { "write", js_write },
+    { "init", js_init }, { "info", js_info }, { "open", js_open }, { "read", js_read }, { "write", js_write },
     { "fsync", js_fsync }, { "ftruncate", js_ftruncate }, { "close", js_close },
     { "statx", js_statx }, { "cancel", js_cancel }, { "submit", js_submit },
     { "shutdown", js_shutdown },

@@ -69,12 +69,49 @@ enum {
   AYA_KEY_STOP = 4, /* the waiter thread exits */
 };
 
-/* Number of doubles statx() writes, in RawStat order (src/engine/types.ts). */
-enum {
-  AYA_STAT_DEV, AYA_STAT_INO, AYA_STAT_MODE, AYA_STAT_NLINK, AYA_STAT_UID, AYA_STAT_GID,
-  AYA_STAT_RDEV, AYA_STAT_SIZE, AYA_STAT_BLKSIZE, AYA_STAT_BLOCKS, AYA_STAT_ATIME_MS,
-  AYA_STAT_MTIME_MS, AYA_STAT_CTIME_MS, AYA_STAT_BIRTHTIME_MS, AYA_STAT_FIELDS
-};
+/*
+ * The stat layout of the contract: Linux's `struct statx`, which src/engine/native.ts parses
+ * for every native backend. Declared here with its offsets checked, filled from Windows
+ * file information (stat.c).
+ */
+typedef struct {
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  int32_t reserved;
+} aya_statx_time;
+
+typedef struct {
+  uint32_t mask;
+  uint32_t blksize;
+  uint64_t attributes;
+  uint32_t nlink;
+  uint32_t uid;
+  uint32_t gid;
+  uint16_t mode;
+  uint16_t spare0;
+  uint64_t ino;
+  uint64_t size;
+  uint64_t blocks;
+  uint64_t attributes_mask;
+  aya_statx_time atime, btime, ctime, mtime;
+  uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+  uint64_t spare2[14];
+} aya_statx;
+
+_Static_assert(sizeof(aya_statx) == 256, "struct statx is 256 bytes");
+_Static_assert(offsetof(aya_statx, blksize) == 4, "statx.stx_blksize");
+_Static_assert(offsetof(aya_statx, nlink) == 16, "statx.stx_nlink");
+_Static_assert(offsetof(aya_statx, mode) == 28, "statx.stx_mode");
+_Static_assert(offsetof(aya_statx, ino) == 32, "statx.stx_ino");
+_Static_assert(offsetof(aya_statx, size) == 40, "statx.stx_size");
+_Static_assert(offsetof(aya_statx, blocks) == 48, "statx.stx_blocks");
+_Static_assert(offsetof(aya_statx, atime) == 64, "statx.stx_atime");
+_Static_assert(offsetof(aya_statx, btime) == 80, "statx.stx_btime");
+_Static_assert(offsetof(aya_statx, ctime) == 96, "statx.stx_ctime");
+_Static_assert(offsetof(aya_statx, mtime) == 112, "statx.stx_mtime");
+_Static_assert(offsetof(aya_statx, rdev_major) == 128, "statx.stx_rdev_major");
+_Static_assert(offsetof(aya_statx, dev_major) == 136, "statx.stx_dev_major");
+_Static_assert(offsetof(aya_statx, dev_minor) == 140, "statx.stx_dev_minor");
 
 typedef struct aya_op {
   OVERLAPPED ov;          /* packets carry &ov; the op is found with CONTAINING_RECORD */
@@ -88,7 +125,7 @@ typedef struct aya_op {
   union {
     struct { uint32_t flags; uint32_t mode; int skip_on_success; } open;
     struct { int64_t length; } truncate;
-    struct { uint8_t *out; double fields[AYA_STAT_FIELDS]; } stat;
+    struct { uint8_t *out; aya_statx fields; } stat;
     struct { HANDLE drained; DWORD timeout_ms; } close;
   } u;
   WCHAR *path;            /* open/stat by path: a private copy */
@@ -142,6 +179,7 @@ typedef struct aya_env {
   napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
   napi_ref completions;            /* the Int32Array results are written into */
   DWORD close_timeout_ms;
+  size_t pairs;                    /* capacity of the completions array */
   aya_fd_table fds;
   aya_pairs ready;                 /* finished without a packet; submit() hands them over */
   aya_op **by_token;               /* in-flight ops by token, for cancel() */
@@ -173,8 +211,8 @@ int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out);
 int32_t aya_cancel(aya_env *st, int32_t target);
 void aya_cancel_all(aya_env *st);
 
-/* stat.c: GetFileInformationByHandleEx into the RawStat layout. */
-int32_t aya_stat_handle(HANDLE h, double out[AYA_STAT_FIELDS]);
+/* stat.c: GetFileInformationByHandleEx into the statx layout. */
+int32_t aya_stat_handle(HANDLE h, aya_statx *out);
 
 /* open.c: CreateFileW with Node's flags, sharing and dispositions. */
 int32_t aya_open_file(aya_op *op);

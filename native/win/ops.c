@@ -110,10 +110,10 @@ static int32_t truncate_file(aya_op *op) {
 }
 
 static int32_t stat_file(aya_op *op) {
-  if (op->path == NULL) return aya_stat_handle(op->handle, op->u.stat.fields);
+  if (op->path == NULL) return aya_stat_handle(op->handle, &op->u.stat.fields);
   HANDLE h = aya_open_for_stat(op->path);
   if (h == INVALID_HANDLE_VALUE) return aya_uv_error(GetLastError());
-  int32_t r = aya_stat_handle(h, op->u.stat.fields);
+  int32_t r = aya_stat_handle(h, &op->u.stat.fields);
   CloseHandle(h);
   return r;
 }
@@ -188,7 +188,7 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
       if (result > 0 && op->advances_position && f != NULL) f->position += result;
       break;
     case AYA_OP_STAT:
-      if (result >= 0) memcpy(op->u.stat.out, op->u.stat.fields, sizeof op->u.stat.fields);
+      if (result >= 0) memcpy(op->u.stat.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
       CloseHandle(op->u.close.drained);
