@@ -35,6 +35,6 @@ fi
 mkdir -p "$out"
 "$cc" -std=c11 -O2 -Wall -Wextra -Werror -shared \
   -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=ayafileio -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE \
-  -I"$hdr/include" native/win/*.c \
+  -I"$hdr/include" native/common/*.c native/win/*.c \
   -o "$out/ayafileio.node" -L"$cache" -lnode_api -static
 echo "built $out/ayafileio.node"

@@ -199,6 +199,7 @@ void aya_op_untrack(aya_env *st, aya_op *op);
 int aya_token_ok(int32_t token);
 int aya_ready_push(aya_env *st, int32_t token, int32_t result);
 size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs);
+int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs);
 aya_op *aya_op_by_token(aya_env *st, int32_t token);
 
 /* ops.c: issuing ops and finishing them. */

@@ -135,7 +135,8 @@ typedef struct {
   size_t n;
 } aya_sink;
 
-static int32_t *completions_data(napi_env env, napi_ref ref, size_t *pairs) {
+/* The completions Int32Array's data and its capacity in pairs, or NULL. */
+int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs) {
   napi_value arr;
   napi_typedarray_type type;
   size_t length = 0;
@@ -183,7 +184,7 @@ static void deliver(napi_env env, napi_value on_complete, void *context, void *d
   (void)data;
   if (env == NULL || st->port == NULL) return; /* torn down: shutdown drained everything */
   aya_sink s = { env, on_complete, NULL, 0, 0 };
-  s.data = completions_data(env, st->completions, &s.cap);
+  s.data = aya_completions(env, st->completions, &s.cap);
   aya_entries got = take_delivered(st);
   for (size_t i = 0; i < got.len; i++) {
     aya_pair p;
