@@ -102,6 +102,13 @@ function failure(code) {
 function sameOutcome(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+/** One line per mismatch; long byte strings shortened to their length and first differing byte. */
+function describeMismatch(m) {
+  const shorten = (o) => (o && typeof o.ok === 'string' && o.ok.length > 64 ? { ok: `<${o.ok.length / 2} bytes>` } : o);
+  const extra = m.expected && m.actual && typeof m.expected.ok === 'string' && typeof m.actual.ok === 'string'
+    ? ` firstDiff=${firstDiff(m.expected.ok, m.actual.ok)}` : '';
+  return JSON.stringify({ ...m, expected: shorten(m.expected), actual: shorten(m.actual) }) + extra;
+}
 function describeThrown(e) {
   return failure(e && typeof e.code === 'string' ? e.code : `thrown ${e && e.name}: ${e && e.message}`);
 }
@@ -513,6 +520,7 @@ class FileInterpreter {
     if (s < 0) return null;
     const r = this.ref[s];
     if (cmd.op === 'readRange' || cmd.op === 'writeRange') cmd = rangeCommandFor(cmd, r.positional);
+    if (!r.positional && (cmd.op === 'readAt' || cmd.op === 'writeAt')) cmd = rangeCommandFor({ ...cmd, op: cmd.op === 'writeAt' ? 'writeRange' : 'readRange' }, false);
     return r.positional ? this.planPositional(cmd, r, s) : this.planStream(cmd, r, s);
   }
   planOpen(cmd) {
@@ -579,17 +587,20 @@ class FileInterpreter {
           subject: () => this.call(s, (f) => f.writeAt(cmd.pos, data)),
         };
       }
-      case 'truncate':
+      case 'truncate': {
         if (!r.caps.write) return null;
+        // truncate() with no size cuts at the position, which readAt/writeAt never move from 0.
+        const size = cmd.size === null ? 0 : cmd.size;
         return {
           ...base,
           claim: { kind: 'exclusive' },
           reference: () => {
-            fs.ftruncateSync(r.fd, cmd.size);
-            return outcome(cmd.size);
+            fs.ftruncateSync(r.fd, size);
+            return outcome(size);
           },
-          subject: () => this.call(s, (f) => f.truncate(cmd.size)),
+          subject: () => this.call(s, (f) => (cmd.size === null ? f.truncate() : f.truncate(size))),
         };
+      }
       case 'stat':
         return {
           ...base,
@@ -790,7 +801,7 @@ function differentialProperty(kind, target, maxCommands) {
       const interp = kind === 'ops' ? new OpInterpreter(target, dirs) : new FileInterpreter(target, dirs);
       const mismatches = await runSequence(interp, cmds);
       if (mismatches.length) {
-        throw new Error(`differs from node:fs:\n${mismatches.slice(0, 5).map((m) => JSON.stringify(m)).join('\n')}`);
+        throw new Error(`differs from node:fs:\n${mismatches.slice(0, 5).map(describeMismatch).join('\n')}`);
       }
     } finally {
       fs.rmSync(dirs.root, { recursive: true, force: true });
