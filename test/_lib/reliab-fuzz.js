@@ -63,8 +63,8 @@ function overlaps(a, b) {
 
 /** Do two claims on the same file fail to commute? */
 function claimsConflict(x, y, size0) {
+  if (x.kind === 'exclusive' || y.kind === 'exclusive') return true; // even fsync must not race a close
   if (x.kind === 'none' || y.kind === 'none') return false;
-  if (x.kind === 'exclusive' || y.kind === 'exclusive') return true;
   if (x.kind === 'close' || y.kind === 'close') return false; // close waits for what came before it
   if (x.kind === 'write' && y.kind === 'write') {
     return x.len > 0 && y.len > 0 && x.at < y.at + y.len && y.at < x.at + x.len;
@@ -325,6 +325,9 @@ class OpInterpreter {
     const withFd = (fn) => whenOpen(slot, fn, failure('subject fd missing'));
     switch (cmd.op) {
       case 'read': {
+        // node:fs answers a 0-byte read with 0 without calling read(2); pread(2) on a write-only
+        // fd says EBADF. The op interface leaves that case open, so the oracle does not judge it.
+        if (cmd.len === 0 && (r.flags & (O_WRONLY | O_RDWR)) === O_WRONLY) return null;
         const positional = cmd.pos >= 0;
         return {
           ...base,
@@ -793,20 +796,30 @@ const initialFilesArb = fc.array(
  * `kind` is 'ops' (raw op interface of `backend`) or 'file' (public API `api`).
  */
 function differentialProperty(kind, target, maxCommands) {
-  const cmdArb = kind === 'ops' ? opCommandArb : fileCommandArb;
-  return fc.asyncProperty(initialFilesArb, fc.array(cmdArb, { maxLength: maxCommands, size: 'max' }), async (init, cmds) => {
-    const dirs = makeDirs();
-    try {
-      seedFiles(dirs, init);
-      const interp = kind === 'ops' ? new OpInterpreter(target, dirs) : new FileInterpreter(target, dirs);
-      const mismatches = await runSequence(interp, cmds);
-      if (mismatches.length) {
-        throw new Error(`differs from node:fs:\n${mismatches.slice(0, 5).map(describeMismatch).join('\n')}`);
-      }
-    } finally {
-      fs.rmSync(dirs.root, { recursive: true, force: true });
+  return fc.asyncProperty(...caseArbs(kind, maxCommands), async (init, cmds) => {
+    const mismatches = await runCase(kind, target, init, cmds);
+    if (mismatches.length) {
+      throw new Error(`differs from node:fs:\n${mismatches.slice(0, 5).map(describeMismatch).join('\n')}`);
     }
   });
+}
+
+/** The arbitraries of one case: initial files, then the command sequence. */
+function caseArbs(kind, maxCommands) {
+  const cmdArb = kind === 'ops' ? opCommandArb : fileCommandArb;
+  return [initialFilesArb, fc.array(cmdArb, { maxLength: maxCommands, size: 'max' })];
+}
+
+/** Run one case (initial files + commands) in fresh dirs; resolves the mismatches (replay aid). */
+async function runCase(kind, target, init, cmds) {
+  const dirs = makeDirs();
+  try {
+    seedFiles(dirs, init);
+    const interp = kind === 'ops' ? new OpInterpreter(target, dirs) : new FileInterpreter(target, dirs);
+    return await runSequence(interp, cmds);
+  } finally {
+    fs.rmSync(dirs.root, { recursive: true, force: true });
+  }
 }
 
 /** Run the property with fast-check's runner (shrinks on failure; the report names seed and path). */
@@ -820,4 +833,4 @@ async function fuzz(kind, target, { seed, numRuns, maxCommands = 80, interruptAf
   });
 }
 
-module.exports = { fuzz, differentialProperty, stats, bytesFor };
+module.exports = { fuzz, differentialProperty, caseArbs, runCase, describeMismatch, stats, bytesFor };
