@@ -57,13 +57,15 @@ function noSyncThrow(fn) {
 }
 
 /**
- * Run `node -e code` in a child and collect its output.
+ * Run `node [nodeArgs] -e code [argv]` in a child (its process.argv[1..] is `argv`), optionally
+ * under a launcher `spawnWith` (e.g. setpriv …), and collect its output.
  * Resolves { status, signal, stdout, stderr }. `onStdout(chunk, child)` sees output as it comes.
  */
-function runNode(code, { args = [], env = {}, cwd = ROOT, onStdout, spawnWith } = {}) {
+function runNode(code, { nodeArgs = [], argv: scriptArgs = [], env = {}, cwd = ROOT, onStdout, spawnWith } = {}) {
   return new Promise((resolve, reject) => {
     const cmd = spawnWith ? spawnWith[0] : process.execPath;
-    const argv = spawnWith ? [...spawnWith.slice(1), process.execPath, ...args, '-e', code] : [...args, '-e', code];
+    const nodeArgv = [...nodeArgs, '-e', code, ...scriptArgs];
+    const argv = spawnWith ? [...spawnWith.slice(1), process.execPath, ...nodeArgv] : nodeArgv;
     const child = spawn(cmd, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
