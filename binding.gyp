@@ -19,7 +19,7 @@
           "defines": ["UNICODE", "_UNICODE"],
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
         }],
-                ["aya_sanitize==1", {
+        ["aya_sanitize==1", {
           "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]
         }]
