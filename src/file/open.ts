@@ -17,7 +17,7 @@ import { checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
 export interface OpenOptions {
-  /** Text mode only: the encoding (default 'utf-8'); any Buffer encoding or WHATWG label. */
+  /** Text mode only: the encoding (default 'utf-8'): utf-8, utf-16le/be, latin-1, ascii, WHATWG single-byte labels. */
   encoding?: string;
   /** Text mode only: what to do with undecodable or unencodable characters (default 'strict'). */
   errors?: 'strict' | 'replace' | 'ignore';
@@ -52,8 +52,14 @@ export type FileForMode<M extends string> = string extends M ? AsyncFile : M ext
 type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
 
 /** The text layer, loaded when the first text-mode file opens. */
-function loadTextFile(): TextFileClass {
-  return (require('./text') as { TextFile: TextFileClass }).TextFile;
+interface TextLayer {
+  TextFile: TextFileClass;
+  /** Throws ERR_INVALID_ARG_VALUE for an encoding the text layer cannot handle. */
+  getCodec(encoding: string, errors: TextOptions['errors']): unknown;
+}
+
+function loadTextLayer(): TextLayer {
+  return { ...require('./text'), ...require('./text-codec') } as TextLayer;
 }
 
 function invalidValue(name: string, value: unknown, why: string): TypeError {
@@ -71,24 +77,14 @@ function toPath(path: unknown): PathLike {
   return p;
 }
 
-function isKnownEncoding(encoding: string): boolean {
-  if (Buffer.isEncoding(encoding)) return true;
-  try {
-    new TextDecoder(encoding);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Text options for a text-mode file. */
 function checkTextOptions(o: OpenOptions): TextOptions {
   const encoding = o.encoding ?? 'utf-8';
   if (typeof encoding !== 'string') throw invalidType('options.encoding', 'of type string', encoding);
-  if (!isKnownEncoding(encoding)) throw invalidValue('options.encoding', encoding, 'is not a supported encoding');
   const errors = o.errors ?? 'strict';
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
+  loadTextLayer().getCodec(encoding, errors);
   return { encoding, errors, newline: o.newline ?? undefined };
 }
 
@@ -146,7 +142,7 @@ function buildFile(init: LayerInit): AsyncFile {
     position: init.mode.append ? init.st.size : 0,
   });
   const textOptions = init.options.text;
-  const text = textOptions === undefined ? undefined : new (loadTextFile())(io, textOptions);
+  const text = textOptions === undefined ? undefined : new (loadTextLayer().TextFile)(io, textOptions);
   return new AsyncFile({
     backend: init.backend,
     io,
