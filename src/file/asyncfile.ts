@@ -319,7 +319,10 @@ export class AsyncFile<T extends Data = Data> {
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
-      return await this.preadFully(bytes, offset, len, position);
+      // The first pread inline: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, bytes, offset, len, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      return n === len || n === 0 ? n : n + (await this.preadFully(bytes, offset + n, len - n, position + n));
     } finally {
       this.positionalDone();
     }
