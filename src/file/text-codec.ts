@@ -337,8 +337,20 @@ function whatwgSingleByteTable(label: string): [string, Array<string | undefined
       table.push(undefined);
     }
   }
+  if (decoder.encoding === 'windows-1252') table.splice(0x80, 32, ...WINDOWS_1252_80_9F);
   return [decoder.encoding, table];
 }
+
+/**
+ * windows-1252 bytes 0x80-0x9F per the WHATWG Encoding Standard. Node 20's TextDecoder
+ * decodes 'windows-1252' as ISO-8859-1 (since 20.18.3: nodejs/node#56542, #60888), so
+ * this range is not taken from it.
+ */
+const WINDOWS_1252_80_9F = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039,
+  0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+  0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+].map((cp) => String.fromCharCode(cp));
 
 const SINGLE_BYTE_WHATWG = new Set([
   'ibm866', 'iso-8859-2', 'iso-8859-3', 'iso-8859-4', 'iso-8859-5', 'iso-8859-6', 'iso-8859-7',

@@ -94,7 +94,7 @@ export class TextFile implements TextIO {
     this.checkReadable('read');
     const w = await this.openWindow();
     if (size < 0) {
-      await this.append(w, await this.buffered.read(-1), true);
+      this.append(w, await this.buffered.read(-1), true);
       return this.take(w, w.text.length);
     }
     let [end, got] = this.advance(w.text, w.pos, size);
@@ -224,14 +224,17 @@ export class TextFile implements TextIO {
     while (w.text.length === before) {
       const chunk = await this.buffered.read1(TEXT_CHUNK_SIZE);
       const eof = chunk.length === 0;
-      await this.append(w, chunk, eof);
+      this.append(w, chunk, eof);
       if (eof) return w.text.length > before;
     }
     return true;
   }
 
-  /** Decode `pending + bytes` onto the window's text (at EOF when `final`). */
-  private async append(w: ReadWindow, bytes: Buffer, final: boolean): Promise<void> {
+  /**
+   * Decode `pending + bytes` onto the window's text (at EOF when `final`). Throws the strict
+   * decoding error once the invalid bytes are the first undecoded ones, or at EOF.
+   */
+  private append(w: ReadWindow, bytes: Buffer, final: boolean): void {
     const all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
     w.pending = all;
     if (all.length === 0) return;
@@ -250,6 +253,7 @@ export class TextFile implements TextIO {
     for (const [t, b] of d.marks ?? []) w.marks.push([w.text.length + t, w.byteLength + b]);
     w.byteLength += used;
     w.text += text;
+    if (final && w.pending.length > 0) this.append(w, EMPTY, true);
   }
 
   private endsWithCR(bytes: Buffer, end: number): boolean {
