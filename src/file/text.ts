@@ -137,7 +137,7 @@ export class TextFile implements TextIO {
     }
     if (!this.buffered.writable) throw uvException(ebadf(), 'write');
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
-    await this.syncPosition();
+    if (this.window) await this.syncPosition();
     await this.buffered.write(encoded);
     return countCodePoints(text);
   }
@@ -201,21 +201,29 @@ export class TextFile implements TextIO {
     if (!this.buffered.readable) throw uvException(ebadf(), syscall);
   }
 
-  /** The current window, emptied of consumed text, or a new one at the buffer's position. */
+  /** The current window (consumed text dropped once there is enough of it), or a new one. */
   private async openWindow(): Promise<ReadWindow> {
     const w = this.window;
     if (!w) {
       const start = await this.buffered.tell();
       return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
     }
-    if (w.pos === w.text.length && w.pos > 0) {
-      w.start += w.byteLength;
-      w.byteLength = 0;
-      w.text = '';
-      w.pos = 0;
-      w.marks = [];
-    }
+    if (w.pos === w.text.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
     return w;
+  }
+
+  /**
+   * Forget the text before the window's position, so the window stays about one chunk long
+   * however its reads and the chunk boundaries line up (growing it would make every append
+   * re-flatten the whole string).
+   */
+  private dropConsumed(w: ReadWindow): void {
+    const bytes = this.bytePosition(w) - w.start;
+    w.marks = w.marks.filter(([t, b]) => t >= w.pos && b >= bytes).map(([t, b]) => [t - w.pos, b - bytes]);
+    w.text = w.text.slice(w.pos);
+    w.pos = 0;
+    w.start += bytes;
+    w.byteLength -= bytes;
   }
 
   /** Decode more text into `w`; false at EOF when nothing more could be decoded. */
