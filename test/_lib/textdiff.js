@@ -292,11 +292,16 @@ function compare(seq, py, ours) {
   return null;
 }
 
-/** Run `seqs` through CPython and `open`, with `parallel` sequences in flight; resolves failures. */
-async function runDifferential(seqs, open, parallel = 8) {
+/**
+ * Run `seqs` (an array or any iterator, consumed lazily so long runs stay small) through
+ * CPython and `open`, `parallel` sequences in flight. Resolves the failures: the first
+ * `keep` in full, and their total count.
+ */
+async function runDifferential(seqs, open, parallel = 8, keep = 20) {
   const ref = new PyRef();
+  const source = seqs[Symbol.iterator]();
   const failures = [];
-  let next = 0;
+  let failed = 0;
   const check = async (seq) => {
     const py = await ref.run(seq);
     try {
@@ -306,15 +311,20 @@ async function runDifferential(seqs, open, parallel = 8) {
     }
   };
   const worker = async () => {
-    while (next < seqs.length) {
-      const seq = seqs[next++];
-      const diff = await check(seq);
-      if (diff) failures.push({ seq, diff });
+    for (let item = source.next(); !item.done; item = source.next()) {
+      const diff = await check(item.value);
+      if (diff && failed++ < keep) failures.push({ seq: item.value, diff });
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   await ref.close();
-  return failures;
+  return Object.assign(failures, { total: failed });
 }
 
-module.exports = { makeRng, genSequence, boundarySequences, runDifferential, modeInfo };
+/** `count` random sequences from `seed`, generated one at a time. */
+function* randomSequences(seed, count, binary) {
+  const rng = makeRng(seed);
+  for (let id = 0; id < count; id++) yield genSequence(rng, id, binary);
+}
+
+module.exports = { randomSequences, boundarySequences, runDifferential, modeInfo };
