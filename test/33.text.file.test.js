@@ -248,3 +248,49 @@ test('utf-16le and utf-16be files round-trip with newline translation', async ()
     assert.deepStrictEqual(fs.readFileSync(p), encoding === 'utf-16le' ? le : Buffer.from(le).swap16());
   }
 });
+
+test("'utf-16' and 'utf-8-sig' read the byte order mark and write one at the start, like Python", async () => {
+  const p = tmpPath();
+  const w = await open(p, 'w', { encoding: 'UTF-16' });
+  await w.write('a');
+  await w.write('b');
+  await w.close();
+  assert.deepStrictEqual(fs.readFileSync(p), Buffer.from('fffe61006200', 'hex'));
+  const a = await open(p, 'a', { encoding: 'utf-16' });
+  await a.write('c');
+  await a.close();
+  assert.deepStrictEqual(fs.readFileSync(p), Buffer.from('fffe610062006300', 'hex'), 'no mark in the middle');
+
+  const be = fileWith(Buffer.from('feff00610062', 'hex'));
+  const r = await open(be, 'r+', { encoding: 'utf-16', bufferSize: 1 });
+  assert.strictEqual(await r.read(1), 'a');
+  assert.strictEqual(await r.tell(), 4);
+  await r.seek(0, 2);
+  await r.write('c');
+  await r.seek(0);
+  assert.strictEqual(await r.read(), 'abc', 'big-endian throughout, where CPython would append little-endian');
+  await r.close();
+
+  const sig = fileWith(Buffer.from('efbbbf78c3a9', 'hex'));
+  const s = await open(sig, 'r+', { encoding: 'utf-8-sig' });
+  assert.strictEqual(await s.read(), 'xé');
+  await s.seek(0);
+  await s.write('y');
+  await s.close();
+  assert.deepStrictEqual(fs.readFileSync(sig), Buffer.from('efbbbf79c3a9', 'hex'));
+  const plain = await open(fileWith('no mark'), 'r', { encoding: 'utf-8-sig', bufferSize: 1 });
+  assert.strictEqual(await plain.read(), 'no mark');
+  await plain.close();
+});
+
+test("'utf-16' seeking to a cookie in a fresh file object still uses the file's byte order", async () => {
+  const p = fileWith(Buffer.from('feff0061006200630064', 'hex'));
+  const f = await open(p, 'r', { encoding: 'utf-16' });
+  await f.read(2);
+  const cookie = await f.tell();
+  await f.close();
+  const g = await open(p, 'r', { encoding: 'utf-16' });
+  await g.seek(cookie);
+  assert.strictEqual(await g.read(), 'cd');
+  await g.close();
+});

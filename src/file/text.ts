@@ -64,8 +64,10 @@ const EMPTY = Buffer.alloc(0);
 
 /** Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees. */
 export class TextFile implements TextIO {
-  /** The codec in use (its `name` is the canonical encoding name). */
-  readonly codec: Codec;
+  /** The codec in use; for 'utf-16' it changes once the byte order mark has been read. */
+  private codec: Codec;
+  /** False until the byte order of a 'utf-16'/'utf-8-sig' file is known (read or written). */
+  private markSettled: boolean;
   private readonly newline: TextOptions['newline'];
   private readonly crBytes: Buffer;
   private window: ReadWindow | null = null;
@@ -79,6 +81,7 @@ export class TextFile implements TextIO {
     options: TextOptions,
   ) {
     this.codec = getCodec(options.encoding, options.errors);
+    this.markSettled = this.codec.bom === undefined;
     this.newline = options.newline;
     this.crBytes = this.codec.encode('\r');
   }
@@ -136,10 +139,42 @@ export class TextFile implements TextIO {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
     if (!this.buffered.writable) throw uvException(ebadf(), 'write');
+    const mark = this.codec.bom ? await this.markBeforeWrite() : EMPTY;
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
     if (this.window) await this.syncPosition();
-    await this.buffered.write(encoded);
+    await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
     return countCodePoints(text);
+  }
+
+  /**
+   * For encodings with a byte order mark: the mark to write first when the text lands at the
+   * start of the file (nothing otherwise, after learning the file's byte order if readable).
+   */
+  private async markBeforeWrite(): Promise<Buffer> {
+    const at = this.window ? this.bytePosition(this.window) : await this.buffered.tell();
+    if (at === 0) {
+      this.markSettled = true;
+      return this.codec.bom!.mark;
+    }
+    if (!this.markSettled && this.buffered.readable) await this.readMark(at);
+    return EMPTY;
+  }
+
+  /** Learn the byte order from the file's first bytes, then return the buffer to `resume`. */
+  private async readMark(resume: number): Promise<void> {
+    this.window = null;
+    await this.buffered.seek(0, 0);
+    this.settleMark(await this.buffered.read(4), true);
+    await this.buffered.seek(resume, 0);
+  }
+
+  /** Adopt the codec the mark in `head` calls for; resolves the mark's length (undefined: need more bytes). */
+  private settleMark(head: Buffer, final: boolean): number | undefined {
+    const found = this.codec.bom!.sniff(head, final);
+    if (!found) return undefined;
+    this.codec = found[0];
+    this.markSettled = true;
+    return found[1];
   }
 
   /**
@@ -206,6 +241,7 @@ export class TextFile implements TextIO {
     const w = this.window;
     if (!w) {
       const start = await this.buffered.tell();
+      if (!this.markSettled && start !== 0) await this.readMark(start);
       return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
     }
     if (w.pos === w.text.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
@@ -243,9 +279,16 @@ export class TextFile implements TextIO {
    * decoding error once the invalid bytes are the first undecoded ones, or at EOF.
    */
   private append(w: ReadWindow, bytes: Buffer, final: boolean): void {
-    const all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
+    let all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
     w.pending = all;
     if (all.length === 0) return;
+    if (this.codec.bom && w.start === 0 && w.byteLength === 0) {
+      const skip = this.settleMark(all, final);
+      if (skip === undefined) return;
+      all = all.subarray(skip);
+      w.start = skip;
+      w.pending = all;
+    }
     const d = this.codec.decode(all, final);
     if (d.errorAt === 0) {
       const at = w.start + w.byteLength;
