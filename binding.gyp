@@ -1,7 +1,7 @@
 {
   "variables": {
-    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh sets GYP_DEFINES=asan=1)
-    "asan%": 0
+    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
+    "aya_sanitize%": 0
   },
   "targets": [
     {
@@ -13,7 +13,13 @@
         ["OS=='linux'", {
           "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
         }],
-        ["asan==1", {
+        ["OS=='win'", {
+          "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
+                      "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
+          "defines": ["UNICODE", "_UNICODE"],
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
+        }],
+        ["aya_sanitize==1", {
           "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]
         }]
