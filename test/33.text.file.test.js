@@ -294,3 +294,16 @@ test("'utf-16' seeking to a cookie in a fresh file object still uses the file's 
   assert.strictEqual(await g.read(), 'cd');
   await g.close();
 });
+
+test('text mode on a pipe: lines decode across reads, and tell() rejects with ESPIPE', { skip: process.platform === 'win32' && 'needs mkfifo' }, async () => {
+  const { execFileSync, spawn } = require('node:child_process');
+  const fifo = tmpPath('fifo');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `printf 'a\\r\\nb\\342\\202\\254\\n' > "${fifo}"`]);
+  const exited = new Promise((resolve) => writer.on('exit', resolve));
+  const f = await open(fifo, 'r', { bufferSize: 2 });
+  assert.deepStrictEqual(await f.readlines(), ['a\n', 'b€\n']);
+  await rejectsWith(f.tell(), { code: 'ESPIPE' });
+  await f.close();
+  assert.strictEqual(await exited, 0);
+});

@@ -23,6 +23,9 @@
  * TypeError ERR_INVALID_ARG_VALUE; a negative position → RangeError ERR_OUT_OF_RANGE;
  * reading a write-only file or writing/truncating a read-only one → EBADF (even read(0) and
  * write(''), as in Python).
+ *
+ * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
+ * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
  */
 import { getSystemErrorMap } from 'node:util';
 import { argTypeError, outOfRange, uvException } from '../errors';
@@ -141,7 +144,7 @@ export class TextFile implements TextIO {
     if (!this.buffered.writable) throw uvException(ebadf(), 'write');
     const mark = this.codec.bom ? await this.markBeforeWrite() : EMPTY;
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
-    if (this.window) await this.syncPosition();
+    if (this.window && this.buffered.seekable) await this.syncPosition();
     await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
     return countCodePoints(text);
   }
@@ -151,6 +154,7 @@ export class TextFile implements TextIO {
    * start of the file (nothing otherwise, after learning the file's byte order if readable).
    */
   private async markBeforeWrite(): Promise<Buffer> {
+    if (!this.buffered.seekable) return this.markSettled ? EMPTY : ((this.markSettled = true), this.codec.bom!.mark);
     const at = this.window ? this.bytePosition(this.window) : await this.buffered.tell();
     if (at === 0) {
       this.markSettled = true;
@@ -193,6 +197,7 @@ export class TextFile implements TextIO {
       );
     }
     if (cookie < 0) throw outOfRange('offset', '>= 0', cookie);
+    if (!this.buffered.seekable) return this.buffered.seek(cookie, whence); // rejects: ESPIPE
     if (whence === 1) return this.syncPosition();
     this.window = null;
     return this.buffered.seek(cookie, whence);
@@ -200,7 +205,7 @@ export class TextFile implements TextIO {
 
   /** The current position as a cookie for seek() (a byte offset; exact mid-buffer). */
   async tell(): Promise<number> {
-    return this.window ? this.bytePosition(this.window) : this.buffered.tell();
+    return this.window && this.buffered.seekable ? this.bytePosition(this.window) : this.buffered.tell();
   }
 
   /** Truncate at `size` bytes (default: the current position); the position is unchanged. */
@@ -225,7 +230,7 @@ export class TextFile implements TextIO {
    */
   async syncPosition(): Promise<number> {
     const w = this.window;
-    if (!w) return this.buffered.tell();
+    if (!w || !this.buffered.seekable) return this.buffered.tell();
     this.window = null;
     const pos = this.bytePosition(w);
     const ahead = w.start + w.byteLength + w.pending.length;
@@ -240,7 +245,7 @@ export class TextFile implements TextIO {
   private async openWindow(): Promise<ReadWindow> {
     const w = this.window;
     if (!w) {
-      const start = await this.buffered.tell();
+      const start = this.buffered.seekable ? await this.buffered.tell() : 0;
       if (!this.markSettled && start !== 0) await this.readMark(start);
       return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
     }
