@@ -1,7 +1,7 @@
 {
   "variables": {
-    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh sets GYP_DEFINES=asan=1)
-    "asan%": 0
+    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
+    "aya_sanitize%": 0
   },
   "targets": [
     {
@@ -13,7 +13,7 @@
         ["OS=='linux'", {
           "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
         }],
-        ["asan==1", {
+        ["aya_sanitize==1", {
           "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]
         }]

@@ -46,11 +46,13 @@ interface CheckedOptions {
   bufferSize: number;
 }
 
+/** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
+
 type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
 
 /** The text layer, loaded when the first text-mode file opens. */
 function loadTextFile(): TextFileClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./text') as { TextFile: TextFileClass }).TextFile;
 }
 
@@ -168,9 +170,9 @@ function buildFile(init: LayerInit): AsyncFile {
  * console.log(await f.readline()); // 'hello\n'
  * await f.close();
  */
-export async function open(path: string | Buffer | URL, mode: string = 'r', options?: OpenOptions): Promise<AsyncFile> {
+export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
   const p = toPath(path);
-  const parsed = parseMode(mode);
+  const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
   const backend = getBackend();
   const fd = await backend.open(p, parsed.flags, 0o666);
@@ -178,7 +180,7 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
   try {
     const st = await statForOpen(backend, fd, p);
     if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
-    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
   } catch (err) {
     await backend.close(fd);
     throw err;
@@ -195,7 +197,7 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
  * await out.write('to stdout\n');
  * await out.close(); // flushes; fd 1 stays open
  */
-export async function wrapFd(fd: number, mode: string, options?: WrapFdOptions): Promise<AsyncFile> {
+export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
@@ -203,5 +205,5 @@ export async function wrapFd(fd: number, mode: string, options?: WrapFdOptions):
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
   const backend = getBackend();
   const st = await statForOpen(backend, fd, undefined);
-  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd });
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
 }
