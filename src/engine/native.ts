@@ -13,11 +13,13 @@
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
 import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
+import { errnoByName } from '../file/errno';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
 
-const ENOSYS = -38;
-const ECANCELED = -125;
+// libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
+const ENOSYS = errnoByName('ENOSYS');
+const ECANCELED = errnoByName('ECANCELED');
 /** Completion pairs the shared array holds (one wake-up delivers at most this many at a time). */
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
@@ -81,7 +83,7 @@ export function parseStatx(b: Buffer): RawStat {
 
 /** The engine options of a configuration. */
 export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
-  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount };
+  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount, closeTimeoutMs: c.closeTimeoutMs };
 }
 
 /** The native implementation of {@link OpBackend}. Construct through {@link createNativeBackend}. */
@@ -292,7 +294,8 @@ export function createNativeBackend(addon: NativeAddon, fallback: FallbackBacken
   subscribeConfig((next, prev) => {
     const a = nativeOptions(next);
     const b = nativeOptions(prev);
-    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers) backend.start(a);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
+        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
   });
   return backend;
 }

@@ -11,6 +11,7 @@ import { AsyncFile } from './asyncfile';
 import { BufferedFile } from './buffered';
 import { errnoByName } from './errno';
 import { parseMode, type ParsedMode } from './mode';
+import { getCodec } from './text-codec';
 import { Stats } from './stats';
 import type { BufferedIO, TextIO, TextOptions } from './types';
 import { checkInteger, invalidType } from './validate';
@@ -71,23 +72,13 @@ function toPath(path: unknown): PathLike {
   return p;
 }
 
-function isKnownEncoding(encoding: string): boolean {
-  if (Buffer.isEncoding(encoding)) return true;
-  try {
-    new TextDecoder(encoding);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Text options for a text-mode file. */
 function checkTextOptions(o: OpenOptions): TextOptions {
   const encoding = o.encoding ?? 'utf-8';
   if (typeof encoding !== 'string') throw invalidType('options.encoding', 'of type string', encoding);
-  if (!isKnownEncoding(encoding)) throw invalidValue('options.encoding', encoding, 'is not a supported encoding');
   const errors = o.errors ?? 'strict';
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
+  getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
   return { encoding, errors, newline: o.newline ?? undefined };
 }
