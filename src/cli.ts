@@ -10,7 +10,7 @@
  * also runs under Bun and Deno as child-process contenders).
  */
 import * as path from 'node:path';
-import * as api from './index';
+import { getBackendInfo } from './index';
 
 /** Parsed `bench` options (see `usage`). */
 export interface BenchArgs {
@@ -75,11 +75,6 @@ async function bench(argv: string[]): Promise<number> {
 }
 
 function info(): number {
-  const getBackendInfo = (api as Record<string, unknown>).getBackendInfo;
-  if (typeof getBackendInfo !== 'function') {
-    process.stderr.write('ayafileio info: this build has no getBackendInfo() yet\n');
-    return 1;
-  }
   process.stdout.write(`${JSON.stringify(getBackendInfo(), null, 2)}\n`);
   return 0;
 }

@@ -267,6 +267,10 @@ async function runBench(options = {}) {
   const loadBefore = os.loadavg();
   const contenders = await startContenders(options.contenders);
   for (const c of contenders) progress.line(`contender ${c.id}: ${c.available ? c.label : `skipped (${c.reason})`}`);
+  const cpus = os.cpus().length;
+  if (loadBefore[0] > cpus) {
+    progress.line(`note: the machine is busy (load ${loadBefore[0].toFixed(1)} on ${cpus} CPUs): absolute numbers will be low; compare the same-run ratios`);
+  }
   const ctxBase = { dir, sizes: profile, roundMs: profile.roundMs };
   const caseResults = [];
   try {
