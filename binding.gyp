@@ -1,7 +1,7 @@
 {
   "variables": {
-    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh sets GYP_DEFINES=asan=1)
-    "asan%": 0
+    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
+    "aya_sanitize%": 0
   },
   "targets": [
     {
@@ -19,7 +19,7 @@
           "defines": ["UNICODE", "_UNICODE"],
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
         }],
-        ["asan==1", {
+        ["aya_sanitize==1", {
           "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]
         }]

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding } from '../binding';
+import { debugLog } from '../debug';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
 import type { BackendKind, OpBackend } from './types';
@@ -95,7 +96,11 @@ function select(): Selection {
 
 /** The backend every AsyncFile in this realm uses (chosen on the first call). */
 export function getBackend(): OpBackend {
-  selection ??= select();
+  if (selection === undefined) {
+    const chosen = select();
+    debugLog('backend', () => `${chosen.backend.kind}${chosen.reason === undefined ? '' : `: ${chosen.reason}`}`);
+    selection = chosen;
+  }
   return selection.backend;
 }
 

@@ -11,6 +11,7 @@
  * setImmediate so timers and other I/O get their turn.
  */
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
+import { debugLog } from '../debug';
 import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
 import { errnoByName } from '../file/errno';
 import { FallbackBackend } from './fallback';
@@ -124,6 +125,9 @@ export class NativeBackend implements OpBackend {
   start(options: NativeOptions): NativeRingInfo | number {
     const r = this.addon.init(options, this.completions, this.onComplete);
     if (typeof r !== 'number') this.down = false;
+    debugLog('ring', () => (typeof r === 'number'
+      ? `setup failed with errno ${r} (${JSON.stringify(options)})`
+      : `set up (${JSON.stringify(options)}): ${r.entries} entries, flags ${r.flags.join('|') || 'none'}`));
     return r;
   }
 

@@ -11,6 +11,7 @@ import { AsyncFile } from './asyncfile';
 import { BufferedFile } from './buffered';
 import { errnoByName } from './errno';
 import { parseMode, type ParsedMode } from './mode';
+import { getCodec } from './text-codec';
 import { Stats } from './stats';
 import type { BufferedIO, TextIO, TextOptions } from './types';
 import { checkInteger, invalidType } from './validate';
@@ -46,11 +47,13 @@ interface CheckedOptions {
   bufferSize: number;
 }
 
+/** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
+
 type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
 
 /** The text layer, loaded when the first text-mode file opens. */
 function loadTextFile(): TextFileClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./text') as { TextFile: TextFileClass }).TextFile;
 }
 
@@ -69,23 +72,13 @@ function toPath(path: unknown): PathLike {
   return p;
 }
 
-function isKnownEncoding(encoding: string): boolean {
-  if (Buffer.isEncoding(encoding)) return true;
-  try {
-    new TextDecoder(encoding);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Text options for a text-mode file. */
 function checkTextOptions(o: OpenOptions): TextOptions {
   const encoding = o.encoding ?? 'utf-8';
   if (typeof encoding !== 'string') throw invalidType('options.encoding', 'of type string', encoding);
-  if (!isKnownEncoding(encoding)) throw invalidValue('options.encoding', encoding, 'is not a supported encoding');
   const errors = o.errors ?? 'strict';
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
+  getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
   return { encoding, errors, newline: o.newline ?? undefined };
 }
@@ -168,9 +161,9 @@ function buildFile(init: LayerInit): AsyncFile {
  * console.log(await f.readline()); // 'hello\n'
  * await f.close();
  */
-export async function open(path: string | Buffer | URL, mode: string = 'r', options?: OpenOptions): Promise<AsyncFile> {
+export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
   const p = toPath(path);
-  const parsed = parseMode(mode);
+  const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
   const backend = getBackend();
   const fd = await backend.open(p, parsed.flags, 0o666);
@@ -178,7 +171,7 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
   try {
     const st = await statForOpen(backend, fd, p);
     if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
-    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
   } catch (err) {
     await backend.close(fd);
     throw err;
@@ -195,7 +188,7 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
  * await out.write('to stdout\n');
  * await out.close(); // flushes; fd 1 stays open
  */
-export async function wrapFd(fd: number, mode: string, options?: WrapFdOptions): Promise<AsyncFile> {
+export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
@@ -203,5 +196,5 @@ export async function wrapFd(fd: number, mode: string, options?: WrapFdOptions):
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
   const backend = getBackendForFd();
   const st = await statForOpen(backend, fd, undefined);
-  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd });
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
 }
