@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend } from '../engine';
+import { getBackend, getBackendForFd } from '../engine';
 import type { OpBackend, PathLike, RawStat } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -201,7 +201,7 @@ export async function wrapFd<M extends string>(fd: number, mode: M, options?: Wr
   const checked = checkOptions(options, parsed, WRAP_KEYS);
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
-  const backend = getBackend();
+  const backend = getBackendForFd();
   const st = await statForOpen(backend, fd, undefined);
   return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
 }
