@@ -238,7 +238,13 @@ function utf16InvalidRanges(text: string, end: number): Array<[number, number]> 
     if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
     else bad.push([2 * i, 2 * i + 2]);
   }
-  if (end & 1) bad.push([end - 1, end]);
+  if (end & 1) {
+    // A high surrogate cut off by the end of the data is one error with the odd byte (Python).
+    const last = bad[bad.length - 1];
+    const cutHigh = last !== undefined && last[1] === end - 1 && text.charCodeAt(last[0] / 2) <= 0xdbff;
+    if (cutHigh) last[1] = end;
+    else bad.push([end - 1, end]);
+  }
   return bad;
 }
 
