@@ -73,6 +73,9 @@ test('utf-16: odd bytes and a trailing high surrogate wait; lone surrogates foll
   assert.deepStrictEqual(le.decode(hex('41 00 00 dc 42 00'), false).errorAt, 2);
   assert.strictEqual(getCodec('utf-16le', 'replace').decode(hex('00 d8 41 00 42'), true).text, '\ufffdA\ufffd');
   assert.strictEqual(getCodec('utf-16le', 'ignore').decode(hex('00 d8 41 00 42'), true).text, 'A');
+  // A high surrogate cut off by the end of the file and the odd byte are one error (Python).
+  assert.strictEqual(getCodec('utf-16le', 'replace').decode(hex('41 00 00 d8 41'), true).text, 'A\ufffd');
+  assert.strictEqual(getCodec('utf-16le', 'replace').decode(hex('00 dc 41'), true).text, '\ufffd\ufffd');
   const be = getCodec('utf-16be', 'strict');
   assert.strictEqual(be.decode(hex('00 41 d8 3d de 00'), false).text, 'A😀');
   assert.deepStrictEqual(be.encode('A😀'), hex('00 41 d8 3d de 00'));

@@ -23,8 +23,8 @@ export interface Decoded {
   /** Bytes used; the rest is an incomplete trailing sequence (or starts at `errorAt`). */
   consumed: number;
   /**
-   * When errors were replaced or ignored: [text index, byte offset] around every replaced or ignored byte range (before
-   * and after it, ascending); between marks, text and bytes correspond exactly.
+   * When errors were replaced or ignored: [text index, byte offset] before and after every
+   * replaced or ignored byte range, ascending; between marks, text and bytes correspond.
    */
   marks?: Array<[number, number]>;
   /** strict only: offset of the first invalid byte; decoding stopped there. */
@@ -37,8 +37,6 @@ export interface Decoded {
 export interface Codec {
   /** Canonical name, as reported by the file's `encoding` property. */
   readonly name: string;
-  /** Bytes per '\r' or '\n' (1, or 2 for UTF-16). */
-  readonly newlineWidth: number;
   /** Decode `bytes`; unless `final`, an incomplete trailing sequence is left unconsumed. */
   decode(bytes: Buffer, final: boolean): Decoded;
   /** Byte length of `text` when it was decoded without errors (exact inverse of decode). */
@@ -211,7 +209,6 @@ function utf8Run(b: Buffer, s: number, e: number): string {
 function utf8Codec(errors: ErrorMode): Codec {
   return {
     name: 'utf-8',
-    newlineWidth: 1,
     decode(bytes, final) {
       const end = final ? bytes.length : bytes.length - utf8IncompleteTail(bytes);
       const text = bytes.toString('utf8', 0, end);
@@ -238,7 +235,13 @@ function utf16InvalidRanges(text: string, end: number): Array<[number, number]> 
     if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
     else bad.push([2 * i, 2 * i + 2]);
   }
-  if (end & 1) bad.push([end - 1, end]);
+  if (end & 1) {
+    // A high surrogate cut off by the end of the data is one error with the odd byte (Python).
+    const last = bad[bad.length - 1];
+    const cutHigh = last !== undefined && last[1] === end - 1 && text.charCodeAt(last[0] / 2) <= 0xdbff;
+    if (cutHigh) last[1] = end;
+    else bad.push([end - 1, end]);
+  }
   return bad;
 }
 
@@ -251,7 +254,6 @@ function utf16Codec(errors: ErrorMode, bigEndian: boolean): Codec {
   const run = (b: Buffer, s: number, e: number): string => toLE(b, s, e).toString('utf16le');
   return {
     name,
-    newlineWidth: 2,
     decode(bytes, final) {
       let end = bytes.length;
       if (!final) {
@@ -320,7 +322,6 @@ function tableCodec(name: string, errors: ErrorMode, table: Array<string | undef
   };
   return {
     name,
-    newlineWidth: 1,
     decode(bytes, _final) {
       const bad: Array<[number, number]> = [];
       for (let i = 0; i < bytes.length; i++) if (table[bytes[i]] === undefined) bad.push([i, i + 1]);
@@ -342,7 +343,6 @@ function tableCodec(name: string, errors: ErrorMode, table: Array<string | undef
 function latin1Codec(errors: ErrorMode): Codec {
   return {
     name: 'latin-1',
-    newlineWidth: 1,
     decode: (bytes) => ({ text: bytes.toString('latin1'), consumed: bytes.length }),
     byteLength: (text) => text.length,
     encode: (text) =>
@@ -354,7 +354,6 @@ function asciiCodec(errors: ErrorMode): Codec {
   const run = (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
   return {
     name: 'ascii',
-    newlineWidth: 1,
     decode(bytes) {
       const text = bytes.toString('latin1');
       if (!/[\x80-\xff]/.test(text)) return { text, consumed: bytes.length };

@@ -27,8 +27,8 @@
  * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
  * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
  */
-import { getSystemErrorMap } from 'node:util';
-import { argTypeError, outOfRange, uvException } from '../errors';
+import { argTypeError, outOfRange } from '../errors';
+import { systemError } from './errno';
 import { getCodec, decodeError, type Codec } from './text-codec';
 import {
   advanceChars,
@@ -141,7 +141,7 @@ export class TextFile implements TextIO {
     if (typeof text !== 'string') {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
-    if (!this.buffered.writable) throw uvException(ebadf(), 'write');
+    if (!this.buffered.writable) throw systemError('EBADF', 'write');
     const mark = this.codec.bom ? await this.markBeforeWrite() : EMPTY;
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
     if (this.window && this.buffered.seekable) await this.syncPosition();
@@ -154,14 +154,22 @@ export class TextFile implements TextIO {
    * start of the file (nothing otherwise, after learning the file's byte order if readable).
    */
   private async markBeforeWrite(): Promise<Buffer> {
-    if (!this.buffered.seekable) return this.markSettled ? EMPTY : ((this.markSettled = true), this.codec.bom!.mark);
-    const at = this.window ? this.bytePosition(this.window) : await this.buffered.tell();
+    const at = await this.writePosition();
     if (at === 0) {
       this.markSettled = true;
       return this.codec.bom!.mark;
     }
     if (!this.markSettled && this.buffered.readable) await this.readMark(at);
     return EMPTY;
+  }
+
+  /**
+   * Where the next write lands. A stream that cannot seek has no position: it counts as the
+   * start until the first mark is written (Python writes the mark before its first text).
+   */
+  private async writePosition(): Promise<number> {
+    if (!this.buffered.seekable) return this.markSettled ? -1 : 0;
+    return this.window ? this.bytePosition(this.window) : this.buffered.tell();
   }
 
   /** Learn the byte order from the file's first bytes, then return the buffer to `resume`. */
@@ -214,7 +222,7 @@ export class TextFile implements TextIO {
       checkInteger('size', size);
       if (size < 0) throw outOfRange('size', '>= 0', size);
     }
-    if (!this.buffered.writable) throw uvException(ebadf(), 'ftruncate');
+    if (!this.buffered.writable) throw systemError('EBADF', 'ftruncate');
     const pos = await this.syncPosition();
     return this.buffered.truncate(size ?? pos);
   }
@@ -238,7 +246,7 @@ export class TextFile implements TextIO {
   }
 
   private checkReadable(syscall: string): void {
-    if (!this.buffered.readable) throw uvException(ebadf(), syscall);
+    if (!this.buffered.readable) throw systemError('EBADF', syscall);
   }
 
   /** The current window (consumed text dropped once there is enough of it), or a new one. */
@@ -342,19 +350,10 @@ export class TextFile implements TextIO {
     const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
     return w.start + byteAt + this.codec.byteLength(w.text.slice(textAt, w.pos));
   }
-
 }
 
 function checkInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value)) {
     throw argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be an integer. Received ${String(value)}`);
   }
-}
-
-let ebadfErrno: number | undefined;
-
-/** libuv's (negative) errno for EBADF on this platform. */
-function ebadf(): number {
-  ebadfErrno ??= [...getSystemErrorMap()].find(([, [name]]) => name === 'EBADF')![0];
-  return ebadfErrno;
 }

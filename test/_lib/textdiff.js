@@ -140,7 +140,10 @@ function genSequence(rng, id, binary) {
     const tryIllegal = rng.chance(0.05);
     if (r < 0.3 && (info.readable || tryIllegal)) {
       if (afterWrite && !binary) push(['flush']);
-      push(rng.chance(0.6) ? ['read', readSize(rng)] : ['readline', rng.chance(0.7) ? -1 : rng.int(0, 12)]);
+      // Not readline(0) on a write-only file: CPython's IOBase.readline(0) returns b'' there
+      // without checking that the file is readable (ours rejects with EBADF, as read(0) does).
+      const limit = rng.chance(0.7) ? -1 : rng.int(info.readable ? 0 : 1, 12);
+      push(rng.chance(0.6) ? ['read', readSize(rng)] : ['readline', limit]);
       afterRead = true;
       afterWrite = false;
     } else if (r < 0.55 && (info.writable || tryIllegal)) {
