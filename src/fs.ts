@@ -7,7 +7,7 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { getConfig } from './config';
+import { describeReceived, getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, uvException } from './errors';
@@ -72,16 +72,8 @@ const FLAG_STRINGS: ReadonlyMap<string, number> = new Map([
   ['sa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
 ]);
 
-function received(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object' || typeof value === 'function') {
-    return `an instance of ${(value as object).constructor?.name ?? 'Object'}`;
-  }
-  return `type ${typeof value} (${typeof value === 'string' ? `'${value}'` : String(value)})`;
-}
-
 function invalidValue(name: string, value: unknown, reason: string): TypeError {
-  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${received(value)}`);
+  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${describeReceived(value)}`);
 }
 
 /** fs-style flags (string or number) -> O_* bits. */
@@ -91,7 +83,7 @@ export function parseOpenFlag(flag: unknown): number {
     const bits = FLAG_STRINGS.get(flag);
     if (bits !== undefined) return bits;
   }
-  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${received(flag)}`);
+  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${describeReceived(flag)}`);
 }
 
 /** A file mode: an integer 0..0o7777 or a string of octal digits (as fs accepts). */
