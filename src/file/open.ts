@@ -68,7 +68,7 @@ function invalidValue(name: string, value: unknown, why: string): TypeError {
 }
 
 /** A path from a string, Buffer or file: URL, without NUL bytes. */
-function toPath(path: unknown): PathLike {
+export function toPath(path: unknown): PathLike {
   let p: unknown = path;
   if (p instanceof URL) p = fileURLToPath(p);
   if (typeof p !== 'string' && !Buffer.isBuffer(p)) throw invalidType('path', 'of type string or an instance of Buffer or URL', path);
