@@ -43,15 +43,16 @@ export function findLineEnd(text: string, from: number, newline: Newline, more: 
     const i = text.indexOf('\r\n', from);
     return i === -1 ? -1 : i + 2;
   }
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) return i + 1;
-    if (c !== 13) continue;
-    if (i + 1 < text.length) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-    return more ? -1 : i + 1;
-  }
-  return -1;
+  ANY_NEWLINE.lastIndex = from;
+  const m = ANY_NEWLINE.exec(text);
+  if (!m) return -1;
+  const i = m.index;
+  if (text.charCodeAt(i) === 10) return i + 1;
+  if (i + 1 < text.length) return text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+  return more ? -1 : i + 1;
 }
+
+const ANY_NEWLINE = /[\r\n]/g;
 
 /** Where to resume a line-end search after text grows (a terminator may straddle the end). */
 export function resumeSearchAt(length: number, newline: Newline): number {

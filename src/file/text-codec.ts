@@ -6,8 +6,9 @@
  * layer's tell() cookie a plain byte position.
  *
  * Names follow Python where Python and WHATWG disagree ('latin-1' and 'ascii' are the real
- * ISO-8859-1 and US-ASCII here, not windows-1252); any other WHATWG single-byte label works
- * through a table built from Node's TextDecoder.
+ * ISO-8859-1 and US-ASCII here, not windows-1252; 'utf-16' reads the byte order from a mark
+ * and writes one); any other WHATWG single-byte label works through a table built from
+ * Node's TextDecoder.
  */
 import { TextDecoder } from 'node:util';
 import { argTypeError } from '../errors';
@@ -44,6 +45,19 @@ export interface Codec {
   byteLength(text: string): number;
   /** Encode `text`, applying the error mode to unencodable characters. */
   encode(text: string): Buffer;
+  /** Set for encodings whose files start with a byte order mark ('utf-16', 'utf-8-sig'). */
+  readonly bom?: ByteOrderMark;
+}
+
+/** How an encoding with a byte order mark reads and writes it. */
+export interface ByteOrderMark {
+  /** The mark written before text at the start of the file. */
+  readonly mark: Buffer;
+  /**
+   * From the first bytes of the file: the codec to use (its byte order) and how many bytes of
+   * mark to skip; undefined while more bytes could change the answer (never when `final`).
+   */
+  sniff(head: Buffer, final: boolean): [Codec, number] | undefined;
 }
 
 /** The error a strict decode raises, shaped like Node's TextDecoder error. */
@@ -257,6 +271,40 @@ function utf16Codec(errors: ErrorMode, bigEndian: boolean): Codec {
   };
 }
 
+// ---- encodings with a byte order mark (Python's 'utf-16' and 'utf-8-sig') ---------------
+
+const UTF16_LE_MARK = Buffer.from([0xff, 0xfe]);
+const UTF16_BE_MARK = Buffer.from([0xfe, 0xff]);
+const UTF8_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Python's 'utf-16': the mark decides the byte order (little-endian without one). */
+function utf16BomCodec(errors: ErrorMode, bigEndian: boolean): Codec {
+  const sniff = (head: Buffer, final: boolean): [Codec, number] | undefined => {
+    if (head.length < 2 && !final) return undefined;
+    if (head.subarray(0, 2).equals(UTF16_BE_MARK)) return [utf16BomCodec(errors, true), 2];
+    return [utf16BomCodec(errors, false), head.subarray(0, 2).equals(UTF16_LE_MARK) ? 2 : 0];
+  };
+  return { ...utf16Codec(errors, bigEndian), name: 'utf-16', bom: { mark: bigEndian ? UTF16_BE_MARK : UTF16_LE_MARK, sniff } };
+}
+
+/** Python's 'utf-8-sig': UTF-8 that skips a leading mark on read and writes one at the start. */
+function utf8SigCodec(errors: ErrorMode): Codec {
+  const codec: Codec = {
+    ...utf8Codec(errors),
+    name: 'utf-8-sig',
+    bom: {
+      mark: UTF8_MARK,
+      sniff(head, final) {
+        const n = Math.min(head.length, 3);
+        const prefix = head.subarray(0, n).equals(UTF8_MARK.subarray(0, n));
+        if (prefix && n < 3 && !final) return undefined;
+        return [codec, prefix && n === 3 ? 3 : 0];
+      },
+    },
+  };
+  return codec;
+}
+
 // ---- single-byte encodings ---------------------------------------------------------------
 
 /** A single-byte codec from a 256-entry table (undefined: the byte is not mapped). */
@@ -337,8 +385,20 @@ function whatwgSingleByteTable(label: string): [string, Array<string | undefined
       table.push(undefined);
     }
   }
+  if (decoder.encoding === 'windows-1252') table.splice(0x80, 32, ...WINDOWS_1252_80_9F);
   return [decoder.encoding, table];
 }
+
+/**
+ * windows-1252 bytes 0x80-0x9F per the WHATWG Encoding Standard. Node 20's TextDecoder
+ * decodes 'windows-1252' as ISO-8859-1 (since 20.18.3: nodejs/node#56542, #60888), so
+ * this range is not taken from it.
+ */
+const WINDOWS_1252_80_9F = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039,
+  0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+  0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+].map((cp) => String.fromCharCode(cp));
 
 const SINGLE_BYTE_WHATWG = new Set([
   'ibm866', 'iso-8859-2', 'iso-8859-3', 'iso-8859-4', 'iso-8859-5', 'iso-8859-6', 'iso-8859-7',
@@ -354,6 +414,8 @@ const NATIVE: Record<string, (errors: ErrorMode) => Codec> = {
   u8: utf8Codec,
   utf: utf8Codec,
   cp65001: utf8Codec,
+  utf16: (e) => utf16BomCodec(e, false),
+  utf8sig: utf8SigCodec,
   utf16le: (e) => utf16Codec(e, false),
   ucs2: (e) => utf16Codec(e, false),
   unicodelittleunmarked: (e) => utf16Codec(e, false),
@@ -389,6 +451,7 @@ export function getCodec(encoding: string, errors: ErrorMode): Codec {
   throw argTypeError(
     'ERR_INVALID_ARG_VALUE',
     `The encoding '${encoding}' is not supported for text files ` +
-      `(supported: utf-8, utf-16le, utf-16be, latin-1, ascii and the WHATWG single-byte encodings)`,
+      `(supported: utf-8, utf-8-sig, utf-16, utf-16le, utf-16be, latin-1, ascii and the WHATWG ` +
+      `single-byte encodings)`,
   );
 }

@@ -23,6 +23,9 @@
  * TypeError ERR_INVALID_ARG_VALUE; a negative position → RangeError ERR_OUT_OF_RANGE;
  * reading a write-only file or writing/truncating a read-only one → EBADF (even read(0) and
  * write(''), as in Python).
+ *
+ * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
+ * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
  */
 import { getSystemErrorMap } from 'node:util';
 import { argTypeError, outOfRange, uvException } from '../errors';
@@ -64,8 +67,10 @@ const EMPTY = Buffer.alloc(0);
 
 /** Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees. */
 export class TextFile implements TextIO {
-  /** The codec in use (its `name` is the canonical encoding name). */
-  readonly codec: Codec;
+  /** The codec in use; for 'utf-16' it changes once the byte order mark has been read. */
+  private codec: Codec;
+  /** False until the byte order of a 'utf-16'/'utf-8-sig' file is known (read or written). */
+  private markSettled: boolean;
   private readonly newline: TextOptions['newline'];
   private readonly crBytes: Buffer;
   private window: ReadWindow | null = null;
@@ -79,6 +84,7 @@ export class TextFile implements TextIO {
     options: TextOptions,
   ) {
     this.codec = getCodec(options.encoding, options.errors);
+    this.markSettled = this.codec.bom === undefined;
     this.newline = options.newline;
     this.crBytes = this.codec.encode('\r');
   }
@@ -94,7 +100,7 @@ export class TextFile implements TextIO {
     this.checkReadable('read');
     const w = await this.openWindow();
     if (size < 0) {
-      await this.append(w, await this.buffered.read(-1), true);
+      this.append(w, await this.buffered.read(-1), true);
       return this.take(w, w.text.length);
     }
     let [end, got] = this.advance(w.text, w.pos, size);
@@ -136,10 +142,43 @@ export class TextFile implements TextIO {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
     if (!this.buffered.writable) throw uvException(ebadf(), 'write');
+    const mark = this.codec.bom ? await this.markBeforeWrite() : EMPTY;
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
-    await this.syncPosition();
-    await this.buffered.write(encoded);
+    if (this.window && this.buffered.seekable) await this.syncPosition();
+    await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
     return countCodePoints(text);
+  }
+
+  /**
+   * For encodings with a byte order mark: the mark to write first when the text lands at the
+   * start of the file (nothing otherwise, after learning the file's byte order if readable).
+   */
+  private async markBeforeWrite(): Promise<Buffer> {
+    if (!this.buffered.seekable) return this.markSettled ? EMPTY : ((this.markSettled = true), this.codec.bom!.mark);
+    const at = this.window ? this.bytePosition(this.window) : await this.buffered.tell();
+    if (at === 0) {
+      this.markSettled = true;
+      return this.codec.bom!.mark;
+    }
+    if (!this.markSettled && this.buffered.readable) await this.readMark(at);
+    return EMPTY;
+  }
+
+  /** Learn the byte order from the file's first bytes, then return the buffer to `resume`. */
+  private async readMark(resume: number): Promise<void> {
+    this.window = null;
+    await this.buffered.seek(0, 0);
+    this.settleMark(await this.buffered.read(4), true);
+    await this.buffered.seek(resume, 0);
+  }
+
+  /** Adopt the codec the mark in `head` calls for; resolves the mark's length (undefined: need more bytes). */
+  private settleMark(head: Buffer, final: boolean): number | undefined {
+    const found = this.codec.bom!.sniff(head, final);
+    if (!found) return undefined;
+    this.codec = found[0];
+    this.markSettled = true;
+    return found[1];
   }
 
   /**
@@ -158,6 +197,7 @@ export class TextFile implements TextIO {
       );
     }
     if (cookie < 0) throw outOfRange('offset', '>= 0', cookie);
+    if (!this.buffered.seekable) return this.buffered.seek(cookie, whence); // rejects: ESPIPE
     if (whence === 1) return this.syncPosition();
     this.window = null;
     return this.buffered.seek(cookie, whence);
@@ -165,7 +205,7 @@ export class TextFile implements TextIO {
 
   /** The current position as a cookie for seek() (a byte offset; exact mid-buffer). */
   async tell(): Promise<number> {
-    return this.window ? this.bytePosition(this.window) : this.buffered.tell();
+    return this.window && this.buffered.seekable ? this.bytePosition(this.window) : this.buffered.tell();
   }
 
   /** Truncate at `size` bytes (default: the current position); the position is unchanged. */
@@ -190,7 +230,7 @@ export class TextFile implements TextIO {
    */
   async syncPosition(): Promise<number> {
     const w = this.window;
-    if (!w) return this.buffered.tell();
+    if (!w || !this.buffered.seekable) return this.buffered.tell();
     this.window = null;
     const pos = this.bytePosition(w);
     const ahead = w.start + w.byteLength + w.pending.length;
@@ -201,21 +241,30 @@ export class TextFile implements TextIO {
     if (!this.buffered.readable) throw uvException(ebadf(), syscall);
   }
 
-  /** The current window, emptied of consumed text, or a new one at the buffer's position. */
+  /** The current window (consumed text dropped once there is enough of it), or a new one. */
   private async openWindow(): Promise<ReadWindow> {
     const w = this.window;
     if (!w) {
-      const start = await this.buffered.tell();
+      const start = this.buffered.seekable ? await this.buffered.tell() : 0;
+      if (!this.markSettled && start !== 0) await this.readMark(start);
       return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
     }
-    if (w.pos === w.text.length && w.pos > 0) {
-      w.start += w.byteLength;
-      w.byteLength = 0;
-      w.text = '';
-      w.pos = 0;
-      w.marks = [];
-    }
+    if (w.pos === w.text.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
     return w;
+  }
+
+  /**
+   * Forget the text before the window's position, so the window stays about one chunk long
+   * however its reads and the chunk boundaries line up (growing it would make every append
+   * re-flatten the whole string).
+   */
+  private dropConsumed(w: ReadWindow): void {
+    const bytes = this.bytePosition(w) - w.start;
+    w.marks = w.marks.filter(([t, b]) => t >= w.pos && b >= bytes).map(([t, b]) => [t - w.pos, b - bytes]);
+    w.text = w.text.slice(w.pos);
+    w.pos = 0;
+    w.start += bytes;
+    w.byteLength -= bytes;
   }
 
   /** Decode more text into `w`; false at EOF when nothing more could be decoded. */
@@ -224,17 +273,27 @@ export class TextFile implements TextIO {
     while (w.text.length === before) {
       const chunk = await this.buffered.read1(TEXT_CHUNK_SIZE);
       const eof = chunk.length === 0;
-      await this.append(w, chunk, eof);
+      this.append(w, chunk, eof);
       if (eof) return w.text.length > before;
     }
     return true;
   }
 
-  /** Decode `pending + bytes` onto the window's text (at EOF when `final`). */
-  private async append(w: ReadWindow, bytes: Buffer, final: boolean): Promise<void> {
-    const all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
+  /**
+   * Decode `pending + bytes` onto the window's text (at EOF when `final`). Throws the strict
+   * decoding error once the invalid bytes are the first undecoded ones, or at EOF.
+   */
+  private append(w: ReadWindow, bytes: Buffer, final: boolean): void {
+    let all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
     w.pending = all;
     if (all.length === 0) return;
+    if (this.codec.bom && w.start === 0 && w.byteLength === 0) {
+      const skip = this.settleMark(all, final);
+      if (skip === undefined) return;
+      all = all.subarray(skip);
+      w.start = skip;
+      w.pending = all;
+    }
     const d = this.codec.decode(all, final);
     if (d.errorAt === 0) {
       const at = w.start + w.byteLength;
@@ -250,6 +309,7 @@ export class TextFile implements TextIO {
     for (const [t, b] of d.marks ?? []) w.marks.push([w.text.length + t, w.byteLength + b]);
     w.byteLength += used;
     w.text += text;
+    if (final && w.pending.length > 0) this.append(w, EMPTY, true);
   }
 
   private endsWithCR(bytes: Buffer, end: number): boolean {
