@@ -227,6 +227,9 @@ function addRatios(results) {
   for (const r of Object.values(results)) {
     if (r.rate == null) continue;
     r.ratio = r.rate / base.rate;
+    // Round i of every contender ran next to node's round i: the spread of these says how
+    // much the machine moved during the case.
+    r.roundRatios = r.rates.length === base.rates.length ? r.rates.map((v, i) => v / base.rates[i]) : null;
     r.p99Ratio = base.p99Us && r.p99Us ? base.p99Us / r.p99Us : null;
   }
 }
