@@ -458,6 +458,7 @@ export class AsyncFile<T extends Data = Data> {
       failure = err;
     }
     await this.positionalDrain();
+    this.io.releaseBuffer();
     if (this.ownsFd) {
       const r = await this.backend.close(this.io.fd);
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);
