@@ -331,7 +331,8 @@ export class AsyncFile<T extends Data = Data> {
 
   /**
    * Write all of `data` at `position` without moving the file position; resolves the bytes
-   * written. On a file opened in append mode, Linux appends instead (pwrite(2) on O_APPEND).
+   * written. On a file opened in append mode, Linux and Windows append instead (pwrite(2) on
+   * O_APPEND).
    * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
