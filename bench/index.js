@@ -15,8 +15,16 @@ function writeFile(file, text) {
   fs.writeFileSync(file, text);
 }
 
+/** Rewrites the results section of a Markdown file (README, docs), linking the chart. */
+function updateResultsSection(file, results, svg) {
+  const href = svg ? path.relative(path.dirname(path.resolve(file)), path.resolve(svg)).split(path.sep).join('/') : null;
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  writeFile(file, report.replaceResultsSection(text, report.resultsSection(results, href)));
+}
+
 /**
- * options: { dir, profile, only, contenders, json, svg, markdown, command, out (stream) }.
+ * options: { dir, profile, only, contenders, json, svg, markdown, readme (files), command,
+ * out (stream) }.
  * Resolves { results, exitCode }.
  */
 async function benchCommand(options) {
@@ -26,6 +34,7 @@ async function benchCommand(options) {
   if (options.json) writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   if (options.svg) writeFile(options.svg, report.svgChart(results));
   if (options.markdown) writeFile(options.markdown, report.markdownTables(results));
+  for (const file of options.readme || []) updateResultsSection(file, results, options.svg);
   const failures = [];
   for (const kase of results.cases) {
     for (const [id, r] of Object.entries(kase.results)) if (FAILED.has(r.status)) failures.push(`${kase.id} ${id}: ${r.message}`);

@@ -3,14 +3,14 @@
  * The `ayafileio` command.
  *
  *   ayafileio bench [--dir DIR] [--quick] [--only NAME[,NAME]] [--json FILE] [--svg FILE]
- *                   [--markdown FILE] [--contenders ID[,ID]] [--tiny]
+ *                   [--markdown FILE] [--readme FILE[,FILE]] [--contenders ID[,ID]] [--tiny]
  *   ayafileio info
  *
  * The benchmark suite itself lives in `bench/` (plain JavaScript, so the same scenario code
  * also runs under Bun and Deno as child-process contenders).
  */
 import * as path from 'node:path';
-import * as api from './index';
+import { getBackendInfo } from './index';
 
 /** Parsed `bench` options (see `usage`). */
 export interface BenchArgs {
@@ -21,6 +21,7 @@ export interface BenchArgs {
   json?: string;
   svg?: string;
   markdown?: string;
+  readme?: string[];
 }
 
 const USAGE = `usage:
@@ -32,13 +33,15 @@ const USAGE = `usage:
     --json FILE               write all results as JSON
     --svg FILE                write the ratio chart as SVG
     --markdown FILE           write the Markdown tables
+    --readme FILE[,FILE]      put date, command, machine, chart and tables between the
+                              <!-- bench:results --> markers of these Markdown files
     --tiny                    tiny sizes (tests of the harness; numbers mean nothing)
   ayafileio info              print getBackendInfo() as JSON
 `;
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--dir', '--only', '--contenders', '--json', '--svg', '--markdown']);
+const VALUE_FLAGS = new Set(['--dir', '--only', '--contenders', '--json', '--svg', '--markdown', '--readme']);
 
 /** Parses the arguments after `bench`; throws UsageError on anything unknown. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -54,6 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       if (flag === '--dir') args.dir = value;
       else if (flag === '--only') args.only = lists(value, args.only);
       else if (flag === '--contenders') args.contenders = lists(value, args.contenders);
+      else if (flag === '--readme') args.readme = lists(value, args.readme);
       else if (flag === '--json') args.json = value;
       else if (flag === '--svg') args.svg = value;
       else args.markdown = value;
@@ -75,11 +79,6 @@ async function bench(argv: string[]): Promise<number> {
 }
 
 function info(): number {
-  const getBackendInfo = (api as Record<string, unknown>).getBackendInfo;
-  if (typeof getBackendInfo !== 'function') {
-    process.stderr.write('ayafileio info: this build has no getBackendInfo() yet\n');
-    return 1;
-  }
   process.stdout.write(`${JSON.stringify(getBackendInfo(), null, 2)}\n`);
   return 0;
 }

@@ -114,8 +114,9 @@ export function applyConfig(next: AyafileioConfig): void {
   if (errors.length > 0) throw errors[0];
 }
 
-function describeReceived(value: unknown): string {
-  if (value === null) return 'null';
+/** How Node's argument errors show a received value: `type string ('x')`, `an instance of Foo`, `null`. */
+export function describeReceived(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
   if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
   const shown = typeof value === 'string' ? `'${value}'` : String(value);

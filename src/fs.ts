@@ -7,12 +7,13 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { fileURLToPath } from 'node:url';
-import { getConfig } from './config';
+import { describeReceived, getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, uvException } from './errors';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
+import { toPath } from './file/open';
+import { invalidType, toBytes } from './file/validate';
 import { acquireSlot, releaseSlot, slotKey } from './open-limit';
 
 /** A path as the public API accepts it. */
@@ -71,39 +72,8 @@ const FLAG_STRINGS: ReadonlyMap<string, number> = new Map([
   ['sa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
 ]);
 
-function received(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object' || typeof value === 'function') {
-    return `an instance of ${(value as object).constructor?.name ?? 'Object'}`;
-  }
-  return `type ${typeof value} (${typeof value === 'string' ? `'${value}'` : String(value)})`;
-}
-
 function invalidValue(name: string, value: unknown, reason: string): TypeError {
-  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${received(value)}`);
-}
-
-/**
- * Validate a public path argument: a string or Buffer without NUL bytes, or a file: URL.
- * Returns the path the backend takes (URLs converted with fileURLToPath).
- */
-export function toBackendPath(path: unknown, name = 'path'): PathLike {
-  if (path instanceof URL) {
-    if (path.protocol !== 'file:') {
-      throw argTypeError('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file');
-    }
-    return fileURLToPath(path);
-  }
-  if (typeof path !== 'string' && !Buffer.isBuffer(path)) {
-    throw argTypeError(
-      'ERR_INVALID_ARG_TYPE',
-      `The "${name}" argument must be of type string or an instance of Buffer or URL. Received ${received(path)}`,
-    );
-  }
-  if (typeof path === 'string' ? path.includes('\u0000') : path.includes(0)) {
-    throw invalidValue(name, path, 'must be a string, Uint8Array, or URL without null bytes');
-  }
-  return path;
+  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${describeReceived(value)}`);
 }
 
 /** fs-style flags (string or number) -> O_* bits. */
@@ -113,7 +83,7 @@ export function parseOpenFlag(flag: unknown): number {
     const bits = FLAG_STRINGS.get(flag);
     if (bits !== undefined) return bits;
   }
-  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${received(flag)}`);
+  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${describeReceived(flag)}`);
 }
 
 /** A file mode: an integer 0..0o7777 or a string of octal digits (as fs accepts). */
@@ -146,10 +116,7 @@ function parseOptions(options: unknown, defaultFlag: string): ParsedOptions {
     return { encoding: parseEncoding(options), flags: parseOpenFlag(defaultFlag), mode: 0o666 };
   }
   if (typeof options !== 'object') {
-    throw argTypeError(
-      'ERR_INVALID_ARG_TYPE',
-      `The "options" argument must be of type string or an instance of Object. Received ${received(options)}`,
-    );
+    throw invalidType('options', 'of type string or an instance of Object', options);
   }
   const o = options as { encoding?: unknown; flag?: unknown; mode?: unknown };
   return {
@@ -160,13 +127,9 @@ function parseOptions(options: unknown, defaultFlag: string): ParsedOptions {
 }
 
 /** The bytes to write: strings encoded, any ArrayBufferView viewed as bytes (no copy). */
-function toBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
+function dataBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw argTypeError(
-    'ERR_INVALID_ARG_TYPE',
-    `The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${received(data)}`,
-  );
+  return toBytes(data, 'data');
 }
 
 /**
@@ -289,7 +252,7 @@ export async function readFile(path: PathInput, options?: { encoding?: null; fla
 export async function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag } | BufferEncoding): Promise<string>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
-  const target = toBackendPath(path);
+  const target = toPath(path);
   const { encoding, flags } = parseOptions(options, 'r');
   const data = await withFile(target, flags, 0o666, async (backend, fd) => {
     const size = await expectedSize(backend, fd);
@@ -300,9 +263,9 @@ export async function readFile(path: PathInput, options?: ReadFileOptions | Buff
 
 /** Shared body of writeFile/appendFile: they differ only in the default flag. */
 async function writeWhole(path: unknown, data: unknown, options: unknown, defaultFlag: string): Promise<void> {
-  const target = toBackendPath(path);
+  const target = toPath(path);
   const { encoding, flags, mode } = parseOptions(options, defaultFlag);
-  const bytes = toBytes(data, encoding);
+  const bytes = dataBytes(data, encoding);
   await withFile(target, flags, mode, (backend, fd) => writeAll(backend, fd, bytes));
 }
 

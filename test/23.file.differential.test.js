@@ -99,8 +99,8 @@ class ModelFile {
         return this.slice(op.position, op.size);
       case 'writeAt':
         need(this.writable);
-        // pwrite(2) on an O_APPEND fd appends on Linux.
-        this.place(this.append && process.platform === 'linux' ? this.bytes.length : op.position, op.data);
+        // pwrite(2) on an O_APPEND fd appends on Linux; on Windows an append handle writes at the end too.
+        this.place(this.append && (process.platform === 'linux' || process.platform === 'win32') ? this.bytes.length : op.position, op.data);
         return op.data.length;
       default:
         throw new Error(`unknown op ${op.name}`);

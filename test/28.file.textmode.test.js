@@ -35,6 +35,9 @@ test('text mode: iteration and readlines yield strings', { skip }, async () => {
 });
 
 test('text mode: bytes are refused, readInto is unsupported, encoding option applies', { skip }, async () => {
+  const missing = tmpPath();
+  await rejectsWith(open(missing, 'w', { encoding: 'klingon' }), { code: 'ERR_INVALID_ARG_VALUE', message: /klingon/ });
+  assert.ok(!fs.existsSync(missing), 'a bad encoding is refused before the file is created');
   const p = tmpPath();
   const f = await open(p, 'w+', { encoding: 'latin1' });
   assert.strictEqual(f.encoding, 'latin1');

@@ -98,6 +98,11 @@ test('the packed tarball (npm pack) works from .mjs and .cjs as one instance', {
   });
 });
 
+test('version is the package.json version', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  assert.strictEqual(require('ayafileio').version, pkg.version);
+});
+
 test('package.json points every condition at files that exist', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const entry = pkg.exports['.'];

@@ -61,3 +61,17 @@ test('bufferSize applies to files opened afterwards; open files keep theirs', as
     if (backend.read !== read) backend.read = read;
   }
 });
+
+test('the engine options work at the ends of their ranges', { skip: noRing }, async () => {
+  const cases = [
+    [{ ioUringQueueDepth: 1 }, 1], [{ ioUringQueueDepth: 32768 }, 32768],
+    [{ ioWorkerCount: 1 }, 256], [{ ioWorkerCount: 4096 }, 256],
+    [{ ioUringSqpoll: true, ioUringQueueDepth: 2 }, 2],
+  ];
+  for (const [options, entries] of cases) {
+    configure(options);
+    assert.strictEqual(getBackendInfo().ring.entries, entries, JSON.stringify(options));
+    assert.strictEqual((await readFile(file)).length, 200000, JSON.stringify(options));
+    resetConfig();
+  }
+});

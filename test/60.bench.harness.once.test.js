@@ -75,3 +75,12 @@ test('parseBenchArgs: flags, repeated and comma-separated lists', () => {
   });
   assert.deepStrictEqual(parseBenchArgs([]), { profile: 'full' });
 });
+
+test('ayafileio info prints getBackendInfo() of a fresh process as JSON', async () => {
+  const { code, stdout } = await run(['info']);
+  assert.strictEqual(code, 0);
+  const info = JSON.parse(stdout);
+  assert.strictEqual(info.backend, require('../dist/index.js').getBackendInfo().backend);
+  assert.strictEqual(info.platform, process.platform);
+  assert.strictEqual(typeof info.isTrulyAsync, 'boolean');
+});

@@ -24,6 +24,8 @@ const PROFILES = {
     rounds: 5,
     roundMs: 500,
     crawlee: { records: 5000, batch: 500, concurrency: 50 },
+    // 5,000 file creations per round and contender dominate a full run: fewer rounds.
+    roundsOf: { 'crawlee-files': { warmup: 1, rounds: 3 } },
     fileBytes: 256 * MIB,
     readDepths: [1, 32, 128, 1024],
     seqDepths: [1, 4],
@@ -156,10 +158,11 @@ function applies(contender, kase) {
 async function runCase(kase, contenders, ctxBase, profile, progress, position) {
   const active = contenders.filter((c) => c.available && applies(c, kase));
   const state = new Map(active.map((c) => [c.id, { status: 'ok', message: null, rates: [], cpuPerOp: [], latencies: [], fioLatency: [] }]));
-  const total = profile.warmup + profile.rounds;
+  const { warmup, rounds } = (profile.roundsOf || {})[kase.scenario] || profile;
+  const total = warmup + rounds;
   for (let round = 0; round < total; round++) {
     const ctx = { ...ctxBase, nonce: crypto.randomBytes(4).toString('hex') };
-    const warm = round < profile.warmup;
+    const warm = round < warmup;
     for (const c of active) {
       const s = state.get(c.id);
       if (s.status !== 'ok') continue;
@@ -224,6 +227,9 @@ function addRatios(results) {
   for (const r of Object.values(results)) {
     if (r.rate == null) continue;
     r.ratio = r.rate / base.rate;
+    // Round i of every contender ran next to node's round i: the spread of these says how
+    // much the machine moved during the case.
+    r.roundRatios = r.rates.length === base.rates.length ? r.rates.map((v, i) => v / base.rates[i]) : null;
     r.p99Ratio = base.p99Us && r.p99Us ? base.p99Us / r.p99Us : null;
   }
 }
@@ -267,6 +273,10 @@ async function runBench(options = {}) {
   const loadBefore = os.loadavg();
   const contenders = await startContenders(options.contenders);
   for (const c of contenders) progress.line(`contender ${c.id}: ${c.available ? c.label : `skipped (${c.reason})`}`);
+  const cpus = os.cpus().length;
+  if (loadBefore[0] > cpus) {
+    progress.line(`note: the machine is busy (load ${loadBefore[0].toFixed(1)} on ${cpus} CPUs): absolute numbers will be low; compare the same-run ratios`);
+  }
   const ctxBase = { dir, sizes: profile, roundMs: profile.roundMs };
   const caseResults = [];
   try {

@@ -7,13 +7,16 @@ class Progress {
     this.stream = stream;
     this.tty = Boolean(stream.isTTY);
     this.drawn = false;
+    this.started = Date.now();
   }
 
-  /** Transient status (a terminal only). */
+  /** Transient status (a terminal only), after the time since the start. */
   status(text) {
     if (!this.tty) return;
+    const s = Math.floor((Date.now() - this.started) / 1000);
+    const line = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} ${text}`;
     const width = (this.stream.columns || 100) - 1;
-    this.stream.write(`\r\x1b[K${text.slice(0, width)}`);
+    this.stream.write(`\r\x1b[K${line.slice(0, width)}`);
     this.drawn = true;
   }
 

@@ -168,4 +168,39 @@ function svgChart(results) {
   return `${out.join('\n')}\n`;
 }
 
-module.exports = { textTable, markdownTables, svgChart, formatRate };
+const README_START = '<!-- bench:results -->';
+const README_END = '<!-- /bench:results -->';
+
+/** The results section for README / docs: when, where, how, the chart and the tables. */
+function resultsSection(results, chartHref) {
+  const m = results.machine;
+  const load = m.loadAverage
+    ? ` Load average ${m.loadAverage.before[0].toFixed(1)} at the start and ${m.loadAverage.after[0].toFixed(1)} at the end` +
+      (m.loadAverage.before[0] > m.cpus ? ' (other work was running: absolute numbers are low and noisy, the same-run ratios are what to read).' : '.')
+    : '';
+  const lines = [
+    `Measured ${results.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} x ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node},`,
+    `bench directory on ${m.dirFs || 'an unknown file system'}, ${results.elapsedSeconds} s, with:`,
+    '',
+    '```sh',
+    `npx ${results.command || 'ayafileio bench'}`,
+    '```',
+    '',
+    `${load.trim()}`,
+    '',
+  ];
+  if (chartHref) lines.push(`![throughput relative to node:fs/promises](${chartHref})`, '');
+  lines.push(markdownTables(results));
+  return lines.join('\n');
+}
+
+/** `text` with the part between the bench markers replaced (markers appended if absent). */
+function replaceResultsSection(text, section) {
+  const block = `${README_START}\n${section.trimEnd()}\n${README_END}`;
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) return `${text.trimEnd()}\n\n${block}\n`;
+  return text.slice(0, start) + block + text.slice(end + README_END.length);
+}
+
+module.exports = { textTable, markdownTables, svgChart, formatRate, resultsSection, replaceResultsSection };

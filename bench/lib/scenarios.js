@@ -360,13 +360,18 @@ function listCases(sizes) {
   return cases;
 }
 
-/** Files a case needs before any contender runs it (created once, reused while intact). */
+const checkedBlockFiles = new Set();
+/**
+ * Files a case needs before any contender runs it: the block file is written when missing or
+ * wrong, and checked in full (which also warms the cache) once per run.
+ */
 function prepareCase(kase, ctx) {
   fs.mkdirSync(ctx.dir, { recursive: true });
-  if (kase.scenario === 'randread' || kase.scenario === 'seqread') {
-    return data.ensureBlockFile(blockFilePath(ctx), ctx.sizes.fileBytes);
+  const file = blockFilePath(ctx);
+  if ((kase.scenario === 'randread' || kase.scenario === 'seqread') && !checkedBlockFiles.has(file)) {
+    data.ensureBlockFile(file, ctx.sizes.fileBytes);
+    checkedBlockFiles.add(file);
   }
-  return 'ready';
 }
 
 /** Runs one round of `kase` on `adapter`; `ctx`: { dir, sizes, roundMs, nonce }. */

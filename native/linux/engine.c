@@ -198,26 +198,33 @@ static void update_ref(struct engine *e) {
 
 /*
  * Submit what is queued and collect finished completions into the pairs array, repeating
- * while inline completions free room for waiting ops. The eventfd is muted meanwhile (we
- * reap these CQEs ourselves); afterwards, if requests are still out, a completion may have
- * been posted (or, with DEFER_TASKRUN, queued as task work) while muted, so we signal the
- * eventfd ourselves rather than lose that wake-up. Returns the number of pairs written.
+ * while inline completions free room for waiting ops. Returns the number of pairs written.
+ *
+ * With `mute` (JavaScript's submit()), the eventfd is silenced meanwhile: we reap these CQEs
+ * ourselves, and a wake-up for them would only cost a loop turn. But a completion posted (or,
+ * with DEFER_TASKRUN, queued as task work, which signals only when its list was empty) while
+ * muted would then never wake us, so if requests are still out afterwards we signal the
+ * eventfd ourselves. The wake-up path (on_poll) does not mute: it reset the eventfd before
+ * entering, so anything posted later signals again — and it must not re-signal, or a pending
+ * request that stays pending (a FIFO read) would spin the loop.
  */
-static uint32_t pump(struct engine *e) {
+static uint32_t pump(struct engine *e, bool mute) {
   uint32_t n = 0;
   for (;;) {
     check_creds(e);
     rebuild_if_drained(e);
     if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
     uint32_t moved = e->stale ? 0 : feed_waiting(e);
-    aya_ring_mute_eventfd(&e->ring, true);
+    if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
-    aya_ring_mute_eventfd(&e->ring, false);
+    if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
+    /* The kernel was short of memory or CQ room: try again on the next loop turn. */
+    if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
     if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
-  if (e->ring_ops + e->internal_ops > 0) signal_eventfd(e);
+  if (mute && e->ring_ops + e->internal_ops > 0) signal_eventfd(e);
   return n;
 }
 
@@ -260,7 +267,7 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   ssize_t ignored = read(e->efd, &count, sizeof count); /* reset; EAGAIN: already reset */
   (void)ignored;
   while (!e->delivering) {
-    uint32_t n = pump(e);
+    uint32_t n = pump(e, false);
     if (n > 0) deliver(e, n);
     if (n < e->pairs_cap) break;
   }
@@ -506,7 +513,9 @@ static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
     int rc = queue_push(&e->waiting, sqe);
     if (rc < 0) return rc;
   }
-  update_ref(e);
+  /* No update_ref here: JavaScript calls submit() before the loop can next decide to exit
+   * (at the microtask checkpoint, or from a pending setImmediate), and submit() refs the poll
+   * handle if the op is still outstanding then. */
   return 0;
 }
 
@@ -630,7 +639,7 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
 /* submit() → number of completion pairs written (the caller settles them). */
 static napi_value js_submit(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
-  uint32_t n = e->pairs ? pump(e) : 0;
+  uint32_t n = e->pairs ? pump(e, true) : 0;
   update_ref(e);
   return aya_int(env, n);
 }

@@ -246,7 +246,10 @@ int aya_ring_submit(struct aya_ring *r, bool get_events) {
 }
 
 int aya_ring_wait(struct aya_ring *r) {
-  int rc = enter(r, 0, 1, AYA_ENTER_GETEVENTS);
+  /* Submit anything still unsubmitted with it: waiting for requests the kernel never got
+   * would block forever. */
+  store_release(r->sq_tail, r->sq_local_tail);
+  int rc = enter(r, aya_ring_unsubmitted(r), 1, AYA_ENTER_GETEVENTS);
   return rc < 0 ? rc : 0;
 }
 

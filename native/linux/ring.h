@@ -53,7 +53,8 @@ uint32_t aya_ring_unsubmitted(const struct aya_ring *r);
  * Returns >= 0 or -errno.
  */
 int aya_ring_submit(struct aya_ring *r, bool get_events);
-/* Block until at least one CQE is posted (teardown only). Returns 0 or -errno. */
+/* Submit what is unsubmitted and block until at least one CQE is posted (teardown only).
+ * Returns 0 or -errno. */
 int aya_ring_wait(struct aya_ring *r);
 /* Whether a wake-up needs io_uring_enter(GETEVENTS) to run the kernel's deferred task work. */
 bool aya_ring_needs_taskrun(const struct aya_ring *r);

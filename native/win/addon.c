@@ -25,6 +25,13 @@ static int arg_token(napi_env env, const aya_call *call, int32_t *out) {
   return aya_arg_i32(env, call, 0, out) && aya_token_ok(*out);
 }
 
+/* The common prologue of op(token, fd|target, ...): the state once the port is up, or NULL. */
+static aya_env *token_int_call(napi_env env, napi_callback_info info, aya_call *call, int32_t *token, int32_t *second) {
+  aya_env *st = ready_call(env, info, call);
+  if (st == NULL || !arg_token(env, call, token) || !aya_arg_i32(env, call, 1, second)) return NULL;
+  return st;
+}
+
 /* A private copy of argv[i], a NUL-terminated UTF-16LE path buffer (no inner NULs). */
 static WCHAR *arg_path(napi_env env, const aya_call *call, size_t i) {
   uint8_t *data;
@@ -71,9 +78,8 @@ static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_ki
   int64_t off, len, pos;
   uint8_t *data;
   size_t size;
-  aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 1, &fd) ||
-      !aya_arg_bytes(env, &call, 2, &data, &size) || !aya_arg_i64(env, &call, 3, &off) ||
+  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  if (st == NULL || !aya_arg_bytes(env, &call, 2, &data, &size) || !aya_arg_i64(env, &call, 3, &off) ||
       !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos)) {
     return aya_int(env, AYA_EINVAL);
   }
@@ -99,10 +105,8 @@ static napi_value fd_work(napi_env env, napi_callback_info info, aya_op_kind kin
   aya_call call;
   int32_t token, fd;
   int64_t length = 0;
-  aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 1, &fd)) {
-    return aya_int(env, AYA_EINVAL);
-  }
+  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  if (st == NULL) return aya_int(env, AYA_EINVAL);
   if (kind == AYA_OP_FTRUNCATE && (!aya_arg_i64(env, &call, 2, &length) || length < 0)) {
     return aya_int(env, AYA_EINVAL);
   }
@@ -123,10 +127,8 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, fd;
-  aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 1, &fd)) {
-    return aya_int(env, AYA_EINVAL);
-  }
+  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  if (st == NULL) return aya_int(env, AYA_EINVAL);
   aya_op *op = aya_op_new(st, AYA_OP_CLOSE, token, fd);
   if (op == NULL) return aya_int(env, AYA_ENOMEM);
   return aya_int(env, aya_issue_close(st, op, st->close_timeout_ms));
@@ -138,9 +140,8 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   int32_t token, fd;
   uint8_t *out;
   size_t out_len;
-  aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 1, &fd) ||
-      !aya_arg_bytes(env, &call, 3, &out, &out_len) || out_len < sizeof(aya_statx)) {
+  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  if (st == NULL || !aya_arg_bytes(env, &call, 3, &out, &out_len) || out_len < sizeof(aya_statx)) {
     return aya_int(env, AYA_EINVAL);
   }
   WCHAR *path = NULL;
@@ -161,10 +162,8 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
 static napi_value js_cancel(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, target;
-  aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 1, &target)) {
-    return aya_int(env, AYA_EINVAL);
-  }
+  aya_env *st = token_int_call(env, info, &call, &token, &target);
+  if (st == NULL) return aya_int(env, AYA_EINVAL);
   return aya_int(env, aya_ready_push(st, token, aya_cancel(st, target)) ? 0 : AYA_ENOMEM);
 }
 

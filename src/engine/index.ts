@@ -104,6 +104,20 @@ export function getBackend(): OpBackend {
   return selection.backend;
 }
 
+let foreignFdBackend: OpBackend | undefined;
+
+/**
+ * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
+ * are the kernel's own (io_uring, fallback), node:fs under IOCP, whose fds index the addon's
+ * handle table, so a C runtime fd from node:fs means nothing to it.
+ */
+export function getBackendForFd(): OpBackend {
+  const backend = getBackend();
+  if (backend.kind !== 'iocp') return backend;
+  foreignFdBackend ??= new FallbackBackend();
+  return foreignFdBackend;
+}
+
 const descriptions: Record<BackendKind, string> = {
   io_uring: 'Linux io_uring: file ops are asynchronous in the kernel, completions arrive on the event loop',
   iocp: 'Windows I/O completion ports: overlapped file ops, completions arrive on the event loop',

@@ -35,6 +35,12 @@ const enum Kind {
 
 const RESOLVED = Promise.resolve();
 
+/** Promise executor shared by every op (no closure per op): hands out the resolve function. */
+let capturedResolve: ((v: never) => void) | undefined;
+function captureResolve(resolve: (v: never) => void): void {
+  capturedResolve = resolve;
+}
+
 /** A path as the addon wants it: NUL-terminated bytes (UTF-8 on Linux, UTF-16LE on Windows). */
 function pathBytes(path: PathLike): Buffer {
   const enc: BufferEncoding = process.platform === 'win32' ? 'utf16le' : 'utf8';
@@ -224,9 +230,8 @@ export class NativeBackend implements OpBackend {
 
   /** Record an accepted op and make sure its batch gets submitted. */
   private pending<T>(t: number, buf: Uint8Array | undefined, kind: Kind): Promise<T> {
-    const p = new Promise<T>((resolve) => {
-      this.resolvers[t] = resolve as (v: never) => void;
-    });
+    const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
+    this.resolvers[t] = capturedResolve;
     this.held[t] = buf;
     this.kinds[t] = kind;
     this.inFlight++;

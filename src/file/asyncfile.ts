@@ -49,7 +49,8 @@ interface Leaked {
 /** Flush what the binary layer holds, then close the fd (if owned), warning the user. */
 function closeLeaked(held: Leaked): void {
   const what = `ayafileio: file ${String(held.name)} (fd ${held.io.fd}) was garbage-collected without close()`;
-  process.emitWarning(`${what}; closing it now. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
+  const action = held.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
+  process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
   const closeFd = (): unknown => (held.ownsFd ? held.backend.close(held.io.fd) : undefined);
   held.io.flush().then(closeFd, (err: Error) => {
     process.emitWarning(`${what}; its buffered writes were lost: ${err.message}`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
@@ -319,7 +320,10 @@ export class AsyncFile<T extends Data = Data> {
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
-      return await this.preadFully(bytes, offset, len, position);
+      // The first pread inline: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, bytes, offset, len, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      return n === len || n === 0 ? n : n + (await this.preadFully(bytes, offset + n, len - n, position + n));
     } finally {
       this.positionalDone();
     }

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend } from '../engine';
+import { getBackend, getBackendForFd } from '../engine';
 import type { OpBackend, PathLike, RawStat } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -18,7 +18,7 @@ import { checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
 export interface OpenOptions {
-  /** Text mode only: the encoding (default 'utf-8'); any Buffer encoding or WHATWG label. */
+  /** Text mode only: the encoding (default 'utf-8'): utf-8, utf-16le/be, latin-1, ascii, WHATWG single-byte labels. */
   encoding?: string;
   /** Text mode only: what to do with undecodable or unencodable characters (default 'strict'). */
   errors?: 'strict' | 'replace' | 'ignore';
@@ -53,8 +53,14 @@ export type FileForMode<M extends string> = string extends M ? AsyncFile : M ext
 type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
 
 /** The text layer, loaded when the first text-mode file opens. */
-function loadTextFile(): TextFileClass {
-  return (require('./text') as { TextFile: TextFileClass }).TextFile;
+interface TextLayer {
+  TextFile: TextFileClass;
+  /** Throws ERR_INVALID_ARG_VALUE for an encoding the text layer cannot handle. */
+  getCodec(encoding: string, errors: TextOptions['errors']): unknown;
+}
+
+function loadTextLayer(): TextLayer {
+  return { ...require('./text'), ...require('./text-codec') } as TextLayer;
 }
 
 function invalidValue(name: string, value: unknown, why: string): TypeError {
@@ -62,7 +68,7 @@ function invalidValue(name: string, value: unknown, why: string): TypeError {
 }
 
 /** A path from a string, Buffer or file: URL, without NUL bytes. */
-function toPath(path: unknown): PathLike {
+export function toPath(path: unknown): PathLike {
   let p: unknown = path;
   if (p instanceof URL) p = fileURLToPath(p);
   if (typeof p !== 'string' && !Buffer.isBuffer(p)) throw invalidType('path', 'of type string or an instance of Buffer or URL', path);
@@ -80,6 +86,7 @@ function checkTextOptions(o: OpenOptions): TextOptions {
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
   getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
+  loadTextLayer().getCodec(encoding, errors);
   return { encoding, errors, newline: o.newline ?? undefined };
 }
 
@@ -137,7 +144,7 @@ function buildFile(init: LayerInit): AsyncFile {
     position: init.mode.append ? init.st.size : 0,
   });
   const textOptions = init.options.text;
-  const text = textOptions === undefined ? undefined : new (loadTextFile())(io, textOptions);
+  const text = textOptions === undefined ? undefined : new (loadTextLayer().TextFile)(io, textOptions);
   return new AsyncFile({
     backend: init.backend,
     io,
@@ -194,7 +201,7 @@ export async function wrapFd<M extends string>(fd: number, mode: M, options?: Wr
   const checked = checkOptions(options, parsed, WRAP_KEYS);
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
-  const backend = getBackend();
+  const backend = getBackendForFd();
   const st = await statForOpen(backend, fd, undefined);
   return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
 }

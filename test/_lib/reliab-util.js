@@ -58,15 +58,17 @@ function noSyncThrow(fn) {
 
 /**
  * Run `node [nodeArgs] -e code [argv]` in a child (its process.argv[1..] is `argv`), optionally
- * under a launcher `spawnWith` (e.g. setpriv …), and collect its output.
+ * under a launcher `spawnWith` (e.g. setpriv …), and collect its output. `killAfterMs` guards
+ * against a hang: the child is SIGKILLed then, which the caller's status check reports.
  * Resolves { status, signal, stdout, stderr }. `onStdout(chunk, child)` sees output as it comes.
  */
-function runNode(code, { nodeArgs = [], argv: scriptArgs = [], env = {}, cwd = ROOT, onStdout, spawnWith } = {}) {
+function runNode(code, { nodeArgs = [], argv: scriptArgs = [], env = {}, cwd = ROOT, onStdout, spawnWith, killAfterMs } = {}) {
   return new Promise((resolve, reject) => {
     const cmd = spawnWith ? spawnWith[0] : process.execPath;
     const nodeArgv = [...nodeArgs, '-e', code, ...scriptArgs];
     const argv = spawnWith ? [...spawnWith.slice(1), process.execPath, ...nodeArgv] : nodeArgv;
-    const child = spawn(cmd, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // killAfterMs: a hang guard (the child is SIGKILLed and the test sees signal 'SIGKILL').
+    const child = spawn(cmd, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: killAfterMs, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8');

@@ -19,6 +19,7 @@ import {
 import type {
   OpenOptions,
   WrapFdOptions,
+  FileForMode,
   BackendInfo,
   AyafileioConfig,
   ConfigureOptions,
@@ -88,6 +89,27 @@ async function files(): Promise<void> {
   await f.readAt('0');
 }
 
+async function modeTyped(mode: string): Promise<void> {
+  const text: AsyncFile<string> = await open('a.txt');
+  const s: string = await text.read();
+  const lines: string[] = await text.readlines();
+  const b: AsyncFile<Buffer> = await open('a.bin', 'r+b');
+  const bytes: Buffer = await b.readline();
+  await b.write(new Uint8Array(2));
+  const either: FileForMode<string> = await open('a', mode);
+  const data: string | Buffer = await either.read();
+  const fdFile: AsyncFile<Buffer> = await wrapFd(3, 'wb');
+  void [s, lines, bytes, data, fdFile];
+
+  // @ts-expect-error text mode reads strings
+  const wrong: Buffer = await text.read();
+  // @ts-expect-error binary mode writes bytes, not strings
+  await b.write('text');
+  // @ts-expect-error text mode writes strings
+  await text.write(Buffer.from('x'));
+  void wrong;
+}
+
 async function wholeFiles(): Promise<void> {
   const buf: Buffer = await readFile('a.bin');
   const text: string = await readFile('a.txt', 'utf8');
@@ -139,4 +161,4 @@ function errors(err: unknown): void {
   void fields;
 }
 
-void [files, wholeFiles, module, errors];
+void [files, modeTyped, wholeFiles, module, errors];
