@@ -199,7 +199,7 @@ function targetsTable(results, contenderId = 'ayafileio') {
       }
       const ok = t.min != null ? v >= t.min : v < t.max;
       if (!ok) met = false;
-      if (!ok || t.match.source !== '.') measured.push(`${kase.id.replace(/^randread\//, '')} ${formatMetric(t.metric, v)}`);
+      if (!ok || t.match.source !== '.') measured.push(`${kase.id} ${formatMetric(t.metric, v)}`);
     }
     if (measured.length === 0 && t.match.source !== '.') continue;
     rows.push(`| ${t.what} | ${measured.join(', ') || 'all cases'} | ${met ? 'yes' : '**no**'} |`);
