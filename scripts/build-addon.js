@@ -14,6 +14,12 @@ if (!fs.existsSync(path.join(root, 'binding.gyp'))) process.exit(0);
 const npmNodeGyp = process.env.npm_config_node_gyp;
 const cmd = npmNodeGyp ? process.execPath : process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const args = npmNodeGyp ? [npmNodeGyp, 'rebuild'] : ['--no-install', 'node-gyp', 'rebuild'];
+// Node installed with its headers (include/node next to bin/): build against them instead of
+// downloading a header tarball, so an offline machine can still build the addon.
+const prefix = path.join(path.dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) {
+  args.push(`--nodedir=${prefix}`);
+}
 const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
 if (r.status !== 0) {
   const msg = `ayafileio: native addon build failed (${r.error ? r.error.message : 'exit ' + r.status}); ` +

@@ -1,14 +1,149 @@
 /**
- * Picks the backend once per JS realm. (Placeholder: the engine issue adds the native
- * io_uring/IOCP backend and the selection rules; until then everything runs on node:fs.)
+ * Picks the backend once per JS realm and keeps the reason. `AYAFILEIO_BACKEND` (read at the
+ * first use): `fallback` forces node:fs, `native` requires the native backend (an error if it
+ * cannot start), `auto` (the default) uses the native backend where it starts and falls back
+ * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...).
  */
+import { readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
+import { loadBinding } from '../binding';
+import { debugLog } from '../debug';
 import { FallbackBackend } from './fallback';
-import type { OpBackend } from './types';
+import { createNativeBackend, NativeBackend } from './native';
+import type { BackendKind, OpBackend } from './types';
 
-let backend: OpBackend | undefined;
+/** What getBackendInfo() reports about the engine in use. */
+export interface BackendInfo {
+  /** process.platform. */
+  platform: NodeJS.Platform;
+  /** The backend carrying file ops. */
+  backend: BackendKind;
+  /** Whether ops are asynchronous in the kernel (false: blocking calls on libuv's thread pool). */
+  isTrulyAsync: boolean;
+  /** One line for humans. */
+  description: string;
+  /** Why the fallback is used, when it is. */
+  reason?: string;
+  /** The io_uring ring (or IOCP port) in use: sizes, setup flags, features, supported ops. */
+  ring?: { entries: number; cqEntries: number; flags: string[]; features: string[]; ops: string[] };
+}
 
-/** The backend every AsyncFile in this realm uses. */
+interface Selection {
+  backend: OpBackend;
+  reason?: string;
+}
+
+let selection: Selection | undefined;
+
+/** The kernel's "major.minor" as a number pair, or null if os.release() is unusual. */
+function kernelVersion(): [number, number] | null {
+  const m = /^(\d+)\.(\d+)/.exec(release());
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** Why the kernel path cannot be used before even trying, or undefined. */
+function platformObstacle(): string | undefined {
+  if (process.platform === 'linux') {
+    const v = kernelVersion();
+    if (v && (v[0] < 5 || (v[0] === 5 && v[1] < 6))) return `kernel ${release()} is older than 5.6 (io_uring lacks the file opcodes)`;
+    return undefined;
+  }
+  if (process.platform === 'win32') return undefined;
+  return `no native backend for ${process.platform} yet`;
+}
+
+/** kernel.io_uring_disabled (6.6+): 0 allowed, 1 only for io_uring_group, 2 off; null if absent. */
+function ioUringDisabled(): number | null {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/io_uring_disabled', 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
+/** Human reason for a ring setup failure with `errno`. */
+function setupFailureReason(errno: number): string {
+  const [code] = getSystemErrorMap().get(errno) ?? ['UNKNOWN'];
+  const base = `io_uring_setup failed with ${code}`;
+  const disabled = ioUringDisabled();
+  if (code === 'EPERM' && disabled === 2) return `${base}: kernel.io_uring_disabled=2`;
+  if (code === 'EPERM' && disabled === 1) return `${base}: kernel.io_uring_disabled=1 and this process is not in kernel.io_uring_group`;
+  if (code === 'EPERM') return `${base}: blocked by a seccomp filter (e.g. a container's default profile) or an LSM`;
+  if (code === 'ENOSYS') return `${base}: the kernel has no io_uring (or a seccomp filter hides it)`;
+  return base;
+}
+
+/** Try the native backend; the backend or the reason it is unavailable. */
+function tryNative(fallback: FallbackBackend): NativeBackend | string {
+  const obstacle = platformObstacle();
+  if (obstacle) return obstacle;
+  const loaded = loadBinding();
+  if (!loaded.addon) return loaded.reason;
+  const r = createNativeBackend(loaded.addon, fallback);
+  return typeof r === 'number' ? setupFailureReason(r) : r;
+}
+
+function select(): Selection {
+  const fallback = new FallbackBackend();
+  const wanted = process.env.AYAFILEIO_BACKEND ?? 'auto';
+  if (wanted === 'fallback') return { backend: fallback, reason: 'forced by AYAFILEIO_BACKEND=fallback' };
+  const native = tryNative(fallback);
+  if (typeof native !== 'string') return { backend: native };
+  if (wanted === 'native') throw new Error(`ayafileio: AYAFILEIO_BACKEND=native but the native backend is unavailable: ${native}`);
+  return { backend: fallback, reason: native };
+}
+
+/** The backend every AsyncFile in this realm uses (chosen on the first call). */
 export function getBackend(): OpBackend {
-  backend ??= new FallbackBackend();
-  return backend;
+  if (selection === undefined) {
+    const chosen = select();
+    debugLog('backend', () => `${chosen.backend.kind}${chosen.reason === undefined ? '' : `: ${chosen.reason}`}`);
+    selection = chosen;
+  }
+  return selection.backend;
+}
+
+let foreignFdBackend: OpBackend | undefined;
+
+/**
+ * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
+ * are the kernel's own (io_uring, fallback), node:fs under IOCP, whose fds index the addon's
+ * handle table, so a C runtime fd from node:fs means nothing to it.
+ */
+export function getBackendForFd(): OpBackend {
+  const backend = getBackend();
+  if (backend.kind !== 'iocp') return backend;
+  foreignFdBackend ??= new FallbackBackend();
+  return foreignFdBackend;
+}
+
+const descriptions: Record<BackendKind, string> = {
+  io_uring: 'Linux io_uring: file ops are asynchronous in the kernel, completions arrive on the event loop',
+  iocp: 'Windows I/O completion ports: overlapped file ops, completions arrive on the event loop',
+  dispatch_io: 'macOS Dispatch I/O',
+  fallback: 'node:fs fallback: blocking calls on the libuv thread pool',
+};
+
+/** Which backend this realm uses, whether it is truly asynchronous, and why not if not. */
+export function getBackendInfo(): BackendInfo {
+  const backend = getBackend();
+  const info: BackendInfo = {
+    platform: process.platform,
+    backend: backend.kind,
+    isTrulyAsync: backend.kind !== 'fallback',
+    description: descriptions[backend.kind],
+  };
+  if (selection!.reason !== undefined) info.reason = selection!.reason;
+  if (backend instanceof NativeBackend) {
+    const ring = backend.ringInfo();
+    if (ring) info.ring = ring;
+  }
+  return info;
+}
+
+/** Cancel and drain the native backend's in-flight ops and release its ring (it restarts on the next op). */
+export function shutdown(): void {
+  const backend = selection?.backend;
+  if (backend instanceof NativeBackend) backend.shutdown();
 }

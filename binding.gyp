@@ -1,0 +1,29 @@
+{
+  "variables": {
+    # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
+    "aya_sanitize%": 0
+  },
+  "targets": [
+    {
+      "target_name": "ayafileio",
+      "sources": ["native/common/napi_args.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
+        }],
+        ["OS=='win'", {
+          "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
+                      "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
+          "defines": ["UNICODE", "_UNICODE"],
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
+        }],
+        ["aya_sanitize==1", {
+          "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }]
+      ]
+    }
+  ]
+}

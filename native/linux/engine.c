@@ -1,0 +1,685 @@
+/*
+ * The io_uring backend's per-environment engine and its N-API exports (the contract is in
+ * docs/architecture.md). One engine per Node environment (main thread, each worker), kept as
+ * N-API instance data; its ring is created by init(), i.e. on the engine's first use.
+ *
+ * Submission: ops write SQEs straight into the ring (or, when the ring is full, busy being
+ * replaced, or SQPOLL, into `waiting`); JavaScript calls submit() once per batch, which
+ * enters the kernel once and copies the completions that finished inline into the shared
+ * completions array. Completion otherwise: a plain eventfd registered with the ring and
+ * watched by a uv_poll_t on Node's loop; each wake-up reaps every CQE and hands them to
+ * JavaScript in one call. No thread of ours.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "../common/napi_args.h"
+#include "creds.h"
+#include "ring.h"
+
+/* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
+#define INTERNAL_TOKEN UINT64_MAX
+
+/* SQEs that cannot enter the ring yet, in arrival order (a growable circular buffer). */
+struct sqe_queue {
+  struct aya_sqe *items;
+  uint32_t head, len, cap;
+};
+
+struct engine {
+  napi_env env;
+  uv_poll_t poll;
+  bool poll_ready, poll_active, poll_refd;
+  int efd;
+  struct aya_ring ring;
+  bool have_ring;
+  bool stale;                  /* switch to `next_opts` once the ring's requests drain */
+  struct aya_ring_options opts, next_opts;
+  struct aya_creds creds;      /* the creator's credentials, for SQPOLL rings */
+  uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
+  uint32_t internal_ops;       /* our own requests in the kernel */
+  struct sqe_queue waiting;
+  int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
+  uint32_t pairs_cap;          /* in pairs */
+  napi_ref pairs_ref, on_complete_ref;
+  napi_async_context async_ctx;
+  bool delivering;             /* inside onComplete: never re-enter it */
+};
+
+/* ---- The waiting queue --------------------------------------------------------------- */
+
+static int queue_push(struct sqe_queue *q, const struct aya_sqe *sqe) {
+  if (q->len == q->cap) {
+    uint32_t cap = q->cap ? q->cap * 2 : 64;
+    struct aya_sqe *items = malloc((size_t)cap * sizeof *items);
+    if (!items) return -ENOMEM;
+    for (uint32_t i = 0; i < q->len; i++) items[i] = q->items[(q->head + i) % q->cap];
+    free(q->items);
+    q->items = items;
+    q->head = 0;
+    q->cap = cap;
+  }
+  q->items[(q->head + q->len) % q->cap] = *sqe;
+  q->len++;
+  return 0;
+}
+
+static const struct aya_sqe *queue_front(const struct sqe_queue *q) {
+  return &q->items[q->head];
+}
+
+static void queue_pop(struct sqe_queue *q) {
+  q->head = (q->head + 1) % q->cap;
+  q->len--;
+}
+
+/* ---- Ring lifetime --------------------------------------------------------------------- */
+
+/* Requests the ring may still take before its CQ could overflow. */
+static bool ring_has_room(const struct engine *e) {
+  return e->ring_ops + e->internal_ops < e->ring.cq_entries;
+}
+
+/* Create the ring for `o` and attach our eventfd. Returns 0 or -errno. */
+static int ring_create(struct engine *e, const struct aya_ring_options *o) {
+  int rc = aya_ring_setup(&e->ring, o);
+  if (rc < 0) return rc;
+  /* A plain eventfd: IORING_REGISTER_EVENTFD_ASYNC would stay silent for inline and
+   * DEFER_TASKRUN completions and hang us (see ENGINE-NOTES). */
+  rc = aya_ring_register(&e->ring, AYA_REGISTER_EVENTFD, &e->efd, 1);
+  if (rc == 0 && (e->ring.setup_flags & AYA_SETUP_SQPOLL)) rc = aya_creds_snapshot(&e->creds);
+  if (rc < 0) {
+    aya_ring_destroy(&e->ring);
+    aya_creds_free(&e->creds);
+    return rc;
+  }
+  e->opts = *o;
+  e->have_ring = true;
+  e->stale = false;
+  return 0;
+}
+
+static void ring_release(struct engine *e) {
+  if (!e->have_ring) return;
+  aya_ring_destroy(&e->ring);
+  aya_creds_free(&e->creds);
+  e->have_ring = false;
+}
+
+/* Complete every waiting op with `res` (the ring they were meant for is gone). */
+static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n);
+
+/*
+ * Replace a stale ring once nothing is in flight on it. If the new options cannot be set up
+ * (say, SQPOLL refused), keep the old ones rather than lose the ring.
+ */
+static void rebuild_if_drained(struct engine *e) {
+  if (!e->stale || e->ring_ops + e->internal_ops > 0) return;
+  struct aya_ring_options old = e->opts;
+  ring_release(e);
+  if (ring_create(e, &e->next_opts) < 0) ring_create(e, &old);
+}
+
+/*
+ * SQPOLL rings act with their creator's credentials; if ours changed (process.setuid etc.),
+ * stop feeding this ring and build a new one once it drains. Plain rings need no check: the
+ * kernel runs inline work in the submitting thread, and io_prep_async_work() captures the
+ * submitter's current creds (REQ_F_CREDS) when it punts a request to io-wq, so every request
+ * runs with the credentials in force when it was submitted.
+ */
+static void check_creds(struct engine *e) {
+  if ((e->ring.setup_flags & AYA_SETUP_SQPOLL) && !e->stale && !aya_creds_unchanged(&e->creds)) {
+    e->next_opts = e->opts;
+    e->stale = true;
+  }
+}
+
+/* ---- Submission and reaping -------------------------------------------------------------- */
+
+/* Move waiting SQEs into the ring while it has room. Returns how many moved. */
+static uint32_t feed_waiting(struct engine *e) {
+  uint32_t moved = 0;
+  while (e->waiting.len > 0 && ring_has_room(e)) {
+    struct aya_sqe *sqe = aya_ring_get_sqe(&e->ring);
+    if (!sqe) break;
+    *sqe = *queue_front(&e->waiting);
+    queue_pop(&e->waiting);
+    e->ring_ops++;
+    moved++;
+  }
+  return moved;
+}
+
+/*
+ * Take up to `max` posted CQEs. JS ops' pairs go to `out` (when not NULL; teardown discards
+ * them); our internal requests are only counted. Returns the number of pairs written.
+ */
+static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
+  uint32_t ready = aya_cq_ready(&e->ring), taken = 0, n = 0;
+  while (taken < ready && n < max) {
+    const struct aya_cqe *cqe = aya_cq_entry(&e->ring, taken++);
+    if (cqe->user_data == INTERNAL_TOKEN) {
+      e->internal_ops--;
+      continue;
+    }
+    e->ring_ops--;
+    if (out) {
+      out[2 * n] = (int32_t)cqe->user_data;
+      out[2 * n + 1] = cqe->res;
+    }
+    n++;
+  }
+  aya_cq_consume(&e->ring, taken);
+  return n;
+}
+
+static void signal_eventfd(struct engine *e) {
+  uint64_t one = 1;
+  ssize_t ignored = write(e->efd, &one, sizeof one);
+  (void)ignored; /* EAGAIN means the counter is already non-zero: a wake-up is pending */
+}
+
+/* Keep the loop alive exactly while something is outstanding. */
+static void update_ref(struct engine *e) {
+  bool want = e->ring_ops + e->internal_ops + e->waiting.len > 0;
+  if (!e->poll_active || want == e->poll_refd) return;
+  if (want)
+    uv_ref((uv_handle_t *)&e->poll);
+  else
+    uv_unref((uv_handle_t *)&e->poll);
+  e->poll_refd = want;
+}
+
+/*
+ * Submit what is queued and collect finished completions into the pairs array, repeating
+ * while inline completions free room for waiting ops. Returns the number of pairs written.
+ *
+ * With `mute` (JavaScript's submit()), the eventfd is silenced meanwhile: we reap these CQEs
+ * ourselves, and a wake-up for them would only cost a loop turn. But a completion posted (or,
+ * with DEFER_TASKRUN, queued as task work, which signals only when its list was empty) while
+ * muted would then never wake us, so if requests are still out afterwards we signal the
+ * eventfd ourselves. The wake-up path (on_poll) does not mute: it reset the eventfd before
+ * entering, so anything posted later signals again — and it must not re-signal, or a pending
+ * request that stays pending (a FIFO read) would spin the loop.
+ */
+static uint32_t pump(struct engine *e, bool mute) {
+  uint32_t n = 0;
+  for (;;) {
+    check_creds(e);
+    rebuild_if_drained(e);
+    if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
+    uint32_t moved = e->stale ? 0 : feed_waiting(e);
+    if (mute) aya_ring_mute_eventfd(&e->ring, true);
+    int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
+    uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
+    if (mute) aya_ring_mute_eventfd(&e->ring, false);
+    n += got;
+    /* The kernel was short of memory or CQ room: try again on the next loop turn. */
+    if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
+    if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
+  }
+  if (mute && e->ring_ops + e->internal_ops > 0) signal_eventfd(e);
+  return n;
+}
+
+static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n) {
+  while (e->waiting.len > 0 && n < e->pairs_cap) {
+    e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
+    e->pairs[2 * n + 1] = res;
+    queue_pop(&e->waiting);
+    n++;
+  }
+  return n;
+}
+
+/* Hand `count` pairs to JavaScript's onComplete, with an async context so microtasks run. */
+static void deliver(struct engine *e, uint32_t count) {
+  napi_env env = e->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, recv, arg = aya_int(env, count);
+  if (napi_get_reference_value(env, e->on_complete_ref, &fn) == napi_ok && fn &&
+      napi_get_global(env, &recv) == napi_ok /* make_callback wants an object */) {
+    e->delivering = true;
+    napi_status st = napi_make_callback(env, e->async_ctx, recv, fn, 1, &arg, NULL);
+    e->delivering = false;
+    if (st == napi_pending_exception) {
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+/* The eventfd fired: reap everything (in rounds of the pairs array's size) and deliver it. */
+static void on_poll(uv_poll_t *handle, int status, int events) {
+  (void)status;
+  (void)events;
+  struct engine *e = handle->data;
+  uint64_t count;
+  ssize_t ignored = read(e->efd, &count, sizeof count); /* reset; EAGAIN: already reset */
+  (void)ignored;
+  while (!e->delivering) {
+    uint32_t n = pump(e, false);
+    if (n > 0) deliver(e, n);
+    if (n < e->pairs_cap) break;
+  }
+  update_ref(e);
+}
+
+/* ---- Teardown ------------------------------------------------------------------------------ */
+
+/* Ask the kernel to cancel everything of ours in flight (5.19's CANCEL_ANY; on older kernels
+ * the request fails with EINVAL and we simply wait for the requests to finish). */
+static void cancel_all(struct engine *e) {
+  struct aya_sqe *sqe = aya_ring_get_sqe(&e->ring);
+  if (!sqe) {
+    aya_ring_submit(&e->ring, true);
+    sqe = aya_ring_get_sqe(&e->ring);
+  }
+  if (!sqe) return;
+  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->fd = -1;
+  sqe->op_flags = AYA_ASYNC_CANCEL_ANY;
+  sqe->user_data = INTERNAL_TOKEN;
+  e->internal_ops++;
+}
+
+/*
+ * Cancel and wait for every request in the kernel, so none can write into a buffer after
+ * JavaScript's heap is gone, then unmap the ring. Ops still waiting are dropped.
+ */
+static void drain_and_release(struct engine *e) {
+  if (!e->have_ring) return;
+  e->waiting.len = 0;
+  if (e->ring_ops > 0) cancel_all(e);
+  aya_ring_submit(&e->ring, true);
+  while (e->ring_ops + e->internal_ops > 0) {
+    if (reap(e, NULL, UINT32_MAX) == 0 && aya_cq_ready(&e->ring) == 0 && aya_ring_wait(&e->ring) < 0) break;
+  }
+  ring_release(e);
+}
+
+static void stop_poll(struct engine *e) {
+  if (!e->poll_active) return;
+  uv_poll_stop(&e->poll);
+  e->poll_active = false;
+  e->poll_refd = false;
+}
+
+static void free_engine(struct engine *e) {
+  if (e->efd >= 0) close(e->efd);
+  free(e->waiting.items);
+  free(e);
+}
+
+struct cleanup_ctx {
+  struct engine *e;
+  napi_async_cleanup_hook_handle handle;
+};
+
+static void on_poll_closed(uv_handle_t *h) {
+  struct cleanup_ctx *ctx = h->data;
+  napi_remove_async_cleanup_hook(ctx->handle);
+  free_engine(ctx->e);
+  free(ctx);
+}
+
+static void release_js_refs(struct engine *e) {
+  if (e->pairs_ref) napi_delete_reference(e->env, e->pairs_ref);
+  if (e->on_complete_ref) napi_delete_reference(e->env, e->on_complete_ref);
+  if (e->async_ctx) napi_async_destroy(e->env, e->async_ctx);
+  e->pairs_ref = e->on_complete_ref = NULL;
+  e->async_ctx = NULL;
+  e->pairs = NULL;
+  e->pairs_cap = 0;
+}
+
+/* The environment is going away (process exit, worker terminate): drain, then free. */
+static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
+  struct engine *e = arg;
+  drain_and_release(e);
+  stop_poll(e);
+  release_js_refs(e);
+  if (!e->poll_ready) {
+    napi_remove_async_cleanup_hook(handle);
+    free_engine(e);
+    return;
+  }
+  struct cleanup_ctx *ctx = malloc(sizeof *ctx);
+  if (!ctx) return; /* leak rather than free memory the loop still references */
+  ctx->e = e;
+  ctx->handle = handle;
+  e->poll.data = ctx;
+  uv_close((uv_handle_t *)&e->poll, on_poll_closed);
+}
+
+/* ---- Exports ---------------------------------------------------------------------------------- */
+
+#define ENGINE_CALL(env, info, call)          \
+  aya_call call;                              \
+  if (!aya_get_call(env, info, &call)) return aya_int(env, -EINVAL); \
+  struct engine *e = call.state
+
+static const char *const flag_names[] = {"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP",
+    "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32",
+    "SINGLE_ISSUER", "DEFER_TASKRUN"};
+static const char *const feature_names[] = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE",
+    "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG",
+    "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING"};
+
+struct named_op {
+  uint8_t opcode;
+  const char *name;
+};
+static const struct named_op engine_ops[] = {
+    {AYA_OP_OPENAT, "open"}, {AYA_OP_CLOSE, "close"}, {AYA_OP_READ, "read"},
+    {AYA_OP_WRITE, "write"}, {AYA_OP_FSYNC, "fsync"}, {AYA_OP_FTRUNCATE, "ftruncate"},
+    {AYA_OP_STATX, "statx"}, {AYA_OP_ASYNC_CANCEL, "cancel"}};
+
+/* The names of the bits set in `bits`, from `names` (bit i = names[i]). */
+static napi_value bit_names(napi_env env, uint32_t bits, const char *const *names, size_t n) {
+  const char *set[32];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (bits & (1u << i)) set[k++] = names[i];
+  return aya_string_array(env, set, k);
+}
+
+static void set_prop(napi_env env, napi_value obj, const char *name, napi_value v) {
+  napi_set_named_property(env, obj, name, v);
+}
+
+/* { entries, cqEntries, flags, features, ops } of the ring in use. */
+static napi_value ring_info(napi_env env, const struct engine *e) {
+  napi_value obj;
+  napi_create_object(env, &obj);
+  const struct aya_ring *r = &e->ring;
+  set_prop(env, obj, "entries", aya_int(env, r->sq_entries));
+  set_prop(env, obj, "cqEntries", aya_int(env, r->cq_entries));
+  set_prop(env, obj, "flags", bit_names(env, r->setup_flags, flag_names, sizeof flag_names / sizeof *flag_names));
+  set_prop(env, obj, "features", bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
+  const char *ops[sizeof engine_ops / sizeof *engine_ops];
+  size_t k = 0;
+  for (size_t i = 0; i < sizeof engine_ops / sizeof *engine_ops; i++)
+    if (aya_ring_supports(r, engine_ops[i].opcode)) ops[k++] = engine_ops[i].name;
+  set_prop(env, obj, "ops", aya_string_array(env, ops, k));
+  return obj;
+}
+
+static bool get_u32_prop(napi_env env, napi_value obj, const char *name, uint32_t *out) {
+  napi_value v;
+  return napi_get_named_property(env, obj, name, &v) == napi_ok && napi_get_value_uint32(env, v, out) == napi_ok;
+}
+
+/* { queueDepth, sqpoll, ioWorkers } → options. */
+static bool parse_options(napi_env env, napi_value obj, struct aya_ring_options *o) {
+  napi_value v;
+  if (!get_u32_prop(env, obj, "queueDepth", &o->queue_depth) || !get_u32_prop(env, obj, "ioWorkers", &o->io_workers))
+    return false;
+  if (napi_get_named_property(env, obj, "sqpoll", &v) != napi_ok) return false;
+  if (napi_get_value_bool(env, v, &o->sqpoll) != napi_ok) return false;
+  if (o->queue_depth == 0) o->queue_depth = 1;
+  return true;
+}
+
+/* Keep the completions array (argv[1]) and onComplete (argv[2]) for deliveries. */
+static int attach_js(struct engine *e, const aya_call *call) {
+  napi_env env = e->env;
+  int32_t *pairs;
+  size_t count;
+  if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return -EINVAL;
+  release_js_refs(e);
+  if (napi_create_reference(env, call->argv[1], 1, &e->pairs_ref) != napi_ok ||
+      napi_create_reference(env, call->argv[2], 1, &e->on_complete_ref) != napi_ok)
+    return -EINVAL;
+  e->pairs = pairs;
+  e->pairs_cap = (uint32_t)(count / 2);
+  napi_value resource, name;
+  napi_create_object(env, &resource);
+  napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name);
+  if (napi_async_init(env, resource, name, &e->async_ctx) != napi_ok) return -EINVAL;
+  return 0;
+}
+
+/* Start watching the eventfd on Node's loop (unref'd until an op is in flight). */
+static int start_poll(struct engine *e) {
+  if (e->poll_active) return 0;
+  if (!e->poll_ready) {
+    uv_loop_t *loop;
+    if (napi_get_uv_event_loop(e->env, &loop) != napi_ok) return -EINVAL;
+    int rc = uv_poll_init(loop, &e->poll, e->efd);
+    if (rc < 0) return rc;
+    e->poll.data = e;
+    e->poll_ready = true;
+  }
+  int rc = uv_poll_start(&e->poll, UV_READABLE, on_poll);
+  if (rc < 0) return rc;
+  uv_unref((uv_handle_t *)&e->poll);
+  e->poll_active = true;
+  e->poll_refd = false;
+  return 0;
+}
+
+static bool same_options(const struct aya_ring_options *a, const struct aya_ring_options *b) {
+  return a->queue_depth == b->queue_depth && a->sqpoll == b->sqpoll && a->io_workers == b->io_workers;
+}
+
+/* init(options, completions, onComplete) → ring info or -errno. Again later: reconfigure. */
+static napi_value js_init(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_ring_options o;
+  if (call.argc < 3 || !parse_options(env, call.argv[0], &o)) return aya_int(env, -EINVAL);
+  int rc = attach_js(e, &call);
+  if (rc < 0) return aya_int(env, rc);
+  if (e->efd < 0 && (e->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) return aya_int(env, -errno);
+  if (!e->have_ring) {
+    rc = ring_create(e, &o);
+  } else if (!same_options(&o, &e->opts)) {
+    e->next_opts = o;
+    e->stale = true; /* ops queue in `waiting` until the old ring drains */
+    rebuild_if_drained(e);
+  }
+  if (rc == 0) rc = start_poll(e);
+  if (rc < 0) return aya_int(env, rc);
+  return ring_info(env, e);
+}
+
+/* info() → ring info, or null without a ring. */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  napi_value null;
+  napi_get_null(env, &null);
+  return e->have_ring ? ring_info(env, e) : null;
+}
+
+/* Queue one SQE: straight into the ring when possible, else into `waiting`. */
+static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
+  if (!e->have_ring) return -ENOSYS;
+  if (!aya_ring_supports(&e->ring, sqe->opcode)) return -ENOSYS;
+  bool direct = !e->stale && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
+  struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
+  if (slot) {
+    *slot = *sqe;
+    e->ring_ops++;
+  } else {
+    int rc = queue_push(&e->waiting, sqe);
+    if (rc < 0) return rc;
+  }
+  /* No update_ref here: JavaScript calls submit() before the loop can next decide to exit
+   * (at the microtask checkpoint, or from a pending setImmediate), and submit() refs the poll
+   * handle if the op is still outstanding then. */
+  return 0;
+}
+
+static napi_value queue_result(napi_env env, struct engine *e, const struct aya_sqe *sqe) {
+  return aya_int(env, enqueue(e, sqe));
+}
+
+/* A token argument: a small non-negative integer chosen by JavaScript. */
+static bool arg_token(napi_env env, const aya_call *call, uint64_t *token) {
+  int32_t t;
+  if (!aya_arg_i32(env, call, 0, &t) || t < 0) return false;
+  *token = (uint64_t)t;
+  return true;
+}
+
+/* open(token, pathBuf, flags, mode) */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_OPENAT, .fd = AT_FDCWD};
+  uint8_t *path;
+  size_t len;
+  int32_t flags, mode;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
+      path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
+    return aya_int(env, -EINVAL);
+  sqe.addr = (uint64_t)(uintptr_t)path;
+  sqe.len = (uint32_t)mode;
+  sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
+  return queue_result(env, e, &sqe);
+}
+
+/* read/write(token, fd, buf, off, len, pos): the shared argument checks. */
+static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = opcode};
+  uint8_t *buf;
+  size_t size;
+  int64_t off, len, pos;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+      !aya_arg_bytes(env, &call, 2, &buf, &size) || !aya_arg_i64(env, &call, 3, &off) ||
+      !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos) || off < 0 || len < 0 ||
+      (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
+    return aya_int(env, -EINVAL);
+  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, -ENOSYS);
+  sqe.addr = (uint64_t)(uintptr_t)(buf + off);
+  sqe.len = (uint32_t)len;
+  sqe.off = (uint64_t)pos; /* -1: the file position */
+  return queue_result(env, e, &sqe);
+}
+
+static napi_value js_read(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_READ); }
+static napi_value js_write(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_WRITE); }
+
+/* fsync(token, fd, datasync) */
+static napi_value js_fsync(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_FSYNC};
+  bool datasync = false;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
+      napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
+    return aya_int(env, -EINVAL);
+  sqe.op_flags = datasync ? AYA_FSYNC_DATASYNC : 0;
+  return queue_result(env, e, &sqe);
+}
+
+/* ftruncate(token, fd, len) */
+static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_FTRUNCATE};
+  int64_t len;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+      !aya_arg_i64(env, &call, 2, &len) || len < 0)
+    return aya_int(env, -EINVAL);
+  sqe.off = (uint64_t)len;
+  return queue_result(env, e, &sqe);
+}
+
+/* close(token, fd) */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  return queue_result(env, e, &sqe);
+}
+
+/* statx(token, fd, pathBuf | null, out): with a path, stat(path); without, fstat(fd). */
+static napi_value js_statx(napi_env env, napi_callback_info info) {
+  static const char empty_path[] = "";
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_STATX, .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
+  uint8_t *path, *out;
+  size_t path_len, out_len;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
+      out_len < AYA_STATX_SIZE)
+    return aya_int(env, -EINVAL);
+  if (aya_arg_is_nullish(env, &call, 2)) {
+    if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+    sqe.addr = (uint64_t)(uintptr_t)empty_path;
+    sqe.op_flags = AT_EMPTY_PATH;
+  } else {
+    if (!aya_arg_bytes(env, &call, 2, &path, &path_len) || path_len == 0 || path[path_len - 1] != 0)
+      return aya_int(env, -EINVAL);
+    sqe.fd = AT_FDCWD;
+    sqe.addr = (uint64_t)(uintptr_t)path;
+  }
+  sqe.off = (uint64_t)(uintptr_t)out; /* addr2: where the kernel writes struct statx */
+  return queue_result(env, e, &sqe);
+}
+
+/* cancel(token, targetToken) */
+static napi_value js_cancel(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .fd = -1};
+  int32_t target;
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
+    return aya_int(env, -EINVAL);
+  sqe.addr = (uint64_t)target;
+  return queue_result(env, e, &sqe);
+}
+
+/* submit() → number of completion pairs written (the caller settles them). */
+static napi_value js_submit(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  uint32_t n = e->pairs ? pump(e, true) : 0;
+  update_ref(e);
+  return aya_int(env, n);
+}
+
+/* shutdown(): cancel and drain everything and release the ring (init() starts over). */
+static napi_value js_shutdown(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  drain_and_release(e);
+  stop_poll(e);
+  return aya_int(env, 0);
+}
+
+napi_value aya_backend_init(napi_env env, napi_value exports) {
+  struct engine *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->env = env;
+  e->efd = -1;
+  e->ring.fd = -1;
+  if (napi_set_instance_data(env, e, NULL, NULL) != napi_ok ||
+      napi_add_async_cleanup_hook(env, on_env_cleanup, e, NULL) != napi_ok) {
+    free(e);
+    return NULL;
+  }
+  napi_property_descriptor props[] = {
+      {"init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL},
+      {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
+      {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
+      {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
+      {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
+      {"fsync", NULL, js_fsync, NULL, NULL, NULL, napi_default, NULL},
+      {"ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL},
+      {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
+      {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value backend;
+  napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);
+  napi_set_named_property(env, exports, "backend", backend);
+  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
+  return exports;
+}

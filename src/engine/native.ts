@@ -1,0 +1,306 @@
+/**
+ * The JavaScript side of the native addon (io_uring on Linux, IOCP on Windows): op tokens,
+ * the pending-promise table, batching, and per-op fallback.
+ *
+ * Batching (measured in /work/shared/ENGINE-NOTES.md): the first op of a batch is handed to
+ * the kernel at once, and whatever finished inline (cached reads do) is settled before the op
+ * call returns; later ops in the same synchronous run only queue, and one `submit()` at the
+ * microtask checkpoint (`Promise.resolve().then`, cheaper than queueMicrotask) sends them all.
+ * Ops the kernel completes later arrive through the addon's `onComplete`, once per wake-up.
+ * After a few thousand inline completions without an event-loop turn, the next batch waits for
+ * setImmediate so timers and other I/O get their turn.
+ */
+import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
+import { debugLog } from '../debug';
+import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
+import { errnoByName } from '../file/errno';
+import { FallbackBackend } from './fallback';
+import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
+
+// libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
+const ENOSYS = errnoByName('ENOSYS');
+const ECANCELED = errnoByName('ECANCELED');
+/** Completion pairs the shared array holds (one wake-up delivers at most this many at a time). */
+const PAIR_CAPACITY = 4096;
+/** Inline completions settled without an event-loop turn before we make the loop turn. */
+const YIELD_AFTER = 4096;
+/** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
+const STATX_SIZE = 256;
+
+/** What the resolver of a token expects: a number, or a stat parsed from the statx buffer. */
+const enum Kind {
+  Number = 0,
+  Stat = 1,
+}
+
+const RESOLVED = Promise.resolve();
+
+/** Promise executor shared by every op (no closure per op): hands out the resolve function. */
+let capturedResolve: ((v: never) => void) | undefined;
+function captureResolve(resolve: (v: never) => void): void {
+  capturedResolve = resolve;
+}
+
+/** A path as the addon wants it: NUL-terminated bytes (UTF-8 on Linux, UTF-16LE on Windows). */
+function pathBytes(path: PathLike): Buffer {
+  const enc: BufferEncoding = process.platform === 'win32' ? 'utf16le' : 'utf8';
+  if (typeof path === 'string') return Buffer.from(path + '\0', enc);
+  return process.platform === 'win32' ? Buffer.from(path.toString() + '\0', enc) : Buffer.concat([path, Buffer.alloc(1)]);
+}
+
+/** Milliseconds from a statx timestamp at `at` (i64 seconds, u32 nanoseconds). */
+function statxTimeMs(b: Buffer, at: number): number {
+  return Number(b.readBigInt64LE(at)) * 1000 + b.readUInt32LE(at + 8) / 1e6;
+}
+
+/** A u64 field as a Number (exact below 2^53). */
+function u64(b: Buffer, at: number): number {
+  return b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
+}
+
+/** glibc's makedev(major, minor), as libuv reports st_dev/st_rdev. */
+function makedev(major: number, minor: number): number {
+  return (major & 0xfff) * 2 ** 8 + (minor & 0xff) + (minor >>> 8) * 2 ** 20 + (major >>> 12) * 2 ** 44;
+}
+
+/**
+ * The fields of a Linux `struct statx` (the contract's stat layout): mask@0 blksize@4
+ * nlink@16 uid@20 gid@24 mode@28(u16) ino@32 size@40 blocks@48 atime@64 btime@80 ctime@96
+ * mtime@112 rdev_major@128 rdev_minor@132 dev_major@136 dev_minor@140.
+ */
+export function parseStatx(b: Buffer): RawStat {
+  return {
+    dev: makedev(b.readUInt32LE(136), b.readUInt32LE(140)),
+    ino: u64(b, 32),
+    mode: b.readUInt16LE(28),
+    nlink: b.readUInt32LE(16),
+    uid: b.readUInt32LE(20),
+    gid: b.readUInt32LE(24),
+    rdev: makedev(b.readUInt32LE(128), b.readUInt32LE(132)),
+    size: u64(b, 40),
+    blksize: b.readUInt32LE(4),
+    blocks: u64(b, 48),
+    atimeMs: statxTimeMs(b, 64),
+    mtimeMs: statxTimeMs(b, 112),
+    ctimeMs: statxTimeMs(b, 96),
+    birthtimeMs: statxTimeMs(b, 80),
+  };
+}
+
+/** The engine options of a configuration. */
+export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
+  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount, closeTimeoutMs: c.closeTimeoutMs };
+}
+
+/** The native implementation of {@link OpBackend}. Construct through {@link createNativeBackend}. */
+export class NativeBackend implements OpBackend {
+  readonly kind: BackendKind;
+  private readonly completions = new Int32Array(PAIR_CAPACITY * 2);
+  private readonly resolvers: Array<((v: never) => void) | undefined> = [];
+  private readonly kinds: Kind[] = [];
+  /** Buffers the kernel may still touch, per token (data or statx output; path). */
+  private readonly held: Array<Uint8Array | undefined> = [];
+  private readonly heldPath: Array<Buffer | undefined> = [];
+  private readonly freeTokens: number[] = [];
+  private inFlight = 0;
+  private queued = 0;
+  private batchOpen = false;
+  private inlineRun = 0;
+  private down = false;
+  private readonly onComplete = (count: number): void => {
+    this.inlineRun = 0;
+    this.settle(count);
+  };
+  private readonly flushAtCheckpoint = (): void => {
+    this.batchOpen = false;
+    if (this.queued > 0) this.submitNow();
+  };
+  private readonly flushAfterYield = (): void => {
+    this.inlineRun = 0;
+    this.flushAtCheckpoint();
+  };
+
+  constructor(
+    private readonly addon: NativeAddon,
+    private readonly fallback: FallbackBackend,
+  ) {
+    this.kind = addon.backend;
+  }
+
+  /** Set up the ring/port. Returns its description, or a negative errno. */
+  start(options: NativeOptions): NativeRingInfo | number {
+    const r = this.addon.init(options, this.completions, this.onComplete);
+    if (typeof r !== 'number') this.down = false;
+    debugLog('ring', () => (typeof r === 'number'
+      ? `setup failed with errno ${r} (${JSON.stringify(options)})`
+      : `set up (${JSON.stringify(options)}): ${r.entries} entries, flags ${r.flags.join('|') || 'none'}`));
+    return r;
+  }
+
+  /** The ring/port in use, or null when shut down. */
+  ringInfo(): NativeRingInfo | null {
+    return this.down ? null : this.addon.info();
+  }
+
+  /** Cancel and drain every op (their promises resolve -ECANCELED) and release the ring. */
+  shutdown(): void {
+    this.addon.shutdown();
+    this.down = true;
+    for (let t = 0; t < this.resolvers.length; t++) {
+      if (this.resolvers[t] !== undefined) this.settleOne(t, ECANCELED);
+    }
+  }
+
+  open(path: PathLike, flags: number, mode: number): Promise<number> {
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.open(t, p, flags, mode);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
+    this.heldPath[t] = p;
+    return this.pending(t, undefined, Kind.Number);
+  }
+
+  close(fd: number): Promise<number> {
+    const t = this.token();
+    const rc = this.addon.close(t, fd);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.close(fd);
+    return this.pending(t, undefined, Kind.Number);
+  }
+
+  read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
+    const t = this.token();
+    const rc = this.addon.read(t, fd, buf, off, len, pos);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos);
+    return this.pending(t, buf, Kind.Number);
+  }
+
+  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
+    const t = this.token();
+    const rc = this.addon.write(t, fd, buf, off, len, pos);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos);
+    return this.pending(t, buf, Kind.Number);
+  }
+
+  fsync(fd: number, datasync: boolean): Promise<number> {
+    const t = this.token();
+    const rc = this.addon.fsync(t, fd, datasync);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.fsync(fd, datasync);
+    return this.pending(t, undefined, Kind.Number);
+  }
+
+  ftruncate(fd: number, len: number): Promise<number> {
+    const t = this.token();
+    const rc = this.addon.ftruncate(t, fd, len);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.ftruncate(fd, len);
+    return this.pending(t, undefined, Kind.Number);
+  }
+
+  fstat(fd: number): Promise<StatResult> {
+    const t = this.token();
+    const out = Buffer.allocUnsafeSlow(STATX_SIZE);
+    const rc = this.addon.statx(t, fd, null, out);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.fstat(fd);
+    return this.pending(t, out, Kind.Stat);
+  }
+
+  stat(path: PathLike): Promise<StatResult> {
+    const t = this.token();
+    const out = Buffer.allocUnsafeSlow(STATX_SIZE);
+    const p = pathBytes(path);
+    const rc = this.addon.statx(t, -1, p, out);
+    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.stat(path);
+    this.heldPath[t] = p;
+    return this.pending(t, out, Kind.Stat);
+  }
+
+  /** A free token (small integer); restarts the engine after shutdown(). */
+  private token(): number {
+    if (this.down) this.start(nativeOptions(getConfig()));
+    if (this.freeTokens.length > 0) return this.freeTokens.pop()!;
+    this.resolvers.push(undefined);
+    return this.resolvers.length - 1;
+  }
+
+  /** The addon refused an op at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
+  private refused(t: number, rc: number): Promise<number> | null {
+    this.freeTokens.push(t);
+    this.heldPath[t] = undefined;
+    return rc === ENOSYS ? null : Promise.resolve(rc);
+  }
+
+  /** Record an accepted op and make sure its batch gets submitted. */
+  private pending<T>(t: number, buf: Uint8Array | undefined, kind: Kind): Promise<T> {
+    const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
+    this.resolvers[t] = capturedResolve;
+    this.held[t] = buf;
+    this.kinds[t] = kind;
+    this.inFlight++;
+    this.queued++;
+    if (!this.batchOpen) this.openBatch();
+    return p;
+  }
+
+  /** First op of a batch: submit it now (settling inline completions), flush the rest later. */
+  private openBatch(): void {
+    this.batchOpen = true;
+    if (this.inlineRun >= YIELD_AFTER) {
+      setImmediate(this.flushAfterYield);
+      return;
+    }
+    this.submitNow();
+    RESOLVED.then(this.flushAtCheckpoint);
+  }
+
+  /** One submit() per round of completions the shared array holds; settle what finished. */
+  private submitNow(): void {
+    this.queued = 0;
+    let n: number;
+    do {
+      n = this.addon.submit();
+      this.inlineRun += n;
+      this.settle(n);
+    } while (n === PAIR_CAPACITY);
+  }
+
+  /** Settle `count` [token, result] pairs from the completions array. */
+  private settle(count: number): void {
+    const c = this.completions;
+    for (let i = 0; i < count * 2; i += 2) this.settleOne(c[i], c[i + 1]);
+  }
+
+  private settleOne(t: number, res: number): void {
+    const resolve = this.resolvers[t];
+    if (resolve === undefined) return;
+    const out = this.held[t];
+    this.resolvers[t] = undefined;
+    this.held[t] = undefined;
+    this.heldPath[t] = undefined;
+    this.freeTokens.push(t);
+    this.inFlight--;
+    if (this.kinds[t] === Kind.Stat && res >= 0) (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
+    else (resolve as (v: number) => void)(res);
+  }
+
+  /** Ops accepted and not yet settled. */
+  get pendingCount(): number {
+    return this.inFlight;
+  }
+}
+
+/**
+ * A native backend on `addon`, its ring set up from the current configuration and re-sized
+ * whenever configure() changes an engine option. Returns the backend, or the negative errno
+ * ring setup failed with.
+ */
+export function createNativeBackend(addon: NativeAddon, fallback: FallbackBackend): NativeBackend | number {
+  const backend = new NativeBackend(addon, fallback);
+  const r = backend.start(nativeOptions(getConfig()));
+  if (typeof r === 'number') return r;
+  subscribeConfig((next, prev) => {
+    const a = nativeOptions(next);
+    const b = nativeOptions(prev);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
+        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
+  });
+  return backend;
+}

@@ -1,0 +1,467 @@
+/**
+ * AsyncFile: the public file object returned by open() and wrapFd().
+ *
+ * Calls on one file take effect in call order: each goes through a per-file queue (a promise
+ * chain that starts an op synchronously when the file is idle). Positional ops (readAt,
+ * readAtInto, writeAt) skip the queue and may run in parallel; when queued calls or buffered
+ * writes are outstanding they first wait for a flush issued through the queue, so they see
+ * every write made before them.
+ */
+import type { OpBackend, PathLike } from '../engine/types';
+import { argTypeError, uvException } from '../errors';
+import { fitted, type BufferedFile } from './buffered';
+import { closedFileError, errnoByName, systemError } from './errno';
+import { Stats } from './stats';
+import type { TextIO, TextOptions, Whence } from './types';
+import { checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes } from './validate';
+
+/** What AsyncFile's constructor needs (built by open() and wrapFd()). */
+export interface AsyncFileInit {
+  backend: OpBackend;
+  io: BufferedFile;
+  /** The text layer in text mode; undefined in binary mode. */
+  text: TextIO | undefined;
+  textOptions: TextOptions | undefined;
+  /** What `name` reports: the path as given, or the fd for wrapFd(). */
+  name: string | Buffer | number;
+  /** The path for error messages (undefined for a wrapped fd). */
+  path: PathLike | undefined;
+  /** The mode string as given. */
+  mode: string;
+  /** close() closes the fd. */
+  ownsFd: boolean;
+}
+
+/** A line or chunk: Buffer in binary mode, string in text mode. */
+export type Data = Buffer | string;
+
+/** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
+export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
+
+/** What the FinalizationRegistry keeps to clean up a file dropped without close(). */
+interface Leaked {
+  backend: OpBackend;
+  io: BufferedFile;
+  name: string | Buffer | number;
+  ownsFd: boolean;
+}
+
+/** Flush what the binary layer holds, then close the fd (if owned), warning the user. */
+function closeLeaked(held: Leaked): void {
+  const what = `ayafileio: file ${String(held.name)} (fd ${held.io.fd}) was garbage-collected without close()`;
+  const action = held.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
+  process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
+  const closeFd = (): unknown => (held.ownsFd ? held.backend.close(held.io.fd) : undefined);
+  held.io.flush().then(closeFd, (err: Error) => {
+    process.emitWarning(`${what}; its buffered writes were lost: ${err.message}`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
+    return closeFd();
+  });
+}
+
+const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
+
+function noop(): void {}
+
+/** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
+function startNow<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return op();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function unsupported(what: string): Error {
+  const err = new Error(what) as Error & { code: string };
+  err.code = 'ERR_UNSUPPORTED_OPERATION';
+  return err;
+}
+
+/**
+ * An open file with Python's file semantics (binary or text mode) and promise-based methods.
+ * Dropped without close(), it is closed when garbage-collected (with a warning): binary
+ * buffered writes are flushed first, but text not yet handed to the binary layer is lost.
+ */
+export class AsyncFile<T extends Data = Data> {
+  /** The path as given to open() (a URL becomes its path), or the fd for wrapFd(). */
+  readonly name: string | Buffer | number;
+  /** The mode string as given, e.g. 'rb' or 'a+'. */
+  readonly mode: string;
+  private readonly backend: OpBackend;
+  private readonly io: BufferedFile;
+  private readonly text: TextIO | undefined;
+  private readonly textOptions: TextOptions | undefined;
+  private readonly path: PathLike | undefined;
+  private readonly ownsFd: boolean;
+  /** Queued calls not yet settled (0: the next call starts at once). */
+  private pending = 0;
+  /** Settles (never rejects) when the last queued call has settled. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Positional ops in flight; close() waits for them before closing the fd. */
+  private inflight = 0;
+  /** Set while close() waits for positional ops to finish. */
+  private drained: (() => void) | undefined;
+  private closePromise: Promise<void> | undefined;
+  private readonly opDone = (): void => {
+    this.pending--;
+  };
+
+  /** Internal: use open() or wrapFd(). */
+  constructor(init: AsyncFileInit) {
+    this.backend = init.backend;
+    this.io = init.io;
+    this.text = init.text;
+    this.textOptions = init.textOptions;
+    this.name = init.name;
+    this.mode = init.mode;
+    this.path = init.path;
+    this.ownsFd = init.ownsFd;
+    leakRegistry.register(this, { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd }, this);
+  }
+
+  /** True once close() has been called. */
+  get closed(): boolean {
+    return this.closePromise !== undefined;
+  }
+
+  /** The text encoding (text mode), or undefined (binary mode). */
+  get encoding(): string | undefined {
+    return this.textOptions?.encoding;
+  }
+
+  /** Whether the file was opened for reading. */
+  readable(): boolean {
+    return this.io.readable;
+  }
+
+  /** Whether the file was opened for writing. */
+  writable(): boolean {
+    return this.io.writable;
+  }
+
+  /** Whether seek()/tell() work (false for pipes, sockets and terminals). */
+  seekable(): boolean {
+    return this.io.seekable;
+  }
+
+  /** The fd. Throws EBADF once the file is closed. */
+  fileno(): number {
+    if (this.closed) throw closedFileError('fileno', this.path);
+    return this.io.fd;
+  }
+
+  /**
+   * Read `size` bytes (binary) or characters (text), fewer only at end of file; with no size
+   * (or a negative one) read to the end. An empty Buffer / '' at end of file.
+   */
+  async read(size: number = -1): Promise<T> {
+    const n = checkSizeOrAll(size, 'size');
+    this.checkOpen('read');
+    const text = this.text;
+    return this.enqueue(() => (text ? text.read(n) : this.io.read(n)) as Promise<T>);
+  }
+
+  /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
+  async readInto(buffer: NodeJS.ArrayBufferView): Promise<number> {
+    const bytes = toBytes(buffer, 'buffer');
+    this.checkOpen('read');
+    if (this.text) throw unsupported('readInto() needs a file opened in binary mode');
+    return this.enqueue(() => this.io.readInto(bytes));
+  }
+
+  /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
+  async readline(limit: number = -1): Promise<T> {
+    const max = checkSizeOrAll(limit, 'limit');
+    this.checkOpen('read');
+    return this.enqueue(() => this.readLine(max));
+  }
+
+  /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
+  async readlines(hint: number = -1): Promise<T[]> {
+    const max = checkSizeOrAll(hint, 'hint');
+    this.checkOpen('read');
+    return this.enqueue(() => this.readLines(max <= 0 ? Infinity : max));
+  }
+
+  /**
+   * Write `data`: bytes (Buffer, TypedArray, DataView) in binary mode, a string in text mode.
+   * Resolves the bytes (binary) or characters (text) written. Do not modify a buffer until
+   * the promise settles.
+   */
+  async write(data: WriteData<T>): Promise<number> {
+    const checked = this.checkData(data, 'data');
+    this.checkOpen('write');
+    return this.enqueue(() => this.writeData(checked));
+  }
+
+  /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
+  async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
+    if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
+      throw invalidType('lines', 'an iterable', lines);
+    }
+    this.checkOpen('write');
+    return this.enqueue(async () => {
+      for await (const line of lines) await this.writeData(this.checkData(line, 'lines'));
+    });
+  }
+
+  /**
+   * Move the position: whence 0 from the start, 1 from the current position, 2 from the end.
+   * Text mode accepts only seek(0), seek(tell()) and seek(0, 2). Resolves the new position.
+   */
+  async seek(offset: number, whence: Whence = 0): Promise<number> {
+    checkInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (whence !== 0 && whence !== 1 && whence !== 2) {
+      throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
+    }
+    this.checkOpen('lseek');
+    const text = this.text;
+    return this.enqueue(() => (text ? text.seek(offset, whence) : this.io.seek(offset, whence)));
+  }
+
+  /** The position (text mode: an opaque number for seek()). */
+  async tell(): Promise<number> {
+    this.checkOpen('lseek');
+    const text = this.text;
+    return this.enqueue(() => (text ? text.tell() : this.io.tell()));
+  }
+
+  /** Cut or extend the file to `size` bytes (default: the position); the position stays. Resolves the size. */
+  async truncate(size?: number): Promise<number> {
+    const at = size === undefined || size === null ? undefined : checkPosition(size, 'size');
+    this.checkOpen('ftruncate');
+    const text = this.text;
+    return this.enqueue(() => (text ? text.truncate(at) : this.io.truncate(at)));
+  }
+
+  /** fstat the file (after flushing, so the size includes earlier writes). Fields as fs.Stats. */
+  async stat(): Promise<Stats> {
+    this.checkOpen('fstat');
+    return this.enqueue(async () => {
+      await this.flushLayers();
+      const st = await this.backend.fstat(this.io.fd);
+      if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
+      return new Stats(st);
+    });
+  }
+
+  /** Hand buffered data to the kernel. Not durable against power loss: see sync(). */
+  async flush(): Promise<void> {
+    this.checkOpen('write');
+    return this.enqueue(() => this.flushLayers());
+  }
+
+  /** flush(), then fsync(2): data and metadata are on stable storage. */
+  async sync(): Promise<void> {
+    this.checkOpen('fsync');
+    return this.enqueue(() => this.syncOp(false));
+  }
+
+  /** flush(), then fdatasync(2): data (and the metadata needed to read it) on stable storage. */
+  async datasync(): Promise<void> {
+    this.checkOpen('fdatasync');
+    return this.enqueue(() => this.syncOp(true));
+  }
+
+  /**
+   * Flush, wait for in-flight positional ops, close the fd (unless wrapFd(…, { ownsFd: false })).
+   * Idempotent: later calls resolve when the first finishes. Every other method rejects with
+   * EBADF once close() has been called. If the final flush fails the fd is still closed and
+   * the first call rejects with the flush error.
+   */
+  close(): Promise<void> {
+    if (this.closePromise !== undefined) return this.closePromise.then(noop, noop);
+    this.closePromise = this.enqueue(() => this.shutdown());
+    return this.closePromise;
+  }
+
+  /** `await using f = await open(…)` closes the file at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Iterate over lines (Buffers in binary mode, strings in text mode) until end of file. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  /**
+   * Read `size` bytes at `position` (fewer only at end of file) without moving the file
+   * position. Positional calls may run in parallel with each other.
+   */
+  async readAt(position: number, size: number): Promise<Buffer> {
+    checkPosition(position);
+    checkInteger(size, 'size', 0, MAX_LENGTH);
+    this.checkPositional(this.io.readable, 'read');
+    this.inflight++;
+    try {
+      if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
+      const buf = Buffer.allocUnsafe(size);
+      return fitted(buf, await this.preadFully(buf, 0, size, position));
+    } finally {
+      this.positionalDone();
+    }
+  }
+
+  /**
+   * Read into buffer[offset, offset + length) from `position` (fewer bytes only at end of
+   * file) without moving the file position; resolves the bytes read. Allocates nothing.
+   */
+  async readAtInto(position: number, buffer: NodeJS.ArrayBufferView, offset = 0, length?: number): Promise<number> {
+    checkPosition(position);
+    const bytes = toBytes(buffer, 'buffer');
+    checkInteger(offset, 'offset', 0, bytes.byteLength);
+    const len = length === undefined ? bytes.byteLength - offset : checkInteger(length, 'length', 0, bytes.byteLength - offset);
+    this.checkPositional(this.io.readable, 'read');
+    this.inflight++;
+    try {
+      if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
+      // The first pread inline: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, bytes, offset, len, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      return n === len || n === 0 ? n : n + (await this.preadFully(bytes, offset + n, len - n, position + n));
+    } finally {
+      this.positionalDone();
+    }
+  }
+
+  /**
+   * Write all of `data` at `position` without moving the file position; resolves the bytes
+   * written. On a file opened in append mode, Linux appends instead (pwrite(2) on O_APPEND).
+   * Binary read-ahead over the range is dropped; text already decoded ahead is not.
+   */
+  async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
+    checkPosition(position);
+    const bytes = toBytes(data, 'data');
+    this.checkPositional(this.io.writable, 'write');
+    this.inflight++;
+    try {
+      if (this.pending !== 0 || this.io.hasPendingWrites || this.io.positionAfterAppend) await this.barrier();
+      const len = bytes.byteLength;
+      let done = 0;
+      while (done < len) {
+        const n = await this.backend.write(this.io.fd, bytes, done, len - done, position + done);
+        if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+        done += n;
+      }
+      this.io.invalidate(position, len);
+      return len;
+    } finally {
+      this.positionalDone();
+    }
+  }
+
+  /** Run `op` after every earlier call on this file has settled. */
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
+    this.tail = result.then(this.opDone, this.opDone);
+    return result;
+  }
+
+  /** Reject calls made after close(). */
+  private checkOpen(syscall: string): void {
+    if (this.closePromise !== undefined) throw closedFileError(syscall, this.path);
+  }
+
+  /** An open file, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
+  private checkPositional(allowed: boolean, syscall: string): void {
+    this.checkOpen(syscall);
+    if (!allowed) throw systemError('EBADF', syscall, this.path);
+  }
+
+  /** A positional op waits here for queued calls and buffered writes ahead of it. */
+  private barrier(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.flushLayers();
+      await this.io.settle();
+    });
+  }
+
+  private positionalDone(): void {
+    if (--this.inflight === 0 && this.drained !== undefined) this.drained();
+  }
+
+  /** pread until `len` bytes or end of file. */
+  private async preadFully(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+    let got = 0;
+    while (got < len) {
+      const n = await this.backend.read(this.io.fd, buf, off + got, len - got, position + got);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
+  }
+
+  /** The right data type for the mode: a string in text mode, bytes in binary mode. */
+  private checkData(data: unknown, name: string): string | Uint8Array {
+    if (this.text) {
+      if (typeof data !== 'string') throw invalidType(name, 'of type string (text mode)', data);
+      return data;
+    }
+    return toBytes(data, name);
+  }
+
+  private writeData(data: string | Uint8Array): Promise<number> {
+    return typeof data === 'string' ? this.text!.write(data) : this.io.write(data);
+  }
+
+  private readLine(limit: number): Promise<T> {
+    return (this.text ? this.text.readline(limit) : this.io.readline(limit)) as Promise<T>;
+  }
+
+  private async readLines(hint: number): Promise<T[]> {
+    const lines: T[] = [];
+    let total = 0;
+    while (total < hint) {
+      const line = await this.readLine(-1);
+      if (line.length === 0) break;
+      lines.push(line);
+      total += line.length;
+    }
+    return lines;
+  }
+
+  /** Flush the text layer (which flushes the binary one) or the binary layer. */
+  private flushLayers(): Promise<void> {
+    return this.text ? this.text.flush() : this.io.flush();
+  }
+
+  private async syncOp(datasync: boolean): Promise<void> {
+    await this.flushLayers();
+    const r = await this.backend.fsync(this.io.fd, datasync);
+    if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync', this.path);
+  }
+
+  /** Wait until no positional op is in flight. */
+  private positionalDrain(): Promise<void> | undefined {
+    if (this.inflight === 0) return undefined;
+    return new Promise((resolve) => {
+      this.drained = resolve;
+    });
+  }
+
+  /**
+   * The body of close(). In-flight positional ops are waited for, never abandoned: closing an
+   * fd under a pending op could let it touch a file that reuses the fd number.
+   */
+  private async shutdown(): Promise<void> {
+    leakRegistry.unregister(this);
+    let failure: unknown;
+    try {
+      await this.flushLayers();
+    } catch (err) {
+      failure = err;
+    }
+    await this.positionalDrain();
+    if (this.ownsFd) {
+      const r = await this.backend.close(this.io.fd);
+      if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);
+    }
+    if (failure !== undefined) throw failure;
+  }
+}

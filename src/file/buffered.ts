@@ -1,0 +1,371 @@
+/**
+ * BufferedFile: the binary layer under AsyncFile, one buffer per file like Python's
+ * BufferedRandom. The buffer holds either read-ahead (file bytes [rStart, rStart + rLen)) or
+ * pending writes (bytes for [wStart, ...), never both, so mixing reads, writes, seeks and
+ * tells can never lose, repeat or misplace a byte.
+ *
+ * The file position lives here, in user space: every op is positional (pread/pwrite), except
+ * writes on an O_APPEND file (pos -1: the kernel appends atomically, even with other writers)
+ * and every op on a file that cannot seek (pipes, sockets, terminals).
+ */
+import type { OpBackend, PathLike } from '../engine/types';
+import { uvException } from '../errors';
+import { errnoByName, systemError } from './errno';
+import type { BufferedIO, Whence } from './types';
+
+/** `pos` value meaning "at the end of the file, offset not known yet" (after an append). */
+const AT_END = -1;
+/** read(n) up to this size allocates n bytes at once; larger ones grow with the data. */
+const DIRECT_READ_MAX = 8 * 1024 * 1024;
+/** Largest chunk read-to-EOF allocates when the file size gives no hint. */
+const MAX_CHUNK = 64 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+/** A short read wasting more than this many bytes of its allocation is copied to fit. */
+const MAX_SLACK = 4096;
+
+/** The first `n` bytes of `buf`, copied out when a view would keep much unused memory alive. */
+export function fitted(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) return buf;
+  return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
+}
+
+/** How to build a BufferedFile. */
+export interface BufferedFileOptions {
+  /** The backend carrying every op. */
+  backend: OpBackend;
+  /** An open fd (or backend handle). */
+  fd: number;
+  /** The path, for error messages (undefined for a wrapped fd). */
+  path: PathLike | undefined;
+  readable: boolean;
+  writable: boolean;
+  /** Writes go to the end of the file (the fd has O_APPEND). */
+  append: boolean;
+  /** The fd supports positional I/O (regular files, block devices). */
+  seekable: boolean;
+  /** Buffer size in bytes (>= 1). */
+  bufferSize: number;
+  /** The starting position (in append mode: the file's size at open, as Python seeks there). */
+  position: number;
+}
+
+/** The {@link BufferedIO} implementation: Python's BufferedRandom on positional ops. */
+export class BufferedFile implements BufferedIO {
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly seekable: boolean;
+  readonly fd: number;
+  private readonly backend: OpBackend;
+  private readonly path: PathLike | undefined;
+  private readonly append: boolean;
+  private readonly bufferSize: number;
+  /** Allocated on first buffered read or write. */
+  private buf: Buffer = EMPTY;
+  /** The logical position, or AT_END. */
+  private pos: number;
+  /** File offset of buf[0] while the buffer holds read-ahead. */
+  private rStart = 0;
+  /** Bytes of read-ahead in buf (0: none). While > 0, rStart <= pos <= rStart + rLen. */
+  private rLen = 0;
+  /** File offset where buf[wOff..wLen) goes. */
+  private wStart = 0;
+  /** Start of the not yet written part of the pending writes (after a short write). */
+  private wOff = 0;
+  /** End of the pending writes in buf (0: none). */
+  private wLen = 0;
+
+  /** Wrap an open fd; see {@link BufferedFileOptions}. */
+  constructor(options: BufferedFileOptions) {
+    this.backend = options.backend;
+    this.fd = options.fd;
+    this.path = options.path;
+    this.readable = options.readable;
+    this.writable = options.writable;
+    this.append = options.append;
+    this.seekable = options.seekable;
+    this.bufferSize = options.bufferSize;
+    this.pos = options.position;
+  }
+
+  /** Whether written bytes still wait in the buffer (positional ops must flush them first). */
+  get hasPendingWrites(): boolean {
+    return this.wLen > 0;
+  }
+
+  /** Whether the position is "the end, after an append" (a writeAt must settle it first). */
+  get positionAfterAppend(): boolean {
+    return this.pos === AT_END;
+  }
+
+  /** Forget read-ahead that overlaps [position, position + length): it was just overwritten. */
+  invalidate(position: number, length: number): void {
+    if (this.rLen > 0 && position < this.rStart + this.rLen && position + length > this.rStart) this.rLen = 0;
+  }
+
+  /** Read `size` bytes (fewer only at EOF); size < 0 reads to EOF. */
+  async read(size: number): Promise<Buffer> {
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
+    if (size < 0) return this.readAll(Infinity);
+    if (size <= this.available()) return this.takeCopy(size);
+    if (size > DIRECT_READ_MAX) return this.readAll(size);
+    const out = Buffer.allocUnsafe(size);
+    return fitted(out, await this.readFully(out, 0, size));
+  }
+
+  /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
+  async read1(size: number): Promise<Buffer> {
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
+    if (size === 0) return EMPTY;
+    const want = size < 0 ? this.bufferSize : size;
+    if (this.available() <= 0) {
+      if (want >= this.bufferSize) return this.readDirectOnce(want);
+      await this.fill();
+    }
+    return this.takeCopy(Math.min(want, this.available()));
+  }
+
+  /** Fill `target` as far as the file allows; resolves the number of bytes read. */
+  async readInto(target: Uint8Array): Promise<number> {
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
+    return this.readFully(target, 0, target.byteLength);
+  }
+
+  /** Read through the next '\n' (included), at most `limit` bytes when limit >= 0. */
+  async readline(limit: number): Promise<Buffer> {
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
+    const max = limit < 0 ? Infinity : limit;
+    const parts: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const avail = this.available();
+      if (avail > 0) {
+        const start = this.pos - this.rStart;
+        const end = start + Math.min(avail, max - total);
+        const nl = this.buf.subarray(start, end).indexOf(10);
+        const stop = nl >= 0 ? start + nl + 1 : end;
+        parts.push(Buffer.from(this.buf.subarray(start, stop)));
+        total += stop - start;
+        this.pos += stop - start;
+        if (nl >= 0) break;
+      } else if ((await this.fill()) === 0) {
+        break;
+      }
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, total);
+  }
+
+  /** Write all of `data`: buffered, or straight through when it is at least a buffer long. */
+  async write(data: Uint8Array): Promise<number> {
+    if (!this.writable) throw systemError('EBADF', 'write', this.path);
+    const len = data.byteLength;
+    if (len === 0) return 0;
+    this.rLen = 0; // read-ahead is dropped; the logical position stays where reading left it
+    if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
+    if (len >= this.bufferSize) {
+      await this.writeThrough(data);
+      return len;
+    }
+    if (this.wLen === 0) {
+      this.allocate();
+      this.wStart = this.pos;
+    }
+    this.buf.set(data, this.wLen);
+    this.wLen += len;
+    this.pos = this.append ? AT_END : this.pos + len;
+    return len;
+  }
+
+  /** Move the logical position; resolves the new absolute position. */
+  async seek(offset: number, whence: Whence): Promise<number> {
+    this.requireSeekable('lseek');
+    const target = (await this.seekBase(whence)) + offset;
+    if (target < 0) throw systemError('EINVAL', 'lseek', this.path);
+    if (!Number.isSafeInteger(target)) throw systemError('EOVERFLOW', 'lseek', this.path);
+    if (this.wLen > 0 && target !== this.pos) await this.flush();
+    if (this.rLen > 0 && (target < this.rStart || target > this.rStart + this.rLen)) this.rLen = 0;
+    this.pos = target;
+    return target;
+  }
+
+  /** The logical position (after an append: the end of the file). */
+  async tell(): Promise<number> {
+    this.requireSeekable('lseek');
+    await this.settle();
+    return this.pos;
+  }
+
+  /**
+   * Flush, and after an append learn where the end is: before this file changes the size
+   * itself (truncate, writeAt), so the position stays the end as of the append.
+   */
+  async settle(): Promise<void> {
+    await this.flush();
+    if (this.pos === AT_END) this.pos = this.seekable ? await this.fileSize() : 0;
+  }
+
+  /** Cut (or extend) the file to `size`, by default at the position; the position stays. */
+  async truncate(size?: number): Promise<number> {
+    if (!this.writable) throw systemError('EBADF', 'ftruncate', this.path);
+    await this.settle();
+    const at = size ?? (await this.tell());
+    const r = await this.backend.ftruncate(this.fd, at);
+    if (r < 0) throw uvException(r, 'ftruncate', this.path);
+    this.invalidate(at, Infinity);
+    return at;
+  }
+
+  /** Hand pending writes to the kernel (not fsync). After a failure the unwritten rest stays pending. */
+  async flush(): Promise<void> {
+    while (this.wOff < this.wLen) {
+      const n = await this.backend.write(this.fd, this.buf, this.wOff, this.wLen - this.wOff, this.writePosition(this.wStart));
+      if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+      this.wOff += n;
+      this.wStart += n;
+    }
+    this.wOff = this.wLen = 0;
+  }
+
+  /** The file's size from fstat. */
+  async fileSize(): Promise<number> {
+    const st = await this.backend.fstat(this.fd);
+    if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
+    return st.size;
+  }
+
+  private allocate(): void {
+    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(this.bufferSize);
+  }
+
+  /** Read-ahead bytes at the logical position. */
+  private available(): number {
+    return this.rLen === 0 ? 0 : this.rStart + this.rLen - this.pos;
+  }
+
+  /** Where a raw read at logical `pos` goes: -1 on a file that cannot seek. */
+  private readPosition(pos: number): number {
+    return this.seekable ? pos : -1;
+  }
+
+  /** Where a raw write of bytes meant for `pos` goes: -1 (append, or no seeking). */
+  private writePosition(pos: number): number {
+    return this.seekable && !this.append ? pos : -1;
+  }
+
+  private requireSeekable(syscall: string): void {
+    if (!this.seekable) throw systemError('ESPIPE', syscall, this.path);
+  }
+
+  private requireReadable(): void {
+    if (!this.readable) throw systemError('EBADF', 'read', this.path);
+  }
+
+  /** Whether settle() has work: a read must first flush writes or find the end after an append. */
+  private unsettled(): boolean {
+    return this.wLen > 0 || this.pos === AT_END;
+  }
+
+  private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {
+    const n = await this.backend.read(this.fd, target, off, len, this.readPosition(this.pos));
+    if (n < 0) throw uvException(n, 'read', this.path);
+    return n;
+  }
+
+  /** Replace the read-ahead with one raw read at the position; resolves the bytes read. */
+  private async fill(): Promise<number> {
+    this.allocate();
+    this.rLen = 0;
+    const n = await this.rawRead(this.buf, 0, this.bufferSize);
+    this.rStart = this.pos;
+    this.rLen = n;
+    return n;
+  }
+
+  /** Copy up to `len` read-ahead bytes into target[off..]; advances the position. */
+  private takeBuffered(target: Uint8Array, off: number, len: number): number {
+    const n = Math.min(this.available(), len);
+    if (n <= 0) return 0;
+    const start = this.pos - this.rStart;
+    this.buf.copy(target, off, start, start + n);
+    this.pos += n;
+    return n;
+  }
+
+  /** A fresh Buffer of `n` read-ahead bytes (n <= available()). */
+  private takeCopy(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    this.takeBuffered(out, 0, n);
+    return out;
+  }
+
+  /** One raw read of up to `size` bytes straight into a new Buffer (the read-ahead is used up). */
+  private async readDirectOnce(size: number): Promise<Buffer> {
+    this.rLen = 0;
+    const out = Buffer.allocUnsafe(size);
+    const n = await this.rawRead(out, 0, size);
+    this.pos += n;
+    return fitted(out, n);
+  }
+
+  /** Fill target[off..off+len) from read-ahead, then raw reads; fewer bytes only at EOF. */
+  private async readFully(target: Uint8Array, off: number, len: number): Promise<number> {
+    let got = this.takeBuffered(target, off, len);
+    while (got < len) {
+      const want = len - got;
+      if (want >= this.bufferSize) {
+        this.rLen = 0;
+        const n = await this.rawRead(target, off + got, want);
+        if (n === 0) break;
+        this.pos += n;
+        got += n;
+      } else {
+        if ((await this.fill()) === 0) break;
+        got += this.takeBuffered(target, off + got, want);
+      }
+    }
+    return got;
+  }
+
+  /** Read up to `limit` bytes to EOF, sizing the first chunk from fstat when the file can seek. */
+  private async readAll(limit: number): Promise<Buffer> {
+    const remaining = this.seekable ? Math.max(0, (await this.fileSize()) - this.pos) : 0;
+    let chunk = Math.max(remaining + 1, this.bufferSize);
+    const parts: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const want = Math.min(chunk, limit - total);
+      const part = Buffer.allocUnsafe(want);
+      const n = await this.readFully(part, 0, want);
+      if (n > 0) parts.push(fitted(part, n));
+      total += n;
+      if (n < want) break;
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+    if (parts.length === 1) return parts[0];
+    return parts.length === 0 ? EMPTY : Buffer.concat(parts, total);
+  }
+
+  /** Write `data` straight to the kernel (pending writes are already out). */
+  private async writeThrough(data: Uint8Array): Promise<void> {
+    let off = 0;
+    const len = data.byteLength;
+    while (off < len) {
+      const n = await this.backend.write(this.fd, data, off, len - off, this.writePosition(this.pos));
+      if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+      off += n;
+      if (!this.append) this.pos += n;
+    }
+    if (this.append) this.pos = AT_END;
+  }
+
+  /** The position seek() offsets from. */
+  private async seekBase(whence: Whence): Promise<number> {
+    if (whence === 0) return 0;
+    if (whence === 1) return this.tell();
+    await this.flush();
+    return this.fileSize();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * open() and wrapFd(): check the arguments, open the fd through the engine's backend and
+ * build the layers (BufferedFile, then a TextFile in text mode) under an AsyncFile.
+ */
+import { fileURLToPath } from 'node:url';
+import { getConfig } from '../config';
+import { getBackend, getBackendForFd } from '../engine';
+import type { OpBackend, PathLike, RawStat } from '../engine/types';
+import { argTypeError, uvException } from '../errors';
+import { AsyncFile } from './asyncfile';
+import { BufferedFile } from './buffered';
+import { errnoByName } from './errno';
+import { parseMode, type ParsedMode } from './mode';
+import { getCodec } from './text-codec';
+import { Stats } from './stats';
+import type { BufferedIO, TextIO, TextOptions } from './types';
+import { checkInteger, invalidType } from './validate';
+
+/** Options of open(). */
+export interface OpenOptions {
+  /** Text mode only: the encoding (default 'utf-8'): utf-8, utf-16le/be, latin-1, ascii, WHATWG single-byte labels. */
+  encoding?: string;
+  /** Text mode only: what to do with undecodable or unencodable characters (default 'strict'). */
+  errors?: 'strict' | 'replace' | 'ignore';
+  /** Text mode only: newline handling, Python's meaning (default undefined: universal newlines). */
+  newline?: null | '' | '\n' | '\r' | '\r\n';
+  /** Size of the file's buffer in bytes (default: getConfig().bufferSize). */
+  bufferSize?: number;
+}
+
+/** Options of wrapFd(). */
+export interface WrapFdOptions extends OpenOptions {
+  /** close() closes the fd (default true, like Python's closefd). */
+  ownsFd?: boolean;
+}
+
+/** Largest accepted bufferSize (1 GiB). */
+const MAX_BUFFER_SIZE = 2 ** 30;
+const OPEN_KEYS = new Set(['encoding', 'errors', 'newline', 'bufferSize']);
+const WRAP_KEYS = new Set([...OPEN_KEYS, 'ownsFd']);
+const ERROR_MODES = new Set(['strict', 'replace', 'ignore']);
+const NEWLINES = new Set([undefined, null, '', '\n', '\r', '\r\n']);
+
+/** What the options mean once checked. */
+interface CheckedOptions {
+  text: TextOptions | undefined;
+  bufferSize: number;
+}
+
+/** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
+
+type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
+
+/** The text layer, loaded when the first text-mode file opens. */
+interface TextLayer {
+  TextFile: TextFileClass;
+  /** Throws ERR_INVALID_ARG_VALUE for an encoding the text layer cannot handle. */
+  getCodec(encoding: string, errors: TextOptions['errors']): unknown;
+}
+
+function loadTextLayer(): TextLayer {
+  return { ...require('./text'), ...require('./text-codec') } as TextLayer;
+}
+
+function invalidValue(name: string, value: unknown, why: string): TypeError {
+  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${why}. Received ${JSON.stringify(value) ?? String(value)}`);
+}
+
+/** A path from a string, Buffer or file: URL, without NUL bytes. */
+export function toPath(path: unknown): PathLike {
+  let p: unknown = path;
+  if (p instanceof URL) p = fileURLToPath(p);
+  if (typeof p !== 'string' && !Buffer.isBuffer(p)) throw invalidType('path', 'of type string or an instance of Buffer or URL', path);
+  if (typeof p === 'string' ? p.includes('\0') : p.includes(0)) {
+    throw invalidValue('path', String(p), 'must be a string, Uint8Array, or URL without null bytes');
+  }
+  return p;
+}
+
+/** Text options for a text-mode file. */
+function checkTextOptions(o: OpenOptions): TextOptions {
+  const encoding = o.encoding ?? 'utf-8';
+  if (typeof encoding !== 'string') throw invalidType('options.encoding', 'of type string', encoding);
+  const errors = o.errors ?? 'strict';
+  if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
+  getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
+  if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
+  loadTextLayer().getCodec(encoding, errors);
+  return { encoding, errors, newline: o.newline ?? undefined };
+}
+
+/** Check open()/wrapFd() options against the mode. */
+function checkOptions(options: unknown, mode: ParsedMode, allowed: Set<string>): CheckedOptions {
+  const o = (options ?? {}) as OpenOptions;
+  if (typeof o !== 'object') throw invalidType('options', 'of type object', options);
+  for (const key of Object.keys(o)) {
+    if (!allowed.has(key)) throw invalidValue('options', key, 'has an unknown key');
+  }
+  if (mode.binary) {
+    for (const key of ['encoding', 'errors', 'newline'] as const) {
+      if (o[key] !== undefined) throw invalidValue(`options.${key}`, o[key], 'is not allowed in binary mode');
+    }
+  }
+  const bufferSize = o.bufferSize === undefined ? getConfig().bufferSize : checkInteger(o.bufferSize, 'options.bufferSize', 1, MAX_BUFFER_SIZE);
+  return { text: mode.binary ? undefined : checkTextOptions(o), bufferSize };
+}
+
+/** fstat an fd for open(): a failure closes the fd (when owned) and throws. */
+async function statForOpen(backend: OpBackend, fd: number, path: PathLike | undefined): Promise<RawStat> {
+  const st = await backend.fstat(fd);
+  if (typeof st !== 'number') return st;
+  throw uvException(st, 'fstat', path);
+}
+
+/** Pipes, sockets and terminals have no file position. */
+function canSeek(st: RawStat): boolean {
+  const s = new Stats(st);
+  return !(s.isFIFO() || s.isSocket() || s.isCharacterDevice());
+}
+
+interface LayerInit {
+  backend: OpBackend;
+  fd: number;
+  name: string | Buffer | number;
+  path: PathLike | undefined;
+  mode: ParsedMode;
+  options: CheckedOptions;
+  st: RawStat;
+  ownsFd: boolean;
+}
+
+/** Build BufferedFile (+ TextFile) and the AsyncFile over them. */
+function buildFile(init: LayerInit): AsyncFile {
+  const io = new BufferedFile({
+    backend: init.backend,
+    fd: init.fd,
+    path: init.path,
+    readable: init.mode.readable,
+    writable: init.mode.writable,
+    append: init.mode.append,
+    seekable: canSeek(init.st),
+    bufferSize: init.options.bufferSize,
+    position: init.mode.append ? init.st.size : 0,
+  });
+  const textOptions = init.options.text;
+  const text = textOptions === undefined ? undefined : new (loadTextLayer().TextFile)(io, textOptions);
+  return new AsyncFile({
+    backend: init.backend,
+    io,
+    text,
+    textOptions,
+    name: init.name,
+    path: init.path,
+    mode: init.mode.mode,
+    ownsFd: init.ownsFd,
+  });
+}
+
+/**
+ * Open a file with a Python mode string ('r', 'w', 'a', 'x', plus optional 'b'/'t' and '+').
+ * The open itself is asynchronous (io_uring/IOCP where available). Resolves an AsyncFile.
+ *
+ * @example
+ * const f = await open('data.txt', 'w+');
+ * await f.write('hello\n');
+ * await f.seek(0);
+ * console.log(await f.readline()); // 'hello\n'
+ * await f.close();
+ */
+export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
+  const p = toPath(path);
+  const parsed = parseMode(mode ?? 'r');
+  const checked = checkOptions(options, parsed, OPEN_KEYS);
+  const backend = getBackend();
+  const fd = await backend.open(p, parsed.flags, 0o666);
+  if (fd < 0) throw uvException(fd, 'open', p);
+  try {
+    const st = await statForOpen(backend, fd, p);
+    if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
+  } catch (err) {
+    await backend.close(fd);
+    throw err;
+  }
+}
+
+/**
+ * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
+ * have no effect). The file position starts at 0 (in append mode: at the end); the fd's
+ * own offset is neither read nor moved, as every op is positional.
+ *
+ * @example
+ * const out = await wrapFd(1, 'w', { ownsFd: false });
+ * await out.write('to stdout\n');
+ * await out.close(); // flushes; fd 1 stays open
+ */
+export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
+  checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
+  const parsed = parseMode(mode);
+  const checked = checkOptions(options, parsed, WRAP_KEYS);
+  const ownsFd = options?.ownsFd ?? true;
+  if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
+  const backend = getBackendForFd();
+  const st = await statForOpen(backend, fd, undefined);
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
+}

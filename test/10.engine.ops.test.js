@@ -1,0 +1,175 @@
+'use strict';
+// Op-level suite: every op of getBackend() — whichever backend this pass selected — with raw
+// results (>= 0, or a negative errno), compared with what node:fs says.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+
+const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
+const E = os.constants.errno;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-ops-'));
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const b = getBackend();
+
+/** A fresh file path in the test directory. */
+let seq = 0;
+const tmp = (name = 'f') => path.join(dir, `${name}-${seq++}`);
+
+test('backend info matches the selected backend', () => {
+  const info = getBackendInfo();
+  assert.strictEqual(info.backend, b.kind);
+  assert.strictEqual(info.platform, process.platform);
+  assert.strictEqual(info.isTrulyAsync, b.kind !== 'fallback');
+  if (process.env.AYAFILEIO_BACKEND === 'fallback') assert.match(info.reason, /AYAFILEIO_BACKEND=fallback/);
+  if (info.backend === 'io_uring') {
+    assert.ok(info.ring.entries >= 1 && info.ring.cqEntries >= info.ring.entries);
+    for (const op of ['open', 'close', 'read', 'write', 'fsync', 'statx']) assert.ok(info.ring.ops.includes(op), op);
+  }
+});
+
+test('open: creates, returns a cloexec fd, and reports ENOENT / EEXIST / EISDIR raw', async () => {
+  const p = tmp();
+  const fd = await b.open(p, O_RDWR | O_CREAT, 0o640);
+  assert.ok(Number.isInteger(fd) && fd >= 0);
+  assert.strictEqual(fs.statSync(p).mode & 0o777, 0o640 & ~process.umask());
+  if (process.platform === 'linux') {
+    const fdinfo = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    const flags = parseInt(/flags:\s+(\d+)/.exec(fdinfo)[1], 8);
+    assert.ok(flags & 0o2000000, 'O_CLOEXEC set');
+  }
+  assert.strictEqual(await b.close(fd), 0);
+  assert.strictEqual(await b.open(path.join(dir, 'nope', 'x'), O_RDONLY, 0), -E.ENOENT);
+  assert.strictEqual(await b.open(p, O_RDWR | O_CREAT | O_EXCL, 0o644), -E.EEXIST);
+  assert.strictEqual(await b.open(dir, O_RDWR, 0), -E.EISDIR);
+});
+
+test('open accepts a Buffer path, including non-UTF-8 bytes', async () => {
+  const p = Buffer.concat([Buffer.from(path.join(dir, 'bytes-')), Buffer.from([0xff, 0xfe])]);
+  const fd = await b.open(p, O_WRONLY | O_CREAT, 0o644);
+  assert.ok(fd >= 0);
+  await b.close(fd);
+  assert.ok(fs.existsSync(p));
+});
+
+test('write then read at positions, short read at EOF, 0 past EOF', async () => {
+  const p = tmp();
+  const fd = await b.open(p, O_RDWR | O_CREAT | O_TRUNC, 0o644);
+  assert.strictEqual(await b.write(fd, Buffer.from('xxhello'), 2, 5, 10), 5);
+  const buf = Buffer.alloc(20, 0x2e);
+  assert.strictEqual(await b.read(fd, buf, 3, 10, 8), 7);
+  assert.strictEqual(buf.toString('latin1'), '...\0\0hello' + '.'.repeat(10));
+  assert.strictEqual(await b.read(fd, buf, 0, 4, 15), 0);
+  assert.strictEqual(await b.read(fd, buf, 0, 0, 0), 0);
+  await b.close(fd);
+  assert.deepStrictEqual(fs.readFileSync(p), Buffer.concat([Buffer.alloc(10), Buffer.from('hello')]));
+});
+
+test('pos -1 reads and writes at the file position; O_APPEND appends', async () => {
+  const p = tmp();
+  const fd = await b.open(p, O_RDWR | O_CREAT | O_TRUNC, 0o644);
+  assert.strictEqual(await b.write(fd, Buffer.from('abc'), 0, 3, -1), 3);
+  assert.strictEqual(await b.write(fd, Buffer.from('def'), 0, 3, -1), 3);
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcdef');
+  await b.close(fd);
+  const rfd = await b.open(p, O_RDONLY, 0);
+  const buf = Buffer.alloc(4);
+  assert.strictEqual(await b.read(rfd, buf, 0, 4, -1), 4);
+  assert.strictEqual(buf.toString(), 'abcd');
+  assert.strictEqual(await b.read(rfd, buf, 0, 4, -1), 2);
+  assert.strictEqual(buf.subarray(0, 2).toString(), 'ef');
+  await b.close(rfd);
+  const afd = await b.open(p, O_WRONLY | O_APPEND, 0);
+  assert.strictEqual(await b.write(afd, Buffer.from('gh'), 0, 2, -1), 2);
+  await b.close(afd);
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcdefgh');
+});
+
+test('fsync and fdatasync resolve 0; EBADF on a closed fd', async () => {
+  const fd = await b.open(tmp(), O_RDWR | O_CREAT, 0o644);
+  await b.write(fd, Buffer.from('data'), 0, 4, 0);
+  assert.strictEqual(await b.fsync(fd, false), 0);
+  assert.strictEqual(await b.fsync(fd, true), 0);
+  assert.strictEqual(await b.close(fd), 0);
+  assert.strictEqual(await b.close(fd), -E.EBADF);
+  assert.strictEqual(await b.read(fd, Buffer.alloc(1), 0, 1, 0), -E.EBADF);
+  assert.strictEqual(await b.fsync(fd, false), -E.EBADF);
+});
+
+test('read on a write-only fd and write on a read-only fd fail EBADF', async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'abc');
+  const wfd = await b.open(p, O_WRONLY, 0);
+  assert.strictEqual(await b.read(wfd, Buffer.alloc(3), 0, 3, 0), -E.EBADF);
+  await b.close(wfd);
+  const rfd = await b.open(p, O_RDONLY, 0);
+  assert.strictEqual(await b.write(rfd, Buffer.from('x'), 0, 1, 0), -E.EBADF);
+  await b.close(rfd);
+});
+
+test('ftruncate shrinks and extends', async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'hello world');
+  const fd = await b.open(p, O_RDWR, 0);
+  assert.strictEqual(await b.ftruncate(fd, 5), 0);
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'hello');
+  assert.strictEqual(await b.ftruncate(fd, 8), 0);
+  assert.deepStrictEqual(fs.readFileSync(p), Buffer.from('hello\0\0\0'));
+  await b.close(fd);
+});
+
+/** The fields both stat ops must agree with fs.statSync on. */
+function assertSameStat(ours, theirs) {
+  assert.strictEqual(typeof ours, 'object', `stat failed with ${ours}`);
+  for (const k of ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks']) {
+    assert.strictEqual(ours[k], theirs[k], k);
+  }
+  for (const k of ['atimeMs', 'mtimeMs', 'ctimeMs', 'birthtimeMs']) assert.ok(Math.abs(ours[k] - theirs[k]) < 0.001, k);
+}
+
+test('fstat and stat agree with fs.statSync; stat follows symlinks; errors are raw', async () => {
+  const p = tmp();
+  fs.writeFileSync(p, Buffer.alloc(12345, 1));
+  const fd = await b.open(p, O_RDONLY, 0);
+  assertSameStat(await b.fstat(fd), fs.statSync(p));
+  await b.close(fd);
+  assertSameStat(await b.stat(p), fs.statSync(p));
+  const link = tmp('link');
+  fs.symlinkSync(p, link);
+  assertSameStat(await b.stat(link), fs.statSync(p));
+  assertSameStat(await b.stat(dir), fs.statSync(dir));
+  assert.strictEqual(await b.stat(path.join(dir, 'missing')), -E.ENOENT);
+  assert.strictEqual(await b.fstat(fd), -E.EBADF);
+});
+
+test('many concurrent ops on one fd all settle with their own results', async () => {
+  const p = tmp();
+  const data = Buffer.alloc(4096 * 64);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 12)) & 0xff;
+  fs.writeFileSync(p, data);
+  const fd = await b.open(p, O_RDONLY, 0);
+  const bufs = Array.from({ length: 3000 }, () => Buffer.alloc(4096));
+  const results = await Promise.all(bufs.map((buf, i) => b.read(fd, buf, 0, 4096, (i % 64) * 4096)));
+  results.forEach((n, i) => {
+    assert.strictEqual(n, 4096);
+    assert.ok(bufs[i].equals(data.subarray((i % 64) * 4096, (i % 64 + 1) * 4096)), `read ${i}`);
+  });
+  await b.close(fd);
+});
+
+test('ops issued from inside completions and across event-loop turns all settle', async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'abcdefgh');
+  const fd = await b.open(p, O_RDONLY, 0);
+  const seen = [];
+  for (let i = 0; i < 8; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const buf = Buffer.alloc(1);
+    assert.strictEqual(await b.read(fd, buf, 0, 1, i), 1);
+    seen.push(buf.toString());
+  }
+  assert.strictEqual(seen.join(''), 'abcdefgh');
+  await b.close(fd);
+});

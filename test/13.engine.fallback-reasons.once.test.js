@@ -1,0 +1,46 @@
+'use strict';
+// Without a loadable addon the library runs on the fallback and says why; forcing the native
+// backend then fails loudly instead of silently falling back.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const dist = path.join(__dirname, '..', 'dist');
+
+/** Run `code` against a copy of dist/ that has no addon next to it. */
+function runWithoutAddon(code, backend) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-noaddon-'));
+  try {
+    fs.cpSync(dist, path.join(dir, 'dist'), { recursive: true });
+    const env = { ...process.env, AYAFILEIO_BACKEND: backend };
+    delete env.AYAFILEIO_ADDON;
+    return spawnSync(process.execPath, ['-e', code], { cwd: dir, env, encoding: 'utf8' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('no addon: fallback backend, reason says the addon is missing, ops work', () => {
+  const r = runWithoutAddon(`
+    const { getBackend, getBackendInfo } = require('./dist/engine/index.js');
+    getBackend().stat(process.execPath).then((st) => {
+      process.stdout.write(JSON.stringify({ info: getBackendInfo(), size: st.size }));
+    });`, 'auto');
+  assert.strictEqual(r.status, 0, r.stderr);
+  const { info, size } = JSON.parse(r.stdout);
+  assert.strictEqual(info.backend, 'fallback');
+  assert.strictEqual(info.isTrulyAsync, false);
+  assert.match(info.reason, process.platform === 'linux' || process.platform === 'win32' ? /addon missing/ : /no native backend/);
+  assert.strictEqual(size, fs.statSync(process.execPath).size);
+});
+
+test('AYAFILEIO_BACKEND=native without an addon: getBackend throws with the reason', { skip: process.platform !== 'linux' && process.platform !== 'win32' ? 'no native backend here' : false }, () => {
+  const r = runWithoutAddon(`
+    const { getBackend } = require('./dist/engine/index.js');
+    try { getBackend(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.message); }`, 'native');
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.match(r.stdout, /AYAFILEIO_BACKEND=native.*addon missing/);
+});

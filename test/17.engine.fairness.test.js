@@ -1,0 +1,32 @@
+'use strict';
+// Cached reads complete inside io_uring_enter and settle without an event-loop turn; a loop
+// of them must still let the loop turn now and then, or timers and other I/O starve.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { getBackend } = require('../dist/engine/index.js');
+
+test('a 1 ms setInterval keeps firing during a long loop of cached reads', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-fair-'));
+  try {
+    const file = path.join(dir, 'data');
+    fs.writeFileSync(file, Buffer.alloc(64 * 4096, 3));
+    const b = getBackend();
+    const fd = await b.open(file, fs.constants.O_RDONLY, 0);
+    const buf = Buffer.alloc(4096);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    for (let i = 0; i < 60000; i++) {
+      assert.strictEqual(await b.read(fd, buf, 0, 4096, (i % 64) * 4096), 4096);
+    }
+    clearInterval(timer);
+    await b.close(fd);
+    // 60,000 reads take tens of milliseconds at least; yielding every few thousand reads
+    // gives the timer well over 5 chances. Without yielding it would never run (0 ticks).
+    assert.ok(ticks >= 5, `interval fired ${ticks} times`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

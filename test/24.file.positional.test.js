@@ -1,0 +1,89 @@
+'use strict';
+// readAt / readAtInto / writeAt: positional, parallel, position untouched, see buffered writes.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const { open } = require('../dist/file/open.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+
+const DATA = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+
+test('readAt reads at a position without moving the file position; short only at EOF', async () => {
+  const f = await open(fileWith(DATA), 'rb', { bufferSize: 4 });
+  assert.strictEqual((await f.read(3)).toString(), '012');
+  assert.strictEqual((await f.readAt(10, 5)).toString(), 'abcde');
+  assert.strictEqual(await f.tell(), 3);
+  assert.strictEqual((await f.read(2)).toString(), '34');
+  assert.strictEqual((await f.readAt(30, 100)).toString(), 'uvwxyz');
+  assert.strictEqual((await f.readAt(1000, 10)).length, 0);
+  assert.strictEqual((await f.readAt(0, 0)).length, 0);
+  await f.close();
+});
+
+test('many readAt calls in parallel each get their own range', async () => {
+  const big = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
+  const f = await open(fileWith(big), 'rb');
+  const offsets = Array.from({ length: 64 }, (_, i) => i * 1000 + (i % 7));
+  const parts = await Promise.all(offsets.map((o) => f.readAt(o, 333)));
+  parts.forEach((part, i) => assert.deepStrictEqual(part, big.subarray(offsets[i], offsets[i] + 333)));
+  await f.close();
+});
+
+test('readAtInto fills buffer[offset, offset+length) and resolves the count', async () => {
+  const f = await open(fileWith(DATA), 'rb');
+  const buf = Buffer.alloc(10, '.');
+  assert.strictEqual(await f.readAtInto(5, buf, 2, 4), 4);
+  assert.strictEqual(buf.toString(), '..5678....');
+  assert.strictEqual(await f.readAtInto(0, buf), 10);
+  assert.strictEqual(buf.toString(), '0123456789');
+  assert.strictEqual(await f.readAtInto(33, buf, 0, 10), 3, 'short at EOF');
+  const u32 = new Uint32Array(1);
+  assert.strictEqual(await f.readAtInto(0, u32), 4);
+  assert.strictEqual(Buffer.from(u32.buffer).toString(), '0123');
+  await rejectsWith(f.readAtInto(0, buf, 11), { code: 'ERR_OUT_OF_RANGE' });
+  await rejectsWith(f.readAtInto(0, buf, 5, 6), { code: 'ERR_OUT_OF_RANGE' });
+  await rejectsWith(f.readAtInto(0, 'str'), { code: 'ERR_INVALID_ARG_TYPE' });
+  await f.close();
+});
+
+test('writeAt writes in parallel without moving the position', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'w+b');
+  await f.write(Buffer.from('head'));
+  const written = await Promise.all(Array.from({ length: 16 }, (_, i) => f.writeAt(10 + i * 3, Buffer.from(`<${i.toString(16)}>`))));
+  assert.deepStrictEqual(written, Array(16).fill(3));
+  assert.strictEqual(await f.tell(), 4);
+  await f.write(Buffer.from('!'));
+  await f.close();
+  const got = fs.readFileSync(p);
+  assert.strictEqual(got.subarray(0, 5).toString(), 'head!');
+  for (let i = 0; i < 16; i++) assert.strictEqual(got.subarray(10 + i * 3, 13 + i * 3).toString(), `<${i.toString(16)}>`);
+});
+
+test('positional ops see writes still in the buffer, and reads see writeAt data', async () => {
+  const f = await open(tmpPath(), 'w+b', { bufferSize: 1024 });
+  await f.write(Buffer.from('buffered bytes'));
+  assert.strictEqual((await f.readAt(0, 8)).toString(), 'buffered', 'pending writes flushed first');
+  f.write(Buffer.from(' + more')); // not awaited: the next positional call must still see it
+  assert.strictEqual((await f.readAt(14, 7)).toString(), ' + more');
+  await f.seek(0);
+  assert.strictEqual((await f.read(4)).toString(), 'buff', 'fills read-ahead');
+  await f.writeAt(4, Buffer.from('ERED'));
+  assert.strictEqual((await f.read(4)).toString(), 'ERED', 'read-ahead overlapping a writeAt is dropped');
+  await f.close();
+});
+
+test('positional argument checks reject with Node error codes', async () => {
+  const f = await open(fileWith(DATA), 'r+b');
+  await rejectsWith(f.readAt(-1, 1), { code: 'ERR_OUT_OF_RANGE', name: 'RangeError' });
+  await rejectsWith(f.readAt(0, -1), { code: 'ERR_OUT_OF_RANGE' });
+  await rejectsWith(f.readAt(2 ** 53, 1), { code: 'ERR_OUT_OF_RANGE' });
+  await rejectsWith(f.readAt('0', 1), { code: 'ERR_INVALID_ARG_TYPE', name: 'TypeError' });
+  await rejectsWith(f.writeAt(0, 'text'), { code: 'ERR_INVALID_ARG_TYPE' });
+  await rejectsWith(f.writeAt(1.5, Buffer.from('x')), { code: 'ERR_OUT_OF_RANGE' });
+  await f.close();
+  const r = await open(fileWith(DATA), 'rb');
+  await rejectsWith(r.writeAt(0, Buffer.from('x')), { code: 'EBADF', syscall: 'write' });
+  await r.close();
+});

@@ -1,0 +1,98 @@
+'use strict';
+// close(): flushes, waits for in-flight ops, idempotent; afterwards every method rejects
+// with EBADF. asyncDispose, and files dropped without close.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { open } = require('../dist/file/open.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+
+test('close flushes buffered writes and is idempotent', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'wb', { bufferSize: 1024 });
+  await f.write(Buffer.from('pending'));
+  const first = f.close();
+  const second = f.close();
+  await Promise.all([first, second]);
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'pending');
+});
+
+test('calls issued before close (not awaited) complete; close waits for them', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'w+b', { bufferSize: 3 });
+  const w = f.write(Buffer.from('abcdef'));
+  const r = f.readAt(0, 6);
+  const c = f.close();
+  assert.strictEqual(await w, 6);
+  assert.strictEqual((await r).toString(), 'abcdef');
+  await c;
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcdef');
+});
+
+test('after close every method rejects with EBADF saying the file is closed', async () => {
+  const p = fileWith('x');
+  const f = await open(p, 'r+b');
+  await f.close();
+  const calls = {
+    read: () => f.read(), readInto: () => f.readInto(Buffer.alloc(1)), readline: () => f.readline(),
+    readlines: () => f.readlines(), write: () => f.write(Buffer.from('y')), writelines: () => f.writelines([]),
+    seek: () => f.seek(0), tell: () => f.tell(), truncate: () => f.truncate(), stat: () => f.stat(),
+    flush: () => f.flush(), sync: () => f.sync(), datasync: () => f.datasync(),
+    readAt: () => f.readAt(0, 1), readAtInto: () => f.readAtInto(0, Buffer.alloc(1)), writeAt: () => f.writeAt(0, Buffer.from('z')),
+    iterate: () => f[Symbol.asyncIterator]().next(),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    await rejectsWith(call(), { code: 'EBADF', message: /closed file/, path: p, name: 'Error' }).catch((err) => {
+      throw new Error(`${name}: ${err.message}`);
+    });
+  }
+});
+
+test('Symbol.asyncDispose closes the file', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'wb');
+  await f.write(Buffer.from('disposed'));
+  await f[Symbol.asyncDispose]();
+  assert.strictEqual(f.closed, true);
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'disposed');
+});
+
+test('a failing final flush still closes the fd, and close rejects with the error', { skip: process.platform !== 'linux' && '/dev/full is Linux' }, async () => {
+  const f = await open('/dev/full', 'wb', { bufferSize: 64 });
+  const fd = f.fileno();
+  await f.write(Buffer.from('no space'));
+  await rejectsWith(f.close(), { code: 'ENOSPC', syscall: 'write' });
+  assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' });
+  await f.close(); // later calls resolve
+});
+
+test('a file dropped without close is closed on GC with a warning, its buffer flushed', () => {
+  const p = tmpPath();
+  // The child collects garbage until the warning arrives, then lets the loop drain (the
+  // finalizer's flush and close keep it alive) and checks the fd and the file at exit.
+  const script = `
+    const { open } = require(${JSON.stringify(path.join(__dirname, '../dist/file/open.js'))});
+    const fs = require('node:fs');
+    let warned = false;
+    process.on('warning', (w) => { warned = true; console.log('WARNING', w.code, w.message); });
+    (async () => {
+      let f = await open(${JSON.stringify(p)}, 'wb', { bufferSize: 1024 });
+      await f.write(Buffer.from('lost?'));
+      const fd = f.fileno();
+      f = null;
+      for (let i = 0; i < 1000 && !warned; i++) { global.gc(); await new Promise(setImmediate); }
+      process.on('exit', () => {
+        let isOpen = true; try { fs.fstatSync(fd); } catch { isOpen = false; }
+        console.log('FD_OPEN', isOpen);
+        console.log('CONTENT', fs.readFileSync(${JSON.stringify(p)}, 'utf8'));
+      });
+    })();`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: process.env });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.match(r.stdout, /WARNING AYAFILEIO_UNCLOSED_FILE .*garbage-collected without close/);
+  assert.match(r.stdout, /FD_OPEN false/);
+  assert.match(r.stdout, /CONTENT lost\?/);
+});

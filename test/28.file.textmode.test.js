@@ -1,0 +1,49 @@
+'use strict';
+// AsyncFile in text mode delegates to the text layer: strings in and out, character counts.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { open } = require('../dist/file/open.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+
+const skip = !fs.existsSync(path.join(__dirname, '../dist/file/text.js')) && 'text layer not merged yet';
+
+test('text mode: write returns characters, read/readline return strings', { skip }, async () => {
+  const p = tmpPath();
+  const f = await open(p, 'w+', { bufferSize: 7 });
+  assert.strictEqual(f.encoding, 'utf-8');
+  assert.strictEqual(await f.write('héllo 🌍\nsecond\n'), 15);
+  await f.writelines(['x', 'y\n']);
+  await f.seek(0);
+  assert.strictEqual(await f.readline(), 'héllo 🌍\n');
+  assert.strictEqual(await f.read(3), 'sec');
+  assert.strictEqual(await f.read(), 'ond\nxy\n');
+  assert.strictEqual(await f.read(), '');
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'héllo 🌍\nsecond\nxy\n');
+});
+
+test('text mode: iteration and readlines yield strings', { skip }, async () => {
+  const f = await open(fileWith('a\nb\nc'), 'r', { bufferSize: 2 });
+  const lines = [];
+  for await (const line of f) lines.push(line);
+  assert.deepStrictEqual(lines, ['a\n', 'b\n', 'c']);
+  await f.seek(0);
+  assert.deepStrictEqual(await f.readlines(), ['a\n', 'b\n', 'c']);
+  await f.close();
+});
+
+test('text mode: bytes are refused, readInto is unsupported, encoding option applies', { skip }, async () => {
+  const missing = tmpPath();
+  await rejectsWith(open(missing, 'w', { encoding: 'klingon' }), { code: 'ERR_INVALID_ARG_VALUE', message: /klingon/ });
+  assert.ok(!fs.existsSync(missing), 'a bad encoding is refused before the file is created');
+  const p = tmpPath();
+  const f = await open(p, 'w+', { encoding: 'latin1' });
+  assert.strictEqual(f.encoding, 'latin1');
+  await rejectsWith(f.write(Buffer.from('x')), { code: 'ERR_INVALID_ARG_TYPE' });
+  await rejectsWith(f.readInto(Buffer.alloc(1)), { code: 'ERR_UNSUPPORTED_OPERATION' });
+  await f.write('é');
+  await f.close();
+  assert.deepStrictEqual(fs.readFileSync(p), Buffer.from([0xe9]));
+});
