@@ -13,6 +13,12 @@
         ["OS=='linux'", {
           "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
         }],
+        ["OS=='win'", {
+          "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
+                      "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
+          "defines": ["UNICODE", "_UNICODE"],
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
+        }],
         ["aya_sanitize==1", {
           "cflags_c": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]

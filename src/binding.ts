@@ -28,6 +28,8 @@ export interface NativeOptions {
   queueDepth: number;
   sqpoll: boolean;
   ioWorkers: number;
+  /** IOCP: how long close() lets in-flight ops finish before cancelling them (io_uring ignores it). */
+  closeTimeoutMs: number;
 }
 
 /** What init()/info() describe: the ring (or port) in use. */

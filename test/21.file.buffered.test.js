@@ -151,3 +151,13 @@ test('bufferSize defaults to getConfig().bufferSize', async () => {
   await f.close();
   assert.strictEqual(fs.statSync(p).size, getConfig().bufferSize + 1);
 });
+
+test('a read cut short by EOF does not keep the requested size allocated', async () => {
+  const f = await open(fileWith('tiny'), 'rb');
+  const got = await f.read(4 * 1024 * 1024);
+  assert.strictEqual(got.toString(), 'tiny');
+  assert.ok(got.buffer.byteLength <= 65536, `backing store of ${got.buffer.byteLength} bytes`);
+  const at = await f.readAt(0, 4 * 1024 * 1024);
+  assert.ok(at.buffer.byteLength <= 65536, `readAt backing store of ${at.buffer.byteLength} bytes`);
+  await f.close();
+});

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding } from '../binding';
+import { debugLog } from '../debug';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
 import type { BackendKind, OpBackend } from './types';
@@ -95,8 +96,26 @@ function select(): Selection {
 
 /** The backend every AsyncFile in this realm uses (chosen on the first call). */
 export function getBackend(): OpBackend {
-  selection ??= select();
+  if (selection === undefined) {
+    const chosen = select();
+    debugLog('backend', () => `${chosen.backend.kind}${chosen.reason === undefined ? '' : `: ${chosen.reason}`}`);
+    selection = chosen;
+  }
   return selection.backend;
+}
+
+let foreignFdBackend: OpBackend | undefined;
+
+/**
+ * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
+ * are the kernel's own (io_uring, fallback), node:fs under IOCP, whose fds index the addon's
+ * handle table, so a C runtime fd from node:fs means nothing to it.
+ */
+export function getBackendForFd(): OpBackend {
+  const backend = getBackend();
+  if (backend.kind !== 'iocp') return backend;
+  foreignFdBackend ??= new FallbackBackend();
+  return foreignFdBackend;
 }
 
 const descriptions: Record<BackendKind, string> = {

@@ -11,12 +11,15 @@
  * setImmediate so timers and other I/O get their turn.
  */
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
+import { debugLog } from '../debug';
 import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
+import { errnoByName } from '../file/errno';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
 
-const ENOSYS = -38;
-const ECANCELED = -125;
+// libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
+const ENOSYS = errnoByName('ENOSYS');
+const ECANCELED = errnoByName('ECANCELED');
 /** Completion pairs the shared array holds (one wake-up delivers at most this many at a time). */
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
@@ -86,7 +89,7 @@ export function parseStatx(b: Buffer): RawStat {
 
 /** The engine options of a configuration. */
 export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
-  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount };
+  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount, closeTimeoutMs: c.closeTimeoutMs };
 }
 
 /** The native implementation of {@link OpBackend}. Construct through {@link createNativeBackend}. */
@@ -128,6 +131,9 @@ export class NativeBackend implements OpBackend {
   start(options: NativeOptions): NativeRingInfo | number {
     const r = this.addon.init(options, this.completions, this.onComplete);
     if (typeof r !== 'number') this.down = false;
+    debugLog('ring', () => (typeof r === 'number'
+      ? `setup failed with errno ${r} (${JSON.stringify(options)})`
+      : `set up (${JSON.stringify(options)}): ${r.entries} entries, flags ${r.flags.join('|') || 'none'}`));
     return r;
   }
 
@@ -297,7 +303,8 @@ export function createNativeBackend(addon: NativeAddon, fallback: FallbackBacken
   subscribeConfig((next, prev) => {
     const a = nativeOptions(next);
     const b = nativeOptions(prev);
-    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers) backend.start(a);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
+        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
   });
   return backend;
 }

@@ -9,7 +9,7 @@
  */
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
-import type { BufferedFile } from './buffered';
+import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
 import { Stats } from './stats';
 import type { TextIO, TextOptions, Whence } from './types';
@@ -35,6 +35,9 @@ export interface AsyncFileInit {
 /** A line or chunk: Buffer in binary mode, string in text mode. */
 export type Data = Buffer | string;
 
+/** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
+export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
+
 /** What the FinalizationRegistry keeps to clean up a file dropped without close(). */
 interface Leaked {
   backend: OpBackend;
@@ -46,7 +49,8 @@ interface Leaked {
 /** Flush what the binary layer holds, then close the fd (if owned), warning the user. */
 function closeLeaked(held: Leaked): void {
   const what = `ayafileio: file ${String(held.name)} (fd ${held.io.fd}) was garbage-collected without close()`;
-  process.emitWarning(`${what}; closing it now. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
+  const action = held.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
+  process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
   const closeFd = (): unknown => (held.ownsFd ? held.backend.close(held.io.fd) : undefined);
   held.io.flush().then(closeFd, (err: Error) => {
     process.emitWarning(`${what}; its buffered writes were lost: ${err.message}`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
@@ -57,6 +61,15 @@ function closeLeaked(held: Leaked): void {
 const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
 
 function noop(): void {}
+
+/** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
+function startNow<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return op();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 function unsupported(what: string): Error {
   const err = new Error(what) as Error & { code: string };
@@ -69,7 +82,7 @@ function unsupported(what: string): Error {
  * Dropped without close(), it is closed when garbage-collected (with a warning): binary
  * buffered writes are flushed first, but text not yet handed to the binary layer is lost.
  */
-export class AsyncFile {
+export class AsyncFile<T extends Data = Data> {
   /** The path as given to open() (a URL becomes its path), or the fd for wrapFd(). */
   readonly name: string | Buffer | number;
   /** The mode string as given, e.g. 'rb' or 'a+'. */
@@ -141,11 +154,11 @@ export class AsyncFile {
    * Read `size` bytes (binary) or characters (text), fewer only at end of file; with no size
    * (or a negative one) read to the end. An empty Buffer / '' at end of file.
    */
-  async read(size: number = -1): Promise<Data> {
+  async read(size: number = -1): Promise<T> {
     const n = checkSizeOrAll(size, 'size');
     this.checkOpen('read');
     const text = this.text;
-    return this.enqueue<Data>(() => (text ? text.read(n) : this.io.read(n)));
+    return this.enqueue(() => (text ? text.read(n) : this.io.read(n)) as Promise<T>);
   }
 
   /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
@@ -157,14 +170,14 @@ export class AsyncFile {
   }
 
   /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
-  async readline(limit: number = -1): Promise<Data> {
+  async readline(limit: number = -1): Promise<T> {
     const max = checkSizeOrAll(limit, 'limit');
     this.checkOpen('read');
     return this.enqueue(() => this.readLine(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
-  async readlines(hint: number = -1): Promise<Data[]> {
+  async readlines(hint: number = -1): Promise<T[]> {
     const max = checkSizeOrAll(hint, 'hint');
     this.checkOpen('read');
     return this.enqueue(() => this.readLines(max <= 0 ? Infinity : max));
@@ -175,14 +188,14 @@ export class AsyncFile {
    * Resolves the bytes (binary) or characters (text) written. Do not modify a buffer until
    * the promise settles.
    */
-  async write(data: Data | NodeJS.ArrayBufferView): Promise<number> {
+  async write(data: WriteData<T>): Promise<number> {
     const checked = this.checkData(data, 'data');
     this.checkOpen('write');
     return this.enqueue(() => this.writeData(checked));
   }
 
   /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
-  async writelines(lines: Iterable<Data | NodeJS.ArrayBufferView> | AsyncIterable<Data | NodeJS.ArrayBufferView>): Promise<void> {
+  async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
@@ -268,7 +281,7 @@ export class AsyncFile {
   }
 
   /** Iterate over lines (Buffers in binary mode, strings in text mode) until end of file. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Data, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
       const line = await this.readline();
       if (line.length === 0) return;
@@ -288,8 +301,7 @@ export class AsyncFile {
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
       const buf = Buffer.allocUnsafe(size);
-      const n = await this.preadFully(buf, 0, size, position);
-      return n === size ? buf : buf.subarray(0, n);
+      return fitted(buf, await this.preadFully(buf, 0, size, position));
     } finally {
       this.positionalDone();
     }
@@ -308,7 +320,10 @@ export class AsyncFile {
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
-      return await this.preadFully(bytes, offset, len, position);
+      // The first pread inline: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, bytes, offset, len, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      return n === len || n === 0 ? n : n + (await this.preadFully(bytes, offset + n, len - n, position + n));
     } finally {
       this.positionalDone();
     }
@@ -316,7 +331,9 @@ export class AsyncFile {
 
   /**
    * Write all of `data` at `position` without moving the file position; resolves the bytes
-   * written. On a file opened in append mode, Linux appends instead (pwrite(2) on O_APPEND).
+   * written. On a file opened in append mode, Linux and Windows append instead (pwrite(2) on
+   * O_APPEND).
+   * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
     checkPosition(position);
@@ -341,7 +358,7 @@ export class AsyncFile {
 
   /** Run `op` after every earlier call on this file has settled. */
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.pending++ === 0 ? op() : this.tail.then(op);
+    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
     this.tail = result.then(this.opDone, this.opDone);
     return result;
   }
@@ -394,12 +411,12 @@ export class AsyncFile {
     return typeof data === 'string' ? this.text!.write(data) : this.io.write(data);
   }
 
-  private readLine(limit: number): Promise<Data> {
-    return this.text ? this.text.readline(limit) : this.io.readline(limit);
+  private readLine(limit: number): Promise<T> {
+    return (this.text ? this.text.readline(limit) : this.io.readline(limit)) as Promise<T>;
   }
 
-  private async readLines(hint: number): Promise<Data[]> {
-    const lines: Data[] = [];
+  private async readLines(hint: number): Promise<T[]> {
+    const lines: T[] = [];
     let total = 0;
     while (total < hint) {
       const line = await this.readLine(-1);
@@ -442,6 +459,7 @@ export class AsyncFile {
       failure = err;
     }
     await this.positionalDrain();
+    this.io.releaseBuffer();
     if (this.ownsFd) {
       const r = await this.backend.close(this.io.fd);
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);

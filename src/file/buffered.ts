@@ -10,6 +10,7 @@
  */
 import type { OpBackend, PathLike } from '../engine/types';
 import { uvException } from '../errors';
+import { acquireBuffer, releaseBuffer } from './buffer-pool';
 import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
 
@@ -20,6 +21,14 @@ const DIRECT_READ_MAX = 8 * 1024 * 1024;
 /** Largest chunk read-to-EOF allocates when the file size gives no hint. */
 const MAX_CHUNK = 64 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** A short read wasting more than this many bytes of its allocation is copied to fit. */
+const MAX_SLACK = 4096;
+
+/** The first `n` bytes of `buf`, copied out when a view would keep much unused memory alive. */
+export function fitted(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) return buf;
+  return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
+}
 
 /** How to build a BufferedFile. */
 export interface BufferedFileOptions {
@@ -96,18 +105,19 @@ export class BufferedFile implements BufferedIO {
 
   /** Read `size` bytes (fewer only at EOF); size < 0 reads to EOF. */
   async read(size: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     if (size < 0) return this.readAll(Infinity);
     if (size <= this.available()) return this.takeCopy(size);
     if (size > DIRECT_READ_MAX) return this.readAll(size);
     const out = Buffer.allocUnsafe(size);
-    const n = await this.readFully(out, 0, size);
-    return n === size ? out : out.subarray(0, n);
+    return fitted(out, await this.readFully(out, 0, size));
   }
 
   /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
   async read1(size: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     if (size === 0) return EMPTY;
     const want = size < 0 ? this.bufferSize : size;
     if (this.available() <= 0) {
@@ -119,13 +129,15 @@ export class BufferedFile implements BufferedIO {
 
   /** Fill `target` as far as the file allows; resolves the number of bytes read. */
   async readInto(target: Uint8Array): Promise<number> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     return this.readFully(target, 0, target.byteLength);
   }
 
   /** Read through the next '\n' (included), at most `limit` bytes when limit >= 0. */
   async readline(limit: number): Promise<Buffer> {
-    await this.prepareRead();
+    this.requireReadable();
+    if (this.unsettled()) await this.settle();
     const max = limit < 0 ? Infinity : limit;
     const parts: Buffer[] = [];
     let total = 0;
@@ -225,8 +237,19 @@ export class BufferedFile implements BufferedIO {
     return st.size;
   }
 
+  /** Take the file's buffer from the pool on first use (many files are opened for one op). */
   private allocate(): void {
-    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(this.bufferSize);
+    if (this.buf.length === 0) this.buf = acquireBuffer(this.bufferSize);
+  }
+
+  /**
+   * Give the buffer back to the pool and forget pending data. Only for close(), once no op
+   * can run on this file any more.
+   */
+  releaseBuffer(): void {
+    if (this.buf.length !== 0) releaseBuffer(this.buf);
+    this.buf = EMPTY;
+    this.rLen = this.wOff = this.wLen = 0;
   }
 
   /** Read-ahead bytes at the logical position. */
@@ -248,10 +271,13 @@ export class BufferedFile implements BufferedIO {
     if (!this.seekable) throw systemError('ESPIPE', syscall, this.path);
   }
 
-  /** Checks and state changes before any read: pending writes go out first. */
-  private async prepareRead(): Promise<void> {
+  private requireReadable(): void {
     if (!this.readable) throw systemError('EBADF', 'read', this.path);
-    await this.settle();
+  }
+
+  /** Whether settle() has work: a read must first flush writes or find the end after an append. */
+  private unsettled(): boolean {
+    return this.wLen > 0 || this.pos === AT_END;
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {
@@ -293,7 +319,7 @@ export class BufferedFile implements BufferedIO {
     const out = Buffer.allocUnsafe(size);
     const n = await this.rawRead(out, 0, size);
     this.pos += n;
-    return n === size ? out : out.subarray(0, n);
+    return fitted(out, n);
   }
 
   /** Fill target[off..off+len) from read-ahead, then raw reads; fewer bytes only at EOF. */
@@ -325,7 +351,7 @@ export class BufferedFile implements BufferedIO {
       const want = Math.min(chunk, limit - total);
       const part = Buffer.allocUnsafe(want);
       const n = await this.readFully(part, 0, want);
-      if (n > 0) parts.push(n === want ? part : part.subarray(0, n));
+      if (n > 0) parts.push(fitted(part, n));
       total += n;
       if (n < want) break;
       chunk = Math.min(chunk * 2, MAX_CHUNK);

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend } from '../engine';
+import { getBackend, getBackendForFd } from '../engine';
 import type { OpBackend, PathLike, RawStat } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -12,12 +12,14 @@ import { BufferedFile } from './buffered';
 import { errnoByName } from './errno';
 import { parseMode, type ParsedMode } from './mode';
 import { Stats } from './stats';
-import type { BufferedIO, TextIO, TextOptions } from './types';
+import { TextFile } from './text';
+import { getCodec } from './text-codec';
+import type { TextOptions } from './types';
 import { checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
 export interface OpenOptions {
-  /** Text mode only: the encoding (default 'utf-8'); any Buffer encoding or WHATWG label. */
+  /** Text mode only: the encoding (default 'utf-8'): utf-8, utf-16le/be, latin-1, ascii, WHATWG single-byte labels. */
   encoding?: string;
   /** Text mode only: what to do with undecodable or unencodable characters (default 'strict'). */
   errors?: 'strict' | 'replace' | 'ignore';
@@ -46,20 +48,15 @@ interface CheckedOptions {
   bufferSize: number;
 }
 
-type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
-
-/** The text layer, loaded when the first text-mode file opens. */
-function loadTextFile(): TextFileClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./text') as { TextFile: TextFileClass }).TextFile;
-}
+/** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
 
 function invalidValue(name: string, value: unknown, why: string): TypeError {
   return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${why}. Received ${JSON.stringify(value) ?? String(value)}`);
 }
 
 /** A path from a string, Buffer or file: URL, without NUL bytes. */
-function toPath(path: unknown): PathLike {
+export function toPath(path: unknown): PathLike {
   let p: unknown = path;
   if (p instanceof URL) p = fileURLToPath(p);
   if (typeof p !== 'string' && !Buffer.isBuffer(p)) throw invalidType('path', 'of type string or an instance of Buffer or URL', path);
@@ -69,23 +66,13 @@ function toPath(path: unknown): PathLike {
   return p;
 }
 
-function isKnownEncoding(encoding: string): boolean {
-  if (Buffer.isEncoding(encoding)) return true;
-  try {
-    new TextDecoder(encoding);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Text options for a text-mode file. */
 function checkTextOptions(o: OpenOptions): TextOptions {
   const encoding = o.encoding ?? 'utf-8';
   if (typeof encoding !== 'string') throw invalidType('options.encoding', 'of type string', encoding);
-  if (!isKnownEncoding(encoding)) throw invalidValue('options.encoding', encoding, 'is not a supported encoding');
   const errors = o.errors ?? 'strict';
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
+  getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
   return { encoding, errors, newline: o.newline ?? undefined };
 }
@@ -144,7 +131,7 @@ function buildFile(init: LayerInit): AsyncFile {
     position: init.mode.append ? init.st.size : 0,
   });
   const textOptions = init.options.text;
-  const text = textOptions === undefined ? undefined : new (loadTextFile())(io, textOptions);
+  const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
   return new AsyncFile({
     backend: init.backend,
     io,
@@ -168,9 +155,9 @@ function buildFile(init: LayerInit): AsyncFile {
  * console.log(await f.readline()); // 'hello\n'
  * await f.close();
  */
-export async function open(path: string | Buffer | URL, mode: string = 'r', options?: OpenOptions): Promise<AsyncFile> {
+export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
   const p = toPath(path);
-  const parsed = parseMode(mode);
+  const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
   const backend = getBackend();
   const fd = await backend.open(p, parsed.flags, 0o666);
@@ -178,7 +165,7 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
   try {
     const st = await statForOpen(backend, fd, p);
     if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
-    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
   } catch (err) {
     await backend.close(fd);
     throw err;
@@ -195,13 +182,13 @@ export async function open(path: string | Buffer | URL, mode: string = 'r', opti
  * await out.write('to stdout\n');
  * await out.close(); // flushes; fd 1 stays open
  */
-export async function wrapFd(fd: number, mode: string, options?: WrapFdOptions): Promise<AsyncFile> {
+export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
-  const backend = getBackend();
+  const backend = getBackendForFd();
   const st = await statForOpen(backend, fd, undefined);
-  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd });
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
 }

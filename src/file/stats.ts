@@ -13,39 +13,20 @@ const S_IFIFO = 0o010000;
 const S_IFLNK = 0o120000;
 const S_IFSOCK = 0o140000;
 
-/** The result of AsyncFile.stat(): the fields, time getters and type tests of fs.Stats. */
-export class Stats implements RawStat {
-  dev: number;
-  ino: number;
-  mode: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-  rdev: number;
-  size: number;
-  blksize: number;
-  blocks: number;
-  atimeMs: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  birthtimeMs: number;
+/** The RawStat fields a Stats copies. */
+const FIELDS = [
+  'dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks',
+  'atimeMs', 'mtimeMs', 'ctimeMs', 'birthtimeMs',
+] as const satisfies readonly (keyof RawStat)[];
 
+/** The fields of RawStat, as own properties of every Stats (declaration merging with the class). */
+export interface Stats extends RawStat {}
+
+/** The result of AsyncFile.stat(): the fields, time getters and type tests of fs.Stats. */
+export class Stats {
   /** Copy the fields of a RawStat. */
   constructor(raw: RawStat) {
-    this.dev = raw.dev;
-    this.ino = raw.ino;
-    this.mode = raw.mode;
-    this.nlink = raw.nlink;
-    this.uid = raw.uid;
-    this.gid = raw.gid;
-    this.rdev = raw.rdev;
-    this.size = raw.size;
-    this.blksize = raw.blksize;
-    this.blocks = raw.blocks;
-    this.atimeMs = raw.atimeMs;
-    this.mtimeMs = raw.mtimeMs;
-    this.ctimeMs = raw.ctimeMs;
-    this.birthtimeMs = raw.birthtimeMs;
+    for (const key of FIELDS) this[key] = raw[key];
   }
 
   // Rounded to a millisecond, as fs.Stats does.

@@ -1,0 +1,31 @@
+'use strict';
+// Contender: ayafileio's AsyncFile, used directly (its methods are the scenario handle shape).
+// Which backend it runs on is chosen once per realm (AYAFILEIO_BACKEND): the harness runs the
+// forced-fallback contender in a worker thread with that variable set.
+
+const path = require('node:path');
+
+let library;
+function loadLibrary() {
+  library ??= require(path.join(__dirname, '..', '..', 'dist', 'index.js'));
+  return library;
+}
+
+module.exports = {
+  name: 'ayafileio',
+  /** Available once the build exports open(); `detail` is getBackendInfo() of this realm. */
+  async probe() {
+    let lib;
+    try {
+      lib = loadLibrary();
+    } catch (err) {
+      return { ok: false, reason: `cannot load dist/index.js (${err.message}); run npm run build:ts` };
+    }
+    if (typeof lib.open !== 'function') return { ok: false, reason: 'this build does not export open() yet' };
+    const info = typeof lib.getBackendInfo === 'function' ? lib.getBackendInfo() : null;
+    return { ok: true, detail: info };
+  },
+  open(file, mode) {
+    return loadLibrary().open(file, mode);
+  },
+};

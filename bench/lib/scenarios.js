@@ -1,0 +1,382 @@
+'use strict';
+// The scenarios of issue 6. Each case runs one round against one adapter and returns
+// { items, seconds, cpuSeconds, latencies (µs, Float64Array), failure }: `failure` is a
+// string when the output did not verify, and then no speed may be reported for it.
+//
+// An adapter opens files: `open(path, mode)` resolves a handle with write(data), flush(),
+// datasync(), close(), readAt(position, size) -> Buffer, readAtInto(position, buffer) -> n.
+// Set-up and verification (node:fs, synchronous) are outside the timed part of a round.
+
+const fs = require('node:fs');
+const process = require('node:process');
+const { Buffer } = require('node:buffer');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const data = require('./data');
+
+const { BLOCK, MIB } = data;
+/** One op in this many is timed in the fast read loops (a clock read costs ~0.1 µs). */
+const RANDREAD_SAMPLE_EVERY = 16;
+
+/** The warm read-only file of randread and seqread (one per size, so profiles don't rewrite it). */
+function blockFilePath(ctx) {
+  return path.join(ctx.dir, `blocks-${ctx.sizes.fileBytes / MIB}MiB.bin`);
+}
+
+/** Per-op latencies of a round in µs, growing as needed. */
+class Latencies {
+  constructor(capacity = 1024) {
+    this.values = new Float64Array(capacity);
+    this.length = 0;
+  }
+
+  add(us) {
+    if (this.length === this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.length++] = us;
+  }
+
+  toArray() {
+    return this.values.slice(0, this.length);
+  }
+}
+
+/** Runs `count` async workers to completion (a fixed number of ops in flight). */
+function inFlight(count, worker) {
+  const all = [];
+  for (let w = 0; w < count; w++) all.push(worker(w));
+  return Promise.all(all);
+}
+
+/** Empties `file` for a new round, keeping its inode (no delete-then-create: BENCH-NOTES). */
+function truncateFile(file) {
+  fs.closeSync(fs.openSync(file, 'w'));
+}
+
+/** CPU time of this whole process (all threads) so far, in seconds; null where unknown. */
+function cpuSeconds() {
+  if (typeof process.cpuUsage !== 'function') return null;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Wall and CPU time of the timed part of a round; finish() -> { seconds, cpuSeconds }. */
+function stopwatch() {
+  const start = performance.now();
+  const cpuStart = cpuSeconds();
+  return {
+    start,
+    finish() {
+      const seconds = (performance.now() - start) / 1000;
+      const cpuEnd = cpuSeconds();
+      return { seconds, cpuSeconds: cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart };
+    },
+  };
+}
+
+/**
+ * The clock of a timed round: `stopped` turns true at the deadline (a timer), or when a timed
+ * op finishes past it (should inline completions ever keep the timer from firing).
+ */
+function timedRound(ms) {
+  const watch = stopwatch();
+  const round = { stopped: false, deadline: watch.start + ms };
+  const timer = setTimeout(() => {
+    round.stopped = true;
+  }, ms);
+  round.finish = () => {
+    clearTimeout(timer);
+    return watch.finish();
+  };
+  round.passed = (now) => {
+    if (now >= round.deadline) round.stopped = true;
+  };
+  return round;
+}
+
+function roundResult(items, span, lat, failure) {
+  return { items, seconds: span.seconds, cpuSeconds: span.cpuSeconds, latencies: lat.toArray(), failure };
+}
+
+// ---- crawlee-append ---------------------------------------------------------------------
+
+/** Each record's line must be in the file exactly once, and nothing else. */
+function verifyJsonl(file, lines) {
+  const text = fs.readFileSync(file, 'utf8');
+  const index = new Map(lines.map((line, i) => [line, i]));
+  const seen = new Uint8Array(lines.length);
+  let start = 0;
+  let count = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    if (end < 0) return `file ends with a partial line at byte ${start}`;
+    const i = index.get(text.slice(start, end + 1));
+    if (i === undefined) return `line ${count + 1} is not a record of this round`;
+    if (seen[i]++) return `record ${i + 1} appears more than once`;
+    start = end + 1;
+    count++;
+  }
+  return count === lines.length ? null : `file holds ${count} of ${lines.length} records`;
+}
+
+async function runCrawleeAppend(adapter, kase, ctx) {
+  const { records, batch, concurrency } = ctx.sizes.crawlee;
+  const file = path.join(ctx.dir, 'dataset.jsonl');
+  truncateFile(file);
+  const lines = [];
+  for (let i = 0; i < records; i++) lines.push(data.recordLine(i, ctx.nonce));
+  const lat = new Latencies(records);
+  const watch = stopwatch();
+  for (let first = 0; first < records; first += batch) {
+    const f = await adapter.open(file, 'a');
+    let next = first;
+    const end = Math.min(first + batch, records);
+    await inFlight(concurrency, async () => {
+      while (next < end) {
+        const line = lines[next++];
+        const s = performance.now();
+        // write and flush queued together: one kernel write per record (AsyncFile runs a
+        // file's calls in call order, so no other record slips in between).
+        if (kase.flushEach) await Promise.all([f.write(line), f.flush()]);
+        else await f.write(line);
+        lat.add((performance.now() - s) * 1000);
+      }
+    });
+    await f.close();
+  }
+  return roundResult(records, watch.finish(), lat, verifyJsonl(file, lines));
+}
+
+// ---- crawlee-files ----------------------------------------------------------------------
+
+function verifyRecordFiles(dir, lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const name = data.recordFileName(i);
+    let text;
+    try {
+      text = fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch (err) {
+      return `${name}: ${err.code || err.message}`;
+    }
+    if (text !== lines[i]) return `${name} does not hold record ${i + 1} of this round`;
+  }
+  return null;
+}
+
+async function runCrawleeFiles(adapter, kase, ctx) {
+  const { records, concurrency } = ctx.sizes.crawlee;
+  const dir = path.join(ctx.dir, 'crawlee-files');
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = [];
+  for (let i = 0; i < records; i++) lines.push(data.recordLine(i, ctx.nonce));
+  const lat = new Latencies(records);
+  let next = 0;
+  const watch = stopwatch();
+  await inFlight(concurrency, async () => {
+    while (next < records) {
+      const i = next++;
+      const s = performance.now();
+      // 'w' overwrites the previous round's file in place (no unlink: BENCH-NOTES).
+      const f = await adapter.open(path.join(dir, data.recordFileName(i)), 'w');
+      await f.write(lines[i]);
+      await f.close();
+      lat.add((performance.now() - s) * 1000);
+    }
+  });
+  return roundResult(records, watch.finish(), lat, verifyRecordFiles(dir, lines));
+}
+
+// ---- randread ---------------------------------------------------------------------------
+
+let positionsCache;
+/** The shared random block sequence (power-of-two length, so `& mask` wraps it). */
+function blockSequence(blocks) {
+  if (!positionsCache || positionsCache.blocks !== blocks) {
+    positionsCache = { blocks, seq: data.randomBlocks(1 << 20, blocks) };
+  }
+  return positionsCache.seq;
+}
+
+/** Reads one block with readAt (a new Buffer per call); returns true when it verified. */
+async function readBlockAt(f, block, full) {
+  const buf = await f.readAt(block * BLOCK, BLOCK);
+  if (buf.length !== BLOCK) return false;
+  return full ? data.blockBytesOk(buf, 0, block) : data.blockHeaderOk(buf, 0, block);
+}
+
+/** Reads one block into the worker's own buffer; the old header is wiped first, so a read
+ * that did not happen cannot pass. */
+async function readBlockInto(f, block, full, buf) {
+  buf.writeUInt32LE(0xffffffff, 0);
+  buf.writeUInt32LE(0xffffffff, BLOCK - 4);
+  const n = await f.readAtInto(block * BLOCK, buf);
+  if (n !== BLOCK) return false;
+  return full ? data.blockBytesOk(buf, 0, block) : data.blockHeaderOk(buf, 0, block);
+}
+
+async function runRandread(adapter, kase, ctx) {
+  const seq = blockSequence(ctx.sizes.fileBytes / BLOCK);
+  const mask = seq.length - 1;
+  const f = await adapter.open(blockFilePath(ctx), 'rb');
+  const lat = new Latencies(4096);
+  const intoBuffers = kase.into ? Array.from({ length: kase.depth }, () => Buffer.alloc(BLOCK)) : null;
+  let cursor = 0;
+  let ops = 0;
+  let bad = 0;
+  const round = timedRound(ctx.roundMs);
+  await inFlight(kase.depth, async (w) => {
+    const buf = intoBuffers && intoBuffers[w];
+    for (let i = 0; !round.stopped; i++) {
+      const block = seq[cursor++ & mask];
+      const sampled = i % RANDREAD_SAMPLE_EVERY === 0;
+      const s = sampled ? performance.now() : 0;
+      const ok = buf ? await readBlockInto(f, block, sampled, buf) : await readBlockAt(f, block, sampled);
+      ops++;
+      if (!ok) bad++;
+      if (sampled) {
+        const e = performance.now();
+        lat.add((e - s) * 1000);
+        round.passed(e);
+      }
+    }
+  });
+  const span = round.finish();
+  await f.close();
+  const failure = bad ? `${bad} of ${ops} reads returned wrong bytes or length` : null;
+  return roundResult(ops, span, lat, failure);
+}
+
+// ---- seqread ----------------------------------------------------------------------------
+
+async function runSeqread(adapter, kase, ctx) {
+  const chunks = ctx.sizes.fileBytes / MIB;
+  const f = await adapter.open(blockFilePath(ctx), 'rb');
+  const lat = new Latencies(256);
+  let cursor = 0;
+  let ops = 0;
+  let bad = 0;
+  const round = timedRound(ctx.roundMs);
+  await inFlight(kase.depth, async () => {
+    const buf = Buffer.alloc(MIB);
+    while (!round.stopped) {
+      const pos = (cursor++ % chunks) * MIB;
+      const s = performance.now();
+      const n = await f.readAtInto(pos, buf);
+      const e = performance.now();
+      lat.add((e - s) * 1000);
+      ops++;
+      if (n !== MIB || !data.chunkOk(buf, n, pos)) bad++;
+      round.passed(e);
+    }
+  });
+  const span = round.finish();
+  await f.close();
+  const failure = bad ? `${bad} of ${ops} 1 MiB reads returned wrong bytes or length` : null;
+  return roundResult(ops, span, lat, failure);
+}
+
+// ---- durable-append ---------------------------------------------------------------------
+
+/** A durable-append block: writer, sequence number and the round's nonce, then filler. */
+function stampRecordBlock(buf, writer, seq, nonce) {
+  data.stampBlock(buf, 0, seq);
+  buf.writeUInt32LE(writer, 4);
+  buf.write(nonce, 8, 8, 'latin1');
+}
+
+function verifyDurableFile(file, writer, count, nonce) {
+  const bytes = fs.readFileSync(file);
+  if (bytes.length !== count * BLOCK) return `${path.basename(file)} holds ${bytes.length} bytes, expected ${count * BLOCK}`;
+  for (let seq = 0; seq < count; seq++) {
+    const off = seq * BLOCK;
+    const ok =
+      data.blockHeaderOk(bytes, off, seq) &&
+      bytes.readUInt32LE(off + 4) === writer &&
+      bytes.toString('latin1', off + 8, off + 16) === nonce;
+    if (!ok) return `${path.basename(file)}: block ${seq} is not the one appended`;
+  }
+  return null;
+}
+
+async function runDurableAppend(adapter, kase, ctx) {
+  const files = Array.from({ length: kase.depth }, (_, w) => path.join(ctx.dir, `durable-${w}.log`));
+  files.forEach(truncateFile);
+  // One file per writer: `depth` independent append+fdatasync streams in flight.
+  const handles = await Promise.all(files.map((file) => adapter.open(file, 'ab')));
+  const counts = new Array(kase.depth).fill(0);
+  const lat = new Latencies(1024);
+  const round = timedRound(ctx.roundMs);
+  await inFlight(kase.depth, async (w) => {
+    const f = handles[w];
+    const buf = Buffer.alloc(BLOCK);
+    while (!round.stopped) {
+      stampRecordBlock(buf, w, counts[w], ctx.nonce);
+      const s = performance.now();
+      await f.write(buf);
+      await f.datasync(); // AsyncFile.datasync() flushes its buffer first; node has none
+      const e = performance.now();
+      lat.add((e - s) * 1000);
+      counts[w]++;
+      round.passed(e);
+    }
+  });
+  const span = round.finish();
+  await Promise.all(handles.map((f) => f.close()));
+  let failure = null;
+  for (let w = 0; w < kase.depth && !failure; w++) failure = verifyDurableFile(files[w], w, counts[w], ctx.nonce);
+  return roundResult(counts.reduce((a, b) => a + b, 0), span, lat, failure);
+}
+
+// ---- the case list ----------------------------------------------------------------------
+
+const RUNNERS = {
+  'crawlee-append': runCrawleeAppend,
+  'crawlee-files': runCrawleeFiles,
+  randread: runRandread,
+  seqread: runSeqread,
+  'durable-append': runDurableAppend,
+};
+
+/** Every case of the suite for a size profile, in run order. */
+function listCases(sizes) {
+  const cases = [
+    { id: 'crawlee-append/buffered', scenario: 'crawlee-append', unit: 'items/s', flushEach: false },
+    { id: 'crawlee-append/flush-per-write', scenario: 'crawlee-append', unit: 'items/s', flushEach: true },
+    { id: 'crawlee-files', scenario: 'crawlee-files', unit: 'items/s' },
+  ];
+  for (const into of [false, true]) {
+    for (const depth of sizes.readDepths) {
+      const api = into ? 'readAtInto' : 'readAt';
+      cases.push({ id: `randread/${api}/qd${depth}`, scenario: 'randread', unit: 'ops/s', into, depth });
+    }
+  }
+  for (const depth of sizes.seqDepths) cases.push({ id: `seqread/qd${depth}`, scenario: 'seqread', unit: 'MiB/s', depth });
+  for (const depth of sizes.durableDepths) {
+    cases.push({ id: `durable-append/qd${depth}`, scenario: 'durable-append', unit: 'ops/s', depth });
+  }
+  return cases;
+}
+
+const checkedBlockFiles = new Set();
+/**
+ * Files a case needs before any contender runs it: the block file is written when missing or
+ * wrong, and checked in full (which also warms the cache) once per run.
+ */
+function prepareCase(kase, ctx) {
+  fs.mkdirSync(ctx.dir, { recursive: true });
+  const file = blockFilePath(ctx);
+  if ((kase.scenario === 'randread' || kase.scenario === 'seqread') && !checkedBlockFiles.has(file)) {
+    data.ensureBlockFile(file, ctx.sizes.fileBytes);
+    checkedBlockFiles.add(file);
+  }
+}
+
+/** Runs one round of `kase` on `adapter`; `ctx`: { dir, sizes, roundMs, nonce }. */
+function runRound(adapter, kase, ctx) {
+  return RUNNERS[kase.scenario](adapter, kase, ctx);
+}
+
+module.exports = { listCases, prepareCase, runRound, blockFilePath };

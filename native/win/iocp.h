@@ -1,0 +1,222 @@
+/*
+ * The Windows backend: overlapped file handles on one I/O completion port per Node
+ * environment, a waiter thread in GetQueuedCompletionStatusEx, results handed to JavaScript
+ * in batches through a threadsafe function (the contract is in docs/architecture.md,
+ * "native binding contract").
+ *
+ * Threads: everything in struct aya_env is owned by the JavaScript thread except the
+ * `delivered` list (waiter thread -> JS thread, under `lock`) and the thread-pool workers'
+ * own ops, which they hand back by posting the op's OVERLAPPED to the port.
+ */
+#ifndef AYA_WIN_IOCP_H
+#define AYA_WIN_IOCP_H
+
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <node_api.h>
+
+/* ---- libuv's Windows errno numbers (include/uv/errno.h), so Node names them ---- */
+enum {
+  AYA_EOF = -4095,
+  AYA_EALREADY = -4084,
+  AYA_EBADF = -4083,
+  AYA_ECANCELED = -4081,
+  AYA_EINVAL = -4071,
+  AYA_EISDIR = -4068,
+  AYA_EMFILE = -4066,
+  AYA_ENOENT = -4058,
+  AYA_ENOMEM = -4057,
+};
+
+/* Win32 error -> negative libuv errno, as libuv's uv_translate_sys_error does. */
+int32_t aya_uv_error(DWORD win32_error);
+
+/* ---- fs.constants.O_* on Windows (the MSVC CRT's _O_* values, plus libuv's) ---- */
+enum {
+  AYA_O_WRONLY = 0x0001,
+  AYA_O_RDWR = 0x0002,
+  AYA_O_APPEND = 0x0008,
+  AYA_O_RANDOM = 0x0010,
+  AYA_O_SEQUENTIAL = 0x0020,
+  AYA_O_CREAT = 0x0100,
+  AYA_O_TRUNC = 0x0200,
+  AYA_O_EXCL = 0x0400,
+  AYA_O_DSYNC = 0x04000000, /* libuv's UV_FS_O_DSYNC / UV_FS_O_SYNC on Windows */
+  AYA_O_SYNC = 0x08000000,
+};
+#define AYA_S_IWRITE 0x0080 /* _S_IWRITE: without it a created file is read-only */
+
+/* ---- ops ---- */
+typedef enum {
+  AYA_OP_OPEN,
+  AYA_OP_READ,
+  AYA_OP_WRITE,
+  AYA_OP_FSYNC,
+  AYA_OP_FTRUNCATE,
+  AYA_OP_STAT,
+  AYA_OP_CLOSE,
+} aya_op_kind;
+
+/* Completion keys: what a packet on the port is. */
+enum {
+  AYA_KEY_IO = 1,   /* an overlapped ReadFile/WriteFile finished */
+  AYA_KEY_WORK = 2, /* a thread-pool op finished; its result is in op->result */
+  AYA_KEY_WAKE = 3, /* no op: wake JavaScript to deliver queued results */
+  AYA_KEY_STOP = 4, /* the waiter thread exits */
+};
+
+/*
+ * The stat layout of the contract: Linux's `struct statx`, which src/engine/native.ts parses
+ * for every native backend. Declared here with its offsets checked, filled from Windows
+ * file information (stat.c).
+ */
+typedef struct {
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  int32_t reserved;
+} aya_statx_time;
+
+typedef struct {
+  uint32_t mask;
+  uint32_t blksize;
+  uint64_t attributes;
+  uint32_t nlink;
+  uint32_t uid;
+  uint32_t gid;
+  uint16_t mode;
+  uint16_t spare0;
+  uint64_t ino;
+  uint64_t size;
+  uint64_t blocks;
+  uint64_t attributes_mask;
+  aya_statx_time atime, btime, ctime, mtime;
+  uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+  uint64_t spare2[14];
+} aya_statx;
+
+_Static_assert(sizeof(aya_statx) == 256, "struct statx is 256 bytes");
+_Static_assert(offsetof(aya_statx, blksize) == 4, "statx.stx_blksize");
+_Static_assert(offsetof(aya_statx, nlink) == 16, "statx.stx_nlink");
+_Static_assert(offsetof(aya_statx, mode) == 28, "statx.stx_mode");
+_Static_assert(offsetof(aya_statx, ino) == 32, "statx.stx_ino");
+_Static_assert(offsetof(aya_statx, size) == 40, "statx.stx_size");
+_Static_assert(offsetof(aya_statx, blocks) == 48, "statx.stx_blocks");
+_Static_assert(offsetof(aya_statx, atime) == 64, "statx.stx_atime");
+_Static_assert(offsetof(aya_statx, btime) == 80, "statx.stx_btime");
+_Static_assert(offsetof(aya_statx, ctime) == 96, "statx.stx_ctime");
+_Static_assert(offsetof(aya_statx, mtime) == 112, "statx.stx_mtime");
+_Static_assert(offsetof(aya_statx, rdev_major) == 128, "statx.stx_rdev_major");
+_Static_assert(offsetof(aya_statx, dev_major) == 136, "statx.stx_dev_major");
+_Static_assert(offsetof(aya_statx, dev_minor) == 140, "statx.stx_dev_minor");
+
+typedef struct aya_op {
+  OVERLAPPED ov;          /* packets carry &ov; the op is found with CONTAINING_RECORD */
+  aya_op_kind kind;
+  int32_t token;
+  int32_t fd;             /* table slot, -1 for path ops */
+  HANDLE handle;          /* the file (fd ops) or the opened handle (open) */
+  HANDLE port;            /* workers post the finished op here */
+  int64_t result;         /* thread-pool ops: >= 0 or negative errno */
+  int advances_position;  /* pos -1 read/write on a non-append fd: move the fd's position */
+  union {
+    struct { uint32_t flags; uint32_t mode; int skip_on_success; } open;
+    struct { int64_t length; } truncate;
+    struct { uint8_t *out; aya_statx fields; } stat;
+    struct { HANDLE drained; DWORD timeout_ms; } close;
+  } u;
+  WCHAR *path;            /* open/stat by path: a private copy */
+} aya_op;
+
+/* ---- fd table: small integers instead of raw HANDLE values ---- */
+typedef struct {
+  HANDLE handle;          /* NULL: slot free */
+  int append;             /* opened with O_APPEND: every write goes to the end */
+  int skip_on_success;    /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is on for this handle */
+  int closing;            /* close() was called: new ops get EBADF */
+  int64_t position;       /* for pos -1 on non-append fds */
+  uint32_t inflight;      /* ops using the handle that have not completed */
+  aya_op *close_op;       /* the pending close, signalled when inflight drops to 0 */
+} aya_fd;
+
+typedef struct {
+  aya_fd *slots;
+  int32_t count;
+} aya_fd_table;
+
+/* First fd handed out: 0-2 stay unused so no fd looks like stdio. */
+#define AYA_FIRST_FD 3
+
+aya_fd *aya_fd_slot(aya_fd_table *t, int32_t fd);
+aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd);
+int32_t aya_fd_add(aya_fd_table *t, HANDLE h, int append, int skip_on_success);
+void aya_fd_remove(aya_fd_table *t, int32_t fd);
+void aya_fd_table_free(aya_fd_table *t);
+
+/* ---- per-environment state ---- */
+typedef struct {
+  int32_t token;
+  int32_t result;
+} aya_pair;
+
+typedef struct {
+  aya_pair *items;
+  size_t len, cap;
+} aya_pairs;
+
+typedef struct {
+  OVERLAPPED_ENTRY *items;
+  size_t len, cap;
+} aya_entries;
+
+typedef struct aya_env {
+  napi_env env;
+  HANDLE port;                     /* NULL until init() / after shutdown() */
+  HANDLE waiter;                   /* the thread in GetQueuedCompletionStatusEx */
+  napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
+  napi_ref completions;            /* the Int32Array results are written into */
+  DWORD close_timeout_ms;
+  size_t pairs;                    /* capacity of the completions array */
+  aya_fd_table fds;
+  aya_pairs ready;                 /* finished without a packet; submit() hands them over */
+  aya_op **by_token;               /* in-flight ops by token, for cancel() */
+  size_t by_token_cap;
+  size_t live;                     /* ops whose packet is still to come */
+  int tsfn_refed;
+  SRWLOCK lock;                    /* guards delivered and doorbell */
+  aya_entries delivered;           /* packets the waiter dequeued, for the JS thread */
+  int doorbell;                    /* a tsfn call is queued and has not run yet */
+} aya_env;
+
+/* port.c: the completion port, the waiter thread, delivery to JavaScript. */
+int32_t aya_port_start(aya_env *st, napi_value on_complete);
+void aya_port_stop(aya_env *st, int release_tsfn);
+int aya_op_track(aya_env *st, aya_op *op);
+void aya_op_untrack(aya_env *st, aya_op *op);
+int aya_token_ok(int32_t token);
+int aya_ready_push(aya_env *st, int32_t token, int32_t result);
+size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs);
+int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs);
+aya_op *aya_op_by_token(aya_env *st, int32_t token);
+
+/* ops.c: issuing ops and finishing them. */
+aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd);
+int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos);
+int32_t aya_issue_work(aya_env *st, aya_op *op);
+int32_t aya_issue_close(aya_env *st, aya_op *op, DWORD timeout_ms);
+void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out);
+int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out);
+int32_t aya_cancel(aya_env *st, int32_t target);
+void aya_cancel_all(aya_env *st);
+
+/* stat.c: GetFileInformationByHandleEx into the statx layout. */
+int32_t aya_stat_handle(HANDLE h, aya_statx *out);
+
+/* open.c: CreateFileW with Node's flags, sharing and dispositions. */
+int32_t aya_open_file(aya_op *op);
+HANDLE aya_open_for_stat(const WCHAR *path);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * The completion port of one Node environment: its waiter thread, the hand-over of
+ * dequeued packets to the JavaScript thread, and the bookkeeping of ops in flight.
+ *
+ * The waiter never touches ops or JavaScript: it appends the packets it dequeued to
+ * `delivered` and rings a "doorbell" (one threadsafe-function call, only when none is
+ * pending), so a burst of completions costs one JavaScript call. The JavaScript thread
+ * then finishes the ops and writes [token, result] pairs into the completions array.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "iocp.h"
+
+#define AYA_BATCH 64          /* packets per GetQueuedCompletionStatusEx */
+#define AYA_MAX_TOKEN (1 << 24)
+#define AYA_DRAIN_WAIT_MS 10000 /* shutdown gives up on ops that never finish after this */
+
+/* ---- small growable arrays ---- */
+
+static int reserve(void **items, size_t *cap, size_t need, size_t item_size) {
+  if (need <= *cap) return 1;
+  size_t cap2 = *cap ? *cap : 64;
+  while (cap2 < need) cap2 *= 2;
+  void *p = realloc(*items, cap2 * item_size);
+  if (p == NULL) return 0;
+  *items = p;
+  *cap = cap2;
+  return 1;
+}
+
+int aya_ready_push(aya_env *st, int32_t token, int32_t result) {
+  aya_pairs *r = &st->ready;
+  if (!reserve((void **)&r->items, &r->cap, r->len + 1, sizeof *r->items)) return 0;
+  r->items[r->len].token = token;
+  r->items[r->len].result = result;
+  r->len++;
+  return 1;
+}
+
+/* ---- keeping the loop alive only while results are still to come ---- */
+
+static void update_loop_ref(aya_env *st) {
+  int want = st->live > 0 || st->ready.len > 0;
+  if (st->tsfn == NULL || want == st->tsfn_refed) return;
+  if (want) {
+    napi_ref_threadsafe_function(st->env, st->tsfn);
+  } else {
+    napi_unref_threadsafe_function(st->env, st->tsfn);
+  }
+  st->tsfn_refed = want;
+}
+
+/* Register an op whose completion packet is still to come. 0: out of memory. */
+int aya_op_track(aya_env *st, aya_op *op) {
+  size_t t = (size_t)op->token;
+  if (t >= st->by_token_cap) {
+    size_t old = st->by_token_cap;
+    if (!reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
+    memset(st->by_token + old, 0, (st->by_token_cap - old) * sizeof *st->by_token);
+  }
+  st->by_token[t] = op;
+  st->live++;
+  update_loop_ref(st);
+  return 1;
+}
+
+void aya_op_untrack(aya_env *st, aya_op *op) {
+  size_t t = (size_t)op->token;
+  if (t < st->by_token_cap && st->by_token[t] == op) st->by_token[t] = NULL;
+  st->live--;
+  update_loop_ref(st);
+}
+
+aya_op *aya_op_by_token(aya_env *st, int32_t token) {
+  if (token < 0 || (size_t)token >= st->by_token_cap) return NULL;
+  return st->by_token[token];
+}
+
+int aya_token_ok(int32_t token) {
+  return token >= 0 && token < AYA_MAX_TOKEN;
+}
+
+/* ---- the waiter thread ---- */
+
+/* Append under the lock; on allocation failure wait and retry (a packet must not be lost). */
+static void append_delivered(aya_env *st, const OVERLAPPED_ENTRY *e) {
+  aya_entries *d = &st->delivered;
+  while (!reserve((void **)&d->items, &d->cap, d->len + 1, sizeof *d->items)) {
+    ReleaseSRWLockExclusive(&st->lock);
+    Sleep(1);
+    AcquireSRWLockExclusive(&st->lock);
+  }
+  d->items[d->len++] = *e;
+}
+
+/* Hand a dequeued batch to the JavaScript thread. Returns 1 when told to stop. */
+static int hand_over(aya_env *st, const OVERLAPPED_ENTRY *batch, ULONG n) {
+  int stop = 0, wake = 0, ring;
+  AcquireSRWLockExclusive(&st->lock);
+  for (ULONG i = 0; i < n; i++) {
+    if (batch[i].lpCompletionKey == AYA_KEY_STOP) {
+      stop = 1;
+    } else if (batch[i].lpCompletionKey == AYA_KEY_WAKE) {
+      wake = 1;
+    } else {
+      append_delivered(st, &batch[i]);
+    }
+  }
+  ring = !st->doorbell && (st->delivered.len > 0 || wake);
+  if (ring) st->doorbell = 1;
+  ReleaseSRWLockExclusive(&st->lock);
+  /* napi_closing during teardown is fine: shutdown drains what is left itself. */
+  if (ring) napi_call_threadsafe_function(st->tsfn, NULL, napi_tsfn_nonblocking);
+  return stop;
+}
+
+static DWORD WINAPI waiter_main(LPVOID arg) {
+  aya_env *st = arg;
+  OVERLAPPED_ENTRY batch[AYA_BATCH];
+  for (;;) {
+    ULONG n = 0;
+    if (!GetQueuedCompletionStatusEx(st->port, batch, AYA_BATCH, &n, INFINITE, FALSE)) return 1;
+    if (hand_over(st, batch, n)) return 0;
+  }
+}
+
+/* ---- delivery on the JavaScript thread ---- */
+
+/* Where results go: the completions Int32Array, flushed to onComplete when full. */
+typedef struct {
+  napi_env env;
+  napi_value on_complete;
+  int32_t *data;
+  size_t cap;   /* pairs */
+  size_t n;
+} aya_sink;
+
+/* The completions Int32Array's data and its capacity in pairs, or NULL. */
+int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs) {
+  napi_value arr;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  *pairs = 0;
+  if (ref == NULL || napi_get_reference_value(env, ref, &arr) != napi_ok || arr == NULL) return NULL;
+  if (napi_get_typedarray_info(env, arr, &type, &length, &data, NULL, NULL) != napi_ok) return NULL;
+  if (type != napi_int32_array) return NULL;
+  *pairs = length / 2;
+  return data;
+}
+
+static void sink_flush(aya_sink *s) {
+  if (s->n == 0) return;
+  napi_value argv[1], undefined;
+  napi_create_uint32(s->env, (uint32_t)s->n, &argv[0]);
+  napi_get_undefined(s->env, &undefined);
+  s->n = 0;
+  if (napi_call_function(s->env, undefined, s->on_complete, 1, argv, NULL) == napi_pending_exception) {
+    /* Report it like any uncaught exception, and keep delivering the rest. */
+    napi_value err;
+    napi_get_and_clear_last_exception(s->env, &err);
+    napi_fatal_exception(s->env, err);
+  }
+}
+
+static void sink_put(aya_sink *s, aya_pair p) {
+  if (s->cap == 0) return;
+  s->data[2 * s->n] = p.token;
+  s->data[2 * s->n + 1] = p.result;
+  if (++s->n == s->cap) sink_flush(s);
+}
+
+static aya_entries take_delivered(aya_env *st) {
+  AcquireSRWLockExclusive(&st->lock);
+  aya_entries got = st->delivered;
+  memset(&st->delivered, 0, sizeof st->delivered);
+  st->doorbell = 0;
+  ReleaseSRWLockExclusive(&st->lock);
+  return got;
+}
+
+static void deliver(napi_env env, napi_value on_complete, void *context, void *data) {
+  aya_env *st = context;
+  (void)data;
+  if (env == NULL || st->port == NULL) return; /* torn down: shutdown drained everything */
+  aya_sink s = { env, on_complete, NULL, 0, 0 };
+  s.data = aya_completions(env, st->completions, &s.cap);
+  aya_entries got = take_delivered(st);
+  for (size_t i = 0; i < got.len; i++) {
+    aya_pair p;
+    if (aya_finish_packet(st, &got.items[i], &p)) sink_put(&s, p);
+  }
+  free(got.items);
+  /* Results submit() could not fit: taken out first, onComplete may queue new ones. */
+  aya_pairs ready = st->ready;
+  memset(&st->ready, 0, sizeof st->ready);
+  for (size_t i = 0; i < ready.len; i++) sink_put(&s, ready.items[i]);
+  free(ready.items);
+  sink_flush(&s);
+  update_loop_ref(st);
+}
+
+size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs) {
+  size_t n = st->ready.len < max_pairs ? st->ready.len : max_pairs;
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = st->ready.items[i].token;
+    out[2 * i + 1] = st->ready.items[i].result;
+  }
+  st->ready.len -= n;
+  memmove(st->ready.items, st->ready.items + n, st->ready.len * sizeof *st->ready.items);
+  /* More than the array holds: the rest goes out through onComplete on the next turn. */
+  if (st->ready.len > 0) PostQueuedCompletionStatus(st->port, 0, AYA_KEY_WAKE, NULL);
+  update_loop_ref(st);
+  return n;
+}
+
+/* ---- start and stop ---- */
+
+int32_t aya_port_start(aya_env *st, napi_value on_complete) {
+  napi_value name;
+  st->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+  if (st->port == NULL) return aya_uv_error(GetLastError());
+  napi_create_string_utf8(st->env, "ayafileio-iocp", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st,
+                                      deliver, &st->tsfn) != napi_ok) {
+    CloseHandle(st->port);
+    st->port = NULL;
+    return AYA_ENOMEM;
+  }
+  napi_unref_threadsafe_function(st->env, st->tsfn);
+  st->tsfn_refed = 0;
+  st->waiter = CreateThread(NULL, 0, waiter_main, st, 0, NULL);
+  if (st->waiter == NULL) {
+    int32_t err = aya_uv_error(GetLastError());
+    napi_release_threadsafe_function(st->tsfn, napi_tsfn_abort);
+    st->tsfn = NULL;
+    CloseHandle(st->port);
+    st->port = NULL;
+    return err;
+  }
+  return 0;
+}
+
+/* Finish packets without telling JavaScript (it is going away or asked to stop). */
+static void discard(aya_env *st, const OVERLAPPED_ENTRY *e, size_t n) {
+  aya_pair ignored;
+  for (size_t i = 0; i < n; i++) aya_finish_packet(st, &e[i], &ignored);
+}
+
+/* Wait for the ops still in flight (cancelled I/O, thread-pool work) and finish them. */
+static int drain_port(aya_env *st) {
+  OVERLAPPED_ENTRY batch[AYA_BATCH];
+  while (st->live > 0) {
+    ULONG n = 0;
+    if (!GetQueuedCompletionStatusEx(st->port, batch, AYA_BATCH, &n, AYA_DRAIN_WAIT_MS, FALSE)) return 0;
+    discard(st, batch, n);
+  }
+  return 1;
+}
+
+static void close_all_fds(aya_env *st) {
+  for (int32_t fd = AYA_FIRST_FD; fd < st->fds.count; fd++) {
+    if (st->fds.slots[fd].handle != NULL) CloseHandle(st->fds.slots[fd].handle);
+  }
+  aya_fd_table_free(&st->fds);
+}
+
+/*
+ * Cancel and drain everything and release the port. `from_js`: called by shutdown()
+ * (the environment lives on, so the threadsafe function and references are released);
+ * otherwise the environment is being torn down and Node releases them itself.
+ */
+void aya_port_stop(aya_env *st, int from_js) {
+  if (st->port == NULL) return;
+  aya_cancel_all(st);
+  PostQueuedCompletionStatus(st->port, 0, AYA_KEY_STOP, NULL);
+  WaitForSingleObject(st->waiter, INFINITE);
+  CloseHandle(st->waiter);
+  st->waiter = NULL;
+  if (from_js) napi_release_threadsafe_function(st->tsfn, napi_tsfn_abort);
+  st->tsfn = NULL;
+  aya_entries got = take_delivered(st);
+  discard(st, got.items, got.len);
+  free(got.items);
+  /* An op that never finishes keeps its memory and the port: never free what a worker uses. */
+  if (drain_port(st)) CloseHandle(st->port);
+  st->port = NULL;
+  close_all_fds(st);
+  st->ready.len = 0;
+  if (from_js && st->completions != NULL) napi_delete_reference(st->env, st->completions);
+  st->completions = NULL;
+}

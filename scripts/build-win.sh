@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Cross-builds the Windows (IOCP) addon on Linux with mingw-w64 into
+# prebuilds/win32-x64/ayafileio.node. node-gyp cannot cross-build with mingw (it links MSVC
+# libraries), so this is a plain compiler call; on real Windows `node-gyp rebuild` builds the
+# same sources from binding.gyp with MSVC.
+#
+# N-API comes from node-api-headers (headers plus a .def of node.exe's N-API exports, from
+# which dlltool makes the import library). -static keeps libwinpthread/libgcc out, so the
+# addon imports only node.exe, KERNEL32 and msvcrt.
+#
+#   scripts/build-win.sh            (needs x86_64-w64-mingw32-gcc and npm)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NAPI_HEADERS_VERSION=1.9.0
+cache=.tmp/win
+out=prebuilds/win32-x64
+cc=x86_64-w64-mingw32-gcc
+dlltool=x86_64-w64-mingw32-dlltool
+
+# The header package, unpacked once into the cache.
+hdr="$cache/node-api-headers-$NAPI_HEADERS_VERSION"
+if [ ! -f "$hdr/include/node_api.h" ]; then
+  mkdir -p "$hdr"
+  tgz=$(cd "$cache" && npm pack --silent "node-api-headers@$NAPI_HEADERS_VERSION")
+  tar -xzf "$cache/$tgz" -C "$hdr" --strip-components=1
+fi
+
+# Import library for the N-API functions node.exe exports.
+implib="$cache/libnode_api.a"
+if [ ! -f "$implib" ]; then
+  "$dlltool" -d "$hdr/def/node_api.def" -D node.exe -l "$implib"
+fi
+
+mkdir -p "$out"
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror -shared \
+  -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=ayafileio -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE \
+  -I"$hdr/include" native/common/*.c native/win/*.c \
+  -o "$out/ayafileio.node" -L"$cache" -lnode_api -static
+echo "built $out/ayafileio.node"

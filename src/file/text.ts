@@ -1,0 +1,363 @@
+/**
+ * TextFile: Python's TextIOWrapper semantics over a BufferedIO, without its position bugs.
+ *
+ * Reading decodes chunks of bytes into a read-ahead window of text. The window remembers
+ * the byte position where its text starts, and every codec here is stateless between runs
+ * (an incomplete trailing sequence stays as undecoded bytes), so the byte position of any
+ * character in the window can be computed exactly. That byte position IS the tell() cookie:
+ * seek(tell()) is always clean, and writes/truncates after reads happen at the logical
+ * position (the BufferedIO, which has read ahead, is moved back first).
+ *
+ * The window holds text as decoded, before newline translation (translation happens as text
+ * is returned), so window indices map to bytes without any newline bookkeeping. In the
+ * universal newline modes (undefined and '') a '\r' at the end of decoded text is held back
+ * as undecoded bytes until the next character is known, so '\r\n' is never split between
+ * two pieces and no "pending '\r'" state ever needs to be part of a cookie.
+ *
+ * Errors (all rejections): a non-string write → TypeError ERR_INVALID_ARG_TYPE; a character
+ * the encoding cannot represent (errors 'strict') → TypeError ERR_INVALID_ARG_VALUE and
+ * nothing is written; undecodable bytes (errors 'strict') → TypeError
+ * ERR_ENCODING_INVALID_ENCODED_DATA (see text-codec.ts), raised only when reading reaches
+ * them, with the position unchanged; seek(n, 1) / seek(n, 2) with n ≠ 0 → TypeError
+ * ERR_INVALID_ARG_VALUE (Python's "can't do nonzero cur-relative seeks"); a bad whence →
+ * TypeError ERR_INVALID_ARG_VALUE; a negative position → RangeError ERR_OUT_OF_RANGE;
+ * reading a write-only file or writing/truncating a read-only one → EBADF (even read(0) and
+ * write(''), as in Python).
+ *
+ * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
+ * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
+ */
+import { argTypeError, outOfRange } from '../errors';
+import { systemError } from './errno';
+import { getCodec, decodeError, type Codec } from './text-codec';
+import {
+  advanceChars,
+  countCodePoints,
+  findLineEnd,
+  holdsBackCR,
+  resumeSearchAt,
+  translateForWrite,
+  translateUniversal,
+} from './newline';
+import type { BufferedIO, TextIO, TextOptions, Whence } from './types';
+
+/** Bytes asked of the BufferedIO per decode step (CPython's _CHUNK_SIZE). */
+export const TEXT_CHUNK_SIZE = 8192;
+
+/** Decoded text read ahead of the logical position, and where its bytes came from. */
+interface ReadWindow {
+  /** Absolute byte position of text[0] (a clean decoder state). */
+  start: number;
+  /** Bytes decoded into `text`. */
+  byteLength: number;
+  /** Decoded text, not yet newline-translated. */
+  text: string;
+  /** UTF-16 index in `text` of the next character to return. */
+  pos: number;
+  /**
+   * [text index, byte offset in the window] around each replaced or ignored byte range
+   * (see Decoded.marks); empty when the window decoded without errors.
+   */
+  marks: Array<[number, number]>;
+  /** Bytes after the decoded ones that could not be decoded yet. */
+  pending: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees. */
+export class TextFile implements TextIO {
+  /** The codec in use; for 'utf-16' it changes once the byte order mark has been read. */
+  private codec: Codec;
+  /** False until the byte order of a 'utf-16'/'utf-8-sig' file is known (read or written). */
+  private markSettled: boolean;
+  /** A write has put the position past byte 0 and no seek() came since (so no mark is due). */
+  private pastStart = false;
+  private readonly newline: TextOptions['newline'];
+  private readonly crBytes: Buffer;
+  private window: ReadWindow | null = null;
+
+  /**
+   * Wrap `buffered`. Throws a TypeError (ERR_INVALID_ARG_VALUE) at once for an unsupported
+   * encoding, so open() can reject before any I/O on the text layer.
+   */
+  constructor(
+    private readonly buffered: BufferedIO,
+    options: TextOptions,
+  ) {
+    this.codec = getCodec(options.encoding, options.errors);
+    this.markSettled = this.codec.bom === undefined;
+    this.newline = options.newline;
+    this.crBytes = this.codec.encode('\r');
+  }
+
+  /** The canonical name of the encoding. */
+  get encoding(): string {
+    return this.codec.name;
+  }
+
+  /** Read `size` code points (fewer only at EOF); size < 0 reads to EOF. '' at EOF. */
+  async read(size: number = -1): Promise<string> {
+    checkInteger('size', size);
+    this.checkReadable('read');
+    const w = await this.openWindow();
+    if (size < 0) {
+      this.append(w, await this.buffered.read(-1), true);
+      return this.take(w, w.text.length);
+    }
+    let [end, got] = this.advance(w.text, w.pos, size);
+    while (got < size && (await this.fill(w))) {
+      const [more, n] = this.advance(w.text, end, size - got);
+      end = more;
+      got += n;
+    }
+    return this.take(w, end);
+  }
+
+  /** Read one line (terminated per `newline`), at most `limit` code points when limit >= 0. */
+  async readline(limit: number = -1): Promise<string> {
+    checkInteger('limit', limit);
+    this.checkReadable('read');
+    const w = await this.openWindow();
+    let searchFrom = w.pos;
+    let [limitEnd, got] = limit >= 0 ? this.advance(w.text, w.pos, limit) : [Infinity, 0];
+    for (;;) {
+      const end = findLineEnd(w.text, searchFrom, this.newline, true);
+      if (got === limit && (end === -1 || end > limitEnd)) return this.take(w, limitEnd);
+      if (end !== -1) return this.take(w, end);
+      searchFrom = Math.max(w.pos, resumeSearchAt(w.text.length, this.newline));
+      if (!(await this.fill(w))) {
+        const last = findLineEnd(w.text, searchFrom, this.newline, false);
+        return this.take(w, Math.min(last === -1 ? w.text.length : last, limitEnd));
+      }
+      if (limit >= 0 && got < limit) {
+        const [more, n] = this.advance(w.text, limitEnd, limit - got);
+        limitEnd = more;
+        got += n;
+      }
+    }
+  }
+
+  /** Write `text` at the logical position; resolves the number of code points written. */
+  async write(text: string): Promise<number> {
+    if (typeof text !== 'string') {
+      throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
+    }
+    if (!this.buffered.writable) throw systemError('EBADF', 'write');
+    const mark = this.codec.bom && !this.pastStart ? await this.markBeforeWrite() : EMPTY;
+    const encoded = this.codec.encode(translateForWrite(text, this.newline));
+    if (this.window && this.buffered.seekable) await this.syncPosition();
+    await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
+    this.pastStart ||= mark.length + encoded.length > 0;
+    return countCodePoints(text);
+  }
+
+  /**
+   * For encodings with a byte order mark: the mark to write first when the text lands at the
+   * start of the file (nothing otherwise, after learning the file's byte order if readable).
+   */
+  private async markBeforeWrite(): Promise<Buffer> {
+    const at = await this.writePosition();
+    if (at === 0) {
+      this.markSettled = true;
+      return this.codec.bom!.mark;
+    }
+    if (!this.markSettled && this.buffered.readable) await this.readMark(at);
+    return EMPTY;
+  }
+
+  /**
+   * Where the next write lands. A stream that cannot seek has no position: it counts as the
+   * start until the first mark is written (Python writes the mark before its first text).
+   */
+  private async writePosition(): Promise<number> {
+    if (!this.buffered.seekable) return this.markSettled ? -1 : 0;
+    return this.window ? this.bytePosition(this.window) : this.buffered.tell();
+  }
+
+  /** Learn the byte order from the file's first bytes, then return the buffer to `resume`. */
+  private async readMark(resume: number): Promise<void> {
+    this.window = null;
+    await this.buffered.seek(0, 0);
+    this.settleMark(await this.buffered.read(4), true);
+    await this.buffered.seek(resume, 0);
+  }
+
+  /** Adopt the codec the mark in `head` calls for; resolves the mark's length (undefined: need more bytes). */
+  private settleMark(head: Buffer, final: boolean): number | undefined {
+    const found = this.codec.bom!.sniff(head, final);
+    if (!found) return undefined;
+    this.codec = found[0];
+    this.markSettled = true;
+    return found[1];
+  }
+
+  /**
+   * seek(cookie, 0) with 0 or a value from tell(); seek(0, 1) (stay, resynchronising the
+   * buffer); seek(0, 2) (end of file). Resolves the new cookie.
+   */
+  async seek(cookie: number, whence: Whence = 0): Promise<number> {
+    checkInteger('offset', cookie);
+    if (whence !== 0 && whence !== 1 && whence !== 2) {
+      throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
+    }
+    if (whence !== 0 && cookie !== 0) {
+      throw argTypeError(
+        'ERR_INVALID_ARG_VALUE',
+        `Text files allow only seek(0, ${whence}) relative to the ${whence === 1 ? 'current position' : 'end'}. Received offset ${cookie}`,
+      );
+    }
+    if (cookie < 0) throw outOfRange('offset', '>= 0', cookie);
+    if (!this.buffered.seekable) return this.buffered.seek(cookie, whence); // rejects: ESPIPE
+    this.pastStart = false;
+    if (whence === 1) return this.syncPosition();
+    this.window = null;
+    return this.buffered.seek(cookie, whence);
+  }
+
+  /** The current position as a cookie for seek() (a byte offset; exact mid-buffer). */
+  async tell(): Promise<number> {
+    return this.window && this.buffered.seekable ? this.bytePosition(this.window) : this.buffered.tell();
+  }
+
+  /** Truncate at `size` bytes (default: the current position); the position is unchanged. */
+  async truncate(size?: number): Promise<number> {
+    if (size !== undefined) {
+      checkInteger('size', size);
+      if (size < 0) throw outOfRange('size', '>= 0', size);
+    }
+    if (!this.buffered.writable) throw systemError('EBADF', 'ftruncate');
+    const pos = await this.syncPosition();
+    return this.buffered.truncate(size ?? pos);
+  }
+
+  /** Hand buffered writes to the kernel (read-ahead text is kept). */
+  async flush(): Promise<void> {
+    await this.buffered.flush();
+  }
+
+  /**
+   * Drop the read-ahead text and move the BufferedIO back to the logical position, so the
+   * layer below can be used directly; resolves that position.
+   */
+  async syncPosition(): Promise<number> {
+    const w = this.window;
+    if (!w || !this.buffered.seekable) return this.buffered.tell();
+    this.window = null;
+    const pos = this.bytePosition(w);
+    const ahead = w.start + w.byteLength + w.pending.length;
+    return pos === ahead ? pos : this.buffered.seek(pos, 0);
+  }
+
+  private checkReadable(syscall: string): void {
+    if (!this.buffered.readable) throw systemError('EBADF', syscall);
+  }
+
+  /** The current window (consumed text dropped once there is enough of it), or a new one. */
+  private async openWindow(): Promise<ReadWindow> {
+    const w = this.window;
+    if (!w) {
+      const start = this.buffered.seekable ? await this.buffered.tell() : 0;
+      if (!this.markSettled && start !== 0) await this.readMark(start);
+      return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
+    }
+    if (w.pos === w.text.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
+    return w;
+  }
+
+  /**
+   * Forget the text before the window's position, so the window stays about one chunk long
+   * however its reads and the chunk boundaries line up (growing it would make every append
+   * re-flatten the whole string).
+   */
+  private dropConsumed(w: ReadWindow): void {
+    const bytes = this.bytePosition(w) - w.start;
+    w.marks = w.marks.filter(([t, b]) => t >= w.pos && b >= bytes).map(([t, b]) => [t - w.pos, b - bytes]);
+    w.text = w.text.slice(w.pos);
+    w.pos = 0;
+    w.start += bytes;
+    w.byteLength -= bytes;
+  }
+
+  /** Decode more text into `w`; false at EOF when nothing more could be decoded. */
+  private async fill(w: ReadWindow): Promise<boolean> {
+    const before = w.text.length;
+    while (w.text.length === before) {
+      const chunk = await this.buffered.read1(TEXT_CHUNK_SIZE);
+      const eof = chunk.length === 0;
+      this.append(w, chunk, eof);
+      if (eof) return w.text.length > before;
+    }
+    return true;
+  }
+
+  /**
+   * Decode `pending + bytes` onto the window's text (at EOF when `final`). Throws the strict
+   * decoding error once the invalid bytes are the first undecoded ones, or at EOF.
+   */
+  private append(w: ReadWindow, bytes: Buffer, final: boolean): void {
+    let all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
+    w.pending = all;
+    if (all.length === 0) return;
+    if (this.codec.bom && w.start === 0 && w.byteLength === 0) {
+      const skip = this.settleMark(all, final);
+      if (skip === undefined) return;
+      all = all.subarray(skip);
+      w.start = skip;
+      w.pending = all;
+    }
+    const d = this.codec.decode(all, final);
+    if (d.errorAt === 0) {
+      const at = w.start + w.byteLength;
+      throw decodeError(this.codec.name, all.subarray(0, d.errorLength), at);
+    }
+    let text = d.text;
+    let used = d.consumed;
+    if (!final && d.errorAt === undefined && holdsBackCR(this.newline) && text.endsWith('\r') && this.endsWithCR(all, used)) {
+      text = text.slice(0, -1);
+      used -= this.crBytes.length;
+    }
+    w.pending = all.subarray(used);
+    for (const [t, b] of d.marks ?? []) w.marks.push([w.text.length + t, w.byteLength + b]);
+    w.byteLength += used;
+    w.text += text;
+    if (final && w.pending.length > 0) this.append(w, EMPTY, true);
+  }
+
+  private endsWithCR(bytes: Buffer, end: number): boolean {
+    const n = this.crBytes.length;
+    return end >= n && bytes.subarray(end - n, end).equals(this.crBytes);
+  }
+
+  /** Index past `count` characters as the reader sees them ('\r\n' is one with newline undefined). */
+  private advance(text: string, from: number, count: number): [number, number] {
+    return advanceChars(text, from, count, this.newline === undefined);
+  }
+
+  /** Return text from the window's position up to `end` (translated) and move the position there. */
+  private take(w: ReadWindow, end: number): string {
+    const out = w.text.slice(w.pos, end);
+    w.pos = end;
+    return this.newline === undefined ? translateUniversal(out) : out;
+  }
+
+  /**
+   * Absolute byte position of the window's current character: the bytes of the text before
+   * it, counted from the last mark at or before it. At a mark shared by a dropped byte range
+   * (errors 'ignore') the earliest byte offset wins, as in CPython's tell().
+   */
+  private bytePosition(w: ReadWindow): number {
+    const marks = w.marks;
+    let i = 0;
+    while (i < marks.length && marks[i][0] < w.pos) i++;
+    if (i < marks.length && marks[i][0] === w.pos) return w.start + marks[i][1];
+    const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
+    return w.start + byteAt + this.codec.byteLength(w.text.slice(textAt, w.pos));
+  }
+}
+
+function checkInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value)) {
+    throw argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be an integer. Received ${String(value)}`);
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * Whole-file helpers with the signatures of fs/promises' readFile/writeFile/appendFile
+ * (the path forms string | Buffer | URL and the options encoding, flag, mode), carried out on
+ * the engine's ops: open, fstat, a read or write loop, close. How many files they hold open
+ * at once is capped by handlePoolMaxTotal / handlePoolMaxPerKey (src/open-limit.ts). Errors are Node-shaped
+ * (uvException) and every failure, argument errors included, is a rejected promise.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
+import { describeReceived, getConfig } from './config';
+import { getBackend } from './engine/index';
+import type { OpBackend, PathLike } from './engine/types';
+import { argTypeError, uvException } from './errors';
+import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
+import { toPath } from './file/open';
+import { invalidType, toBytes } from './file/validate';
+import { acquireSlot, releaseSlot, slotKey } from './open-limit';
+
+/** A path as the public API accepts it. */
+export type PathInput = string | Buffer | URL;
+
+/** fs-style open flags: a string such as 'r', 'w+', 'ax' or a number of O_* bits. */
+export type OpenFlag = string | number;
+
+/** Options of readFile(). */
+export interface ReadFileOptions {
+  /** Decode the contents to a string with this encoding; null or absent: a Buffer. */
+  encoding?: BufferEncoding | null;
+  /** Open flags (default 'r'). */
+  flag?: OpenFlag;
+}
+
+/** Options of writeFile() and appendFile(). */
+export interface WriteFileOptions {
+  /** Encoding of string data (default 'utf8'). */
+  encoding?: BufferEncoding | null;
+  /** Open flags (default 'w' for writeFile, 'a' for appendFile). */
+  flag?: OpenFlag;
+  /** Permission bits of a newly created file (default 0o666, before the umask). */
+  mode?: number | string;
+}
+
+/** Data writeFile()/appendFile() accept. */
+export type WriteFileData = string | NodeJS.ArrayBufferView;
+
+const O = fsConstants;
+const O_SYNC = O.O_SYNC ?? 0;
+
+/** fs's flag strings (lib/internal/fs/utils.js stringToFlags) -> O_* bits. */
+const FLAG_STRINGS: ReadonlyMap<string, number> = new Map([
+  ['r', O.O_RDONLY],
+  ['rs', O.O_RDONLY | O_SYNC],
+  ['sr', O.O_RDONLY | O_SYNC],
+  ['r+', O.O_RDWR],
+  ['rs+', O.O_RDWR | O_SYNC],
+  ['sr+', O.O_RDWR | O_SYNC],
+  ['w', O.O_TRUNC | O.O_CREAT | O.O_WRONLY],
+  ['wx', O.O_TRUNC | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
+  ['xw', O.O_TRUNC | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
+  ['w+', O.O_TRUNC | O.O_CREAT | O.O_RDWR],
+  ['wx+', O.O_TRUNC | O.O_CREAT | O.O_RDWR | O.O_EXCL],
+  ['xw+', O.O_TRUNC | O.O_CREAT | O.O_RDWR | O.O_EXCL],
+  ['a', O.O_APPEND | O.O_CREAT | O.O_WRONLY],
+  ['ax', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
+  ['xa', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
+  ['as', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O_SYNC],
+  ['sa', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O_SYNC],
+  ['a+', O.O_APPEND | O.O_CREAT | O.O_RDWR],
+  ['ax+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O.O_EXCL],
+  ['xa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O.O_EXCL],
+  ['as+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
+  ['sa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
+]);
+
+function invalidValue(name: string, value: unknown, reason: string): TypeError {
+  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${describeReceived(value)}`);
+}
+
+/** fs-style flags (string or number) -> O_* bits. */
+export function parseOpenFlag(flag: unknown): number {
+  if (typeof flag === 'number' && Number.isInteger(flag)) return flag;
+  if (typeof flag === 'string') {
+    const bits = FLAG_STRINGS.get(flag);
+    if (bits !== undefined) return bits;
+  }
+  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${describeReceived(flag)}`);
+}
+
+/** A file mode: an integer 0..0o7777 or a string of octal digits (as fs accepts). */
+function parseMode(mode: unknown): number {
+  const value = typeof mode === 'string' && /^[0-7]+$/.test(mode) ? parseInt(mode, 8) : mode;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o7777) {
+    throw invalidValue('mode', mode, 'must be an integer 0..0o7777 or a string of octal digits');
+  }
+  return value;
+}
+
+function parseEncoding(encoding: unknown): BufferEncoding | null {
+  if (encoding === undefined || encoding === null || encoding === 'buffer') return null;
+  if (typeof encoding === 'string' && Buffer.isEncoding(encoding)) return encoding;
+  throw invalidValue('encoding', encoding, 'is invalid encoding');
+}
+
+interface ParsedOptions {
+  encoding: BufferEncoding | null;
+  flags: number;
+  mode: number;
+}
+
+/** fs's options argument: undefined, null, an encoding string, or an options object. */
+function parseOptions(options: unknown, defaultFlag: string): ParsedOptions {
+  if (options === undefined || options === null) {
+    return { encoding: null, flags: parseOpenFlag(defaultFlag), mode: 0o666 };
+  }
+  if (typeof options === 'string') {
+    return { encoding: parseEncoding(options), flags: parseOpenFlag(defaultFlag), mode: 0o666 };
+  }
+  if (typeof options !== 'object') {
+    throw invalidType('options', 'of type string or an instance of Object', options);
+  }
+  const o = options as { encoding?: unknown; flag?: unknown; mode?: unknown };
+  return {
+    encoding: parseEncoding(o.encoding),
+    flags: parseOpenFlag(o.flag ?? defaultFlag),
+    mode: o.mode === undefined ? 0o666 : parseMode(o.mode),
+  };
+}
+
+/** The bytes to write: strings encoded, any ArrayBufferView viewed as bytes (no copy). */
+function dataBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
+  return toBytes(data, 'data');
+}
+
+/**
+ * Open `path`, run `body` on the fd, close it, holding one of the helpers' open-file slots
+ * (handlePoolMaxTotal / handlePoolMaxPerKey) meanwhile. A close error is reported only when
+ * `body` succeeded (the first error is the one that matters).
+ */
+async function withFile<T>(
+  path: PathLike,
+  flags: number,
+  mode: number,
+  body: (backend: OpBackend, fd: number) => Promise<T>,
+): Promise<T> {
+  const key = slotKey(path);
+  await acquireSlot(key);
+  try {
+    return await openRunClose(path, flags, mode, body);
+  } finally {
+    releaseSlot(key);
+  }
+}
+
+async function openRunClose<T>(
+  path: PathLike,
+  flags: number,
+  mode: number,
+  body: (backend: OpBackend, fd: number) => Promise<T>,
+): Promise<T> {
+  const backend = getBackend();
+  const fd = await backend.open(path, flags, mode);
+  if (fd < 0) throw uvException(fd, 'open', path);
+  let result: T;
+  try {
+    result = await body(backend, fd);
+  } catch (err) {
+    await backend.close(fd);
+    throw err;
+  }
+  const closed = await backend.close(fd);
+  if (closed < 0) throw uvException(closed, 'close');
+  return result;
+}
+
+function fileTooLarge(size: number): RangeError {
+  const err = new RangeError(`File size (${size}) is greater than 2 GiB`) as RangeError & { code: string };
+  err.code = 'ERR_FS_FILE_TOO_LARGE';
+  return err;
+}
+
+const S_IFMT = O.S_IFMT;
+const S_IFREG = O.S_IFREG;
+
+/** The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). */
+async function expectedSize(backend: OpBackend, fd: number): Promise<number> {
+  const st = await backend.fstat(fd);
+  if (typeof st === 'number') throw uvException(st, 'fstat');
+  const size = (st.mode & S_IFMT) === S_IFREG ? st.size : 0;
+  if (size > bufferConstants.MAX_LENGTH) throw fileTooLarge(size);
+  return size;
+}
+
+/** Read `fd` from its current position: exactly `size` bytes (or fewer at EOF). */
+async function readKnownSize(backend: OpBackend, fd: number, size: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = await backend.read(fd, buf, filled, size - filled, -1);
+    if (n < 0) throw uvException(n, 'read');
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+
+/**
+ * Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files).
+ * The chunks are pooled buffers (acquireBuffer), given back once copied into the result.
+ */
+async function readUnknownSize(backend: OpBackend, fd: number): Promise<Buffer> {
+  const chunkSize = getConfig().bufferSize;
+  const chunks: Buffer[] = [];
+  const lengths: number[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = acquireBuffer(chunkSize);
+      chunks.push(chunk);
+      const n = await backend.read(fd, chunk, 0, chunkSize, -1);
+      if (n < 0) throw uvException(n, 'read');
+      if (n === 0) break;
+      lengths.push(n);
+      total += n;
+      if (total > bufferConstants.MAX_LENGTH) throw fileTooLarge(total);
+    }
+    return Buffer.concat(lengths.map((n, i) => chunks[i].subarray(0, n)), total);
+  } finally {
+    for (const chunk of chunks) releaseBuffer(chunk);
+  }
+}
+
+/** Write all of `data` at the fd's current position (the end for O_APPEND). */
+async function writeAll(backend: OpBackend, fd: number, data: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const n = await backend.write(fd, data, done, data.length - done, -1);
+    if (n < 0) throw uvException(n, 'write');
+    done += n;
+  }
+}
+
+/**
+ * Read a whole file, like fs/promises' readFile. Resolves a Buffer, or a string when an
+ * encoding is given. A missing file rejects with the error fs gives:
+ * `ENOENT: no such file or directory, open '<path>'` (code, errno < 0, syscall, path).
+ *
+ * @example
+ * const text = await readFile('notes.txt', 'utf8');
+ */
+export async function readFile(path: PathInput, options?: { encoding?: null; flag?: OpenFlag } | null): Promise<Buffer>;
+export async function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag } | BufferEncoding): Promise<string>;
+export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
+export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
+  const target = toPath(path);
+  const { encoding, flags } = parseOptions(options, 'r');
+  const data = await withFile(target, flags, 0o666, async (backend, fd) => {
+    const size = await expectedSize(backend, fd);
+    return size > 0 ? readKnownSize(backend, fd, size) : readUnknownSize(backend, fd);
+  });
+  return encoding === null ? data : data.toString(encoding);
+}
+
+/** Shared body of writeFile/appendFile: they differ only in the default flag. */
+async function writeWhole(path: unknown, data: unknown, options: unknown, defaultFlag: string): Promise<void> {
+  const target = toPath(path);
+  const { encoding, flags, mode } = parseOptions(options, defaultFlag);
+  const bytes = dataBytes(data, encoding);
+  await withFile(target, flags, mode, (backend, fd) => writeAll(backend, fd, bytes));
+}
+
+/**
+ * Write `data` to a file, replacing it (flag 'w': created if missing, truncated), like
+ * fs/promises' writeFile. Strings are encoded with `encoding` (default 'utf8').
+ *
+ * @example
+ * await writeFile('out.bin', Buffer.from([1, 2, 3]));
+ * await writeFile('out.txt', 'héllo', { encoding: 'latin1', mode: 0o600 });
+ */
+export function writeFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+  return writeWhole(path, data, options, 'w');
+}
+
+/**
+ * Append `data` to a file (flag 'a': created if missing; every write goes to the end, even
+ * with other writers), like fs/promises' appendFile.
+ *
+ * @example
+ * await appendFile('log.txt', `${new Date().toISOString()} started\n`);
+ */
+export function appendFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+  return writeWhole(path, data, options, 'a');
+}

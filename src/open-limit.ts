@@ -1,0 +1,110 @@
+/**
+ * How many files the whole-file helpers (readFile/writeFile/appendFile) hold open at once:
+ * at most `handlePoolMaxTotal` in total and `handlePoolMaxPerKey` per path. A call beyond a
+ * cap waits its turn instead of opening, so `Promise.all(paths.map(readFile))` over a huge
+ * list cannot exhaust the fd table (EMFILE) or pile hundreds of opens onto one file.
+ *
+ * Only the helpers take slots: they always give them back (their own close), so waiting can
+ * never deadlock. Files from open() are held by user code for as long as it likes, so
+ * they are not counted (a cap there could wait forever).
+ *
+ * Waiters blocked by the total cap queue in `global` (FIFO). Waiters whose path is at its
+ * per-path cap queue per path; each release of that path moves one of them to the front of
+ * `global`, so every waiter moves O(1) times and none is stranded.
+ */
+import { resolve as resolvePath } from 'node:path';
+import { getConfig, subscribeConfig } from './config';
+import { debugLog } from './debug';
+import type { PathLike } from './engine/types';
+
+interface Waiter {
+  key: string;
+  admit: () => void;
+}
+
+let maxTotal = getConfig().handlePoolMaxTotal;
+let maxPerKey = getConfig().handlePoolMaxPerKey;
+let total = 0;
+const perKey = new Map<string, number>();
+const global: Waiter[] = [];
+const blockedByKey = new Map<string, Waiter[]>();
+
+subscribeConfig((config) => {
+  maxTotal = config.handlePoolMaxTotal;
+  maxPerKey = config.handlePoolMaxPerKey;
+  // A larger per-path cap may let any per-path waiter in: requeue them all, oldest first.
+  for (const list of blockedByKey.values()) global.unshift(...list);
+  blockedByKey.clear();
+  pump();
+});
+
+/** The slot key of a path: absolute, so 'a' and './a' share one. */
+export function slotKey(path: PathLike): string {
+  return typeof path === 'string' ? resolvePath(path) : `buffer:${path.toString('hex')}`;
+}
+
+function take(key: string): void {
+  total++;
+  perKey.set(key, (perKey.get(key) ?? 0) + 1);
+}
+
+function keyHasRoom(key: string): boolean {
+  return (perKey.get(key) ?? 0) < maxPerKey;
+}
+
+function blockOnKey(waiter: Waiter): void {
+  let list = blockedByKey.get(waiter.key);
+  if (list === undefined) {
+    list = [];
+    blockedByKey.set(waiter.key, list);
+  }
+  list.push(waiter);
+}
+
+/** Admit queued waiters while there is room in total. */
+function pump(): void {
+  while (total < maxTotal && global.length > 0) {
+    const waiter = global.shift()!;
+    if (keyHasRoom(waiter.key)) {
+      take(waiter.key);
+      waiter.admit();
+    } else {
+      blockOnKey(waiter);
+    }
+  }
+}
+
+/** Wait for a slot for `key` (resolves at once when there is room and nobody is queued). */
+export function acquireSlot(key: string): Promise<void> {
+  if (global.length === 0 && total < maxTotal && keyHasRoom(key)) {
+    take(key);
+    return Promise.resolve();
+  }
+  debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal} total / ${maxPerKey} per path)`);
+  return new Promise((admit) => {
+    const waiter = { key, admit };
+    if (global.length === 0 && total < maxTotal) blockOnKey(waiter);
+    else global.push(waiter);
+  });
+}
+
+/** Give back a slot taken for `key` and let the next waiters in. */
+export function releaseSlot(key: string): void {
+  total--;
+  const held = perKey.get(key)! - 1;
+  if (held === 0) perKey.delete(key);
+  else perKey.set(key, held);
+  const blocked = blockedByKey.get(key);
+  if (blocked !== undefined) {
+    global.unshift(blocked.shift()!);
+    if (blocked.length === 0) blockedByKey.delete(key);
+  }
+  pump();
+}
+
+/** Internal (tests): slots in use and calls waiting. */
+export function slotStats(): { open: number; waiting: number } {
+  let waiting = global.length;
+  for (const list of blockedByKey.values()) waiting += list.length;
+  return { open: total, waiting };
+}

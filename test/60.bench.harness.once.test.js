@@ -1,0 +1,86 @@
+'use strict';
+// The benchmark command end to end, with tiny sizes: it must produce verified results for
+// every case it ran and valid JSON/SVG files. (Speed is never asserted here.)
+const test = require('node:test');
+const assert = require('node:assert');
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+function run(args) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? err.code : 0, stdout, stderr });
+    });
+  });
+}
+
+test('bench --tiny runs crawlee-append and randread with verified results and valid JSON', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-bench-test-'));
+  const json = path.join(tmp, 'out', 'results.json');
+  const svg = path.join(tmp, 'chart.svg');
+  const { code, stdout, stderr } = await run([
+    'bench', '--tiny', '--dir', path.join(tmp, 'work'), '--only', 'crawlee-append,randread/readAtInto',
+    '--contenders', 'node-fs,ayafileio', '--json', json, '--svg', svg,
+  ]);
+  assert.strictEqual(code, 0, `exit code ${code}\n${stderr}\n${stdout}`);
+  const results = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.deepStrictEqual(
+    results.cases.map((c) => c.id),
+    ['crawlee-append/buffered', 'crawlee-append/flush-per-write', 'randread/readAtInto/qd1', 'randread/readAtInto/qd32'],
+  );
+  const available = results.contenders.filter((c) => c.available).map((c) => c.id);
+  assert.ok(available.includes('node-fs'));
+  for (const kase of results.cases) {
+    for (const id of available) {
+      const r = kase.results[id];
+      assert.strictEqual(r.status, 'ok', `${kase.id} ${id}: ${r.status} ${r.message || ''}`);
+      assert.strictEqual(r.verified, true);
+      assert.strictEqual(r.rates.length, results.sizes.rounds);
+      assert.ok(r.rate > 0 && Number.isFinite(r.rate));
+      assert.ok(r.samples > 0 && r.p50Us > 0 && r.p99Us >= r.p50Us);
+      assert.ok(r.jitterPct >= 0);
+    }
+    assert.strictEqual(kase.results['node-fs'].ratio, 1);
+  }
+  assert.match(stdout, /randread\/readAtInto\/qd32\s+node:fs\/promises/);
+  const chart = fs.readFileSync(svg, 'utf8');
+  assert.match(chart, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(chart, /<\/svg>\n$/);
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('bench rejects unknown options, missing values and unknown case names', async () => {
+  const bad = await run(['bench', '--tiny', '--frobnicate']);
+  assert.strictEqual(bad.code, 2);
+  assert.match(bad.stderr, /unknown option --frobnicate/);
+  const missing = await run(['bench', '--tiny', '--only']);
+  assert.strictEqual(missing.code, 2);
+  assert.match(missing.stderr, /--only needs a value/);
+  const nosuch = await run(['bench', '--tiny', '--only', 'nosuch', '--dir', os.tmpdir()]);
+  assert.notStrictEqual(nosuch.code, 0);
+  assert.match(nosuch.stderr, /--only nosuch matches no case/);
+});
+
+test('parseBenchArgs: flags, repeated and comma-separated lists', () => {
+  const { parseBenchArgs } = require('../dist/cli.js');
+  assert.deepStrictEqual(parseBenchArgs(['--quick', '--only', 'randread,seqread', '--only', 'crawlee-files', '--json', 'r.json']), {
+    profile: 'quick',
+    only: ['randread', 'seqread', 'crawlee-files'],
+    json: 'r.json',
+  });
+  assert.deepStrictEqual(parseBenchArgs([]), { profile: 'full' });
+});
+
+test('ayafileio info prints getBackendInfo() of a fresh process as JSON', async () => {
+  const { code, stdout } = await run(['info']);
+  assert.strictEqual(code, 0);
+  const info = JSON.parse(stdout);
+  assert.strictEqual(info.backend, require('../dist/index.js').getBackendInfo().backend);
+  assert.strictEqual(info.platform, process.platform);
+  assert.strictEqual(typeof info.isTrulyAsync, 'boolean');
+});
