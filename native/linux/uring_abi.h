@@ -67,6 +67,9 @@ enum {
   AYA_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
 };
 
+/* SQE flags. */
+#define AYA_SQE_ASYNC (1u << 4) /* go straight to an io-wq worker */
+
 #define AYA_FSYNC_DATASYNC (1u << 0)
 #define AYA_ASYNC_CANCEL_ANY (1u << 2) /* 5.19: cancel every request */
 
