@@ -33,7 +33,9 @@ const { getBackend } = require(${JSON.stringify(enginePath)});
   parentPort.postMessage({ fd });
 })();`;
 
-test('terminating a worker with 1,000 ops in flight: no crash, main engine unaffected', async () => {
+test('terminating a worker with 1,000 ops in flight: no crash, main engine unaffected', {
+  skip: native && process.platform === 'win32' ? 'no FIFOs on Windows (71.win.iocp-pipe tears a worker down with a pipe read in flight)' : false,
+}, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-worker-'));
   try {
     const target = path.join(dir, native ? 'fifo' : 'file');

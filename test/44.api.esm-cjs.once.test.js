@@ -68,7 +68,9 @@ function withConsumerDir(body) {
   }
 }
 
-test('a consumer with the package symlinked in node_modules: one instance from .mjs and .cjs', () => {
+test('a consumer with the package symlinked in node_modules: one instance from .mjs and .cjs', {
+  skip: process.env.AYAFILEIO_WINE === '1' ? 'Wine: node cannot resolve a package through a directory symlink there' : false,
+}, () => {
   withConsumerDir((consumer) => {
     fs.symlinkSync(root, path.join(consumer, 'node_modules', 'ayafileio'), 'dir');
     checkConsumers(consumer);

@@ -56,7 +56,8 @@ test('wrong bytes from readAt and a readAtInto that reads nothing fail verificat
   for (const kase of results.cases) assert.strictEqual(kase.results['node-fs'].status, 'ok');
 });
 
-test('an append that loses records fails verification; an adapter that throws is an error', async (t) => {
+const wineSkip = process.env.AYAFILEIO_WINE === '1' ? "Wine: node:fs's concurrent appends lose records there (114-119 of 120), so the node-fs contender fails verification" : false;
+test('an append that loses records fails verification; an adapter that throws is an error', { skip: wineSkip }, async (t) => {
   const results = await runWith(t, ['crawlee-append/buffered', 'crawlee-files'], [
     { id: 'drops', adapter: dropsRecords },
     { id: 'throws', adapter: throwsOnOpen },

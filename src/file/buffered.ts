@@ -195,7 +195,7 @@ export class BufferedFile implements BufferedIO {
   /** The logical position (after an append: the end of the file). */
   async tell(): Promise<number> {
     this.requireSeekable('lseek');
-    await this.settle();
+    if (this.pos === AT_END) await this.settle(); // otherwise pending writes may stay pending
     return this.pos;
   }
 
