@@ -82,3 +82,14 @@ test('benchCommand exits 1 and prints the failure instead of a speed', async (t)
   const text = chunks.join('');
   assert.match(text, /randread\/readAt\/qd1\s+broken\s+VERIFICATION FAILED/);
 });
+
+test('a second bench in the same directory is refused while the first runs; a stale lock is taken over', async (t) => {
+  const dir = tmpDir(t);
+  const run = () => runBench({ profile: 'tiny', dir, only: ['durable-append'], contenders: ['node-fs'], progress: new SilentProgress() });
+  const first = run();
+  await assert.rejects(run(), /another bench \(pid \d+\) is running in/);
+  assert.strictEqual((await first).cases[0].results['node-fs'].status, 'ok');
+  assert.ok(!fs.existsSync(path.join(dir, 'bench.lock')), 'the lock is released at the end');
+  fs.writeFileSync(path.join(dir, 'bench.lock'), '2147483646'); // no such process
+  assert.strictEqual((await run()).cases[0].results['node-fs'].status, 'ok');
+});

@@ -251,6 +251,34 @@ function machineInfo(dir) {
   };
 }
 
+/**
+ * Claims `dir` for this run: two benches in one directory would overwrite each other's files
+ * and fail verification. A lock left by a process that is gone is taken over. Returns release().
+ */
+function lockDir(dir) {
+  const lock = path.join(dir, 'bench.lock');
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const owner = Number(fs.readFileSync(lock, 'utf8'));
+    if (owner && processAlive(owner)) throw new Error(`another bench (pid ${owner}) is running in ${dir}; pass --dir to use another directory`);
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 /** Where the bench works by default: a warm directory reused across runs (BENCH-NOTES). */
 function defaultDir() {
   return path.join(os.tmpdir(), 'ayafileio-bench');
@@ -269,6 +297,15 @@ async function runBench(options = {}) {
   const progress = options.progress || new Progress();
   const cases = selectCases(profile, options.only);
   fs.mkdirSync(dir, { recursive: true });
+  const unlock = lockDir(dir);
+  try {
+    return await runCases(options, profileName, profile, dir, cases, progress);
+  } finally {
+    unlock();
+  }
+}
+
+async function runCases(options, profileName, profile, dir, cases, progress) {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const contenders = await startContenders(options.contenders);
