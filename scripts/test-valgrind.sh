@@ -6,10 +6,12 @@
 # the addon is missing; exit 3 if the workload did not run on the native backend.
 #
 #   npm run test:valgrind        (about 2-5 minutes: everything runs ~50x slower under valgrind)
+#   VALGRIND_OPTS_EXTRA=--track-origins=yes npm run test:valgrind    (to find where a value came from)
 #
 # Suppressions (Node/V8 internals only; none names a frame of our addon):
-#  - v8-reads-kernel-filled-memory: "Conditional jump / use of uninitialised value" whose
-#    innermost frame is in the node binary (V8 builtins such as AddHandler, BigInt::FromNumber).
+#  - v8-reads/compares-kernel-filled-memory: "Conditional jump / use of uninitialised value"
+#    whose innermost frame is in the node binary (V8 builtins such as AddHandler,
+#    BigInt::FromNumber), or is bcmp/memcmp called directly from it (Buffer#equals).
 #    The kernel fills read buffers and statx output through io_uring, which valgrind cannot
 #    see (it only knows memory written by syscalls it models), so bytes the kernel wrote look
 #    uninitialised when JavaScript later computes with them. An uninitialised read inside the
@@ -39,6 +41,18 @@ cat >"$supp" <<'EOF'
 {
    v8-reads-kernel-filled-memory-value8
    Memcheck:Value8
+   obj:*/node
+}
+{
+   v8-compares-kernel-filled-memory
+   Memcheck:Cond
+   fun:bcmp
+   obj:*/node
+}
+{
+   v8-compares-kernel-filled-memory-memcmp
+   Memcheck:Cond
+   fun:memcmp
    obj:*/node
 }
 {
@@ -114,7 +128,7 @@ EOF
 
 rc=0
 valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
-  --errors-for-leak-kinds=definite --suppressions="$supp" --num-callers=40 \
+  --errors-for-leak-kinds=definite --suppressions="$supp" --num-callers=40 ${VALGRIND_OPTS_EXTRA:-} \
   node "$work" || rc=$?
 [ "$rc" -eq 0 ] && echo "test:valgrind: memcheck clean" || echo "test:valgrind: FAILED (exit $rc)"
 exit "$rc"

@@ -69,3 +69,42 @@ function spawnFifo(p) {
   const r = require('node:child_process').spawnSync('mkfifo', [p]);
   assert.strictEqual(r.status, 0, 'mkfifo failed');
 }
+
+/** The worker keeps 32 large reads (completed by the kernel's workers, delivered by wake-ups) going. */
+const busyWorkerCode = `
+const fs = require('node:fs');
+const { parentPort, workerData } = require('node:worker_threads');
+const { getBackend } = require(${JSON.stringify(enginePath)});
+(async () => {
+  const b = getBackend();
+  const fd = await b.open(workerData.file, fs.constants.O_RDONLY, 0);
+  let reads = 0;
+  const loop = async () => {
+    const buf = Buffer.alloc(1 << 18);
+    for (;;) {
+      await b.read(fd, buf, 0, buf.length, 0);
+      if (++reads === 64) parentPort.postMessage('busy');
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, loop));
+})();`;
+
+test('terminating workers in the middle of a stream of completions: no crash', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-worker-busy-'));
+  try {
+    const file = path.join(dir, 'data');
+    fs.writeFileSync(file, Buffer.alloc(1 << 18, 9));
+    for (let round = 0; round < 8; round++) {
+      const w = new Worker(busyWorkerCode, { eval: true, workerData: { file } });
+      await new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      assert.strictEqual(await w.terminate(), 1);
+    }
+    const b = getBackend();
+    assert.strictEqual(typeof (await b.stat(file)), 'object');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -86,14 +86,14 @@ function checkOptions(options: unknown, mode: ParsedMode, allowed: Set<string>):
   }
   if (mode.binary) {
     for (const key of ['encoding', 'errors', 'newline'] as const) {
-      if (o[key] !== undefined) throw invalidValue(`options.${key}`, o[key], 'is not allowed in binary mode');
+      if (o[key] != null) throw invalidValue(`options.${key}`, o[key], 'is not allowed in binary mode');
     }
   }
   const bufferSize = o.bufferSize === undefined ? getConfig().bufferSize : checkInteger(o.bufferSize, 'options.bufferSize', 1, MAX_BUFFER_SIZE);
   return { text: mode.binary ? undefined : checkTextOptions(o), bufferSize };
 }
 
-/** fstat an fd for open(): a failure closes the fd (when owned) and throws. */
+/** fstat a just-opened fd (type and size); throws a Node-shaped error on failure. */
 async function statForOpen(backend: OpBackend, fd: number, path: PathLike | undefined): Promise<RawStat> {
   const st = await backend.fstat(fd);
   if (typeof st !== 'number') return st;
