@@ -7,6 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
+const uvErrno = require('./helpers/uv-errno.js');
 const path = require('node:path');
 const { NativeBackend } = require('../dist/engine/native.js');
 const { FallbackBackend } = require('../dist/engine/fallback.js');
@@ -90,6 +91,6 @@ test('shutdown settles every pending op with -ECANCELED', async () => {
   b.start({ queueDepth: 8, sqpoll: false, ioWorkers: 0 });
   const ops = [b.read(3, Buffer.alloc(1), 0, 1, 0), b.read(3, Buffer.alloc(1), 0, 1, 0)];
   b.shutdown();
-  assert.deepStrictEqual(await Promise.all(ops), [-os.constants.errno.ECANCELED, -os.constants.errno.ECANCELED]);
+  assert.deepStrictEqual(await Promise.all(ops), [-uvErrno.ECANCELED, -uvErrno.ECANCELED]);
   assert.strictEqual(b.pendingCount, 0);
 });

@@ -161,3 +161,15 @@ test('a read cut short by EOF does not keep the requested size allocated', async
   assert.ok(at.buffer.byteLength <= 65536, `readAt backing store of ${at.buffer.byteLength} bytes`);
   await f.close();
 });
+
+test('tell() between small writes does not flush them', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'wb', { bufferSize: 64 });
+  await f.write(Buffer.from('ab'));
+  assert.strictEqual(await f.tell(), 2);
+  await f.write(Buffer.from('cd'));
+  assert.strictEqual(await f.tell(), 4);
+  assert.strictEqual(fs.statSync(p).size, 0, 'both writes still buffered');
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcd');
+});

@@ -12,6 +12,7 @@ const { open } = require('../dist/file/open.js');
 
 const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || 2000);
 const SEED = Number(process.env.AYAFILEIO_DIFF_SEED || 20261126);
+const APPEND_IGNORES_POSITION = process.platform === 'linux' || process.platform === 'win32';
 const MODES = ['r+b', 'w+b', 'a+b', 'rb', 'wb', 'ab', 'x+b'];
 
 /** mulberry32: a small seeded PRNG. */
@@ -99,8 +100,8 @@ class ModelFile {
         return this.slice(op.position, op.size);
       case 'writeAt':
         need(this.writable);
-        // pwrite(2) on an O_APPEND fd appends on Linux; on Windows an append handle writes at the end too.
-        this.place(this.append && (process.platform === 'linux' || process.platform === 'win32') ? this.bytes.length : op.position, op.data);
+        // A positional write on an append-mode file appends on Linux (pwrite(2) BUGS) and Windows.
+        this.place(this.append && APPEND_IGNORES_POSITION ? this.bytes.length : op.position, op.data);
         return op.data.length;
       default:
         throw new Error(`unknown op ${op.name}`);

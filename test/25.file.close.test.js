@@ -96,3 +96,19 @@ test('a file dropped without close is closed on GC with a warning, its buffer fl
   assert.match(r.stdout, /FD_OPEN false/);
   assert.match(r.stdout, /CONTENT lost\?/);
 });
+
+test('close gives the file buffer back to the pool; the next file takes it', async () => {
+  const { bufferPoolStats } = require('../dist/file/buffer-pool.js');
+  const before = bufferPoolStats().idle;
+  const f = await open(tmpPath(), 'wb', { bufferSize: 12345 });
+  await f.write(Buffer.from('x'));
+  await f.close();
+  assert.strictEqual(bufferPoolStats().idle, before + 1);
+  const p = tmpPath();
+  const g = await open(p, 'w+b', { bufferSize: 12345 });
+  await g.write(Buffer.from('fresh'));
+  assert.strictEqual(bufferPoolStats().idle, before, 'reused');
+  await g.seek(0);
+  assert.strictEqual((await g.read()).toString(), 'fresh', 'no stale bytes from the previous user');
+  await g.close();
+});

@@ -43,6 +43,21 @@ test('writes with nothing read ahead go straight to the buffer', async () => {
   assert.deepStrictEqual(fake.calls.map(([name]) => name), ['write', 'write']);
 });
 
+test("'utf-16' writes look up the position once (for the mark), not per write", async () => {
+  const fake = new FakeBuffered();
+  const file = new TextFile(fake, { ...utf8, encoding: 'utf-16' });
+  const tells = [];
+  const tell = fake.tell.bind(fake);
+  fake.tell = async () => (tells.push(fake.position), tell());
+  await file.write('a');
+  await file.write('b');
+  assert.deepStrictEqual(tells, [0]);
+  assert.deepStrictEqual(fake.data, Buffer.from('fffe61006200', 'hex'));
+  await file.seek(0, 0);
+  await file.write('c');
+  assert.deepStrictEqual(fake.data, Buffer.from('fffe63006200', 'hex'), 'text at byte 0 gets the mark again');
+});
+
 test('syncPosition() hands the buffer over at the logical position', async () => {
   const { fake, file } = textOver('a\r\nb€c', utf8, { maxRead: 64 });
   assert.strictEqual(await file.read(3), 'a\nb');

@@ -78,3 +78,27 @@ test('readFile reads files of unknown size into pooled chunks and gives them bac
   await readFile('/proc/self/status');
   assert.strictEqual(bufferPoolStats().idle, 0);
 });
+
+test('an AsyncFile takes its buffer from the pool and gives it back at close()', async () => {
+  const { open } = require('../dist/index.js');
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-pool-'));
+  try {
+    const p = path.join(dir, 'f');
+    fs.writeFileSync(p, 'pooled');
+    configure({ bufferSize: 4096 });
+    const f = await open(p, 'rb');
+    assert.deepStrictEqual(await f.read(3), Buffer.from('poo'));
+    assert.strictEqual(bufferPoolStats().idle, 0, 'the open file holds its buffer');
+    await f.close();
+    assert.deepStrictEqual(bufferPoolStats(), { idle: 1, idleBytes: 4096 });
+    const g = await open(p, 'rb');
+    assert.deepStrictEqual(await g.read(), Buffer.from('pooled'));
+    assert.strictEqual(bufferPoolStats().idle, 0, 'the next file reused it');
+    await g.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

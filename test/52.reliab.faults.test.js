@@ -100,7 +100,7 @@ test('EBADF: wrapFd of a closed fd, raw ops on a bad fd, methods after close', a
   await rejectsWithCode(noSyncThrow(() => aya.wrapFd(fd, 'rb')), 'EBADF');
 
   const backend = require('../dist/engine/index.js').getBackend();
-  const ebadf = -require('node:os').constants.errno.EBADF;
+  const ebadf = -require('./helpers/uv-errno.js').EBADF;
   assert.strictEqual(await backend.read(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.write(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.fsync(fd, false), ebadf);
@@ -144,7 +144,9 @@ test('EACCES as a non-root user (setpriv to nobody): read and write opens of a 0
   assert.strictEqual(fs.existsSync(path.join(dir, 'new')), false);
 });
 
-test('file unlinked by another process while open: reads and writes go on, nlink is 0', async (t) => {
+test('file unlinked by another process while open: reads and writes go on, nlink is 0', {
+  skip: process.platform === 'win32' ? 'Windows keeps a deleted open file (delete pending) until its last handle closes' : false,
+}, async (t) => {
   const dir = tmpDir(t);
   const p = path.join(dir, 'doomed');
   fs.writeFileSync(p, Buffer.alloc(10000, 0x41));

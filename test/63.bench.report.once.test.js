@@ -59,3 +59,15 @@ test('results section replaces only the text between the markers, or is appended
   assert.strictEqual(replaced, 'intro\n<!-- bench:results -->\nNEW\n<!-- /bench:results -->\nafter\n');
   assert.strictEqual(report.replaceResultsSection('no markers\n', 'NEW'), 'no markers\n\n<!-- bench:results -->\nNEW\n<!-- /bench:results -->\n');
 });
+
+test('targets table: met and unmet targets of issue 6 for ayafileio', () => {
+  const results = fakeResults();
+  let table = report.targetsTable(results);
+  assert.match(table, /\| randread at 1 in flight: >= 10x node:fs \| randread\/readAt\/qd1 10\.0x \| yes \|/);
+  assert.match(table, /\| no case slower than node:fs \| all cases \| yes \|/);
+  assert.doesNotMatch(table, /crawlee/, 'targets without a measured case are left out');
+  results.cases[0].results.ayafileio.ratio = 0.5;
+  table = report.targetsTable(results);
+  assert.match(table, /\| randread at 1 in flight: >= 10x node:fs \| randread\/readAt\/qd1 0\.50x \| \*\*no\*\* \|/);
+  assert.match(table, /\| no case slower than node:fs \| randread\/readAt\/qd1 0\.50x \| \*\*no\*\* \|/);
+});

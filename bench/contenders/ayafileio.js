@@ -26,6 +26,8 @@ module.exports = {
     return { ok: true, detail: info };
   },
   open(file, mode) {
-    return loadLibrary().open(file, mode);
+    // Text modes write '\n' as is (newline '\n'), as node:fs does: Python's default would write
+    // '\r\n' on Windows, and the scenarios verify the bytes.
+    return loadLibrary().open(file, mode, mode.includes('b') ? undefined : { newline: '\n' });
   },
 };

@@ -20,12 +20,14 @@ const { MIB } = require('./data');
 /** Sizes and rounds per mode. `tiny` exists for the harness's own tests. */
 const PROFILES = {
   full: {
+    // Timed cases: many short alternating rounds, so the paired ratios see the same machine.
     warmup: 2,
-    rounds: 5,
-    roundMs: 500,
+    rounds: 9,
+    roundMs: 300,
     crawlee: { records: 5000, batch: 500, concurrency: 50 },
-    // 5,000 file creations per round and contender dominate a full run: fewer rounds.
-    roundsOf: { 'crawlee-files': { warmup: 1, rounds: 3 } },
+    // crawlee-append as issue 6 specifies it; crawlee-files' 5,000 file creations per round
+    // and contender dominate a full run: fewer rounds.
+    roundsOf: { 'crawlee-append': { warmup: 2, rounds: 5 }, 'crawlee-files': { warmup: 1, rounds: 3 } },
     fileBytes: 256 * MIB,
     readDepths: [1, 32, 128, 1024],
     seqDepths: [1, 4],
@@ -220,16 +222,19 @@ function summarize(c, kase, s) {
   };
 }
 
-/** Throughput ratio and "p99 times lower" against node:fs/promises of the same run. */
+/**
+ * Throughput ratio and "p99 times lower" against node:fs/promises of the same run. Round i
+ * of every contender ran right next to node's round i, so the ratio is the median of these
+ * paired ratios: a load change between rounds cancels out instead of skewing one side.
+ */
 function addRatios(results) {
   const base = results[BASELINE];
   if (!base || base.status !== 'ok') return;
   for (const r of Object.values(results)) {
     if (r.rate == null) continue;
-    r.ratio = r.rate / base.rate;
-    // Round i of every contender ran next to node's round i: the spread of these says how
-    // much the machine moved during the case.
-    r.roundRatios = r.rates.length === base.rates.length ? r.rates.map((v, i) => v / base.rates[i]) : null;
+    const paired = r.rates.length === base.rates.length;
+    r.roundRatios = paired ? r.rates.map((v, i) => v / base.rates[i]) : null;
+    r.ratio = paired ? stats.median(r.roundRatios) : r.rate / base.rate;
     r.p99Ratio = base.p99Us && r.p99Us ? base.p99Us / r.p99Us : null;
   }
 }
@@ -251,6 +256,34 @@ function machineInfo(dir) {
   };
 }
 
+/**
+ * Claims `dir` for this run: two benches in one directory would overwrite each other's files
+ * and fail verification. A lock left by a process that is gone is taken over. Returns release().
+ */
+function lockDir(dir) {
+  const lock = path.join(dir, 'bench.lock');
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const owner = Number(fs.readFileSync(lock, 'utf8'));
+    if (owner && processAlive(owner)) throw new Error(`another bench (pid ${owner}) is running in ${dir}; pass --dir to use another directory`);
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 /** Where the bench works by default: a warm directory reused across runs (BENCH-NOTES). */
 function defaultDir() {
   return path.join(os.tmpdir(), 'ayafileio-bench');
@@ -269,6 +302,15 @@ async function runBench(options = {}) {
   const progress = options.progress || new Progress();
   const cases = selectCases(profile, options.only);
   fs.mkdirSync(dir, { recursive: true });
+  const unlock = lockDir(dir);
+  try {
+    return await runCases(options, profileName, profile, dir, cases, progress);
+  } finally {
+    unlock();
+  }
+}
+
+async function runCases(options, profileName, profile, dir, cases, progress) {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const contenders = await startContenders(options.contenders);

@@ -168,6 +168,45 @@ function svgChart(results) {
   return `${out.join('\n')}\n`;
 }
 
+/** Issue 6's speed targets for ayafileio on its native backend, as same-run ratios. */
+const TARGETS = [
+  { what: 'randread at 1 in flight: >= 10x node:fs', match: /^randread\/.*\/qd1$/, metric: 'ratio', min: 10 },
+  { what: 'randread at 32, 128, 1,024 in flight: >= 8x', match: /^randread\/.*\/qd(32|128|1024)$/, metric: 'ratio', min: 8 },
+  { what: 'crawlee-append flush-per-write: >= 3x items/s', match: /^crawlee-append\/flush-per-write$/, metric: 'ratio', min: 3 },
+  { what: 'crawlee-append flush-per-write: p99 >= 10x lower', match: /^crawlee-append\/flush-per-write$/, metric: 'p99Ratio', min: 10 },
+  { what: 'crawlee-append flush-per-write: jitter < 25%', match: /^crawlee-append\/flush-per-write$/, metric: 'jitterPct', max: 25 },
+  { what: 'seqread and durable-append: >= 1x', match: /^(seqread|durable-append)\//, metric: 'ratio', min: 1 },
+  { what: 'no case slower than node:fs', match: /./, metric: 'ratio', min: 1 },
+];
+
+function formatMetric(metric, v) {
+  return metric === 'jitterPct' ? `${v.toFixed(0)}%` : fmtRatio(v);
+}
+
+/** Markdown: each target, what ayafileio measured in this run, and whether it is met. */
+function targetsTable(results, contenderId = 'ayafileio') {
+  const rows = ['| target (issue 6) | measured | met |', '|---|---|---|'];
+  for (const t of TARGETS) {
+    const measured = [];
+    let met = true;
+    for (const kase of results.cases.filter((k) => t.match.test(k.id))) {
+      const r = kase.results[contenderId];
+      const v = r && SHOWN.has(r.status) ? r[t.metric] : null;
+      if (v == null) {
+        met = false;
+        measured.push(`${kase.id} ${r ? r.status : 'not run'}`);
+        continue;
+      }
+      const ok = t.min != null ? v >= t.min : v < t.max;
+      if (!ok) met = false;
+      if (!ok || t.match.source !== '.') measured.push(`${kase.id} ${formatMetric(t.metric, v)}`);
+    }
+    if (measured.length === 0 && t.match.source !== '.') continue;
+    rows.push(`| ${t.what} | ${measured.join(', ') || 'all cases'} | ${met ? 'yes' : '**no**'} |`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
 const README_START = '<!-- bench:results -->';
 const README_END = '<!-- /bench:results -->';
 
@@ -191,6 +230,7 @@ function resultsSection(results, chartHref) {
   ];
   if (chartHref) lines.push(`![throughput relative to node:fs/promises](${chartHref})`, '');
   lines.push(markdownTables(results));
+  if (results.cases.some((k) => k.results.ayafileio)) lines.push('Against the targets of issue 6 (ayafileio on its native backend):', '', targetsTable(results));
   return lines.join('\n');
 }
 
@@ -203,4 +243,4 @@ function replaceResultsSection(text, section) {
   return text.slice(0, start) + block + text.slice(end + README_END.length);
 }
 
-module.exports = { textTable, markdownTables, svgChart, formatRate, resultsSection, replaceResultsSection };
+module.exports = { textTable, markdownTables, svgChart, targetsTable, formatRate, resultsSection, replaceResultsSection };

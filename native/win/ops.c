@@ -53,6 +53,8 @@ static void release_fd(aya_fd *f) {
 static int32_t io_error_result(const aya_op *op, DWORD err) {
   /* A read at or past the end, or from a pipe whose writer left, reads 0 bytes (libuv too). */
   if (op->kind == AYA_OP_READ && (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE)) return 0;
+  /* Reading a write-only fd or writing a read-only one: EBADF, as libuv's fs__read/fs__write. */
+  if (err == ERROR_ACCESS_DENIED) return AYA_EBADF;
   return aya_uv_error(err);
 }
 

@@ -331,7 +331,8 @@ export class AsyncFile<T extends Data = Data> {
 
   /**
    * Write all of `data` at `position` without moving the file position; resolves the bytes
-   * written. On a file opened in append mode, Linux appends instead (pwrite(2) on O_APPEND).
+   * written. On a file opened in append mode, Linux and Windows append instead (pwrite(2) on
+   * O_APPEND).
    * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
@@ -458,6 +459,7 @@ export class AsyncFile<T extends Data = Data> {
       failure = err;
     }
     await this.positionalDrain();
+    this.io.releaseBuffer();
     if (this.ownsFd) {
       const r = await this.backend.close(this.io.fd);
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);

@@ -10,6 +10,7 @@
  */
 import type { OpBackend, PathLike } from '../engine/types';
 import { uvException } from '../errors';
+import { acquireBuffer, releaseBuffer } from './buffer-pool';
 import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
 
@@ -194,7 +195,7 @@ export class BufferedFile implements BufferedIO {
   /** The logical position (after an append: the end of the file). */
   async tell(): Promise<number> {
     this.requireSeekable('lseek');
-    await this.settle();
+    if (this.pos === AT_END) await this.settle(); // otherwise pending writes may stay pending
     return this.pos;
   }
 
@@ -236,8 +237,19 @@ export class BufferedFile implements BufferedIO {
     return st.size;
   }
 
+  /** Take the file's buffer from the pool on first use (many files are opened for one op). */
   private allocate(): void {
-    if (this.buf.length === 0) this.buf = Buffer.allocUnsafe(this.bufferSize);
+    if (this.buf.length === 0) this.buf = acquireBuffer(this.bufferSize);
+  }
+
+  /**
+   * Give the buffer back to the pool and forget pending data. Only for close(), once no op
+   * can run on this file any more.
+   */
+  releaseBuffer(): void {
+    if (this.buf.length !== 0) releaseBuffer(this.buf);
+    this.buf = EMPTY;
+    this.rLen = this.wOff = this.wLen = 0;
   }
 
   /** Read-ahead bytes at the logical position. */

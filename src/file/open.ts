@@ -11,9 +11,10 @@ import { AsyncFile } from './asyncfile';
 import { BufferedFile } from './buffered';
 import { errnoByName } from './errno';
 import { parseMode, type ParsedMode } from './mode';
-import { getCodec } from './text-codec';
 import { Stats } from './stats';
-import type { BufferedIO, TextIO, TextOptions } from './types';
+import { TextFile } from './text';
+import { getCodec } from './text-codec';
+import type { TextOptions } from './types';
 import { checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
@@ -50,19 +51,6 @@ interface CheckedOptions {
 /** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
 export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
 
-type TextFileClass = new (buffered: BufferedIO, options: TextOptions) => TextIO;
-
-/** The text layer, loaded when the first text-mode file opens. */
-interface TextLayer {
-  TextFile: TextFileClass;
-  /** Throws ERR_INVALID_ARG_VALUE for an encoding the text layer cannot handle. */
-  getCodec(encoding: string, errors: TextOptions['errors']): unknown;
-}
-
-function loadTextLayer(): TextLayer {
-  return { ...require('./text'), ...require('./text-codec') } as TextLayer;
-}
-
 function invalidValue(name: string, value: unknown, why: string): TypeError {
   return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${why}. Received ${JSON.stringify(value) ?? String(value)}`);
 }
@@ -86,7 +74,6 @@ function checkTextOptions(o: OpenOptions): TextOptions {
   if (!ERROR_MODES.has(errors)) throw invalidValue('options.errors', errors, "must be 'strict', 'replace' or 'ignore'");
   getCodec(encoding, errors); // throws ERR_INVALID_ARG_VALUE naming an unsupported encoding
   if (!NEWLINES.has(o.newline)) throw invalidValue('options.newline', o.newline, "must be undefined, '', '\\n', '\\r' or '\\r\\n'");
-  loadTextLayer().getCodec(encoding, errors);
   return { encoding, errors, newline: o.newline ?? undefined };
 }
 
@@ -99,14 +86,14 @@ function checkOptions(options: unknown, mode: ParsedMode, allowed: Set<string>):
   }
   if (mode.binary) {
     for (const key of ['encoding', 'errors', 'newline'] as const) {
-      if (o[key] !== undefined) throw invalidValue(`options.${key}`, o[key], 'is not allowed in binary mode');
+      if (o[key] != null) throw invalidValue(`options.${key}`, o[key], 'is not allowed in binary mode');
     }
   }
   const bufferSize = o.bufferSize === undefined ? getConfig().bufferSize : checkInteger(o.bufferSize, 'options.bufferSize', 1, MAX_BUFFER_SIZE);
   return { text: mode.binary ? undefined : checkTextOptions(o), bufferSize };
 }
 
-/** fstat an fd for open(): a failure closes the fd (when owned) and throws. */
+/** fstat a just-opened fd (type and size); throws a Node-shaped error on failure. */
 async function statForOpen(backend: OpBackend, fd: number, path: PathLike | undefined): Promise<RawStat> {
   const st = await backend.fstat(fd);
   if (typeof st !== 'number') return st;
@@ -144,7 +131,7 @@ function buildFile(init: LayerInit): AsyncFile {
     position: init.mode.append ? init.st.size : 0,
   });
   const textOptions = init.options.text;
-  const text = textOptions === undefined ? undefined : new (loadTextLayer().TextFile)(io, textOptions);
+  const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
   return new AsyncFile({
     backend: init.backend,
     io,

@@ -71,6 +71,8 @@ export class TextFile implements TextIO {
   private codec: Codec;
   /** False until the byte order of a 'utf-16'/'utf-8-sig' file is known (read or written). */
   private markSettled: boolean;
+  /** A write has put the position past byte 0 and no seek() came since (so no mark is due). */
+  private pastStart = false;
   private readonly newline: TextOptions['newline'];
   private readonly crBytes: Buffer;
   private window: ReadWindow | null = null;
@@ -142,10 +144,11 @@ export class TextFile implements TextIO {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
     if (!this.buffered.writable) throw systemError('EBADF', 'write');
-    const mark = this.codec.bom ? await this.markBeforeWrite() : EMPTY;
+    const mark = this.codec.bom && !this.pastStart ? await this.markBeforeWrite() : EMPTY;
     const encoded = this.codec.encode(translateForWrite(text, this.newline));
     if (this.window && this.buffered.seekable) await this.syncPosition();
     await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
+    this.pastStart ||= mark.length + encoded.length > 0;
     return countCodePoints(text);
   }
 
@@ -206,6 +209,7 @@ export class TextFile implements TextIO {
     }
     if (cookie < 0) throw outOfRange('offset', '>= 0', cookie);
     if (!this.buffered.seekable) return this.buffered.seek(cookie, whence); // rejects: ESPIPE
+    this.pastStart = false;
     if (whence === 1) return this.syncPosition();
     this.window = null;
     return this.buffered.seek(cookie, whence);
