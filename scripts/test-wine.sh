@@ -56,6 +56,9 @@ run_node_exe() {
 }
 
 mkdir -p "$cache"
+# One run at a time: runs share the Wine prefix, and each ends with wineserver -k.
+exec 9>"$cache/run.lock"
+flock 9
 install_toolchain
 fetch_node_exe
 make_prefix
