@@ -58,7 +58,7 @@ const blockOf = (i) => { const b = Buffer.alloc(BLOCK, i & 0xff); b.writeUInt32L
 
 test('100,000 ops with 10,000 in flight through a depth-8 ring: every result right, errors Node-shaped', { timeout: 300_000 }, async (t) => {
   const dir = tmpDir(t);
-  const r = await runNode(LOAD_CHILD, { argv: [dir] });
+  const r = await runNode(LOAD_CHILD, { argv: [dir], killAfterMs: 240_000 });
   assertChildOk(r);
   const out = lastJson(r.stdout);
   assert.strictEqual(out.done, 100000);

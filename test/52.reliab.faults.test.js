@@ -133,7 +133,7 @@ test('EACCES as a non-root user (setpriv to nobody): read and write opens of a 0
       out.uid = process.getuid();
       console.log(JSON.stringify(out));
     })();`;
-  const r = await runNode(code, { spawnWith: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'] });
+  const r = await runNode(code, { spawnWith: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'], killAfterMs: 60_000 });
   assertChildOk(r);
   const out = lastJson(r.stdout);
   assert.strictEqual(out.uid, NOBODY);

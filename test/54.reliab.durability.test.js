@@ -45,6 +45,7 @@ test('SIGKILL mid-stream: every record acknowledged after sync() is on disk, in 
   let killedAt;
   const r = await runNode(WRITER, {
     argv: [dir],
+    killAfterMs: 100_000,
     onStdout: (chunk, child) => {
       for (const m of chunk.matchAll(/ack (\d+)/g)) acked = Math.max(acked, Number(m[1]));
       if (killedAt === undefined && acked >= 1000) {
