@@ -198,3 +198,20 @@ test('large reads and writes (the io-wq path on io_uring) move every byte', asyn
   assert.ok(fs.readFileSync(p).equals(data));
   await b.close(fd);
 });
+
+test('cancelFd: ops stuck on an fd end ECANCELED, others are untouched', {
+  skip: typeof b.cancelFd !== 'function' ? `the ${b.kind} backend cannot cancel by fd` : process.platform === 'win32' ? 'FIFOs are POSIX' : false,
+}, async () => {
+  const fifo = tmp('fifo');
+  assert.strictEqual(require('node:child_process').spawnSync('mkfifo', [fifo]).status, 0);
+  const fd = await b.open(fifo, O_RDWR, 0);
+  const other = await b.open(tmp(), O_RDWR | O_CREAT, 0o644);
+  const stuck = [b.read(fd, Buffer.alloc(4), 0, 4, -1), b.read(fd, Buffer.alloc(4), 0, 4, -1)];
+  const fine = b.write(other, Buffer.from('ok'), 0, 2, 0);
+  assert.strictEqual(await b.cancelFd(fd), 2);
+  assert.deepStrictEqual(await Promise.all(stuck), [-E.ECANCELED, -E.ECANCELED]);
+  assert.strictEqual(await fine, 2);
+  assert.strictEqual(await b.cancelFd(fd), 0);
+  assert.strictEqual(await b.close(fd), 0);
+  assert.strictEqual(await b.close(other), 0);
+});
