@@ -63,6 +63,7 @@ test('ENOSPC with concurrent writeAt: every acknowledged chunk is on disk, the r
     assert.strictEqual(r.value, CHUNK);
     assert.ok(disk.subarray(i * CHUNK, (i + 1) * CHUNK).equals(chunks[i]), `acknowledged chunk ${i} is on disk`);
   });
+  t.diagnostic(`${ok.length} chunks acknowledged and on disk, ${failed.length} rejected ENOSPC`);
 });
 
 test('ENOENT: open of a missing file for reading, and in a missing directory for writing', async (t) => {
