@@ -31,9 +31,7 @@ const { getBackend } = require(${JSON.stringify(enginePath)});
     else b.write(fd, buf, 0, buf.length, i * buf.length);
   }
   parentPort.postMessage({ fd });
-  // Stay alive until terminated: on the fallback the writes may all finish first, and a worker
-  // that then exits on its own would race terminate() (exit code 0 instead of 1).
-  parentPort.on('message', () => {});
+  parentPort.on('message', () => {}); // stay alive until terminated, even if the ops finish
 })();`;
 
 test('terminating a worker with 1,000 ops in flight: no crash, main engine unaffected', {
