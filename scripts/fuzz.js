@@ -27,7 +27,7 @@ async function fuzzHere(kind, seed, ms) {
   try {
     await fuzz(kind, target, { seed, numRuns: 1e9, maxCommands: 200, interruptAfterTimeLimit: ms });
   } catch (e) {
-    failure = e.message;
+    failure = `${e.message}\n${e.cause ? e.cause.message : ''}`;
   }
   console.log(JSON.stringify({ kind, seed, ...stats, failure }));
 }

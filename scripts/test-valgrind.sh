@@ -17,6 +17,12 @@
 #    uninitialised when JavaScript later computes with them. An uninitialised read inside the
 #    addon (innermost frame in ayafileio.node) is NOT suppressed, and invalid reads/writes
 #    (use-after-free, overflow) are never suppressed at all.
+#  Values from kernel-filled memory: when JavaScript passes such a value back into an op (the
+#  end-of-file position from fstat after seek(0, 2), say), memcheck flags the addon's argument
+#  check ("conditional jump ... in rw_op", origin: a Buffer allocated by
+#  node::Buffer::CreateUnsafeArrayBuffer, i.e. the statx output the kernel filled). That is the
+#  same blind spot, but it cannot be suppressed without naming an addon frame, so the workload
+#  seeks to explicit positions instead. Such a report, with that origin, is a false positive.
 #  - node-startup-leaks: definite leaks allocated directly by the node binary (one-time
 #    allocations of Node's own startup and worker bootstrap), never ones allocated by the addon.
 set -euo pipefail
@@ -89,7 +95,8 @@ async function main() {
   await Promise.all(Array.from({ length: N }, (_, i) => f.writeAt(i * BLOCK, Buffer.alloc(BLOCK, i & 0xff))));
   const back = await Promise.all(Array.from({ length: N }, (_, i) => f.readAt(i * BLOCK, BLOCK)));
   if (!back.every((b, i) => b.equals(Buffer.alloc(BLOCK, i & 0xff)))) throw new Error('data mismatch');
-  await f.seek(0, 2);
+  // An explicit position, not seek(0, 2): see "values from kernel-filled memory" above.
+  await f.seek(N * BLOCK);
   await f.write(Buffer.from('tail'));
   await f.truncate(N * BLOCK);
   if ((await f.stat()).size !== N * BLOCK) throw new Error('size');

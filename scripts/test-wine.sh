@@ -56,6 +56,9 @@ run_node_exe() {
 }
 
 mkdir -p "$cache"
+# One run at a time: runs share the Wine prefix, and each ends with wineserver -k.
+exec 9>"$cache/run.lock"
+flock 9
 install_toolchain
 fetch_node_exe
 make_prefix
@@ -67,8 +70,8 @@ if [ "${1:-}" = "--node" ]; then
   shift
   run_node_exe "$@" || rc=$?
 else
-  # A missing or broken addon must fail the native pass, not hide behind the fallback.
-  AYAFILEIO_REQUIRE_ADDON=1 run_node_exe scripts/run-tests.js "$@" || rc=$?
+  # A missing or broken addon fails the native pass (test/72.win.backend-info wants 'iocp').
+  run_node_exe scripts/run-tests.js "$@" || rc=$?
 fi
 wineserver -k || true
 exit "$rc"

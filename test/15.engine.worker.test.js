@@ -31,6 +31,7 @@ const { getBackend } = require(${JSON.stringify(enginePath)});
     else b.write(fd, buf, 0, buf.length, i * buf.length);
   }
   parentPort.postMessage({ fd });
+  parentPort.on('message', () => {}); // stay alive until terminated, even if the ops finish
 })();`;
 
 test('terminating a worker with 1,000 ops in flight: no crash, main engine unaffected', {

@@ -52,6 +52,16 @@ test('addon: ops echo tokens, cancel ends an in-flight read, refusals are immedi
     h.submit();
     assert.strictEqual(await h.result(3), -E.ECANCELED);
     assert.strictEqual(await h.result(5), 0);
+    // cancelFd: every op in flight on the fd ends ECANCELED; the cancel reports how many.
+    assert.strictEqual(addon.read(12, fd, buf, 0, 8, -1), 0);
+    assert.strictEqual(addon.read(13, fd, buf, 8, 8, -1), 0);
+    h.submit();
+    assert.strictEqual(addon.cancelFd(14, fd), 0);
+    h.submit();
+    assert.deepStrictEqual([await h.result(12), await h.result(13), await h.result(14)], [-E.ECANCELED, -E.ECANCELED, 2]);
+    assert.strictEqual(addon.cancelFd(15, fd), 0);
+    h.submit();
+    assert.strictEqual(await h.result(15), 0);
     // Refused at once: a path without its NUL, a range outside the buffer.
     assert.strictEqual(addon.open(8, Buffer.from('x'), 0, 0), -E.EINVAL);
     assert.strictEqual(addon.read(9, fd, buf, 10, 7, 0), -E.EINVAL);

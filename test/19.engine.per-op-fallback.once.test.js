@@ -35,11 +35,11 @@ function fakeAddon() {
     },
     write(token, fd) {
       calls.push('write');
-      return fd === 999 ? -9 : (later.push([token, -5]), 0); // EBADF at once, or EIO later
+      return fd === 999 ? -uvErrno.EBADF : (later.push([token, -uvErrno.EIO]), 0); // EBADF at once, or EIO later
     },
     ftruncate() {
       calls.push('ftruncate');
-      return -38;
+      return -uvErrno.ENOSYS;
     },
     submit() {
       const n = queued.length;
@@ -69,14 +69,14 @@ test('per-op fallback on -ENOSYS, raw refusals, completions routed by token', as
     assert.strictEqual(await b.ftruncate(fd, 5), 0);
     assert.strictEqual(fs.readFileSync(file, 'utf8'), 'hello');
     assert.deepStrictEqual(addon.calls, ['ftruncate']);
-    assert.strictEqual(await b.write(999, Buffer.alloc(1), 0, 1, 0), -9);
+    assert.strictEqual(await b.write(999, Buffer.alloc(1), 0, 1, 0), -uvErrno.EBADF);
     const bufs = [Buffer.alloc(3), Buffer.alloc(5), Buffer.alloc(7)];
     const reads = bufs.map((buf) => b.read(fd, buf, 0, buf.length, 0));
     const failing = [b.write(fd, Buffer.alloc(1), 0, 1, 0), b.write(fd, Buffer.alloc(1), 0, 1, 0)];
     assert.deepStrictEqual(await Promise.all(reads), [3, 5, 7]);
     assert.strictEqual(b.pendingCount, 2);
     addon.wake();
-    assert.deepStrictEqual(await Promise.all(failing), [-5, -5]);
+    assert.deepStrictEqual(await Promise.all(failing), [-uvErrno.EIO, -uvErrno.EIO]);
     assert.strictEqual(b.pendingCount, 0);
     fs.closeSync(fd);
   } finally {

@@ -12,18 +12,20 @@ const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
 // Sequences per interface: about 15 s per backend pass on an idle 2-core machine.
 const RUNS = 100;
 
-test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async () => {
+test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
   const { getBackend } = require('../dist/engine/index.js');
   const before = { ...stats };
   await fuzz('ops', getBackend(), { seed: SEED, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
   assert.ok(stats.maxInFlight >= 20, `expected batches of >= 20 ops in flight, largest was ${stats.maxInFlight}`);
+  t.diagnostic(`op-level fuzz: ${JSON.stringify(stats)}`);
 });
 
-test('AsyncFile: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async () => {
+test('AsyncFile: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
   const api = require('../dist/index.js');
   assert.strictEqual(typeof api.open, 'function', 'dist/index.js exports open()');
   const before = { ...stats };
   await fuzz('file', api, { seed: SEED + 1, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
+  t.diagnostic(`cumulative fuzz figures: ${JSON.stringify(stats)}`);
 });

@@ -30,7 +30,7 @@ const blockOf = (i) => { const b = Buffer.alloc(BLOCK, i & 0xff); b.writeUInt32L
     if (i % 100 === 99) {
       return aya.open(path.join(dir, 'missing-' + i), 'rb').then(
         () => otherErrors.push('open of a missing file resolved'),
-        (e) => { if (e.code === 'ENOENT' && e.errno === -2 && e.syscall === 'open' && e.message.startsWith('ENOENT: ')) enoent++; else otherErrors.push(e.message); });
+        (e) => { if (e.code === 'ENOENT' && e.errno === -require(${JSON.stringify(path.join(__dirname, 'helpers', 'uv-errno.js'))}).ENOENT && e.syscall === 'open' && e.message.startsWith('ENOENT: ')) enoent++; else otherErrors.push(e.message); });
     }
     const n = i % half, f = files[n % FILES], pos = Math.floor(n / FILES) * BLOCK;
     if (i < half) {
@@ -58,7 +58,7 @@ const blockOf = (i) => { const b = Buffer.alloc(BLOCK, i & 0xff); b.writeUInt32L
 
 test('100,000 ops with 10,000 in flight through a depth-8 ring: every result right, errors Node-shaped', { timeout: 300_000 }, async (t) => {
   const dir = tmpDir(t);
-  const r = await runNode(LOAD_CHILD, { argv: [dir] });
+  const r = await runNode(LOAD_CHILD, { argv: [dir], killAfterMs: 240_000 });
   assertChildOk(r);
   const out = lastJson(r.stdout);
   assert.strictEqual(out.done, 100000);
@@ -80,13 +80,14 @@ test('1,000 files open at once: all usable, a 1,001st open of a missing path fai
   const files = await Promise.all(opens);
   assertNodeError(await missing, 'ENOENT', 'open');
   const fdsOnDir = () => openFilePaths().filter((p) => p.startsWith(dir + path.sep)).length;
-  assert.strictEqual(fdsOnDir(), N, 'every file holds its own fd');
+  const procFds = process.platform === 'linux'; // counts fds through /proc/self/fd
+  if (procFds) assert.strictEqual(fdsOnDir(), N, 'every file holds its own fd');
   assert.strictEqual(new Set(files.map((f) => f.fileno())).size, N);
   const written = await Promise.all(files.map((f, i) => f.writeAt(0, Buffer.from(`file ${i}`))));
   assert.ok(written.every((n, i) => n === Buffer.byteLength(`file ${i}`)));
   const read = await Promise.all(files.map((f, i) => f.readAt(0, 64)));
   read.forEach((b, i) => assert.strictEqual(b.toString(), `file ${i}`));
   await Promise.all(files.map((f) => f.close()));
-  assert.strictEqual(fdsOnDir(), 0, 'no fd left open after close');
+  if (procFds) assert.strictEqual(fdsOnDir(), 0, 'no fd left open after close');
   names.forEach((p, i) => assert.strictEqual(fs.readFileSync(p, 'utf8'), `file ${i}`));
 });

@@ -45,6 +45,7 @@ test('SIGKILL mid-stream: every record acknowledged after sync() is on disk, in 
   let killedAt;
   const r = await runNode(WRITER, {
     argv: [dir],
+    killAfterMs: 100_000,
     onStdout: (chunk, child) => {
       for (const m of chunk.matchAll(/ack (\d+)/g)) acked = Math.max(acked, Number(m[1]));
       if (killedAt === undefined && acked >= 1000) {
@@ -67,4 +68,5 @@ test('SIGKILL mid-stream: every record acknowledged after sync() is on disk, in 
   // What follows the acknowledged prefix is whole records in order (never a reordered one).
   const extra = Math.floor(log.length / RECORD);
   for (let i = lastAck + 1; i < extra; i++) assert.strictEqual(log.slice(i * RECORD, (i + 1) * RECORD), recordText(i));
+  t.diagnostic(`acknowledged ${lastAck + 1} records per file, ${extra} whole records in the log, bytes lost 0`);
 });

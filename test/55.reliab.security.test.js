@@ -67,7 +67,7 @@ function dropChild(fx, warm) {
 for (const warm of [false, true]) {
   test(`after setgroups/setgid/setuid to nobody (engine ${warm ? 'warm: ring created as root' : 'cold'}), every path op on root-only files fails EACCES`, { skip: !isRoot && 'needs root (creates root-only files and drops privileges)' }, async (t) => {
     const fx = rootOnlyFixtures(t);
-    const r = await runNode(dropChild(fx, warm));
+    const r = await runNode(dropChild(fx, warm), { killAfterMs: 60_000 });
     assertChildOk(r);
     const out = lastJson(r.stdout);
     assert.strictEqual(out.uid, NOBODY);
@@ -160,7 +160,7 @@ test('a relative path is resolved against the working directory, not rewritten',
       }
       console.log(JSON.stringify({ done: true }));
     })();`;
-  const r = await runNode(code, { argv: [dir] });
+  const r = await runNode(code, { argv: [dir], killAfterMs: 60_000 });
   assertChildOk(r);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   // 'sub/../up' needs 'sub' to exist (the kernel resolves '..' after 'sub'): ENOENT, like fs

@@ -646,6 +646,16 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe);
 }
 
+/* cancelFd(token, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
+ * cancelled (0 if none), or -EINVAL on older kernels. */
+static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
+  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
+    return aya_int(env, -EINVAL);
+  return queue_result(env, e, &sqe);
+}
+
 /* submit() → number of completion pairs written (the caller settles them). */
 static napi_value js_submit(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
@@ -684,6 +694,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL},
       {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL},
       {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
   };

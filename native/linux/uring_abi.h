@@ -71,6 +71,8 @@ enum {
 #define AYA_SQE_ASYNC (1u << 4) /* go straight to an io-wq worker */
 
 #define AYA_FSYNC_DATASYNC (1u << 0)
+#define AYA_ASYNC_CANCEL_ALL (1u << 0) /* 5.19: every match, not just the first */
+#define AYA_ASYNC_CANCEL_FD (1u << 1)  /* 5.19: match on the fd, not user_data */
 #define AYA_ASYNC_CANCEL_ANY (1u << 2) /* 5.19: cancel every request */
 
 /* io_uring_register(2) opcodes. */

@@ -20,6 +20,7 @@ import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './ty
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
 const ENOSYS = errnoByName('ENOSYS');
 const ECANCELED = errnoByName('ECANCELED');
+const EINVAL = errnoByName('EINVAL');
 /** Completion pairs the shared array holds (one wake-up delivers at most this many at a time). */
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
@@ -211,6 +212,19 @@ export class NativeBackend implements OpBackend {
     if (rc !== 0) return this.refused(t, rc) ?? this.fallback.stat(path);
     this.heldPath[t] = p;
     return this.pending(t, out, Kind.Stat);
+  }
+
+  /**
+   * Cancel every op in flight on `fd` (for a close() that stops waiting): they settle with
+   * -ECANCELED. Resolves how many were cancelled (0 if none was in flight), or -ENOSYS where
+   * the addon or kernel cannot (before Linux 5.19; not on IOCP).
+   */
+  cancelFd(fd: number): Promise<number> {
+    if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
+    const t = this.token();
+    const rc = this.addon.cancelFd(t, fd);
+    if (rc !== 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
+    return this.pending<number>(t, undefined, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
   }
 
   /** A free token (small integer); restarts the engine after shutdown(). */

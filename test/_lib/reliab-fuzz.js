@@ -684,8 +684,7 @@ class FileInterpreter {
         return {
           ...base,
           reference: () => {
-            if (r.caps.append) r.pos = this.sizeOf(r.file);
-            r.dirty = false;
+            this.settleAppend(r);
             return outcome(null);
           },
           subject: () => this.call(s, (f) => f.flush(), () => outcome(null)),
@@ -695,8 +694,7 @@ class FileInterpreter {
         return {
           ...base,
           reference: () => {
-            if (r.caps.append) r.pos = this.sizeOf(r.file);
-            r.dirty = false;
+            this.settleAppend(r);
             return outcome(this.sizeOf(r.file));
           },
           subject: () =>
@@ -711,6 +709,11 @@ class FileInterpreter {
       default:
         return null;
     }
+  }
+  /** Flushing an append-mode handle's buffered writes leaves its position at the end (Python). */
+  settleAppend(r) {
+    if (r.caps.append && r.dirty) r.pos = this.sizeOf(r.file);
+    r.dirty = false;
   }
   planClose(r, s, base) {
     return {
