@@ -8,6 +8,7 @@
  * every write made before them.
  */
 import type { OpBackend, PathLike } from '../engine/types';
+import { getConfig } from '../config';
 import { argTypeError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
@@ -102,6 +103,11 @@ export class AsyncFile<T extends Data = Data> {
   /** Set while close() waits for positional ops to finish. */
   private drained: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
+  /** Set when close() gave up on calls stuck for closeTimeoutMs: nothing may run any more. */
+  private abandoned = false;
+  /** Rejects (ECANCELED) when close() gives up: every queued call's promise races it. */
+  private readonly cancelled: Promise<never>;
+  private cancelAll: (err: Error) => void = noop;
   private readonly opDone = (): void => {
     this.pending--;
   };
@@ -116,6 +122,10 @@ export class AsyncFile<T extends Data = Data> {
     this.mode = init.mode;
     this.path = init.path;
     this.ownsFd = init.ownsFd;
+    this.cancelled = new Promise<never>((_, reject) => {
+      this.cancelAll = reject;
+    });
+    this.cancelled.catch(noop);
     leakRegistry.register(this, { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd }, this);
   }
 
@@ -271,7 +281,9 @@ export class AsyncFile<T extends Data = Data> {
    */
   close(): Promise<void> {
     if (this.closePromise !== undefined) return this.closePromise.then(noop, noop);
-    this.closePromise = this.enqueue(() => this.shutdown());
+    const idle = this.pending === 0;
+    const orderly = this.enqueue(() => this.shutdown());
+    this.closePromise = idle ? orderly : this.closeWithin(orderly, getConfig().closeTimeoutMs);
     return this.closePromise;
   }
 
@@ -356,11 +368,44 @@ export class AsyncFile<T extends Data = Data> {
     }
   }
 
-  /** Run `op` after every earlier call on this file has settled. */
+  /**
+   * Run `op` after every earlier call on this file has settled. The caller's promise also
+   * rejects (ECANCELED) if close() gives up on calls stuck for closeTimeoutMs.
+   */
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
+    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(() => this.startUnlessAbandoned(op));
     this.tail = result.then(this.opDone, this.opDone);
-    return result;
+    return Promise.race([result, this.cancelled]);
+  }
+
+  /** A call queued behind one that close() gave up on must not touch the (closed) fd. */
+  private startUnlessAbandoned<T>(op: () => Promise<T>): Promise<T> {
+    return this.abandoned ? Promise.reject(systemError('ECANCELED', 'close', this.path)) : op();
+  }
+
+  /**
+   * Wait for the orderly close (behind the queued calls) at most `ms`; then give up on the
+   * stuck calls: they reject with ECANCELED, the fd is closed, pending writes are lost. The
+   * backend cannot cancel an op yet, so a stuck op stays parked in the kernel (or a thread)
+   * and its late completion is ignored; its buffer is never reused.
+   */
+  private async closeWithin(orderly: Promise<void>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(resolve, ms, 'expired');
+    });
+    try {
+      if ((await Promise.race([orderly, deadline])) !== 'expired') return;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.abandoned = true;
+    this.cancelAll(systemError('ECANCELED', 'close', this.path));
+    leakRegistry.unregister(this);
+    if (this.ownsFd) {
+      const r = await this.backend.close(this.io.fd);
+      if (r < 0) throw uvException(r, 'close', this.path);
+    }
   }
 
   /** Reject calls made after close(). */
@@ -451,6 +496,7 @@ export class AsyncFile<T extends Data = Data> {
    * fd under a pending op could let it touch a file that reuses the fd number.
    */
   private async shutdown(): Promise<void> {
+    if (this.abandoned) return;
     leakRegistry.unregister(this);
     let failure: unknown;
     try {
