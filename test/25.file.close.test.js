@@ -112,3 +112,27 @@ test('close gives the file buffer back to the pool; the next file takes it', asy
   assert.strictEqual((await g.read()).toString(), 'fresh', 'no stale bytes from the previous user');
   await g.close();
 });
+
+test('close gives up on a call stuck past closeTimeoutMs: it is cancelled (ECANCELED), later calls run, the fd closes', { skip: process.platform === 'win32' && 'mkfifo is POSIX' }, async () => {
+  const { configure, getConfig } = require('../dist/index.js');
+  const previous = getConfig().closeTimeoutMs;
+  const fifo = tmpPath('fifo');
+  require('node:child_process').execFileSync('mkfifo', [fifo]);
+  const keeper = fs.openSync(fifo, 'r+'); // lets us wake the parked read afterwards
+  configure({ closeTimeoutMs: 50 });
+  try {
+    const f = await open(fifo, 'r+b');
+    const stuck = f.read(16).catch((err) => err);
+    // Queued behind the stuck read, it runs once the read is cancelled (and, a FIFO not being
+    // seekable, fails as tell() on a FIFO does: proof it ran rather than being dropped).
+    const queued = f.tell().catch((err) => err);
+    await f.close();
+    assert.strictEqual((await stuck).code, 'ECANCELED');
+    assert.strictEqual((await queued).code, 'ESPIPE');
+    assert.strictEqual(f.closed, true);
+  } finally {
+    configure({ closeTimeoutMs: previous });
+    fs.writeSync(keeper, Buffer.alloc(16)); // the late completion is ignored
+    fs.closeSync(keeper);
+  }
+});

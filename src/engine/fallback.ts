@@ -5,7 +5,10 @@
  * backend's: >= 0 or a negative errno.
  */
 import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
+
+const ECANCELED = -osConstants.errno.ECANCELED;
 
 /** Negative errno from a Node fs error (its `errno` is already negative libuv numbering). */
 function errnoOf(err: NodeJS.ErrnoException): number {
@@ -34,9 +37,21 @@ function fsPosition(pos: number): number | null {
   return pos < 0 ? null : pos;
 }
 
-/** The node:fs implementation of {@link OpBackend}. */
+/**
+ * The node:fs implementation of {@link OpBackend}.
+ *
+ * Ops on an fd are tracked so cancelFd() can settle them: a thread-pool syscall cannot be
+ * interrupted, so "cancel" here means abandoning it. The late result is dropped (the op's
+ * buffer stays referenced by the closure until then, so nothing freed is ever touched). A
+ * syscall already running keeps its own reference to the open file, so closing the fd next is
+ * safe for it; an op still queued for a pool thread would meet the fd number closed (EBADF)
+ * or, if the number was reused meanwhile, another file — the residual risk of a close that
+ * stops waiting, documented with closeTimeoutMs.
+ */
 export class FallbackBackend implements OpBackend {
   readonly kind = 'fallback' as const;
+  /** Settle-with-ECANCELED functions of the ops in flight, per fd. */
+  private readonly inFlight = new Map<number, Set<() => void>>();
 
   open(path: PathLike, flags: number, mode: number): Promise<number> {
     return new Promise((resolve) => fs.open(path, flags, mode, settleNumber(resolve)));
@@ -45,22 +60,46 @@ export class FallbackBackend implements OpBackend {
     return new Promise((resolve) => fs.close(fd, (err) => resolve(err ? errnoOf(err) : 0)));
   }
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    return new Promise((resolve) => fs.read(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
+    return this.tracked(fd, (resolve) => fs.read(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
   }
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    return new Promise((resolve) => fs.write(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
+    return this.tracked(fd, (resolve) => fs.write(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
   }
   fsync(fd: number, datasync: boolean): Promise<number> {
     const done = (resolve: (v: number) => void) => (err: NodeJS.ErrnoException | null) => resolve(err ? errnoOf(err) : 0);
-    return new Promise((resolve) => (datasync ? fs.fdatasync(fd, done(resolve)) : fs.fsync(fd, done(resolve))));
+    return this.tracked(fd, (resolve) => (datasync ? fs.fdatasync(fd, done(resolve)) : fs.fsync(fd, done(resolve))));
   }
   ftruncate(fd: number, len: number): Promise<number> {
-    return new Promise((resolve) => fs.ftruncate(fd, len, (err) => resolve(err ? errnoOf(err) : 0)));
+    return this.tracked(fd, (resolve) => fs.ftruncate(fd, len, (err) => resolve(err ? errnoOf(err) : 0)));
   }
   fstat(fd: number): Promise<StatResult> {
-    return new Promise((resolve) => fs.fstat(fd, settleStat(resolve)));
+    return this.tracked<StatResult>(fd, (resolve) => fs.fstat(fd, settleStat(resolve)));
   }
   stat(path: PathLike): Promise<StatResult> {
     return new Promise((resolve) => fs.stat(path, settleStat(resolve)));
+  }
+
+  cancelFd(fd: number): Promise<number> {
+    const ops = this.inFlight.get(fd);
+    if (ops === undefined) return Promise.resolve(0);
+    const count = ops.size;
+    for (const cancel of [...ops]) cancel();
+    return Promise.resolve(count);
+  }
+
+  /** Run an fd op so cancelFd() can settle it first; whichever settles first wins. */
+  private tracked<T extends StatResult>(fd: number, start: (resolve: (v: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve) => {
+      let ops = this.inFlight.get(fd);
+      if (ops === undefined) this.inFlight.set(fd, (ops = new Set()));
+      const settle = (v: T): void => {
+        if (!ops!.delete(cancel)) return; // already settled (cancelled, or the late result)
+        if (ops!.size === 0 && this.inFlight.get(fd) === ops) this.inFlight.delete(fd);
+        resolve(v);
+      };
+      const cancel = (): void => settle(ECANCELED as T);
+      ops.add(cancel);
+      start(settle);
+    });
   }
 }

@@ -220,6 +220,7 @@ export class NativeBackend implements OpBackend {
    * the addon or kernel cannot (before Linux 5.19; not on IOCP).
    */
   cancelFd(fd: number): Promise<number> {
+    void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
     if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
     const rc = this.addon.cancelFd(t, fd);

@@ -75,4 +75,9 @@ export interface OpBackend {
   fstat(fd: number): Promise<StatResult>;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
+  /**
+   * Give up on every op in flight on `fd` (close() after closeTimeoutMs): they settle with
+   * -ECANCELED. Resolves how many were cancelled, or -ENOSYS where it cannot be done.
+   */
+  cancelFd(fd: number): Promise<number>;
 }

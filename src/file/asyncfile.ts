@@ -7,6 +7,7 @@
  * writes are outstanding they first wait for a flush issued through the queue, so they see
  * every write made before them.
  */
+import { getConfig } from '../config';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
@@ -272,7 +273,19 @@ export class AsyncFile<T extends Data = Data> {
   close(): Promise<void> {
     if (this.closePromise !== undefined) return this.closePromise.then(noop, noop);
     this.closePromise = this.enqueue(() => this.shutdown());
+    this.cancelStragglersAfter(getConfig().closeTimeoutMs, this.closePromise);
     return this.closePromise;
+  }
+
+  /**
+   * closeTimeoutMs: if close() has not finished after `ms`, cancel every op still in flight
+   * on the fd (they reject with ECANCELED), so the queued close can run. The timer starts
+   * when close() is called, covering queued calls as well as positional ones.
+   */
+  private cancelStragglersAfter(ms: number, closing: Promise<void>): void {
+    const timer = setTimeout(() => void this.backend.cancelFd(this.io.fd), ms);
+    const stop = (): void => clearTimeout(timer);
+    closing.then(stop, stop);
   }
 
   /** `await using f = await open(…)` closes the file at the end of the block. */
