@@ -19,7 +19,7 @@ export interface NativeAddon {
   close(token: number, fd: number): number;
   statx(token: number, fd: number, path: Buffer | null, out: Uint8Array): number;
   cancel(token: number, target: number): number;
-  /** Cancel every in-flight op on `fd`; completes with the count cancelled (io_uring only). */
+  /** Cancel every in-flight op on `fd`; completes with the count cancelled. */
   cancelFd?(token: number, fd: number): number;
   submit(): number;
   shutdown(): number;

@@ -91,6 +91,17 @@ test('cancel() stops an in-flight read with ECANCELED', { skip }, async () => {
   cleanup();
 });
 
+test('cancelFd() cancels every read in flight on the fd and counts them', { skip }, async () => {
+  const d = start();
+  const { fd, cleanup } = await connectPipe(d);
+  const reads = [0, 1].map(() => d.issue('read', fd, Buffer.alloc(8), 0, 8, -1).done);
+  assert.strictEqual(await d.run('cancelFd', fd), 2);
+  assert.deepStrictEqual((await Promise.all(reads)).map((r) => r.result), [ECANCELED, ECANCELED]);
+  assert.strictEqual(await d.run('cancelFd', fd), 0, 'nothing left in flight');
+  assert.strictEqual(await d.close(fd), 0);
+  cleanup();
+});
+
 test('close() lets an in-flight read finish when it does so within closeTimeoutMs', { skip }, async () => {
   const d = start(600000);
   const { fd, socket, cleanup } = await connectPipe(d);

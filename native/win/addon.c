@@ -167,6 +167,15 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   return aya_int(env, aya_ready_push(st, token, aya_cancel(st, target)) ? 0 : AYA_ENOMEM);
 }
 
+/* cancelFd(token, fd): its result is how many reads/writes on fd were cancelled, or EBADF. */
+static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
+  aya_call call;
+  int32_t token, fd;
+  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  if (st == NULL) return aya_int(env, AYA_EINVAL);
+  return aya_int(env, aya_ready_push(st, token, aya_cancel_fd(st, fd)) ? 0 : AYA_ENOMEM);
+}
+
 /* submit(): ops are already with the kernel; hand over the ones that finished at once. */
 static napi_value js_submit(napi_env env, napi_callback_info info) {
   aya_call call;
@@ -283,6 +292,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     { "close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL },
     { "statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL },
     { "cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL },
+    { "cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL },
     { "submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL },
     { "shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL },
   };

@@ -210,6 +210,7 @@ int32_t aya_issue_close(aya_env *st, aya_op *op, DWORD timeout_ms);
 void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out);
 int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out);
 int32_t aya_cancel(aya_env *st, int32_t target);
+int32_t aya_cancel_fd(aya_env *st, int32_t fd);
 void aya_cancel_all(aya_env *st);
 
 /* stat.c: GetFileInformationByHandleEx into the statx layout. */

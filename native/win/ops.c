@@ -228,6 +228,19 @@ int32_t aya_cancel(aya_env *st, int32_t target) {
   return err == ERROR_NOT_FOUND ? AYA_ENOENT : aya_uv_error(err);
 }
 
+/* Cancel the reads and writes in flight on `fd`: how many there were (they end ECANCELED). */
+int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
+  aya_fd *f = aya_fd_slot(&st->fds, fd);
+  if (f == NULL) return AYA_EBADF;
+  int32_t count = 0;
+  for (size_t t = 0; t < st->by_token_cap; t++) {
+    const aya_op *op = st->by_token[t];
+    if (op != NULL && op->fd == fd && (op->kind == AYA_OP_READ || op->kind == AYA_OP_WRITE)) count++;
+  }
+  if (count > 0 && !CancelIoEx(f->handle, NULL) && GetLastError() == ERROR_NOT_FOUND) count = 0;
+  return count;
+}
+
 void aya_cancel_all(aya_env *st) {
   for (int32_t fd = AYA_FIRST_FD; fd < st->fds.count; fd++) {
     if (st->fds.slots[fd].handle != NULL) CancelIoEx(st->fds.slots[fd].handle, NULL);

@@ -217,7 +217,7 @@ export class NativeBackend implements OpBackend {
   /**
    * Cancel every op in flight on `fd` (for a close() that stops waiting): they settle with
    * -ECANCELED. Resolves how many were cancelled (0 if none was in flight), or -ENOSYS where
-   * the addon or kernel cannot (before Linux 5.19; not on IOCP).
+   * the addon or kernel cannot (before Linux 5.19).
    */
   cancelFd(fd: number): Promise<number> {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
