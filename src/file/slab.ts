@@ -6,8 +6,8 @@
  * about 3.5 µs of CPU per op, more than the read itself (docs/performance.md, "Engine hot
  * path"). Carving consecutive slices from one larger block, as Buffer.allocUnsafe does with
  * its 8 KiB pool for smaller sizes, pays the allocation once per slab. The cost is retention:
- * a slice kept alive keeps its whole slab alive, so slabs are small and only sizes up to
- * CARVE_MAX are carved (at most SLAB_SIZE / CARVE_MAX times the bytes asked for).
+ * a slice kept alive keeps its whole slab alive (as a kept Buffer.allocUnsafe(1) keeps
+ * Node's 8 KiB pool), so slabs are small and only sizes up to CARVE_MAX are carved.
  */
 
 /** Bytes per slab. */
