@@ -30,6 +30,23 @@ test('many readAt calls in parallel each get their own range', async () => {
   await f.close();
 });
 
+test('readAt results never share bytes: writing one leaves the others intact', async () => {
+  const big = Buffer.alloc(256 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 13) & 0xff;
+  const f = await open(fileWith(big), 'rb');
+  // Small results may be carved from a shared block; sizes cross its boundaries.
+  const reads = Array.from({ length: 60 }, (_, i) => ({ pos: i * 4096, size: [4096, 8192, 3, 4095, 9000][i % 5] }));
+  const parts = await Promise.all(reads.map((r) => f.readAt(r.pos, r.size)));
+  parts.forEach((part, i) => part.fill(i + 1));
+  for (const [i, part] of parts.entries()) {
+    assert.strictEqual(part.length, reads[i].size);
+    assert.ok(part.every((b) => b === i + 1), `result ${i} was overwritten by another`);
+  }
+  const again = await Promise.all(reads.map((r) => f.readAt(r.pos, r.size)));
+  again.forEach((part, i) => assert.deepStrictEqual(part, big.subarray(reads[i].pos, reads[i].pos + reads[i].size)));
+  await f.close();
+});
+
 test('readAtInto fills buffer[offset, offset+length) and resolves the count', async () => {
   const f = await open(fileWith(DATA), 'rb');
   const buf = Buffer.alloc(10, '.');

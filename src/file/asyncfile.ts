@@ -13,6 +13,7 @@ import { argTypeError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
 import { Stats } from './stats';
+import { allocResult } from './slab';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes } from './validate';
 
@@ -313,7 +314,7 @@ export class AsyncFile<T extends Data = Data> {
     this.inflight++;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
-      const buf = Buffer.allocUnsafe(size);
+      const buf = allocResult(size);
       return fitted(buf, await this.preadFully(buf, 0, size, position));
     } finally {
       this.positionalDone();

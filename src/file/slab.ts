@@ -1,0 +1,36 @@
+/**
+ * Small result buffers carved from shared slabs, for readAt().
+ *
+ * A fresh 4 KiB ArrayBuffer per read costs a malloc, a free, and page faults when the
+ * allocator hands back trimmed memory; measured on the 4 KiB random-read hot path that was
+ * about 3.5 µs of CPU per op, more than the read itself (docs/performance.md, "Engine hot
+ * path"). Carving consecutive slices from one larger block, as Buffer.allocUnsafe does with
+ * its 8 KiB pool for smaller sizes, pays the allocation once per slab. The cost is retention:
+ * a slice kept alive keeps its whole slab alive (as a kept Buffer.allocUnsafe(1) keeps
+ * Node's 8 KiB pool), so slabs are small and only sizes up to CARVE_MAX are carved.
+ */
+
+/** Bytes per slab. */
+const SLAB_SIZE = 64 * 1024;
+/** Largest size carved from a slab; larger buffers get their own memory. */
+const CARVE_MAX = 8 * 1024;
+
+let slab: ArrayBuffer = new ArrayBuffer(0);
+let used = 0;
+
+/**
+ * An uninitialised Buffer of `size` bytes (like Buffer.allocUnsafe), sharing its ArrayBuffer
+ * with other results when it is small.
+ */
+export function allocResult(size: number): Buffer {
+  if (size > CARVE_MAX || size === 0) return Buffer.allocUnsafe(size);
+  if (used + size > slab.byteLength) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
+    used = 0;
+  }
+  // Buffer.from(arrayBuffer, ...) builds the view directly; subarray() goes through the
+  // species constructor and costs more.
+  const out = Buffer.from(slab, used, size);
+  used += (size + 7) & ~7; // keep every slice 8-byte aligned, like Node's own pool
+  return out;
+}
