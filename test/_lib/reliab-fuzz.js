@@ -283,16 +283,41 @@ function statSummary(st) {
   return { size: st.size, type: st.mode & fs.constants.S_IFMT, nlink: st.nlink };
 }
 
-class OpInterpreter {
-  constructor(backend, dirs) {
-    this.backend = backend;
+/**
+ * What both interpreters share: the reference (node:fs) and subject slots, file sizes, and
+ * closing everything at the end. A subclass says how to close one subject handle.
+ */
+class Interpreter {
+  constructor(dirs) {
     this.dirs = dirs;
-    this.ref = new Array(SLOTS).fill(null); // { fd, file, flags }
-    this.sub = new Array(SLOTS).fill(null); // { settled, handle: fd | null, pending }
+    this.ref = new Array(SLOTS).fill(null);
+    this.sub = new Array(SLOTS).fill(null);
   }
   sizeOf(file) {
     const p = path.join(this.dirs.ref, `f${file}`);
     return fs.existsSync(p) ? fs.statSync(p).size : 0;
+  }
+  async closeAll(mismatches) {
+    for (let s = 0; s < SLOTS; s++) {
+      if (this.ref[s]) fs.closeSync(this.ref[s].fd);
+      this.ref[s] = null;
+      const slot = this.sub[s];
+      this.sub[s] = null;
+      if (slot && slot.handle !== null && slot.handle !== undefined) {
+        const problem = await this.closeSubject(slot.handle);
+        if (problem) mismatches.push({ closeAll: s, ...problem });
+      }
+    }
+  }
+  compareFiles(mismatches) {
+    compareDirs(this.dirs, mismatches);
+  }
+}
+
+class OpInterpreter extends Interpreter {
+  constructor(backend, dirs) {
+    super(dirs); // ref: { fd, file, flags }; sub: { settled, handle: fd | null, pending }
+    this.backend = backend;
   }
   refPath(file) {
     return path.join(this.dirs.ref, `f${file}`);
@@ -421,20 +446,9 @@ class OpInterpreter {
       },
     };
   }
-  async closeAll(mismatches) {
-    for (let s = 0; s < SLOTS; s++) {
-      if (this.ref[s]) fs.closeSync(this.ref[s].fd);
-      this.ref[s] = null;
-      const slot = this.sub[s];
-      this.sub[s] = null;
-      if (slot && slot.handle !== null) {
-        const r = await this.backend.close(slot.handle);
-        if (r !== 0) mismatches.push({ closeAll: s, expected: 0, actual: r });
-      }
-    }
-  }
-  compareFiles(mismatches) {
-    compareDirs(this.dirs, mismatches);
+  async closeSubject(fd) {
+    const r = await this.backend.close(fd);
+    return r === 0 ? null : { expected: 0, actual: r };
   }
 }
 
@@ -502,17 +516,10 @@ function osFlagsOf(m) {
   return f;
 }
 
-class FileInterpreter {
+class FileInterpreter extends Interpreter {
   constructor(api, dirs) {
+    super(dirs); // ref: { fd, file, mode, caps, positional, pos, dirty }; sub: { settled, handle: AsyncFile | null, pending }
     this.api = api;
-    this.dirs = dirs;
-    // ref: { fd, file, mode, caps, positional, pos, dirty } ; sub: { settled, handle: AsyncFile | null, pending }
-    this.ref = new Array(SLOTS).fill(null);
-    this.sub = new Array(SLOTS).fill(null);
-  }
-  sizeOf(file) {
-    const p = path.join(this.dirs.ref, `f${file}`);
-    return fs.existsSync(p) ? fs.statSync(p).size : 0;
   }
   fileInUse(file) {
     return this.ref.some((r) => r && r.file === file);
@@ -731,23 +738,13 @@ class FileInterpreter {
       },
     };
   }
-  async closeAll(mismatches) {
-    for (let s = 0; s < SLOTS; s++) {
-      if (this.ref[s]) fs.closeSync(this.ref[s].fd);
-      this.ref[s] = null;
-      const slot = this.sub[s];
-      this.sub[s] = null;
-      if (slot && slot.handle) {
-        try {
-          await slot.handle.close();
-        } catch (e) {
-          mismatches.push({ closeAll: s, expected: 'closed', actual: describeThrown(e) });
-        }
-      }
+  async closeSubject(file) {
+    try {
+      await file.close();
+      return null;
+    } catch (e) {
+      return { expected: 'closed', actual: describeThrown(e) };
     }
-  }
-  compareFiles(mismatches) {
-    compareDirs(this.dirs, mismatches);
   }
 }
 
