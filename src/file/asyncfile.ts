@@ -247,10 +247,16 @@ export class AsyncFile<T extends Data = Data> {
     });
   }
 
-  /** Hand buffered data to the kernel. Not durable against power loss: see sync(). */
+  /**
+   * Hand buffered data to the kernel; resolves once every earlier write is there. Not
+   * durable against power loss: see sync(). Calls after it do not wait for the kernel write
+   * unless they need it (reads, seeks, positional ops…): writes made meanwhile fill the
+   * buffer, and flushes made meanwhile share one kernel write (group commit).
+   */
   async flush(): Promise<void> {
     this.checkOpen('write');
-    return this.enqueue(() => this.flushLayers());
+    const group = await this.enqueue(() => Promise.resolve(this.joinFlushGroup()));
+    return group.written;
   }
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
@@ -439,6 +445,18 @@ export class AsyncFile<T extends Data = Data> {
       total += line.length;
     }
     return lines;
+  }
+
+  /**
+   * The queued part of flush(): join the binary layer's next group commit. The text layer
+   * hands every write to the binary layer at once, so only that layer holds data to commit.
+   * The promise is wrapped so the queue moves on without waiting for it, and marked handled
+   * until flush() awaits it a few microtasks later.
+   */
+  private joinFlushGroup(): { written: Promise<void> } {
+    const written = this.io.commit();
+    written.catch(noop);
+    return { written };
   }
 
   /** Flush the text layer (which flushes the binary one) or the binary layer. */
