@@ -32,6 +32,10 @@ export interface NativeAddon {
   cancelFd?(ticket: number, fd: number): number;
   submit(): number;
   shutdown(): number;
+  /** A 64 KiB ArrayBuffer whose memory is recycled when collected (null if none can be made). */
+  allocSlab(): ArrayBuffer | null;
+  /** [idle, outstanding] slabs of this environment's pool (for tests). */
+  slabStats(): [number, number];
 }
 
 /** What init() takes: the engine-related part of the configuration. */

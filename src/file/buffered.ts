@@ -178,24 +178,47 @@ export class BufferedFile implements BufferedIO {
 
   /** Write all of `data`: buffered, or straight through when it is at least a buffer long. */
   async write(data: Uint8Array): Promise<number> {
-    if (!this.writable) throw systemError('EBADF', 'write', this.path);
     const len = data.byteLength;
-    if (len === 0) return 0;
-    this.rLen = 0; // read-ahead is dropped; the logical position stays where reading left it
+    if (!this.prepareWrite(len)) return 0;
     if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
     if (len >= this.bufferSize) {
       await this.writeThrough(data);
       return len;
     }
+    const at = this.appendPending(len); // first: it may allocate this.buf
+    this.buf.set(data, at);
+    return len;
+  }
+
+  /** Write `text` encoded as `encoding`, straight into the buffer when it fits. */
+  async writeString(text: string, encoding: BufferEncoding): Promise<number> {
+    const len = Buffer.byteLength(text, encoding);
+    if (len >= this.bufferSize || !this.prepareWrite(len)) return this.write(Buffer.from(text, encoding));
+    if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
+    const at = this.appendPending(len); // first: it may allocate this.buf
+    this.buf.write(text, at, len, encoding);
+    return len;
+  }
+
+  /** Checks before writing `len` bytes; false when there is nothing to write. */
+  private prepareWrite(len: number): boolean {
+    if (!this.writable) throw systemError('EBADF', 'write', this.path);
+    if (len === 0) return false;
+    this.rLen = 0; // read-ahead is dropped; the logical position stays where reading left it
+    return true;
+  }
+
+  /** Reserve buf[wLen, wLen + len) for `len` more pending bytes (they fit); returns where they go. */
+  private appendPending(len: number): number {
     if (this.wLen === 0) {
       this.allocate();
       this.wStart = this.pos;
     }
-    this.buf.set(data, this.wLen);
+    const at = this.wLen;
     this.wLen += len;
     this.accepted += len;
     this.pos = this.append ? AT_END : this.pos + len;
-    return len;
+    return at;
   }
 
   /** Move the logical position; resolves the new absolute position. */
