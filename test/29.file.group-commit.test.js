@@ -104,11 +104,35 @@ function track(promise) {
   return state;
 }
 
+/** A commit, then the caller's "nothing more to add": the group's kernel write starts. */
+function commitNow(io) {
+  const written = io.commit();
+  io.startCommits();
+  return written;
+}
+
+test('commits gather until startCommits(): one kernel write for all of them', async () => {
+  const backend = scriptedBackend();
+  const io = bufferedOver(backend);
+  const commits = [];
+  for (const part of ['p', 'q', 'r']) {
+    await io.write(Buffer.from(part));
+    commits.push(track(io.commit()));
+  }
+  await settleJobs();
+  assert.strictEqual(backend.held.length, 0, 'no kernel write before startCommits()');
+  io.startCommits();
+  await settleJobs();
+  assert.strictEqual(backend.release(), 'pqr');
+  await settleJobs();
+  assert.deepStrictEqual(commits.map((c) => c.value), ['resolved', 'resolved', 'resolved']);
+});
+
 test('writes made while a group is in the kernel do not wait; their flushes share one later write', async () => {
   const backend = scriptedBackend();
   const io = bufferedOver(backend);
   await io.write(Buffer.from('a'));
-  const first = track(io.commit());
+  const first = track(commitNow(io));
   await settleJobs();
   assert.strictEqual(backend.held.length, 1, 'the first flush is in the kernel');
   await io.write(Buffer.from('b')); // resolves although the kernel write is held
@@ -130,7 +154,7 @@ test('a failed group rejects only the flushes whose bytes were not written; the 
   const backend = scriptedBackend();
   const io = bufferedOver(backend);
   await io.write(Buffer.from('0'));
-  const lead = track(io.commit());
+  const lead = track(commitNow(io));
   await settleJobs();
   await io.write(Buffer.from('11'));
   const one = track(io.commit());
@@ -157,7 +181,7 @@ test('flush() waits for the group in flight and for what was written after it', 
   const backend = scriptedBackend();
   const io = bufferedOver(backend);
   await io.write(Buffer.from('x'));
-  const grouped = track(io.commit());
+  const grouped = track(commitNow(io));
   await settleJobs();
   await io.write(Buffer.from('y'));
   const full = track(io.flush());

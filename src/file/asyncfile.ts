@@ -104,8 +104,13 @@ export class AsyncFile<T extends Data = Data> {
   /** Set while close() waits for positional ops to finish. */
   private drained: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
+  /**
+   * A queued call settled. When it was the last, nothing more can join the current flush
+   * group (group commit), so its kernel write starts now: every flush queued in this run of
+   * calls shares it.
+   */
   private readonly opDone = (): void => {
-    this.pending--;
+    if (--this.pending === 0) this.io.startCommits();
   };
 
   /** Internal: use open() or wrapFd(). */

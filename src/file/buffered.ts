@@ -265,29 +265,34 @@ export class BufferedFile implements BufferedIO {
    * flight. After a failure the unwritten rest stays pending.
    */
   async flush(): Promise<void> {
-    while (this.pumping || this.wOff < this.wLen) await this.commit();
+    while (this.pumping || this.wOff < this.wLen) {
+      const written = this.commit();
+      this.startCommits();
+      await written;
+    }
   }
 
   /**
    * Group commit: resolves once the kernel has taken every byte written so far, without
-   * stopping later write() calls from filling the buffer meanwhile. A commit made while a
-   * kernel write is in flight joins the next group: one kernel write then carries the data of
-   * every commit that arrived during the previous one, in write order. Rejects if a kernel
-   * write of its group fails (the unwritten rest stays pending for the next flush).
+   * stopping later write() calls from filling the buffer meanwhile. The kernel write starts
+   * at startCommits() (the caller's "nothing more to add now"), or, when one is already in
+   * flight, as soon as it ends: one kernel write then carries the data of every commit made
+   * meanwhile, in write order. Rejects if a kernel write of its group fails (the unwritten
+   * rest stays pending for the next flush).
    */
   commit(): Promise<void> {
     if (this.written === this.accepted) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ mark: this.accepted, resolve, reject });
-      // Started after the current microtasks: commits made in the same turn share the group.
-      if (!this.pumping) {
-        this.pumping = true;
-        queueMicrotask(this.startPump);
-      }
     });
   }
 
-  private readonly startPump = (): void => void this.pumpGroups();
+  /** Start writing the groups that commits wait for, unless a kernel write is already out. */
+  startCommits(): void {
+    if (this.pumping || this.waiters.length === 0) return;
+    this.pumping = true;
+    void this.pumpGroups();
+  }
 
   /** Write groups while commits wait: each group is everything pending when it starts. */
   private async pumpGroups(): Promise<void> {
