@@ -11,7 +11,7 @@ const { BufferedFile } = require('../dist/file/buffered.js');
 const { getBackend } = require('../dist/engine/index.js');
 const { tmpPath } = require('./_file-helpers.js');
 
-const ENOSPC = -28;
+const { ENOSPC } = require('./helpers/uv-errno.js');
 
 /** Count the active backend's write calls while `fn` runs. */
 async function countingWrites(fn) {
@@ -34,7 +34,7 @@ test('50 concurrent write+flush pairs: each flush resolves with its record on di
   const p = tmpPath('group.jsonl');
   const records = Array.from({ length: 500 }, (_, i) => `${JSON.stringify({ i, pad: 'x'.repeat(i % 97) })}\n`);
   const calls = await countingWrites(async () => {
-    const f = await open(p, 'a');
+    const f = await open(p, 'a', { newline: '' }); // '' writes '\n' as is, also on Windows
     let next = 0;
     const worker = async () => {
       while (next < records.length) {
@@ -168,7 +168,7 @@ test('a failed group rejects only the flushes whose bytes were not written; the 
   assert.strictEqual(backend.held.length, 1, 'the short write is continued');
   await io.write(Buffer.from('33')); // arrives during the failing write: next group
   const three = track(io.commit());
-  assert.strictEqual(backend.release(ENOSPC), '22');
+  assert.strictEqual(backend.release(-ENOSPC), '22');
   await settleJobs();
   assert.deepStrictEqual([lead.value, one.value, two.value, three.value], ['resolved', 'resolved', 'ENOSPC', 'pending']);
   assert.strictEqual(backend.release(), '2233', 'the failed bytes go first in the next group');
