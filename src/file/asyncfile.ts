@@ -326,7 +326,11 @@ export class AsyncFile<T extends Data = Data> {
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
       const buf = allocResult(size);
-      return fitted(buf, await this.preadFully(buf, 0, size, position));
+      // The first pread inline, as in readAtInto: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, buf, 0, size, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      if (n === size || n === 0) return fitted(buf, n);
+      return fitted(buf, n + (await this.preadFully(buf, n, size - n, position + n)));
     } finally {
       this.positionalDone();
     }
