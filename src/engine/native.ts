@@ -26,6 +26,8 @@ const EINVAL = errnoByName('EINVAL');
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
 const YIELD_AFTER = 4096;
+/** settleAllBut(): the op's own pair was not among those written (INT32_MIN: no result is that). */
+const NOT_HERE = -(2 ** 31);
 /** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
 const STATX_SIZE = 256;
 
@@ -156,61 +158,53 @@ export class NativeBackend implements OpBackend {
   open(path: PathLike, flags: number, mode: number): Promise<number> {
     const t = this.token();
     const p = pathBytes(path);
-    const op = this.expect<number>(t, undefined, Kind.Number, p);
     const rc = this.addon.open(this.ticket(t), p, flags, mode);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
   }
 
   close(fd: number): Promise<number> {
     const t = this.token();
-    const op = this.expect<number>(t, undefined, Kind.Number);
     const rc = this.addon.close(this.ticket(t), fd);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.close(fd);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.close(fd) : this.track<number>(t, rc, undefined, Kind.Number);
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
     const t = this.token();
-    const op = this.expect<number>(t, buf, Kind.Number);
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.track<number>(t, rc, buf, Kind.Number);
   }
 
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
     const t = this.token();
-    const op = this.expect<number>(t, buf, Kind.Number);
     const rc = this.addon.write(this.ticket(t), fd, buf, off, len, pos);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos) : this.track<number>(t, rc, buf, Kind.Number);
   }
 
   fsync(fd: number, datasync: boolean): Promise<number> {
     const t = this.token();
-    const op = this.expect<number>(t, undefined, Kind.Number);
     const rc = this.addon.fsync(this.ticket(t), fd, datasync);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.fsync(fd, datasync);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fsync(fd, datasync) : this.track<number>(t, rc, undefined, Kind.Number);
   }
 
   ftruncate(fd: number, len: number): Promise<number> {
     const t = this.token();
-    const op = this.expect<number>(t, undefined, Kind.Number);
     const rc = this.addon.ftruncate(this.ticket(t), fd, len);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.ftruncate(fd, len);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.ftruncate(fd, len) : this.track<number>(t, rc, undefined, Kind.Number);
   }
 
   fstat(fd: number): Promise<StatResult> {
     const t = this.token();
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
-    const op = this.expect<StatResult>(t, out, Kind.Stat);
     const rc = this.addon.statx(this.ticket(t), fd, null, out);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.fstat(fd);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
   }
 
   stat(path: PathLike): Promise<StatResult> {
     const t = this.token();
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
     const p = pathBytes(path);
-    const op = this.expect<StatResult>(t, out, Kind.Stat, p);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
-    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.stat(path);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
 
   /**
@@ -222,10 +216,9 @@ export class NativeBackend implements OpBackend {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
     if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
-    const op = this.expect<number>(t, undefined, Kind.Number);
     const rc = this.addon.cancelFd(this.ticket(t), fd);
-    if (!this.accepted(t, rc)) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
-    return op.then((r) => (r === EINVAL ? ENOSYS : r));
+    if (rc < 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
+    return this.track<number>(t, rc, undefined, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
   }
 
   /** A free token (small integer); restarts the engine after shutdown(). */
@@ -241,17 +234,38 @@ export class NativeBackend implements OpBackend {
   }
 
   /**
-   * Register op `t` before the addon sees it (a submit-at-once call may complete it inline):
-   * its promise, the buffers the kernel may touch, how to read its result.
+   * The promise of op `t`, which the addon accepted with `rc` completion pairs written. Safe to
+   * set up after the call: completions reach JavaScript only through the pairs of a submit or
+   * a later onComplete, never in between. An op that finished inline during its own call
+   * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
    */
-  private expect<T>(t: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
-    const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
-    this.resolvers[t] = capturedResolve;
-    this.held[t] = buf;
-    this.heldPath[t] = path;
-    this.kinds[t] = kind;
-    this.inFlight++;
-    return p;
+  private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
+    const own = rc > 0 ? this.settleAllBut(t, rc) : NOT_HERE;
+    if (own === NOT_HERE) {
+      const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
+      this.resolvers[t] = capturedResolve;
+      this.held[t] = buf;
+      this.heldPath[t] = path;
+      this.kinds[t] = kind;
+      this.inFlight++;
+      if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // more pairs may wait
+      return p;
+    }
+    this.freeTokens.push(t);
+    if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit());
+    return Promise.resolve((kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T);
+  }
+
+  /** Settle the `n` pairs a submit wrote except op `t`'s; returns `t`'s result, or NOT_HERE. */
+  private settleAllBut(t: number, n: number): number {
+    const c = this.completions;
+    let own = NOT_HERE;
+    this.inlineRun += n;
+    for (let i = 0; i < n * 2; i += 2) {
+      if (c[i] === t) own = c[i + 1];
+      else this.settleOne(c[i], c[i + 1]);
+    }
+    return own;
   }
 
   /**
@@ -274,19 +288,8 @@ export class NativeBackend implements OpBackend {
     return (t << 1) | 1;
   }
 
-  /** Whether the addon took op `t` (rc >= 0: the completion pairs it wrote, settled here). */
-  private accepted(t: number, rc: number): boolean {
-    if (rc < 0) return false;
-    if (rc > 0) this.settleSubmitted(rc);
-    return true;
-  }
-
   /** The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
   private refused(t: number, rc: number): Promise<number> | null {
-    this.resolvers[t] = undefined;
-    this.held[t] = undefined;
-    this.heldPath[t] = undefined;
-    this.inFlight--;
     this.freeTokens.push(t);
     return rc === ENOSYS ? null : Promise.resolve(rc);
   }
