@@ -7,10 +7,12 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { fuzz, stats } = require('./_lib/reliab-fuzz.js');
+const { scaledForWine } = require('./_lib/wine-scale.js');
 
 const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
-// Sequences per interface: about 15 s per backend pass on an idle 2-core machine.
-const RUNS = 100;
+// Sequences per interface: about 15 s per backend pass on an idle 2-core machine; under Wine
+// (about 1 ms per file op) 100 took over 20 minutes on the fallback pass, so 10 there.
+const RUNS = scaledForWine(100, 10);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
   const { getBackend } = require('../dist/engine/index.js');
