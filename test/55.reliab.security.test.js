@@ -65,7 +65,9 @@ function dropChild(fx, warm) {
 }
 
 for (const warm of [false, true]) {
-  test(`after setgroups/setgid/setuid to nobody (engine ${warm ? 'warm: ring created as root' : 'cold'}), every path op on root-only files fails EACCES`, { skip: !isRoot && 'needs root (creates root-only files and drops privileges)' }, async (t) => {
+  test(`after setgroups/setgid/setuid to nobody (engine ${warm ? 'warm: ring created as root' : 'cold'}), every path op on root-only files fails EACCES`, {
+    skip: process.platform === 'win32' ? 'setuid and POSIX owners and modes do not exist on Windows' : !isRoot && 'needs root (creates root-only files and drops privileges)',
+  }, async (t) => {
     const fx = rootOnlyFixtures(t);
     const r = await runNode(dropChild(fx, warm), { killAfterMs: 60_000 });
     assertChildOk(r);
