@@ -16,10 +16,14 @@ const RUNS = scaledForWine(100, 20);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
   const { getBackend } = require('../dist/engine/index.js');
+  const backend = getBackend();
   const before = { ...stats };
-  await fuzz('ops', getBackend(), { seed: SEED, numRuns: RUNS, maxCommands: 120 });
+  await fuzz('ops', backend, { seed: SEED, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
-  assert.ok(stats.maxInFlight >= 20, `expected batches of >= 20 ops in flight, largest was ${stats.maxInFlight}`);
+  // node:fs on Windows runs positional ops on one fd one at a time here (OpInterpreter in
+  // _lib/reliab-fuzz.js says why), so its batches are smaller.
+  const minInFlight = process.platform === 'win32' && backend.kind === 'fallback' ? 4 : 20;
+  assert.ok(stats.maxInFlight >= minInFlight, `expected batches of >= ${minInFlight} ops in flight, largest was ${stats.maxInFlight}`);
   t.diagnostic(`op-level fuzz: ${JSON.stringify(stats)}`);
 });
 
