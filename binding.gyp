@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "ayafileio",
-      "sources": ["native/common/napi_args.c"],
+      "sources": ["native/common/napi_args.c", "native/common/slab_pool.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [

@@ -6,23 +6,36 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The exports every native backend provides (docs/architecture.md, "native binding contract"). */
+/** The native binding contract this package speaks; an addon built for another is not loaded. */
+export const CONTRACT_VERSION = 2;
+
+/**
+ * The exports every native backend provides (docs/architecture.md, "native binding contract").
+ * Every op takes a ticket, `token << 1 | submitNow`, and returns -errno (refused, nothing
+ * queued) or the number of completion pairs it wrote (0 unless submitNow: then it also
+ * submitted everything queued, like submit()).
+ */
 export interface NativeAddon {
   readonly backend: 'io_uring' | 'iocp';
+  readonly contractVersion: number;
   init(options: NativeOptions, completions: Int32Array, onComplete: (count: number) => void): NativeRingInfo | number;
   info(): NativeRingInfo | null;
-  open(token: number, path: Buffer, flags: number, mode: number): number;
-  read(token: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
-  write(token: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
-  fsync(token: number, fd: number, datasync: boolean): number;
-  ftruncate(token: number, fd: number, len: number): number;
-  close(token: number, fd: number): number;
-  statx(token: number, fd: number, path: Buffer | null, out: Uint8Array): number;
-  cancel(token: number, target: number): number;
+  open(ticket: number, path: Buffer, flags: number, mode: number): number;
+  read(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
+  write(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
+  fsync(ticket: number, fd: number, datasync: boolean): number;
+  ftruncate(ticket: number, fd: number, len: number): number;
+  close(ticket: number, fd: number): number;
+  statx(ticket: number, fd: number, path: Buffer | null, out: Uint8Array): number;
+  cancel(ticket: number, target: number): number;
   /** Cancel every in-flight op on `fd`; completes with the count cancelled. */
-  cancelFd?(token: number, fd: number): number;
+  cancelFd?(ticket: number, fd: number): number;
   submit(): number;
   shutdown(): number;
+  /** A 64 KiB ArrayBuffer whose memory is recycled when collected (null if none can be made). */
+  allocSlab(): ArrayBuffer | null;
+  /** [idle, outstanding] slabs of this environment's pool (for tests). */
+  slabStats(): [number, number];
 }
 
 /** What init() takes: the engine-related part of the configuration. */
@@ -66,7 +79,12 @@ export function loadBinding(): BindingResult {
   for (const file of candidates()) {
     if (!fs.existsSync(file)) continue;
     try {
-      result = { addon: require(file) as NativeAddon, path: file };
+      const addon = require(file) as NativeAddon;
+      if (addon.contractVersion !== CONTRACT_VERSION) {
+        failures.push(`${file}: built for contract ${String(addon.contractVersion ?? 1)}, this package needs ${CONTRACT_VERSION} (rebuild it: npm rebuild ayafileio)`);
+        continue;
+      }
+      result = { addon, path: file };
       return result;
     } catch (err) {
       failures.push(`${file}: ${(err as Error).message}`);

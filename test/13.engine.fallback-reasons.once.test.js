@@ -10,13 +10,17 @@ const { spawnSync } = require('node:child_process');
 
 const dist = path.join(__dirname, '..', 'dist');
 
-/** Run `code` against a copy of dist/ that has no addon next to it. */
-function runWithoutAddon(code, backend) {
+/** Run `code` against a copy of dist/ that has no addon next to it (or only `addon`, a module's source). */
+function runWithoutAddon(code, backend, addon) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-noaddon-'));
   try {
     fs.cpSync(dist, path.join(dir, 'dist'), { recursive: true });
     const env = { ...process.env, AYAFILEIO_BACKEND: backend };
     delete env.AYAFILEIO_ADDON;
+    if (addon !== undefined) {
+      env.AYAFILEIO_ADDON = path.join(dir, 'addon.js');
+      fs.writeFileSync(env.AYAFILEIO_ADDON, addon);
+    }
     return spawnSync(process.execPath, ['-e', code], { cwd: dir, env, encoding: 'utf8' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -43,4 +47,14 @@ test('AYAFILEIO_BACKEND=native without an addon: getBackend throws with the reas
     try { getBackend(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.message); }`, 'native');
   assert.strictEqual(r.status, 0, r.stderr);
   assert.match(r.stdout, /AYAFILEIO_BACKEND=native.*addon missing/);
+});
+
+test('an addon built for another binding contract is not loaded; the reason says to rebuild', () => {
+  const r = runWithoutAddon(`
+    const { getBackendInfo } = require('./dist/engine/index.js');
+    process.stdout.write(JSON.stringify(getBackendInfo()));`, 'auto', "module.exports = { backend: 'io_uring', contractVersion: 1 };");
+  assert.strictEqual(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout);
+  assert.strictEqual(info.backend, 'fallback');
+  assert.match(info.reason, /built for contract 1, this package needs 2 \(rebuild it/);
 });

@@ -12,6 +12,10 @@ const { loadBinding } = require('../dist/binding.js');
 const E = os.constants.errno;
 const loaded = process.platform === 'linux' ? loadBinding() : { addon: null, reason: 'io_uring addon is Linux-only' };
 
+/** The ticket of an op that only queues (token << 1), and of one that also submits. */
+const queue = (token) => token << 1;
+const submitting = (token) => (token << 1) | 1;
+
 /** Drive the addon: init, then collect completions from submit() and onComplete by token. */
 function harness(addon) {
   const completions = new Int32Array(64);
@@ -26,7 +30,7 @@ function harness(addon) {
   };
   const info = addon.init({ queueDepth: 4, sqpoll: false, ioWorkers: 0 }, completions, take);
   const result = (t) => (results.has(t) ? Promise.resolve(results.get(t)) : new Promise((r) => waiters.set(t, r)));
-  return { info, submit: () => take(addon.submit()), result };
+  return { info, take, submit: () => take(addon.submit()), result, completions };
 }
 
 test('addon: ops echo tokens, cancel ends an in-flight read, refusals are immediate', {
@@ -41,36 +45,50 @@ test('addon: ops echo tokens, cancel ends an in-flight read, refusals are immedi
   try {
     const fifo = path.join(dir, 'fifo');
     assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
-    assert.strictEqual(addon.open(7, Buffer.from(fifo + '\0'), fs.constants.O_RDWR, 0), 0);
+    assert.strictEqual(addon.open(queue(7), Buffer.from(fifo + '\0'), fs.constants.O_RDWR, 0), 0);
     h.submit();
     const fd = await h.result(7);
     assert.ok(fd >= 0);
     const buf = Buffer.alloc(16);
-    assert.strictEqual(addon.read(3, fd, buf, 0, 16, -1), 0);
+    assert.strictEqual(addon.read(queue(3), fd, buf, 0, 16, -1), 0);
     h.submit();
-    assert.strictEqual(addon.cancel(5, 3), 0);
+    assert.strictEqual(addon.cancel(queue(5), 3), 0);
     h.submit();
     assert.strictEqual(await h.result(3), -E.ECANCELED);
     assert.strictEqual(await h.result(5), 0);
     // cancelFd: every op in flight on the fd ends ECANCELED; the cancel reports how many.
-    assert.strictEqual(addon.read(12, fd, buf, 0, 8, -1), 0);
-    assert.strictEqual(addon.read(13, fd, buf, 8, 8, -1), 0);
+    assert.strictEqual(addon.read(queue(12), fd, buf, 0, 8, -1), 0);
+    assert.strictEqual(addon.read(queue(13), fd, buf, 8, 8, -1), 0);
     h.submit();
-    assert.strictEqual(addon.cancelFd(14, fd), 0);
+    assert.strictEqual(addon.cancelFd(queue(14), fd), 0);
     h.submit();
     assert.deepStrictEqual([await h.result(12), await h.result(13), await h.result(14)], [-E.ECANCELED, -E.ECANCELED, 2]);
-    assert.strictEqual(addon.cancelFd(15, fd), 0);
+    assert.strictEqual(addon.cancelFd(queue(15), fd), 0);
     h.submit();
     assert.strictEqual(await h.result(15), 0);
+    // submitNow: the op call submits everything queued; a cached read completes inline and
+    // its pair is in the array when the call returns.
+    const file = path.join(dir, 'plain');
+    fs.writeFileSync(file, 'cached bytes');
+    const plainFd = fs.openSync(file, 'r');
+    assert.strictEqual(addon.read(submitting(16), plainFd, buf, 0, 6, 0), 1);
+    assert.deepStrictEqual([h.completions[0], h.completions[1]], [16, 6]);
+    assert.strictEqual(buf.toString('utf8', 0, 6), 'cached');
+    assert.strictEqual(addon.read(queue(17), plainFd, buf, 0, 5, 7), 0, 'without submitNow: only queued');
+    assert.strictEqual(addon.read(submitting(18), plainFd, buf, 6, 6, 0), 2, 'submits the queued op too');
+    h.take(2);
+    assert.deepStrictEqual([await h.result(17), await h.result(18)], [5, 6]);
+    fs.closeSync(plainFd);
+    assert.strictEqual(addon.contractVersion, 2);
     // Refused at once: a path without its NUL, a range outside the buffer.
-    assert.strictEqual(addon.open(8, Buffer.from('x'), 0, 0), -E.EINVAL);
-    assert.strictEqual(addon.read(9, fd, buf, 10, 7, 0), -E.EINVAL);
-    assert.strictEqual(addon.close(10, fd), 0);
+    assert.strictEqual(addon.open(queue(8), Buffer.from('x'), 0, 0), -E.EINVAL);
+    assert.strictEqual(addon.read(queue(9), fd, buf, 10, 7, 0), -E.EINVAL);
+    assert.strictEqual(addon.close(queue(10), fd), 0);
     h.submit();
     assert.strictEqual(await h.result(10), 0);
     assert.strictEqual(addon.shutdown(), 0);
     assert.strictEqual(addon.info(), null);
-    assert.strictEqual(addon.read(11, 0, buf, 0, 1, 0), -E.ENOSYS);
+    assert.strictEqual(addon.read(queue(11), 0, buf, 0, 1, 0), -E.ENOSYS);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

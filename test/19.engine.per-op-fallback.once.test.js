@@ -12,13 +12,25 @@ const path = require('node:path');
 const { NativeBackend } = require('../dist/engine/native.js');
 const { FallbackBackend } = require('../dist/engine/fallback.js');
 
-/** A fake addon: submit() completes the queued reads inline; writes complete on wake(). */
+/**
+ * A fake addon speaking the ticket contract (token << 1 | submitNow): queued reads complete
+ * when submitted (by submit(), or by the op call itself when its ticket says submitNow);
+ * writes complete on wake().
+ */
 function fakeAddon() {
   const calls = [];
   const queued = [];
   const later = [];
+  /** Hand the queued reads' pairs over, as a submit does. */
+  const drain = () => {
+    const n = queued.length;
+    queued.splice(0).forEach(([t, r], i) => addon.completions.set([t, r], 2 * i));
+    return n;
+  };
+  const accepted = (ticket) => (ticket & 1 ? drain() : 0);
   const addon = {
     backend: 'io_uring',
+    contractVersion: 2,
     completions: null,
     onComplete: null,
     init(options, completions, onComplete) {
@@ -27,24 +39,25 @@ function fakeAddon() {
       return { entries: options.queueDepth, cqEntries: 2 * options.queueDepth, flags: [], features: [], ops: ['read'] };
     },
     info: () => null,
-    read(token, fd, buf, off, len) {
-      calls.push('read');
+    read(ticket, fd, buf, off, len) {
+      calls.push(ticket & 1 ? 'read+submit' : 'read');
       buf.fill(0x61, off, off + len);
-      queued.push([token, len]);
-      return 0;
+      queued.push([ticket >> 1, len]);
+      return accepted(ticket);
     },
-    write(token, fd) {
-      calls.push('write');
-      return fd === 999 ? -uvErrno.EBADF : (later.push([token, -uvErrno.EIO]), 0); // EBADF at once, or EIO later
+    write(ticket, fd) {
+      calls.push(ticket & 1 ? 'write+submit' : 'write');
+      if (fd === 999) return -uvErrno.EBADF; // refused at once
+      later.push([ticket >> 1, -uvErrno.EIO]); // fails later
+      return accepted(ticket);
     },
     ftruncate() {
       calls.push('ftruncate');
       return -uvErrno.ENOSYS;
     },
     submit() {
-      const n = queued.length;
-      queued.splice(0).forEach(([t, r], i) => addon.completions.set([t, r], 2 * i));
-      return n;
+      calls.push('submit');
+      return drain();
     },
     /** Deliver the later completions the way a wake-up does. */
     wake() {
@@ -70,10 +83,13 @@ test('per-op fallback on -ENOSYS, raw refusals, completions routed by token', as
     assert.strictEqual(fs.readFileSync(file, 'utf8'), 'hello');
     assert.deepStrictEqual(addon.calls, ['ftruncate']);
     assert.strictEqual(await b.write(999, Buffer.alloc(1), 0, 1, 0), -uvErrno.EBADF);
+    addon.calls.length = 0;
     const bufs = [Buffer.alloc(3), Buffer.alloc(5), Buffer.alloc(7)];
     const reads = bufs.map((buf) => b.read(fd, buf, 0, buf.length, 0));
     const failing = [b.write(fd, Buffer.alloc(1), 0, 1, 0), b.write(fd, Buffer.alloc(1), 0, 1, 0)];
     assert.deepStrictEqual(await Promise.all(reads), [3, 5, 7]);
+    // The batch's first op submits itself; the rest go in one submit() at the checkpoint.
+    assert.deepStrictEqual(addon.calls, ['read+submit', 'read', 'read', 'write', 'write', 'submit']);
     assert.strictEqual(b.pendingCount, 2);
     addon.wake();
     assert.deepStrictEqual(await Promise.all(failing), [-uvErrno.EIO, -uvErrno.EIO]);
@@ -87,6 +103,7 @@ test('per-op fallback on -ENOSYS, raw refusals, completions routed by token', as
 test('shutdown settles every pending op with -ECANCELED', async () => {
   const addon = fakeAddon();
   addon.submit = () => 0; // nothing ever completes
+  addon.read = () => 0;
   const b = new NativeBackend(addon, new FallbackBackend());
   b.start({ queueDepth: 8, sqpoll: false, ioWorkers: 0 });
   const ops = [b.read(3, Buffer.alloc(1), 0, 1, 0), b.read(3, Buffer.alloc(1), 0, 1, 0)];

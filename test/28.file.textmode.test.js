@@ -45,3 +45,23 @@ test('text mode: bytes are refused, readInto is unsupported, encoding option app
   await f.close();
   assert.deepStrictEqual(fs.readFileSync(p), Buffer.from([0xe9]));
 });
+
+test('text writes encoded straight into the buffer: exact bytes at every size around the buffer', async () => {
+  const p = tmpPath();
+  const pieces = ['ab', 'cdé', '🌍🌍', 'x'.repeat(15), 'ü'.repeat(8), '', 'tail\n', 'y'.repeat(16), 'z'];
+  const f = await open(p, 'w', { bufferSize: 16, newline: '' });
+  for (const piece of pieces) assert.strictEqual(await f.write(piece), [...piece].length);
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), pieces.join(''));
+});
+
+test('text writes with a lone surrogate still go through the error mode', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'w', { errors: 'replace', newline: '' });
+  assert.strictEqual(await f.write('a\ud800b'), 3);
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'latin1'), 'a?b');
+  const strict = await open(tmpPath(), 'w');
+  await rejectsWith(strict.write('a\udc00'), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  await strict.close();
+});

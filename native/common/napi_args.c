@@ -1,5 +1,6 @@
 /* Argument conversion helpers and module registration shared by the native backends. */
 #include "napi_args.h"
+#include "slab_pool.h"
 
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call) {
   call->argc = AYA_MAX_ARGS;
@@ -65,5 +66,6 @@ napi_value aya_string_array(napi_env env, const char *const *items, size_t n) {
 }
 
 NAPI_MODULE_INIT() {
-  return aya_backend_init(env, exports);
+  napi_value out = aya_backend_init(env, exports);
+  return out != NULL && aya_slab_pool_init(env, out) ? out : NULL;
 }

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The native binding contract implemented (docs/architecture.md; src/binding.ts checks it). */
+#define AYA_CONTRACT_VERSION 2
+
 /* Up to this many arguments per export. */
 #define AYA_MAX_ARGS 6
 

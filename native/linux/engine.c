@@ -519,32 +519,48 @@ static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
   return 0;
 }
 
-static napi_value queue_result(napi_env env, struct engine *e, const struct aya_sqe *sqe) {
-  return aya_int(env, enqueue(e, sqe));
+/* Submit what is queued, reap what finished into the pairs array; returns the pair count. */
+static uint32_t submit_queued(struct engine *e) {
+  uint32_t n = e->pairs ? pump(e, true) : 0;
+  update_ref(e);
+  return n;
 }
 
-/* A token argument: a small non-negative integer chosen by JavaScript. */
-static bool arg_token(napi_env env, const aya_call *call, uint64_t *token) {
+/*
+ * An op's result: -errno if refused; else the number of completion pairs written, which is 0
+ * unless the ticket asked to submit at once (the first op of a batch: one call into the
+ * addon instead of two).
+ */
+static napi_value queue_result(napi_env env, struct engine *e, const struct aya_sqe *sqe, bool submit_now) {
+  int rc = enqueue(e, sqe);
+  if (rc < 0 || !submit_now) return aya_int(env, rc);
+  return aya_int(env, submit_queued(e));
+}
+
+/* The ticket argument of every op: token << 1 | submitNow (token: a small integer from JS). */
+static bool arg_ticket(napi_env env, const aya_call *call, uint64_t *token, bool *submit_now) {
   int32_t t;
   if (!aya_arg_i32(env, call, 0, &t) || t < 0) return false;
-  *token = (uint64_t)t;
+  *token = (uint64_t)(t >> 1);
+  *submit_now = (t & 1) != 0;
   return true;
 }
 
-/* open(token, pathBuf, flags, mode) */
+/* open(ticket, pathBuf, flags, mode) */
 static napi_value js_open(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_OPENAT, .fd = AT_FDCWD};
   uint8_t *path;
   size_t len;
   int32_t flags, mode;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
       path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
     return aya_int(env, -EINVAL);
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
   sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
 /*
@@ -556,14 +572,15 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
  */
 #define ASYNC_COPY_MIN (256u * 1024u)
 
-/* read/write(token, fd, buf, off, len, pos): the shared argument checks. */
+/* read/write(ticket, fd, buf, off, len, pos): the shared argument checks. */
 static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = opcode};
   uint8_t *buf;
   size_t size;
   int64_t off, len, pos;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
       !aya_arg_bytes(env, &call, 2, &buf, &size) || !aya_arg_i64(env, &call, 3, &off) ||
       !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos) || off < 0 || len < 0 ||
       (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
@@ -573,52 +590,56 @@ static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
   sqe.len = (uint32_t)len;
   sqe.off = (uint64_t)pos; /* -1: the file position */
   if (sqe.len >= ASYNC_COPY_MIN) sqe.flags = AYA_SQE_ASYNC;
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
 static napi_value js_read(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_READ); }
 static napi_value js_write(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_WRITE); }
 
-/* fsync(token, fd, datasync) */
+/* fsync(ticket, fd, datasync) */
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_FSYNC};
   bool datasync = false;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
       napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
     return aya_int(env, -EINVAL);
   sqe.op_flags = datasync ? AYA_FSYNC_DATASYNC : 0;
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
-/* ftruncate(token, fd, len) */
+/* ftruncate(ticket, fd, len) */
 static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_FTRUNCATE};
   int64_t len;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
       !aya_arg_i64(env, &call, 2, &len) || len < 0)
     return aya_int(env, -EINVAL);
   sqe.off = (uint64_t)len;
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
-/* close(token, fd) */
+/* close(ticket, fd) */
 static napi_value js_close(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
-  return queue_result(env, e, &sqe);
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  return queue_result(env, e, &sqe, now);
 }
 
-/* statx(token, fd, pathBuf | null, out): with a path, stat(path); without, fstat(fd). */
+/* statx(ticket, fd, pathBuf | null, out): with a path, stat(path); without, fstat(fd). */
 static napi_value js_statx(napi_env env, napi_callback_info info) {
   static const char empty_path[] = "";
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_STATX, .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
   uint8_t *path, *out;
   size_t path_len, out_len;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
       out_len < AYA_STATX_SIZE)
     return aya_int(env, -EINVAL);
   if (aya_arg_is_nullish(env, &call, 2)) {
@@ -632,36 +653,36 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
     sqe.addr = (uint64_t)(uintptr_t)path;
   }
   sqe.off = (uint64_t)(uintptr_t)out; /* addr2: where the kernel writes struct statx */
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
-/* cancel(token, targetToken) */
+/* cancel(ticket, targetToken) */
 static napi_value js_cancel(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .fd = -1};
   int32_t target;
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
     return aya_int(env, -EINVAL);
   sqe.addr = (uint64_t)target;
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
-/* cancelFd(token, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
+/* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
  * cancelled (0 if none), or -EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
+  bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
-  if (!arg_token(env, &call, &sqe.user_data) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
     return aya_int(env, -EINVAL);
-  return queue_result(env, e, &sqe);
+  return queue_result(env, e, &sqe, now);
 }
 
 /* submit() → number of completion pairs written (the caller settles them). */
 static napi_value js_submit(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
-  uint32_t n = e->pairs ? pump(e, true) : 0;
-  update_ref(e);
-  return aya_int(env, n);
+  return aya_int(env, submit_queued(e));
 }
 
 /* shutdown(): cancel and drain everything and release the ring (init() starts over). */
@@ -701,6 +722,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   napi_value backend;
   napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);
   napi_set_named_property(env, exports, "backend", backend);
+  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;
 }

@@ -1,7 +1,8 @@
 /*
  * N-API glue for the IOCP backend: argument checking and the exports of the native binding
- * contract (docs/architecture.md). Every op returns 0 (queued; its [token, result] pair
- * arrives through submit() or onComplete) or a negative errno when refused at once.
+ * contract (docs/architecture.md). Every op takes a ticket (token << 1 | submitNow) and
+ * returns a negative errno when refused at once, else the completion pairs it wrote (0 unless
+ * submitNow); a queued op's [token, result] pair arrives through submit() or onComplete.
  * State is per environment (main thread, each worker) in the instance data.
  */
 #include <stdlib.h>
@@ -21,15 +22,37 @@ static aya_env *ready_call(napi_env env, napi_callback_info info, aya_call *call
   return st->port != NULL ? st : NULL;
 }
 
-static int arg_token(napi_env env, const aya_call *call, int32_t *out) {
-  return aya_arg_i32(env, call, 0, out) && aya_token_ok(*out);
+/* The ticket argument of every op: token << 1 | submitNow. */
+static int arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *now) {
+  int32_t ticket;
+  if (!aya_arg_i32(env, call, 0, &ticket) || ticket < 0) return 0;
+  *token = ticket >> 1;
+  *now = (ticket & 1) != 0;
+  return aya_token_ok(*token);
 }
 
-/* The common prologue of op(token, fd|target, ...): the state once the port is up, or NULL. */
-static aya_env *token_int_call(napi_env env, napi_callback_info info, aya_call *call, int32_t *token, int32_t *second) {
+/* The common prologue of op(ticket, fd|target, ...): the state once the port is up, or NULL. */
+static aya_env *ticket_int_call(napi_env env, napi_callback_info info, aya_call *call, int32_t *token, bool *now,
+                                int32_t *second) {
   aya_env *st = ready_call(env, info, call);
-  if (st == NULL || !arg_token(env, call, token) || !aya_arg_i32(env, call, 1, second)) return NULL;
+  if (st == NULL || !arg_ticket(env, call, token, now) || !aya_arg_i32(env, call, 1, second)) return NULL;
   return st;
+}
+
+/* Copy the ops that finished at once into the completions array; returns the pair count. */
+static int64_t take_finished(napi_env env, aya_env *st) {
+  size_t capacity;
+  if (st->ready.len == 0) return 0;
+  int32_t *pairs = aya_completions(env, st->completions, &capacity);
+  return pairs == NULL ? 0 : (int64_t)aya_take_ready(st, pairs, capacity);
+}
+
+/*
+ * An op's result: the negative errno it was refused with, else the completion pairs written:
+ * with submitNow (the first op of a batch) whatever finished at once, without it 0.
+ */
+static napi_value op_result(napi_env env, aya_env *st, int rc, bool now) {
+  return aya_int(env, rc < 0 || !now ? rc : take_finished(env, st));
 }
 
 /* A private copy of argv[i], a NUL-terminated UTF-16LE path buffer (no inner NULs). */
@@ -53,8 +76,9 @@ static WCHAR *arg_path(napi_env env, const aya_call *call, size_t i) {
 static napi_value js_open(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, flags, mode;
+  bool now;
   aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || !arg_token(env, &call, &token) || !aya_arg_i32(env, &call, 2, &flags) ||
+  if (st == NULL || !arg_ticket(env, &call, &token, &now) || !aya_arg_i32(env, &call, 2, &flags) ||
       !aya_arg_i32(env, &call, 3, &mode)) {
     return aya_int(env, AYA_EINVAL);
   }
@@ -68,17 +92,18 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   op->path = path;
   op->u.open.flags = (uint32_t)flags;
   op->u.open.mode = (uint32_t)mode;
-  return aya_int(env, aya_issue_work(st, op));
+  return op_result(env, st, aya_issue_work(st, op), now);
 }
 
-/* read/write(token, fd, buf, off, len, pos) */
+/* read/write(ticket, fd, buf, off, len, pos) */
 static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_kind kind) {
   aya_call call;
   int32_t token, fd;
+  bool now;
   int64_t off, len, pos;
   uint8_t *data;
   size_t size;
-  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
   if (st == NULL || !aya_arg_bytes(env, &call, 2, &data, &size) || !aya_arg_i64(env, &call, 3, &off) ||
       !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos)) {
     return aya_int(env, AYA_EINVAL);
@@ -89,7 +114,7 @@ static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_ki
   }
   aya_op *op = aya_op_new(st, kind, token, fd);
   if (op == NULL) return aya_int(env, AYA_ENOMEM);
-  return aya_int(env, aya_issue_io(st, op, data + off, (uint32_t)len, pos));
+  return op_result(env, st, aya_issue_io(st, op, data + off, (uint32_t)len, pos), now);
 }
 
 static napi_value js_read(napi_env env, napi_callback_info info) {
@@ -100,12 +125,13 @@ static napi_value js_write(napi_env env, napi_callback_info info) {
   return read_or_write(env, info, AYA_OP_WRITE);
 }
 
-/* fsync(token, fd, datasync) / ftruncate(token, fd, len): thread-pool ops on an fd. */
+/* fsync(ticket, fd, datasync) / ftruncate(ticket, fd, len): thread-pool ops on an fd. */
 static napi_value fd_work(napi_env env, napi_callback_info info, aya_op_kind kind) {
   aya_call call;
   int32_t token, fd;
+  bool now;
   int64_t length = 0;
-  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
   if (st == NULL) return aya_int(env, AYA_EINVAL);
   if (kind == AYA_OP_FTRUNCATE && (!aya_arg_i64(env, &call, 2, &length) || length < 0)) {
     return aya_int(env, AYA_EINVAL);
@@ -113,7 +139,7 @@ static napi_value fd_work(napi_env env, napi_callback_info info, aya_op_kind kin
   aya_op *op = aya_op_new(st, kind, token, fd);
   if (op == NULL) return aya_int(env, AYA_ENOMEM);
   op->u.truncate.length = length;
-  return aya_int(env, aya_issue_work(st, op));
+  return op_result(env, st, aya_issue_work(st, op), now);
 }
 
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
@@ -127,20 +153,22 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, fd;
-  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  bool now;
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
   if (st == NULL) return aya_int(env, AYA_EINVAL);
   aya_op *op = aya_op_new(st, AYA_OP_CLOSE, token, fd);
   if (op == NULL) return aya_int(env, AYA_ENOMEM);
-  return aya_int(env, aya_issue_close(st, op, st->close_timeout_ms));
+  return op_result(env, st, aya_issue_close(st, op, st->close_timeout_ms), now);
 }
 
-/* statx(token, fd, pathBuf | null, out): stat of the path when given, else of the fd. */
+/* statx(ticket, fd, pathBuf | null, out): stat of the path when given, else of the fd. */
 static napi_value js_statx(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, fd;
+  bool now;
   uint8_t *out;
   size_t out_len;
-  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
   if (st == NULL || !aya_arg_bytes(env, &call, 3, &out, &out_len) || out_len < sizeof(aya_statx)) {
     return aya_int(env, AYA_EINVAL);
   }
@@ -155,36 +183,34 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   }
   op->path = path;
   op->u.stat.out = out;
-  return aya_int(env, aya_issue_work(st, op));
+  return op_result(env, st, aya_issue_work(st, op), now);
 }
 
-/* cancel(token, target): its own result is 0 (cancelled), ENOENT (not in flight) or EALREADY. */
+/* cancel(ticket, target): its own result is 0 (cancelled), ENOENT (not in flight) or EALREADY. */
 static napi_value js_cancel(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, target;
-  aya_env *st = token_int_call(env, info, &call, &token, &target);
+  bool now;
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &target);
   if (st == NULL) return aya_int(env, AYA_EINVAL);
-  return aya_int(env, aya_ready_push(st, token, aya_cancel(st, target)) ? 0 : AYA_ENOMEM);
+  return op_result(env, st, aya_ready_push(st, token, aya_cancel(st, target)) ? 0 : AYA_ENOMEM, now);
 }
 
-/* cancelFd(token, fd): its result is how many reads/writes on fd were cancelled, or EBADF. */
+/* cancelFd(ticket, fd): its result is how many reads/writes on fd were cancelled, or EBADF. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t token, fd;
-  aya_env *st = token_int_call(env, info, &call, &token, &fd);
+  bool now;
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
   if (st == NULL) return aya_int(env, AYA_EINVAL);
-  return aya_int(env, aya_ready_push(st, token, aya_cancel_fd(st, fd)) ? 0 : AYA_ENOMEM);
+  return op_result(env, st, aya_ready_push(st, token, aya_cancel_fd(st, fd)) ? 0 : AYA_ENOMEM, now);
 }
 
 /* submit(): ops are already with the kernel; hand over the ones that finished at once. */
 static napi_value js_submit(napi_env env, napi_callback_info info) {
   aya_call call;
-  size_t capacity;
   aya_env *st = ready_call(env, info, &call);
-  if (st == NULL || st->ready.len == 0) return aya_int(env, 0);
-  int32_t *pairs = aya_completions(env, st->completions, &capacity);
-  if (pairs == NULL) return aya_int(env, AYA_EINVAL);
-  return aya_int(env, (int64_t)aya_take_ready(st, pairs, capacity));
+  return aya_int(env, st == NULL ? 0 : take_finished(env, st));
 }
 
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
@@ -308,6 +334,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   napi_value backend;
   napi_create_string_utf8(env, "iocp", NAPI_AUTO_LENGTH, &backend);
   napi_set_named_property(env, exports, "backend", backend);
+  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);
   return exports;
 }

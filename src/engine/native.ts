@@ -3,8 +3,9 @@
  * the pending-promise table, batching, and per-op fallback.
  *
  * Batching (measured in /work/shared/ENGINE-NOTES.md): the first op of a batch is handed to
- * the kernel at once, and whatever finished inline (cached reads do) is settled before the op
- * call returns; later ops in the same synchronous run only queue, and one `submit()` at the
+ * the kernel by its own addon call (its ticket says submitNow), and whatever finished inline
+ * (cached reads do) is settled before the op call returns; later ops in the same synchronous
+ * run only queue, and one `submit()` at the
  * microtask checkpoint (`Promise.resolve().then`, cheaper than queueMicrotask) sends them all.
  * Ops the kernel completes later arrive through the addon's `onComplete`, once per wake-up.
  * After a few thousand inline completions without an event-loop turn, the next batch waits for
@@ -155,63 +156,61 @@ export class NativeBackend implements OpBackend {
   open(path: PathLike, flags: number, mode: number): Promise<number> {
     const t = this.token();
     const p = pathBytes(path);
-    const rc = this.addon.open(t, p, flags, mode);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
-    this.heldPath[t] = p;
-    return this.pending(t, undefined, Kind.Number);
+    const op = this.expect<number>(t, undefined, Kind.Number, p);
+    const rc = this.addon.open(this.ticket(t), p, flags, mode);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
   }
 
   close(fd: number): Promise<number> {
     const t = this.token();
-    const rc = this.addon.close(t, fd);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.close(fd);
-    return this.pending(t, undefined, Kind.Number);
+    const op = this.expect<number>(t, undefined, Kind.Number);
+    const rc = this.addon.close(this.ticket(t), fd);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.close(fd);
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
     const t = this.token();
-    const rc = this.addon.read(t, fd, buf, off, len, pos);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos);
-    return this.pending(t, buf, Kind.Number);
+    const op = this.expect<number>(t, buf, Kind.Number);
+    const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos);
   }
 
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
     const t = this.token();
-    const rc = this.addon.write(t, fd, buf, off, len, pos);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos);
-    return this.pending(t, buf, Kind.Number);
+    const op = this.expect<number>(t, buf, Kind.Number);
+    const rc = this.addon.write(this.ticket(t), fd, buf, off, len, pos);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos);
   }
 
   fsync(fd: number, datasync: boolean): Promise<number> {
     const t = this.token();
-    const rc = this.addon.fsync(t, fd, datasync);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.fsync(fd, datasync);
-    return this.pending(t, undefined, Kind.Number);
+    const op = this.expect<number>(t, undefined, Kind.Number);
+    const rc = this.addon.fsync(this.ticket(t), fd, datasync);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.fsync(fd, datasync);
   }
 
   ftruncate(fd: number, len: number): Promise<number> {
     const t = this.token();
-    const rc = this.addon.ftruncate(t, fd, len);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.ftruncate(fd, len);
-    return this.pending(t, undefined, Kind.Number);
+    const op = this.expect<number>(t, undefined, Kind.Number);
+    const rc = this.addon.ftruncate(this.ticket(t), fd, len);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.ftruncate(fd, len);
   }
 
   fstat(fd: number): Promise<StatResult> {
     const t = this.token();
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
-    const rc = this.addon.statx(t, fd, null, out);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.fstat(fd);
-    return this.pending(t, out, Kind.Stat);
+    const op = this.expect<StatResult>(t, out, Kind.Stat);
+    const rc = this.addon.statx(this.ticket(t), fd, null, out);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.fstat(fd);
   }
 
   stat(path: PathLike): Promise<StatResult> {
     const t = this.token();
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
     const p = pathBytes(path);
-    const rc = this.addon.statx(t, -1, p, out);
-    if (rc !== 0) return this.refused(t, rc) ?? this.fallback.stat(path);
-    this.heldPath[t] = p;
-    return this.pending(t, out, Kind.Stat);
+    const op = this.expect<StatResult>(t, out, Kind.Stat, p);
+    const rc = this.addon.statx(this.ticket(t), -1, p, out);
+    return this.accepted(t, rc) ? op : this.refused(t, rc) ?? this.fallback.stat(path);
   }
 
   /**
@@ -223,9 +222,10 @@ export class NativeBackend implements OpBackend {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
     if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
-    const rc = this.addon.cancelFd(t, fd);
-    if (rc !== 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
-    return this.pending<number>(t, undefined, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
+    const op = this.expect<number>(t, undefined, Kind.Number);
+    const rc = this.addon.cancelFd(this.ticket(t), fd);
+    if (!this.accepted(t, rc)) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
+    return op.then((r) => (r === EINVAL ? ENOSYS : r));
   }
 
   /** A free token (small integer); restarts the engine after shutdown(). */
@@ -240,45 +240,71 @@ export class NativeBackend implements OpBackend {
     return this.resolvers.length - 1;
   }
 
-  /** The addon refused an op at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
-  private refused(t: number, rc: number): Promise<number> | null {
-    this.freeTokens.push(t);
-    this.heldPath[t] = undefined;
-    return rc === ENOSYS ? null : Promise.resolve(rc);
-  }
-
-  /** Record an accepted op and make sure its batch gets submitted. */
-  private pending<T>(t: number, buf: Uint8Array | undefined, kind: Kind): Promise<T> {
+  /**
+   * Register op `t` before the addon sees it (a submit-at-once call may complete it inline):
+   * its promise, the buffers the kernel may touch, how to read its result.
+   */
+  private expect<T>(t: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
     const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
     this.resolvers[t] = capturedResolve;
     this.held[t] = buf;
+    this.heldPath[t] = path;
     this.kinds[t] = kind;
     this.inFlight++;
-    this.queued++;
-    if (!this.batchOpen) this.openBatch();
     return p;
   }
 
-  /** First op of a batch: submit it now (settling inline completions), flush the rest later. */
-  private openBatch(): void {
+  /**
+   * The ticket for op `t`: token << 1 | submitNow. The first op of a batch is submitted by
+   * its own call (settling inline completions at once); later ones queue until the microtask
+   * checkpoint, or, after a long run of inline completions, until the loop has turned.
+   */
+  private ticket(t: number): number {
+    if (this.batchOpen) {
+      this.queued++;
+      return t << 1;
+    }
     this.batchOpen = true;
     if (this.inlineRun >= YIELD_AFTER) {
+      this.queued++;
       setImmediate(this.flushAfterYield);
-      return;
+      return t << 1;
     }
-    this.submitNow();
     RESOLVED.then(this.flushAtCheckpoint);
+    return (t << 1) | 1;
+  }
+
+  /** Whether the addon took op `t` (rc >= 0: the completion pairs it wrote, settled here). */
+  private accepted(t: number, rc: number): boolean {
+    if (rc < 0) return false;
+    if (rc > 0) this.settleSubmitted(rc);
+    return true;
+  }
+
+  /** The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
+  private refused(t: number, rc: number): Promise<number> | null {
+    this.resolvers[t] = undefined;
+    this.held[t] = undefined;
+    this.heldPath[t] = undefined;
+    this.inFlight--;
+    this.freeTokens.push(t);
+    return rc === ENOSYS ? null : Promise.resolve(rc);
   }
 
   /** One submit() per round of completions the shared array holds; settle what finished. */
   private submitNow(): void {
     this.queued = 0;
-    let n: number;
-    do {
-      n = this.addon.submit();
+    this.settleSubmitted(this.addon.submit());
+  }
+
+  /** Settle `n` pairs a submit wrote; a full array means more may wait: submit again. */
+  private settleSubmitted(n: number): void {
+    for (;;) {
       this.inlineRun += n;
       this.settle(n);
-    } while (n === PAIR_CAPACITY);
+      if (n !== PAIR_CAPACITY) return;
+      n = this.addon.submit();
+    }
   }
 
   /** Settle `count` [token, result] pairs from the completions array. */

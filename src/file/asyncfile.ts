@@ -104,8 +104,13 @@ export class AsyncFile<T extends Data = Data> {
   /** Set while close() waits for positional ops to finish. */
   private drained: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
+  /**
+   * A queued call settled. When it was the last, nothing more can join the current flush
+   * group (group commit), so its kernel write starts now: every flush queued in this run of
+   * calls shares it.
+   */
   private readonly opDone = (): void => {
-    this.pending--;
+    if (--this.pending === 0) this.io.startCommits();
   };
 
   /** Internal: use open() or wrapFd(). */
@@ -247,10 +252,16 @@ export class AsyncFile<T extends Data = Data> {
     });
   }
 
-  /** Hand buffered data to the kernel. Not durable against power loss: see sync(). */
+  /**
+   * Hand buffered data to the kernel; resolves once every earlier write is there. Not
+   * durable against power loss: see sync(). Calls after it do not wait for the kernel write
+   * unless they need it (reads, seeks, positional ops…): writes made meanwhile fill the
+   * buffer, and flushes made meanwhile share one kernel write (group commit).
+   */
   async flush(): Promise<void> {
     this.checkOpen('write');
-    return this.enqueue(() => this.flushLayers());
+    const group = await this.enqueue(() => Promise.resolve(this.joinFlushGroup()));
+    return group.written;
   }
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
@@ -315,7 +326,11 @@ export class AsyncFile<T extends Data = Data> {
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
       const buf = allocResult(size);
-      return fitted(buf, await this.preadFully(buf, 0, size, position));
+      // The first pread inline, as in readAtInto: the common full read costs no extra promise.
+      const n = await this.backend.read(this.io.fd, buf, 0, size, position);
+      if (n < 0) throw uvException(n, 'read', this.path);
+      if (n === size || n === 0) return fitted(buf, n);
+      return fitted(buf, n + (await this.preadFully(buf, n, size - n, position + n)));
     } finally {
       this.positionalDone();
     }
@@ -439,6 +454,18 @@ export class AsyncFile<T extends Data = Data> {
       total += line.length;
     }
     return lines;
+  }
+
+  /**
+   * The queued part of flush(): join the binary layer's next group commit. The text layer
+   * hands every write to the binary layer at once, so only that layer holds data to commit.
+   * The promise is wrapped so the queue moves on without waiting for it, and marked handled
+   * until flush() awaits it a few microtasks later.
+   */
+  private joinFlushGroup(): { written: Promise<void> } {
+    const written = this.io.commit();
+    written.catch(noop);
+    return { written };
   }
 
   /** Flush the text layer (which flushes the binary one) or the binary layer. */

@@ -30,6 +30,15 @@ export function fitted(buf: Buffer, n: number): Buffer {
   return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
 }
 
+/** A commit() waiting until the kernel has taken the first `mark` accepted bytes. */
+interface FlushWaiter {
+  mark: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const RESOLVED = Promise.resolve();
+
 /** How to build a BufferedFile. */
 export interface BufferedFileOptions {
   /** The backend carrying every op. */
@@ -74,6 +83,14 @@ export class BufferedFile implements BufferedIO {
   private wOff = 0;
   /** End of the pending writes in buf (0: none). */
   private wLen = 0;
+  /** Bytes ever put into the buffer by write(): a flush waits until `written` reaches its mark. */
+  private accepted = 0;
+  /** Bytes of `accepted` the kernel has taken. */
+  private written = 0;
+  /** commit() calls waiting for their bytes, in call order (marks never decrease). */
+  private waiters: FlushWaiter[] = [];
+  /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
+  private pumping = false;
 
   /** Wrap an open fd; see {@link BufferedFileOptions}. */
   constructor(options: BufferedFileOptions) {
@@ -161,23 +178,47 @@ export class BufferedFile implements BufferedIO {
 
   /** Write all of `data`: buffered, or straight through when it is at least a buffer long. */
   async write(data: Uint8Array): Promise<number> {
-    if (!this.writable) throw systemError('EBADF', 'write', this.path);
     const len = data.byteLength;
-    if (len === 0) return 0;
-    this.rLen = 0; // read-ahead is dropped; the logical position stays where reading left it
+    if (!this.prepareWrite(len)) return 0;
     if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
     if (len >= this.bufferSize) {
       await this.writeThrough(data);
       return len;
     }
+    const at = this.appendPending(len); // first: it may allocate this.buf
+    this.buf.set(data, at);
+    return len;
+  }
+
+  /** Write `text` encoded as `encoding`, straight into the buffer when it fits. */
+  async writeString(text: string, encoding: BufferEncoding): Promise<number> {
+    const len = Buffer.byteLength(text, encoding);
+    if (len >= this.bufferSize || !this.prepareWrite(len)) return this.write(Buffer.from(text, encoding));
+    if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
+    const at = this.appendPending(len); // first: it may allocate this.buf
+    this.buf.write(text, at, len, encoding);
+    return len;
+  }
+
+  /** Checks before writing `len` bytes; false when there is nothing to write. */
+  private prepareWrite(len: number): boolean {
+    if (!this.writable) throw systemError('EBADF', 'write', this.path);
+    if (len === 0) return false;
+    this.rLen = 0; // read-ahead is dropped; the logical position stays where reading left it
+    return true;
+  }
+
+  /** Reserve buf[wLen, wLen + len) for `len` more pending bytes (they fit); returns where they go. */
+  private appendPending(len: number): number {
     if (this.wLen === 0) {
       this.allocate();
       this.wStart = this.pos;
     }
-    this.buf.set(data, this.wLen);
+    const at = this.wLen;
     this.wLen += len;
+    this.accepted += len;
     this.pos = this.append ? AT_END : this.pos + len;
-    return len;
+    return at;
   }
 
   /** Move the logical position; resolves the new absolute position. */
@@ -219,15 +260,79 @@ export class BufferedFile implements BufferedIO {
     return at;
   }
 
-  /** Hand pending writes to the kernel (not fsync). After a failure the unwritten rest stays pending. */
+  /**
+   * Hand pending writes to the kernel (not fsync) and wait until nothing is pending or in
+   * flight. After a failure the unwritten rest stays pending.
+   */
   async flush(): Promise<void> {
-    while (this.wOff < this.wLen) {
-      const n = await this.backend.write(this.fd, this.buf, this.wOff, this.wLen - this.wOff, this.writePosition(this.wStart));
+    while (this.pumping || this.wOff < this.wLen) {
+      const written = this.commit();
+      this.startCommits();
+      await written;
+    }
+  }
+
+  /**
+   * Group commit: resolves once the kernel has taken every byte written so far, without
+   * stopping later write() calls from filling the buffer meanwhile. The kernel write starts
+   * at startCommits() (the caller's "nothing more to add now"), or, when one is already in
+   * flight, as soon as it ends: one kernel write then carries the data of every commit made
+   * meanwhile, in write order. Rejects if a kernel write of its group fails (the unwritten
+   * rest stays pending for the next flush).
+   */
+  commit(): Promise<void> {
+    if (this.written === this.accepted) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ mark: this.accepted, resolve, reject });
+    });
+  }
+
+  /** Start writing the groups that commits wait for, unless a kernel write is already out. */
+  startCommits(): void {
+    if (this.pumping || this.waiters.length === 0) return;
+    this.pumping = true;
+    void this.pumpGroups();
+  }
+
+  /** Write groups while commits wait: each group is everything pending when it starts. */
+  private async pumpGroups(): Promise<void> {
+    while (this.waiters.length > 0) {
+      const groupMark = this.accepted;
+      let failure: unknown;
+      try {
+        await this.writePending(this.wLen);
+      } catch (err) {
+        failure = err;
+      }
+      if (this.wOff === this.wLen) this.wOff = this.wLen = 0;
+      this.settleWaiters(failure === undefined ? this.written : groupMark, failure);
+    }
+    this.pumping = false;
+  }
+
+  /** Write buf[wOff, end) at the pending position, advancing past what the kernel takes. */
+  private async writePending(end: number): Promise<void> {
+    while (this.wOff < end) {
+      const n = await this.backend.write(this.fd, this.buf, this.wOff, end - this.wOff, this.writePosition(this.wStart));
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
       this.wOff += n;
       this.wStart += n;
+      this.written += n;
     }
-    this.wOff = this.wLen = 0;
+  }
+
+  /**
+   * Resolve the commits whose bytes are written; after a failure, reject the rest of the
+   * failed group (marks up to `upTo`). Commits that arrived during the write stay for the next group.
+   */
+  private settleWaiters(upTo: number, failure: unknown): void {
+    let i = 0;
+    for (; i < this.waiters.length && this.waiters[i].mark <= upTo; i++) {
+      const w = this.waiters[i];
+      if (w.mark <= this.written) w.resolve();
+      else w.reject(failure);
+    }
+    this.waiters.splice(0, i);
   }
 
   /** The file's size from fstat. */
@@ -250,6 +355,7 @@ export class BufferedFile implements BufferedIO {
     if (this.buf.length !== 0) releaseBuffer(this.buf);
     this.buf = EMPTY;
     this.rLen = this.wOff = this.wLen = 0;
+    this.accepted = this.written;
   }
 
   /** Read-ahead bytes at the logical position. */

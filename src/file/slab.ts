@@ -8,15 +8,29 @@
  * its 8 KiB pool for smaller sizes, pays the allocation once per slab. The cost is retention:
  * a slice kept alive keeps its whole slab alive (as a kept Buffer.allocUnsafe(1) keeps
  * Node's 8 KiB pool), so slabs are small and only sizes up to CARVE_MAX are carved.
+ *
+ * Slabs come from the addon when it is loaded: their memory goes back to a per-environment
+ * free list when V8 collects them, so it stays mapped. Slabs from Buffer.allocUnsafeSlow go
+ * back to malloc, which returns heap tops to the kernel; the next slabs then page-fault
+ * again, about 0.3 faults per 4 KiB read at 1,024 in flight (docs/performance.md).
  */
+import { loadBinding } from '../binding';
 
-/** Bytes per slab. */
+/** Bytes per slab (the addon's slabs are this size too: AYA_SLAB_BYTES). */
 const SLAB_SIZE = 64 * 1024;
 /** Largest size carved from a slab; larger buffers get their own memory. */
 const CARVE_MAX = 8 * 1024;
 
 let slab: ArrayBuffer = new ArrayBuffer(0);
 let used = 0;
+
+/** A fresh slab: recycled memory from the addon, else from Node (decided on first use). */
+let newSlab = (): ArrayBuffer => {
+  const addon = loadBinding().addon;
+  const fromNode = (): ArrayBuffer => Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
+  newSlab = addon === null ? fromNode : (): ArrayBuffer => addon.allocSlab() ?? fromNode();
+  return newSlab();
+};
 
 /**
  * An uninitialised Buffer of `size` bytes (like Buffer.allocUnsafe), sharing its ArrayBuffer
@@ -25,7 +39,7 @@ let used = 0;
 export function allocResult(size: number): Buffer {
   if (size > CARVE_MAX || size === 0) return Buffer.allocUnsafe(size);
   if (used + size > slab.byteLength) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
+    slab = newSlab();
     used = 0;
   }
   // Buffer.from(arrayBuffer, ...) builds the view directly; subarray() goes through the

@@ -43,6 +43,11 @@ export interface Codec {
   byteLength(text: string): number;
   /** Encode `text`, applying the error mode to unencodable characters. */
   encode(text: string): Buffer;
+  /**
+   * The Node encoding that turns `text` into exactly what encode() would, when one does (no
+   * character needs the error mode), so it can be written without an intermediate Buffer.
+   */
+  directEncoding?(text: string): BufferEncoding | undefined;
   /** Set for encodings whose files start with a byte order mark ('utf-16', 'utf-8-sig'). */
   readonly bom?: ByteOrderMark;
 }
@@ -220,6 +225,7 @@ function utf8Codec(errors: ErrorMode): Codec {
     byteLength: (text) => Buffer.byteLength(text, 'utf8'),
     encode: (text) =>
       encodeChecked(text, 'utf-8', errors, LONE_SURROGATE, () => true, (s) => Buffer.from(s, 'utf8')),
+    directEncoding: (text) => (LONE_SURROGATE.test(text) ? undefined : 'utf8'),
   };
 }
 

@@ -145,10 +145,14 @@ export class TextFile implements TextIO {
     }
     if (!this.buffered.writable) throw systemError('EBADF', 'write');
     const mark = this.codec.bom && !this.pastStart ? await this.markBeforeWrite() : EMPTY;
-    const encoded = this.codec.encode(translateForWrite(text, this.newline));
+    const translated = translateForWrite(text, this.newline);
+    const direct = mark.length === 0 ? this.codec.directEncoding?.(translated) : undefined;
+    const encoded = direct === undefined ? this.codec.encode(translated) : undefined;
     if (this.window && this.buffered.seekable) await this.syncPosition();
-    await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
-    this.pastStart ||= mark.length + encoded.length > 0;
+    let written: number;
+    if (encoded === undefined) written = await this.buffered.writeString(translated, direct!);
+    else written = await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
+    this.pastStart ||= written > 0;
     return countCodePoints(text);
   }
 

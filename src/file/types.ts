@@ -27,6 +27,11 @@ export interface BufferedIO {
   readline(limit: number): Promise<Buffer>;
   /** Write all of `data` (buffered). Resolves data.length. */
   write(data: Uint8Array): Promise<number>;
+  /**
+   * Write `text` encoded by Node as `encoding` (straight into the buffer when it fits, with no
+   * intermediate Buffer). Resolves the bytes written.
+   */
+  writeString(text: string, encoding: BufferEncoding): Promise<number>;
   /** Move the logical position; resolves the new absolute position. */
   seek(offset: number, whence: Whence): Promise<number>;
   /** The logical position (accounts for buffered, unread or unflushed bytes). */

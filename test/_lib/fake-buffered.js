@@ -58,6 +58,11 @@ class FakeBuffered {
     return this.take(limit >= 0 ? Math.min(limit, end - this.position) : end - this.position);
   }
 
+  /** Recorded as the write of the encoded bytes: the text layer may use either. */
+  writeString(text, encoding) {
+    return this.write(Buffer.from(text, encoding));
+  }
+
   async write(data) {
     this.calls.push(['write', Buffer.from(data).toString('hex')]);
     if (!this.writable) throw Object.assign(new Error('EBADF: bad file descriptor, write'), { code: 'EBADF' });

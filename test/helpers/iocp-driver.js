@@ -78,7 +78,7 @@ class IocpDriver {
 
   issueAs(token, name, args) {
     return new Promise((resolve) => {
-      const r = this.addon[name](token, ...args);
+      const r = this.addon[name](token << 1, ...args); // a ticket that only queues; submit() follows
       if (r < 0) return resolve({ result: r, how: 'refused' });
       this.pending.set(token, { resolve });
       this.queueSubmit();
