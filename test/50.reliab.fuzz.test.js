@@ -11,7 +11,7 @@ const { scaledForWine } = require('./_lib/wine-scale.js');
 
 const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
 // Sequences per interface: about 15 s per backend pass on an idle 2-core machine; under Wine
-// (about 1 ms per file op) 100 took over 20 minutes on the fallback pass, so 20 there (about 10 s per pass).
+// (about 1 ms per file op) 20, about 10 s per pass.
 const RUNS = scaledForWine(100, 20);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
