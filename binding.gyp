@@ -16,7 +16,11 @@
         ["OS=='win'", {
           "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
                       "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
-          "defines": ["UNICODE", "_UNICODE"],
+          # The same Windows 10 API level as scripts/build-win.sh's mingw build. Only kernel32
+          # functions are used, and node-gyp links kernel32.lib already.
+          "defines": ["UNICODE", "_UNICODE", "_WIN32_WINNT=0x0A00"],
+          # _Static_assert needs C11 (MSVC 2019 16.8+); Node's common.gypi adds -std:c++17 for
+          # C++ sources, and cl takes a C and a C++ standard side by side.
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11"] } }
         }],
         ["aya_sanitize==1", {

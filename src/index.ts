@@ -17,7 +17,7 @@ export { Stats } from './file/stats';
 export { configure, getConfig, resetConfig } from './config';
 export type { AyafileioConfig, ConfigureOptions, SnakeCaseConfig } from './config';
 export { getBackendInfo } from './engine/index';
-export type { BackendInfo } from './engine/index';
+export type { BackendInfo, PlatformName } from './engine/index';
 export { readFile, writeFile, appendFile } from './fs';
 export type { PathInput, OpenFlag, ReadFileOptions, WriteFileOptions, WriteFileData } from './fs';
 export type { SystemError } from './errors';

@@ -21,7 +21,7 @@ const tmp = (name = 'f') => path.join(dir, `${name}-${seq++}`);
 test('backend info matches the selected backend', () => {
   const info = getBackendInfo();
   assert.strictEqual(info.backend, b.kind);
-  assert.strictEqual(info.platform, process.platform);
+  assert.strictEqual(info.platform, { win32: 'windows', darwin: 'macos' }[process.platform] ?? process.platform);
   assert.strictEqual(info.isTrulyAsync, b.kind !== 'fallback');
   if (process.env.AYAFILEIO_BACKEND === 'fallback') assert.match(info.reason, /AYAFILEIO_BACKEND=fallback/);
   if (info.backend === 'io_uring') {

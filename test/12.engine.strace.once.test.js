@@ -11,7 +11,7 @@ const hasStrace = !spawnSync('strace', ['-V']).error;
 const native = process.platform === 'linux' && getBackendInfo().backend === 'io_uring';
 
 test('strace: 10,000 reads go through io_uring_enter, no pread and no new thread', {
-  skip: !hasStrace ? 'strace is not installed' : !native ? `io_uring unavailable: ${getBackendInfo().reason}` : false,
+  skip: process.platform !== 'linux' ? 'strace and io_uring are Linux-only' : !hasStrace ? 'strace is not installed' : !native ? `io_uring unavailable: ${getBackendInfo().reason}` : false,
 }, () => {
   const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'strace-check.js'), '10000'], {
     encoding: 'utf8',

@@ -7,6 +7,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { getBackend } = require('../dist/engine/index.js');
+const { scaledForWine } = require('./_lib/wine-scale.js');
+
+// Under Wine a read costs about a millisecond, so a few thousand reads span seconds.
+const READS = scaledForWine(60000, 10000);
 
 test('a 1 ms setInterval keeps firing during a long loop of cached reads', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-fair-'));
@@ -18,13 +22,13 @@ test('a 1 ms setInterval keeps firing during a long loop of cached reads', async
     const buf = Buffer.alloc(4096);
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    for (let i = 0; i < 60000; i++) {
+    for (let i = 0; i < READS; i++) {
       assert.strictEqual(await b.read(fd, buf, 0, 4096, (i % 64) * 4096), 4096);
     }
     clearInterval(timer);
     await b.close(fd);
-    // 60,000 reads take tens of milliseconds at least; yielding every few thousand reads
-    // gives the timer well over 5 chances. Without yielding it would never run (0 ticks).
+    // 60,000 reads take tens of milliseconds at least (10,000 under Wine take seconds);
+    // yielding every few thousand reads gives the timer well over 5 chances. Without yielding it would never run (0 ticks).
     assert.ok(ticks >= 5, `interval fired ${ticks} times`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -2,15 +2,17 @@
 // Seeded random differential test of binary-mode AsyncFile against an in-memory model of a
 // file with POSIX/Python semantics. Small buffer sizes put every op near a buffer boundary;
 // ops are issued in random un-awaited batches, so call order is checked too.
-// AYAFILEIO_DIFF_SEQUENCES=N runs N sequences (default 2000); AYAFILEIO_DIFF_SEED picks the seed.
+// AYAFILEIO_DIFF_SEQUENCES=N runs N sequences (default 2000, 500 under Wine);
+// AYAFILEIO_DIFF_SEED picks the seed.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { open } = require('../dist/file/open.js');
+const { scaledForWine } = require('./_lib/wine-scale.js');
 
-const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || 2000);
+const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || scaledForWine(2000, 500));
 const SEED = Number(process.env.AYAFILEIO_DIFF_SEED || 20261126);
 const APPEND_IGNORES_POSITION = process.platform === 'linux' || process.platform === 'win32';
 const MODES = ['r+b', 'w+b', 'a+b', 'rb', 'wb', 'ab', 'x+b'];

@@ -7,17 +7,23 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { fuzz, stats } = require('./_lib/reliab-fuzz.js');
+const { scaledForWine } = require('./_lib/wine-scale.js');
 
 const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
-// Sequences per interface: about 15 s per backend pass on an idle 2-core machine.
-const RUNS = 100;
+// Sequences per interface: about 15 s per backend pass on an idle 2-core machine; under Wine
+// (about 1 ms per file op) 20, about 10 s per pass.
+const RUNS = scaledForWine(100, 20);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
   const { getBackend } = require('../dist/engine/index.js');
+  const backend = getBackend();
   const before = { ...stats };
-  await fuzz('ops', getBackend(), { seed: SEED, numRuns: RUNS, maxCommands: 120 });
+  await fuzz('ops', backend, { seed: SEED, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
-  assert.ok(stats.maxInFlight >= 20, `expected batches of >= 20 ops in flight, largest was ${stats.maxInFlight}`);
+  // node:fs on Windows runs positional ops on one fd one at a time here (OpInterpreter in
+  // _lib/reliab-fuzz.js says why), so its batches are smaller.
+  const minInFlight = process.platform === 'win32' && backend.kind === 'fallback' ? 4 : 20;
+  assert.ok(stats.maxInFlight >= minInFlight, `expected batches of >= ${minInFlight} ops in flight, largest was ${stats.maxInFlight}`);
   t.diagnostic(`op-level fuzz: ${JSON.stringify(stats)}`);
 });
 

@@ -118,7 +118,9 @@ test('EBADF: wrapFd of a closed fd, raw ops on a bad fd, methods after close', a
   await f.close(); // idempotent
 });
 
-test('EACCES as a non-root user (setpriv to nobody): read and write opens of a 0600 root file', { skip: !isRoot && 'needs root to create a root-owned file and drop to nobody' }, async (t) => {
+test('EACCES as a non-root user (setpriv to nobody): read and write opens of a 0600 root file', {
+  skip: process.platform === 'win32' ? 'setpriv and POSIX owners and modes do not exist on Windows' : !isRoot && 'needs root to create a root-owned file and drop to nobody',
+}, async (t) => {
   const dir = tmpDir(t);
   fs.chmodSync(dir, 0o755);
   const secret = path.join(dir, 'secret');

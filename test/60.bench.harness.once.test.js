@@ -82,6 +82,6 @@ test('ayafileio info prints getBackendInfo() of a fresh process as JSON', async 
   assert.strictEqual(code, 0);
   const info = JSON.parse(stdout);
   assert.strictEqual(info.backend, require('../dist/index.js').getBackendInfo().backend);
-  assert.strictEqual(info.platform, process.platform);
+  assert.strictEqual(info.platform, require('../dist/index.js').getBackendInfo().platform);
   assert.strictEqual(typeof info.isTrulyAsync, 'boolean');
 });

@@ -14,7 +14,7 @@ const forcedFallback = process.env.AYAFILEIO_BACKEND === 'fallback';
 test('getBackendInfo() reports IOCP in the native pass, the fallback when forced', { skip }, () => {
   const { getBackendInfo } = require('../dist/index.js');
   const info = getBackendInfo();
-  assert.strictEqual(info.platform, 'win32');
+  assert.strictEqual(info.platform, 'windows');
   if (forcedFallback) {
     assert.strictEqual(info.backend, 'fallback');
     assert.strictEqual(info.isTrulyAsync, false);

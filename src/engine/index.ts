@@ -13,10 +13,13 @@ import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
 import type { BackendKind, OpBackend } from './types';
 
+/** The operating system's everyday name; other systems keep their process.platform name. */
+export type PlatformName = 'windows' | 'macos' | 'linux' | Exclude<NodeJS.Platform, 'win32' | 'darwin' | 'linux'>;
+
 /** What getBackendInfo() reports about the engine in use. */
 export interface BackendInfo {
-  /** process.platform. */
-  platform: NodeJS.Platform;
+  /** The operating system: 'windows', 'macos', 'linux', or process.platform elsewhere. */
+  platform: PlatformName;
   /** The backend carrying file ops. */
   backend: BackendKind;
   /** Whether ops are asynchronous in the kernel (false: blocking calls on libuv's thread pool). */
@@ -125,11 +128,18 @@ const descriptions: Record<BackendKind, string> = {
   fallback: 'node:fs fallback: blocking calls on the libuv thread pool',
 };
 
+/** process.platform under the name getBackendInfo() reports ('win32' → 'windows', 'darwin' → 'macos'). */
+function platformName(): PlatformName {
+  if (process.platform === 'win32') return 'windows';
+  if (process.platform === 'darwin') return 'macos';
+  return process.platform;
+}
+
 /** Which backend this realm uses, whether it is truly asynchronous, and why not if not. */
 export function getBackendInfo(): BackendInfo {
   const backend = getBackend();
   const info: BackendInfo = {
-    platform: process.platform,
+    platform: platformName(),
     backend: backend.kind,
     isTrulyAsync: backend.kind !== 'fallback',
     description: descriptions[backend.kind],

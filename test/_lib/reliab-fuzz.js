@@ -64,6 +64,7 @@ function overlaps(a, b) {
 /** Do two claims on the same file fail to commute? */
 function claimsConflict(x, y, size0) {
   if (x.kind === 'exclusive' || y.kind === 'exclusive') return true; // even fsync must not race a close
+  if (x.oneAtATimeOnSlot !== undefined && x.oneAtATimeOnSlot === y.oneAtATimeOnSlot) return true;
   if (x.kind === 'none' || y.kind === 'none') return false;
   if (x.kind === 'close' || y.kind === 'close') return false; // close waits for what came before it
   if (x.kind === 'write' && y.kind === 'write') {
@@ -318,6 +319,16 @@ class OpInterpreter extends Interpreter {
   constructor(backend, dirs) {
     super(dirs); // ref: { fd, file, flags }; sub: { settled, handle: fd | null, pending }
     this.backend = backend;
+    // node:fs on Windows reads/writes at a position on a synchronous handle, which moves the
+    // file pointer, then puts the pointer back (libuv's fs__read/fs__write): two positional
+    // ops on one fd at once can leave it wrong for the next pos -1 op. The fallback inherits
+    // that, so there positional ops on one fd run one at a time; AsyncFile never uses pos -1
+    // on a seekable file, so the public API is unaffected.
+    this.positionalOpsMoveThePointer = process.platform === 'win32' && backend.kind === 'fallback';
+  }
+  /** The claim of a read or write at `at` (pos >= 0, not append) on `slot`'s fd. */
+  positionalClaim(kind, at, len, slot) {
+    return this.positionalOpsMoveThePointer ? { kind, at, len, oneAtATimeOnSlot: slot } : { kind, at, len };
   }
   refPath(file) {
     return path.join(this.dirs.ref, `f${file}`);
@@ -356,7 +367,7 @@ class OpInterpreter extends Interpreter {
         const positional = cmd.pos >= 0;
         return {
           ...base,
-          claim: positional ? { kind: 'read', at: cmd.pos, len: cmd.len } : { kind: 'exclusive' },
+          claim: positional ? this.positionalClaim('read', cmd.pos, cmd.len, s) : { kind: 'exclusive' },
           reference: () => {
             const buf = Buffer.alloc(cmd.len);
             const n = rawCall(() => fs.readSync(r.fd, buf, 0, cmd.len, positional ? cmd.pos : null));
@@ -374,7 +385,7 @@ class OpInterpreter extends Interpreter {
         const data = bytesFor(cmd.seed, cmd.len);
         return {
           ...base,
-          claim: cmd.pos >= 0 && !append ? { kind: 'write', at: cmd.pos, len: cmd.len } : { kind: 'exclusive' },
+          claim: cmd.pos >= 0 && !append ? this.positionalClaim('write', cmd.pos, cmd.len, s) : { kind: 'exclusive' },
           reference: () => rawOutcome(rawCall(() => fs.writeSync(r.fd, data, 0, cmd.len, cmd.pos >= 0 ? cmd.pos : null))),
           subject: () => {
             const buf = Buffer.concat([Buffer.alloc(cmd.bufOff), data]);

@@ -100,6 +100,7 @@ function assertChildOk(r) {
  * Returns the mount point, or a skip reason string prefixed 'skip:'.
  */
 function mountTmpfs(t, size) {
+  if (process.platform !== 'linux') return 'skip: tmpfs mounts are Linux-only';
   if (!isRoot) return 'skip: mounting a tmpfs needs root';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-tmpfs-'));
   const r = require('node:child_process').spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });

@@ -21,6 +21,7 @@ import type {
   WrapFdOptions,
   FileForMode,
   BackendInfo,
+  PlatformName,
   AyafileioConfig,
   ConfigureOptions,
   SystemError,
@@ -146,6 +147,10 @@ function module(): void {
   const why: string | undefined = info.reason;
   const v: string = version;
   void [n, b, after, defaults, kind, truly, described, why, v];
+  const onLinux: PlatformName = 'linux';
+  // @ts-expect-error Windows is reported as 'windows', never 'win32'
+  const win32: BackendInfo['platform'] = 'win32';
+  void [onLinux, win32];
 
   // @ts-expect-error unknown option
   configure({ bufferSzie: 1 });
