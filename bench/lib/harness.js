@@ -157,25 +157,35 @@ function applies(contender, kase) {
   return typeof contender.driver.applies === 'function' ? contender.driver.applies(kase) : true;
 }
 
-/** Runs every round of one case; returns { contenderId: result }. */
+/**
+ * Runs every round of one case; returns { contenderId: result }. The contenders alternate
+ * round by round; reference lines (fio) run their rounds after them, because a fio run in
+ * between changed what the next contenders measured: allocation-heavy cases (readAt, a new
+ * Buffer per read) ran 1.5-2x slower in the rounds after it, for node:fs as for ayafileio
+ * (docs/performance.md, "fio between rounds").
+ */
 async function runCase(kase, contenders, ctxBase, profile, progress, position) {
   const active = contenders.filter((c) => c.available && applies(c, kase));
   const state = new Map(active.map((c) => [c.id, { status: 'ok', message: null, rates: [], cpuPerOp: [], latencies: [], fioLatency: [] }]));
   const { warmup, rounds } = (profile.roundsOf || {})[kase.scenario] || profile;
   const total = warmup + rounds;
-  for (let round = 0; round < total; round++) {
-    const ctx = { ...ctxBase, nonce: crypto.randomBytes(4).toString('hex') };
-    const warm = round < warmup;
-    for (const c of active) {
-      const s = state.get(c.id);
-      if (s.status !== 'ok') continue;
-      progress.status(`[${position}] ${kase.id} · ${c.label} · ${warm ? 'warm-up' : 'round'} ${round + 1}/${total}`);
-      await runOneRound(c, kase, ctx, s, warm);
+  const alternating = active.filter((c) => !c.reference);
+  const references = active.filter((c) => c.reference);
+  for (const group of [alternating, ...references.map((c) => [c])]) {
+    for (let round = 0; round < total; round++) {
+      const ctx = { ...ctxBase, nonce: crypto.randomBytes(4).toString('hex') };
+      const warm = round < warmup;
+      for (const c of group) {
+        const s = state.get(c.id);
+        if (s.status !== 'ok') continue;
+        progress.status(`[${position}] ${kase.id} · ${c.label} · ${warm ? 'warm-up' : 'round'} ${round + 1}/${total}`);
+        await runOneRound(c, kase, ctx, s, warm);
+      }
     }
   }
   const results = {};
   for (const c of contenders) results[c.id] = summarize(c, kase, state.get(c.id));
-  addRatios(results);
+  addRatios(results, new Set(references.map((c) => c.id)));
   return results;
 }
 
@@ -225,15 +235,16 @@ function summarize(c, kase, s) {
 
 /**
  * Throughput ratio and "p99 times lower" against node:fs/promises of the same run. Round i
- * of every contender ran right next to node's round i, so the ratio is the median of these
- * paired ratios: a load change between rounds cancels out instead of skewing one side.
+ * of every alternating contender ran right next to node's round i, so the ratio is the median
+ * of these paired ratios: a load change between rounds cancels out instead of skewing one
+ * side. Reference lines (`unpaired`: they ran afterwards) compare medians.
  */
-function addRatios(results) {
+function addRatios(results, unpaired) {
   const base = results[BASELINE];
   if (!base || base.status !== 'ok') return;
-  for (const r of Object.values(results)) {
+  for (const [id, r] of Object.entries(results)) {
     if (r.rate == null) continue;
-    const paired = r.rates.length === base.rates.length;
+    const paired = !unpaired.has(id) && r.rates.length === base.rates.length;
     r.roundRatios = paired ? r.rates.map((v, i) => v / base.rates[i]) : null;
     r.ratio = paired ? stats.median(r.roundRatios) : r.rate / base.rate;
     r.p99Ratio = base.p99Us && r.p99Us ? base.p99Us / r.p99Us : null;
