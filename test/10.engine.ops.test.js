@@ -9,7 +9,7 @@ const path = require('node:path');
 const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
 
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
-const E = require('./helpers/uv-errno.js'); // libuv's numbers (Windows has its own)
+const E = require('./_lib/uv-errno.js'); // libuv's numbers (Windows has its own)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-ops-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const b = getBackend();

@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const { parseMode } = require('../dist/file/mode.js');
 const { open } = require('../dist/file/open.js');
-const { tmpPath, fileWith, rejectsWith } = require('./_file-helpers.js');
+const { tmpPath, fileWith, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Every ordering of the characters of `s`. */
 function permutations(s) {

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const { open } = require('../dist/file/open.js');
-const { fileWith, tmpPath } = require('./_file-helpers.js');
+const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 const LINES = ['first line\n', 'b\n', '\n', 'a much longer third line\n', 'no newline at end'];
 const TEXT = LINES.join('');

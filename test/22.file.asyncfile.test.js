@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const { open, wrapFd } = require('../dist/file/open.js');
 const { Stats } = require('../dist/file/stats.js');
-const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('calls issued without awaiting take effect in call order', async () => {
   const p = tmpPath();

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { open } = require('../dist/file/open.js');
-const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('close flushes buffered writes and is idempotent', async () => {
   const p = tmpPath();

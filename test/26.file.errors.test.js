@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const { open } = require('../dist/file/open.js');
-const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('an OS failure looks like the one node:fs gives', async () => {
   const p = tmpPath('missing');

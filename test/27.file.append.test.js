@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const { open } = require('../dist/file/open.js');
-const { fileWith, tmpPath } = require('./_file-helpers.js');
+const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 // Measured under Wine (scripts/test-wine.sh sets AYAFILEIO_WINE): node:fs there loses 1-2 of
 // 400 concurrent appends (Wine's FILE_APPEND_DATA handles are not atomic across handles); the

@@ -9,9 +9,9 @@ const fs = require('node:fs');
 const { open } = require('../dist/file/open.js');
 const { BufferedFile } = require('../dist/file/buffered.js');
 const { getBackend } = require('../dist/engine/index.js');
-const { tmpPath } = require('./_file-helpers.js');
+const { tmpPath } = require('./_lib/file-helpers.js');
 
-const { ENOSPC } = require('./helpers/uv-errno.js');
+const { ENOSPC } = require('./_lib/uv-errno.js');
 
 /** Count the active backend's write calls while `fn` runs. */
 async function countingWrites(fn) {

@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const { open } = require('../dist/file/open.js');
-const { fileWith, tmpPath, rejectsWith } = require('./_file-helpers.js');
+const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Read the whole file with read(step) calls; returns the pieces. */
 async function readPieces(f, step) {

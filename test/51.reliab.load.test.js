@@ -30,7 +30,7 @@ const blockOf = (i) => { const b = Buffer.alloc(BLOCK, i & 0xff); b.writeUInt32L
     if (i % 100 === 99) {
       return aya.open(path.join(dir, 'missing-' + i), 'rb').then(
         () => otherErrors.push('open of a missing file resolved'),
-        (e) => { if (e.code === 'ENOENT' && e.errno === -require(${JSON.stringify(path.join(__dirname, 'helpers', 'uv-errno.js'))}).ENOENT && e.syscall === 'open' && e.message.startsWith('ENOENT: ')) enoent++; else otherErrors.push(e.message); });
+        (e) => { if (e.code === 'ENOENT' && e.errno === -require(${JSON.stringify(path.join(__dirname, '_lib', 'uv-errno.js'))}).ENOENT && e.syscall === 'open' && e.message.startsWith('ENOENT: ')) enoent++; else otherErrors.push(e.message); });
     }
     const n = i % half, f = files[n % FILES], pos = Math.floor(n / FILES) * BLOCK;
     if (i < half) {

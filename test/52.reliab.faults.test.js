@@ -101,7 +101,7 @@ test('EBADF: wrapFd of a closed fd, raw ops on a bad fd, methods after close', a
   await rejectsWithCode(noSyncThrow(() => aya.wrapFd(fd, 'rb')), 'EBADF');
 
   const backend = require('../dist/engine/index.js').getBackend();
-  const ebadf = -require('./helpers/uv-errno.js').EBADF;
+  const ebadf = -require('./_lib/uv-errno.js').EBADF;
   assert.strictEqual(await backend.read(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.write(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.fsync(fd, false), ebadf);

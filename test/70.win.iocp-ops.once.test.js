@@ -16,7 +16,7 @@ let driver;
 let dir;
 function setup() {
   if (driver) return driver;
-  const { loadIocpAddon, IocpDriver } = require('./helpers/iocp-driver.js');
+  const { loadIocpAddon, IocpDriver } = require('./_lib/iocp-driver.js');
   driver = new IocpDriver(loadIocpAddon());
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-iocp-'));
   return driver;

@@ -19,7 +19,7 @@ let addon;
 let driver;
 /** (Re)initialise the addon for this environment with the given close timeout. */
 function start(closeTimeoutMs) {
-  const { loadIocpAddon, IocpDriver } = require('./helpers/iocp-driver.js');
+  const { loadIocpAddon, IocpDriver } = require('./_lib/iocp-driver.js');
   addon ??= loadIocpAddon();
   if (driver) addon.shutdown();
   driver = new IocpDriver(addon, { closeTimeoutMs });
@@ -158,7 +158,7 @@ test('a worker thread has its own port and tears it down with a read in flight',
       parentPort.postMessage({ fd, backend: d.addon.backend });
       process.exit(0);
     });`;
-  const worker = new Worker(code, { eval: true, workerData: { name, driver: require.resolve('./helpers/iocp-driver.js') } });
+  const worker = new Worker(code, { eval: true, workerData: { name, driver: require.resolve('./_lib/iocp-driver.js') } });
   const message = new Promise((resolve) => worker.once('message', resolve));
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   const msg = await message;

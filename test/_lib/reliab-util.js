@@ -27,7 +27,7 @@ function tmpDir(t, prefix = 'aya-reliab-') {
 function assertNodeError(err, code, syscall) {
   assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
   assert.strictEqual(err.code, code, `code: ${err.message}`);
-  assert.strictEqual(err.errno, -require('../helpers/uv-errno.js')[code], `errno of ${code}`);
+  assert.strictEqual(err.errno, -require('./uv-errno.js')[code], `errno of ${code}`);
   if (syscall !== undefined) assert.strictEqual(err.syscall, syscall, `syscall of ${err.message}`);
   assert.match(err.message, new RegExp(`^${code}: `));
   assert.ok(typeof err.stack === 'string' && err.stack.length > 0);
