@@ -186,24 +186,24 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   return op_result(env, st, aya_issue_work(st, op), now);
 }
 
+/* op(ticket, arg) answered at once by `cancel(st, arg)`: its result waits in the ready list. */
+static napi_value immediate_op(napi_env env, napi_callback_info info, int32_t (*cancel)(aya_env *, int32_t)) {
+  aya_call call;
+  int32_t token, arg;
+  bool now;
+  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &arg);
+  if (st == NULL) return aya_int(env, AYA_EINVAL);
+  return op_result(env, st, aya_ready_push(st, token, cancel(st, arg)) ? 0 : AYA_ENOMEM, now);
+}
+
 /* cancel(ticket, target): its own result is 0 (cancelled), ENOENT (not in flight) or EALREADY. */
 static napi_value js_cancel(napi_env env, napi_callback_info info) {
-  aya_call call;
-  int32_t token, target;
-  bool now;
-  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &target);
-  if (st == NULL) return aya_int(env, AYA_EINVAL);
-  return op_result(env, st, aya_ready_push(st, token, aya_cancel(st, target)) ? 0 : AYA_ENOMEM, now);
+  return immediate_op(env, info, aya_cancel);
 }
 
 /* cancelFd(ticket, fd): its result is how many reads/writes on fd were cancelled, or EBADF. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
-  aya_call call;
-  int32_t token, fd;
-  bool now;
-  aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
-  if (st == NULL) return aya_int(env, AYA_EINVAL);
-  return op_result(env, st, aya_ready_push(st, token, aya_cancel_fd(st, fd)) ? 0 : AYA_ENOMEM, now);
+  return immediate_op(env, info, aya_cancel_fd);
 }
 
 /* submit(): ops are already with the kernel; hand over the ones that finished at once. */

@@ -26,7 +26,7 @@ const EINVAL = errnoByName('EINVAL');
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
 const YIELD_AFTER = 4096;
-/** settleAllBut(): the op's own pair was not among those written (INT32_MIN: no result is that). */
+/** settle(): the op's own pair was not among those written (INT32_MIN: no result is that). */
 const NOT_HERE = -(2 ** 31);
 /** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
 const STATX_SIZE = 256;
@@ -240,32 +240,22 @@ export class NativeBackend implements OpBackend {
    * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
    */
   private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
-    const own = rc > 0 ? this.settleAllBut(t, rc) : NOT_HERE;
+    this.inlineRun += rc;
+    const own = this.settle(rc, t);
+    let op: Promise<T>;
     if (own === NOT_HERE) {
-      const p = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
+      op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
       this.resolvers[t] = capturedResolve;
       this.held[t] = buf;
       this.heldPath[t] = path;
       this.kinds[t] = kind;
       this.inFlight++;
-      if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // more pairs may wait
-      return p;
+    } else {
+      this.freeTokens.push(t);
+      op = Promise.resolve((kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T);
     }
-    this.freeTokens.push(t);
-    if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit());
-    return Promise.resolve((kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T);
-  }
-
-  /** Settle the `n` pairs a submit wrote except op `t`'s; returns `t`'s result, or NOT_HERE. */
-  private settleAllBut(t: number, n: number): number {
-    const c = this.completions;
-    let own = NOT_HERE;
-    this.inlineRun += n;
-    for (let i = 0; i < n * 2; i += 2) {
-      if (c[i] === t) own = c[i + 1];
-      else this.settleOne(c[i], c[i + 1]);
-    }
-    return own;
+    if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // a full array: more may wait
+    return op;
   }
 
   /**
@@ -310,10 +300,18 @@ export class NativeBackend implements OpBackend {
     }
   }
 
-  /** Settle `count` [token, result] pairs from the completions array. */
-  private settle(count: number): void {
+  /**
+   * Settle `count` [token, result] pairs from the completions array, except the pair of op
+   * `own` (not yet in the pending table): its result is returned, or NOT_HERE.
+   */
+  private settle(count: number, own = -1): number {
     const c = this.completions;
-    for (let i = 0; i < count * 2; i += 2) this.settleOne(c[i], c[i + 1]);
+    let result = NOT_HERE;
+    for (let i = 0; i < count * 2; i += 2) {
+      if (c[i] === own) result = c[i + 1];
+      else this.settleOne(c[i], c[i + 1]);
+    }
+    return result;
   }
 
   private settleOne(t: number, res: number): void {

@@ -193,7 +193,8 @@ export class BufferedFile implements BufferedIO {
   /** Write `text` encoded as `encoding`, straight into the buffer when it fits. */
   async writeString(text: string, encoding: BufferEncoding): Promise<number> {
     const len = Buffer.byteLength(text, encoding);
-    if (len >= this.bufferSize || !this.prepareWrite(len)) return this.write(Buffer.from(text, encoding));
+    if (len >= this.bufferSize) return this.write(Buffer.from(text, encoding)); // straight through
+    if (!this.prepareWrite(len)) return 0;
     if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
     const at = this.appendPending(len); // first: it may allocate this.buf
     this.buf.write(text, at, len, encoding);
