@@ -28,6 +28,11 @@ const dropsRecords = brokenAdapter((h) => {
   let n = 0;
   return { write: (d) => (++n % 10 === 0 ? Promise.resolve() : h.write(d)) };
 });
+/** Writes every 7th record (counted across handles) with one character changed. */
+let garbleCount = 0;
+const garbles = brokenAdapter((h) => ({
+  write: (d) => h.write(++garbleCount % 7 === 0 ? d.replace('"title":"P', '"title":"Q') : d),
+}));
 const throwsOnOpen = { probe: nodefs.probe, open: async () => { throw new Error('EIO: simulated'); } };
 
 function tmpDir(t) {
@@ -60,11 +65,16 @@ const wineSkip = process.env.AYAFILEIO_WINE === '1' ? "Wine: node:fs's concurren
 test('an append that loses records fails verification; an adapter that throws is an error', { skip: wineSkip }, async (t) => {
   const results = await runWith(t, ['crawlee-append/buffered', 'crawlee-files'], [
     { id: 'drops', adapter: dropsRecords },
+    { id: 'garbles', adapter: garbles },
     { id: 'throws', adapter: throwsOnOpen },
   ]);
   const [append, files] = results.cases;
   assert.strictEqual(append.results.drops.status, 'verification-failed');
   assert.match(append.results.drops.message, /holds \d+ of 120 records/);
+  for (const kase of [append, files]) {
+    assert.strictEqual(kase.results.garbles.status, 'verification-failed', kase.id);
+    assert.match(kase.results.garbles.message, /not a record of this round|does not hold record/, kase.id);
+  }
   assert.strictEqual(append.results.throws.status, 'error');
   assert.match(append.results.throws.message, /EIO: simulated/);
   assert.strictEqual(files.results.drops.status, 'ok', 'one write per file: every 10th handle call is never reached');
