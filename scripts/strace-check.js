@@ -1,34 +1,46 @@
 #!/usr/bin/env node
-// Checks under `strace -f` that file reads go through io_uring: a child process does N
-// positional 4 KiB reads through the engine (native backend forced), and between two marker
-// writes the trace must show io_uring_enter calls, no pread64/preadv/read on the file from
-// any thread, and no thread or process created. Prints a JSON report; exits 1 if a check
-// fails, 2 if strace is unavailable.
+// Checks under `strace -f` what the engine asks of the kernel; a child process works through
+// the engine (native backend forced) between two marker writes. Prints a JSON report; exits 1
+// if a check fails, 2 if strace is unavailable.
 //
-//   node scripts/strace-check.js [reads=10000]
+//   node scripts/strace-check.js [reads=10000]   N positional 4 KiB reads: io_uring_enter
+//       calls, no pread64/preadv/read on the file from any thread, no thread or process made
+//   node scripts/strace-check.js syncs N          N times a 4 KiB write then fdatasync, one
+//       at a time (both finish later, in io-wq): how often the engine signalled its own
+//       eventfd (8-byte writes) and how many event-loop wake-ups (epoll_pwait) it took
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const READS = Number(process.argv[2] || 10000);
+const MODE = process.argv[2] === 'syncs' ? 'syncs' : 'reads';
+const COUNT = Number((MODE === 'syncs' ? process.argv[3] : process.argv[2]) || (MODE === 'syncs' ? 300 : 10000));
 const START = 'AYA-STRACE-START';
 const END = 'AYA-STRACE-END';
 
-/** The traced program: open through the engine, mark, read READS times, mark. */
+/** The loop body of each mode, run COUNT times on `fd` with a 4 KiB `buf`. */
+const STEPS = {
+  reads: `const n = await b.read(fd, buf, 0, 4096, (i % 256) * 4096);
+    if (n !== 4096) throw new Error('short read ' + n);`,
+  syncs: `const n = await b.write(fd, buf, 0, 4096, i * 4096);
+    if (n !== 4096) throw new Error('short write ' + n);
+    const rc = await b.fsync(fd, true);
+    if (rc !== 0) throw new Error('fdatasync ' + rc);`,
+};
+
+/** The traced program: open through the engine, mark, COUNT steps, mark. */
 const workload = `
 const fs = require('node:fs');
 const { getBackend } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'engine', 'index.js'))});
 (async () => {
   const b = getBackend();
-  const fd = await b.open(process.argv[1], fs.constants.O_RDONLY, 0);
+  const fd = await b.open(process.argv[1], fs.constants.O_RDWR, 0);
   if (fd < 0) throw new Error('open failed ' + fd);
-  const buf = Buffer.alloc(4096);
+  const buf = Buffer.alloc(4096, 7);
   fs.writeSync(2, '${START} fd=' + fd + '\\n');
-  for (let i = 0; i < ${READS}; i++) {
-    const n = await b.read(fd, buf, 0, 4096, (i % 256) * 4096);
-    if (n !== 4096) throw new Error('short read ' + n);
+  for (let i = 0; i < ${COUNT}; i++) {
+    ${STEPS[MODE]}
   }
   fs.writeSync(2, '${END}\\n');
   await b.close(fd);
@@ -45,6 +57,29 @@ function window(trace) {
   return { fd, lines: lines.slice(start + 1, end) };
 }
 
+function readsReport(count, fd) {
+  const report = {
+    reads: COUNT,
+    ioUringEnter: count(/\bio_uring_enter\(/),
+    preadCalls: count(/\b(pread64|preadv2?)\(/),
+    readsOnFile: count(new RegExp(`\\b(read|readv)\\(${fd},`)),
+    threadsCreated: count(/\b(clone3?|v?fork)\(/),
+  };
+  report.ok = report.ioUringEnter > 0 && report.preadCalls === 0 && report.readsOnFile === 0 && report.threadsCreated === 0;
+  return report;
+}
+
+function syncsReport(count) {
+  const report = {
+    syncs: COUNT,
+    ioUringEnter: count(/\bio_uring_enter\(/),
+    selfSignals: count(/\bwrite\(\d+, "\\1\\0\\0\\0\\0\\0\\0\\0", 8\)/),
+    loopWakeups: count(/\bepoll_p?wait\(/),
+  };
+  report.ok = report.ioUringEnter > 0;
+  return report;
+}
+
 function main() {
   if (spawnSync('strace', ['-V']).error) {
     console.log(JSON.stringify({ ok: false, error: 'strace is not installed' }));
@@ -56,7 +91,7 @@ function main() {
   const traceFile = path.join(dir, 'trace');
   const r = spawnSync(
     'strace',
-    ['-f', '-qq', '-o', traceFile, '-e', 'trace=read,pread64,readv,preadv,preadv2,io_uring_enter,clone,clone3,fork,vfork,write',
+    ['-f', '-qq', '-o', traceFile, '-e', 'trace=read,pread64,readv,preadv,preadv2,io_uring_enter,clone,clone3,fork,vfork,write,epoll_pwait,epoll_wait',
       process.execPath, '-e', workload, file],
     { env: { ...process.env, AYAFILEIO_BACKEND: 'native' }, encoding: 'utf8' },
   );
@@ -68,14 +103,7 @@ function main() {
     process.exit(1);
   }
   const count = (re) => w.lines.filter((l) => re.test(l)).length;
-  const report = {
-    reads: READS,
-    ioUringEnter: count(/\bio_uring_enter\(/),
-    preadCalls: count(/\b(pread64|preadv2?)\(/),
-    readsOnFile: count(new RegExp(`\\b(read|readv)\\(${w.fd},`)),
-    threadsCreated: count(/\b(clone3?|v?fork)\(/),
-  };
-  report.ok = report.ioUringEnter > 0 && report.preadCalls === 0 && report.readsOnFile === 0 && report.threadsCreated === 0;
+  const report = MODE === 'reads' ? readsReport(count, w.fd) : syncsReport(count);
   console.log(JSON.stringify(report));
   process.exit(report.ok ? 0 : 1);
 }

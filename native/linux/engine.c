@@ -197,16 +197,39 @@ static void update_ref(struct engine *e) {
 }
 
 /*
+ * After a muted pump with requests still out: collect what completed while the eventfd was
+ * muted. The unmute fenced, so whatever completes from now on signals; whatever completed
+ * before is in the CQ or (DEFER_TASKRUN, COOP_TASKRUN) queued as task work, which one enter
+ * with GETEVENTS runs. This costs one syscall where signalling ourselves cost a loop turn
+ * (eventfd write, epoll_pwait, eventfd read, enter) per batch with a slow request in it.
+ * An SQPOLL ring's kernel thread posts on its own schedule: it still gets the signal.
+ */
+static uint32_t catch_up(struct engine *e, uint32_t n) {
+  if (e->ring.setup_flags & AYA_SETUP_SQPOLL) {
+    signal_eventfd(e);
+    return 0;
+  }
+  if (aya_ring_needs_taskrun(&e->ring)) {
+    int rc = aya_ring_submit(&e->ring, true);
+    if (rc == -EAGAIN || rc == -EBUSY) signal_eventfd(e);
+  }
+  uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
+  /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
+   * kernel to signal, wake ourselves for it. */
+  if (e->waiting.len > 0) signal_eventfd(e);
+  return got;
+}
+
+/*
  * Submit what is queued and collect finished completions into the pairs array, repeating
  * while inline completions free room for waiting ops. Returns the number of pairs written.
  *
  * With `mute` (JavaScript's submit()), the eventfd is silenced meanwhile: we reap these CQEs
  * ourselves, and a wake-up for them would only cost a loop turn. But a completion posted (or,
  * with DEFER_TASKRUN, queued as task work, which signals only when its list was empty) while
- * muted would then never wake us, so if requests are still out afterwards we signal the
- * eventfd ourselves. The wake-up path (on_poll) does not mute: it reset the eventfd before
- * entering, so anything posted later signals again — and it must not re-signal, or a pending
- * request that stays pending (a FIFO read) would spin the loop.
+ * muted would then never wake us, so if requests are still out afterwards we collect what
+ * arrived while muted (catch_up) before returning. The wake-up path (on_poll) does not mute:
+ * it reset the eventfd before entering, so anything posted later signals again.
  */
 static uint32_t pump(struct engine *e, bool mute) {
   uint32_t n = 0;
@@ -224,7 +247,12 @@ static uint32_t pump(struct engine *e, bool mute) {
     if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
     if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
-  if (mute && e->ring_ops + e->internal_ops > 0) signal_eventfd(e);
+  if (mute && e->ring_ops + e->internal_ops > 0) {
+    if (n < e->pairs_cap)
+      n += catch_up(e, n);
+    else
+      signal_eventfd(e); /* JavaScript submits again for a full array; the signal is a backstop */
+  }
   return n;
 }
 
