@@ -169,9 +169,14 @@ export class NativeBackend implements OpBackend {
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
+    const r = this.readNow(fd, buf, off, len, pos);
+    return typeof r === 'number' ? Promise.resolve(r) : r;
+  }
+
+  readNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
     const t = this.token();
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.track<number>(t, rc, buf, Kind.Number);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, buf, Kind.Number);
   }
 
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
@@ -240,9 +245,15 @@ export class NativeBackend implements OpBackend {
    * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
    */
   private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
+    const r = this.trackNow<T>(t, rc, buf, kind, path);
+    return r instanceof Promise ? r : Promise.resolve(r);
+  }
+
+  /** track(), but an op completed inline in its own call gives its result itself. */
+  private trackNow<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): T | Promise<T> {
     this.inlineRun += rc;
     const own = this.settle(rc, t);
-    let op: Promise<T>;
+    let op: T | Promise<T>;
     if (own === NOT_HERE) {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
       this.resolvers[t] = capturedResolve;
@@ -252,7 +263,7 @@ export class NativeBackend implements OpBackend {
       this.inFlight++;
     } else {
       this.freeTokens.push(t);
-      op = Promise.resolve((kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T);
+      op = (kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T;
     }
     if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // a full array: more may wait
     return op;

@@ -65,6 +65,12 @@ export interface OpBackend {
   close(fd: number): Promise<number>;
   /** Read up to `len` bytes into `buf[off..]` from `pos` (-1: current). Resolves bytes read. */
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number>;
+  /**
+   * read(), except that a read the backend finished inside the call (a cached read on
+   * io_uring) returns its result as a number rather than a promise: the caller skips a
+   * promise and a microtask. Backends that never finish inline leave it out.
+   */
+  readNow?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
   /** Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written. */
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number>;
   /** fsync(2), or fdatasync(2) when `datasync`. Resolves 0. */
