@@ -2,7 +2,9 @@
  * AsyncFile: the public file object returned by open() and wrapFd().
  *
  * Calls on one file take effect in call order: each goes through a per-file queue (a promise
- * chain that starts an op synchronously when the file is idle). Positional ops (readAt,
+ * chain that starts an op synchronously when the file is idle). When the queue is empty, a
+ * write that fits in the buffer and a flush joining the next group commit are done at once
+ * without entering it (the queued call would have done the same in the same tick). Positional ops (readAt,
  * readAtInto, writeAt) skip the queue and may run in parallel; when queued calls or buffered
  * writes are outstanding they first wait for a flush issued through the queue, so they see
  * every write made before them.
@@ -64,6 +66,9 @@ const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
 
 function noop(): void {}
 
+/** An already-settled promise, for microtask checkpoints. */
+const RESOLVED = Promise.resolve();
+
 /** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
 function startNow<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -111,6 +116,12 @@ export class AsyncFile<T extends Data = Data> {
    */
   private readonly opDone = (): void => {
     if (--this.pending === 0) this.io.startCommits();
+  };
+  /** A flush joined a group outside the queue; its kernel write starts at the next checkpoint. */
+  private commitsScheduled = false;
+  private readonly commitsAtCheckpoint = (): void => {
+    this.commitsScheduled = false;
+    if (this.pending === 0) this.io.startCommits(); // else the queue's last opDone does it
   };
 
   /** Internal: use open() or wrapFd(). */
@@ -195,9 +206,18 @@ export class AsyncFile<T extends Data = Data> {
    * Resolves the bytes (binary) or characters (text) written. Do not modify a buffer until
    * the promise settles.
    */
-  async write(data: WriteData<T>): Promise<number> {
-    const checked = this.checkData(data, 'data');
-    this.checkOpen('write');
+  write(data: WriteData<T>): Promise<number> {
+    let checked: string | Uint8Array;
+    try {
+      checked = this.checkData(data, 'data');
+      this.checkOpen('write');
+      // Nothing queued ahead and room in the buffer: done now, like the queued call would be
+      // in this same tick, minus its promises (docs/performance.md, "Third round").
+      const now = this.pending !== 0 ? undefined : typeof checked === 'string' ? this.text!.writeNow(checked) : this.io.writeNow(checked);
+      if (now !== undefined) return Promise.resolve(now);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.enqueue(() => this.writeData(checked));
   }
 
@@ -258,10 +278,20 @@ export class AsyncFile<T extends Data = Data> {
    * unless they need it (reads, seeks, positional ops…): writes made meanwhile fill the
    * buffer, and flushes made meanwhile share one kernel write (group commit).
    */
-  async flush(): Promise<void> {
-    this.checkOpen('write');
-    const group = await this.enqueue(() => Promise.resolve(this.joinFlushGroup()));
-    return group.written;
+  flush(): Promise<void> {
+    try {
+      this.checkOpen('write');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.pending === 0) {
+      // What the queued call would do in this same tick; its kernel write starts at the
+      // checkpoint, as it would when the queue ran empty.
+      const group = this.joinFlushGroup();
+      this.startCommitsAtCheckpoint();
+      return group.written;
+    }
+    return this.enqueue(() => Promise.resolve(this.joinFlushGroup())).then((group) => group.written);
   }
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
@@ -502,6 +532,17 @@ export class AsyncFile<T extends Data = Data> {
     const written = this.io.commit();
     written.catch(noop);
     return { written };
+  }
+
+  /**
+   * Start the group commits of flushes made outside the queue at the microtask checkpoint:
+   * every flush of this synchronous run (and of the continuations already queued) joins the
+   * same kernel write.
+   */
+  private startCommitsAtCheckpoint(): void {
+    if (this.commitsScheduled) return;
+    this.commitsScheduled = true;
+    RESOLVED.then(this.commitsAtCheckpoint);
   }
 
   /** Flush the text layer (which flushes the binary one) or the binary layer. */

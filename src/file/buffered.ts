@@ -178,24 +178,54 @@ export class BufferedFile implements BufferedIO {
 
   /** Write all of `data`: buffered, or straight through when it is at least a buffer long. */
   async write(data: Uint8Array): Promise<number> {
+    const now = this.writeNow(data);
+    if (now !== undefined) return now;
     const len = data.byteLength;
+    if (this.wLen > 0) await this.flush(); // it did not fit beside the pending bytes
+    if (len < this.bufferSize) return this.appendBytes(data);
     if (!this.prepareWrite(len)) return 0;
-    if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
-    if (len >= this.bufferSize) {
-      await this.writeThrough(data);
-      return len;
-    }
-    const at = this.appendPending(len); // first: it may allocate this.buf
-    this.buf.set(data, at);
+    await this.writeThrough(data);
     return len;
   }
 
   /** Write `text` encoded as `encoding`, straight into the buffer when it fits. */
   async writeString(text: string, encoding: BufferEncoding): Promise<number> {
     const len = Buffer.byteLength(text, encoding);
+    if (this.fitsNow(len)) return this.appendString(text, len, encoding);
     if (len >= this.bufferSize) return this.write(Buffer.from(text, encoding)); // straight through
+    await this.flush(); // it did not fit beside the pending bytes
+    return this.appendString(text, len, encoding);
+  }
+
+  /**
+   * write() when it needs no kernel call (the bytes fit in the buffer beside those pending):
+   * the bytes written, at once; undefined when the caller must use write().
+   */
+  writeNow(data: Uint8Array): number | undefined {
+    return this.fitsNow(data.byteLength) ? this.appendBytes(data) : undefined;
+  }
+
+  /** writeString() when it needs no kernel call: as writeNow(). */
+  writeStringNow(text: string, encoding: BufferEncoding): number | undefined {
+    const len = Buffer.byteLength(text, encoding);
+    return this.fitsNow(len) ? this.appendString(text, len, encoding) : undefined;
+  }
+
+  /** Whether `len` more bytes go into the buffer without a flush first (and are not too big for it). */
+  private fitsNow(len: number): boolean {
+    return len < this.bufferSize && this.wLen + len <= this.bufferSize;
+  }
+
+  private appendBytes(data: Uint8Array): number {
+    const len = data.byteLength;
     if (!this.prepareWrite(len)) return 0;
-    if (this.wLen > 0 && this.wLen + len > this.bufferSize) await this.flush();
+    const at = this.appendPending(len); // first: it may allocate this.buf
+    this.buf.set(data, at);
+    return len;
+  }
+
+  private appendString(text: string, len: number, encoding: BufferEncoding): number {
+    if (!this.prepareWrite(len)) return 0;
     const at = this.appendPending(len); // first: it may allocate this.buf
     this.buf.write(text, at, len, encoding);
     return len;

@@ -140,6 +140,8 @@ export class TextFile implements TextIO {
 
   /** Write `text` at the logical position; resolves the number of code points written. */
   async write(text: string): Promise<number> {
+    const now = this.writeNow(text);
+    if (now !== undefined) return now;
     if (typeof text !== 'string') {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
@@ -152,6 +154,24 @@ export class TextFile implements TextIO {
     let written: number;
     if (encoded === undefined) written = await this.buffered.writeString(translated, direct!);
     else written = await this.buffered.write(mark.length ? Buffer.concat([mark, encoded]) : encoded);
+    this.pastStart ||= written > 0;
+    return countCodePoints(text);
+  }
+
+  /**
+   * write() when nothing has to be read or awaited first — no byte order mark to decide, no
+   * read window to re-synchronise, an encoding Buffer.write does itself, and room in the
+   * buffer: the code points written, at once. Otherwise undefined (use write(), which also
+   * reports bad arguments).
+   */
+  writeNow(text: string): number | undefined {
+    if (typeof text !== 'string' || !this.buffered.writable) return undefined;
+    if ((this.codec.bom && !this.pastStart) || (this.window && this.buffered.seekable)) return undefined;
+    const translated = translateForWrite(text, this.newline);
+    const direct = this.codec.directEncoding?.(translated);
+    if (direct === undefined) return undefined;
+    const written = this.buffered.writeStringNow(translated, direct);
+    if (written === undefined) return undefined;
     this.pastStart ||= written > 0;
     return countCodePoints(text);
   }

@@ -32,6 +32,10 @@ export interface BufferedIO {
    * intermediate Buffer). Resolves the bytes written.
    */
   writeString(text: string, encoding: BufferEncoding): Promise<number>;
+  /** write() when the bytes fit in the buffer now: the count at once, else undefined. */
+  writeNow(data: Uint8Array): number | undefined;
+  /** writeString() when the bytes fit in the buffer now: the count at once, else undefined. */
+  writeStringNow(text: string, encoding: BufferEncoding): number | undefined;
   /** Move the logical position; resolves the new absolute position. */
   seek(offset: number, whence: Whence): Promise<number>;
   /** The logical position (accounts for buffered, unread or unflushed bytes). */
@@ -50,6 +54,8 @@ export interface TextIO {
   readline(limit: number): Promise<string>;
   /** Write `text`; resolves the number of characters (code points) written. */
   write(text: string): Promise<number>;
+  /** write() when it needs nothing read or awaited first: the count at once, else undefined. */
+  writeNow(text: string): number | undefined;
   /** seek(cookie, 0) with a value from tell(), seek(0, 0), seek(0, 1) or seek(0, 2). */
   seek(cookie: number, whence: Whence): Promise<number>;
   /** An opaque cookie for seek(). */

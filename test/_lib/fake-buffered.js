@@ -59,11 +59,20 @@ class FakeBuffered {
   }
 
   /** Recorded as the write of the encoded bytes: the text layer may use either. */
-  writeString(text, encoding) {
-    return this.write(Buffer.from(text, encoding));
+  async writeString(text, encoding) {
+    return this.writeStringNow(text, encoding);
+  }
+
+  writeStringNow(text, encoding) {
+    return this.writeNow(Buffer.from(text, encoding));
   }
 
   async write(data) {
+    return this.writeNow(data);
+  }
+
+  /** Every write here is done at once (the real layer does so when the bytes fit its buffer). */
+  writeNow(data) {
     this.calls.push(['write', Buffer.from(data).toString('hex')]);
     if (!this.writable) throw Object.assign(new Error('EBADF: bad file descriptor, write'), { code: 'EBADF' });
     if (this.append) this.position = this.data.length;
