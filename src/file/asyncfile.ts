@@ -4,10 +4,10 @@
  * Calls on one file take effect in call order: each goes through a per-file queue (a promise
  * chain that starts an op synchronously when the file is idle). When the queue is empty, a
  * write that fits in the buffer and a flush joining the next group commit are done at once
- * without entering it (the queued call would have done the same in the same tick). Positional ops (readAt,
- * readAtInto, writeAt) skip the queue and may run in parallel; when queued calls or buffered
- * writes are outstanding they first wait for a flush issued through the queue, so they see
- * every write made before them.
+ * without entering it (the queued call would have done the same in the same tick).
+ * Positional ops (readAt, readAtInto, writeAt) skip the queue and may run in parallel; when
+ * queued calls or buffered writes are outstanding they first wait for a flush issued through
+ * the queue, so they see every write made before them.
  */
 import { getConfig } from '../config';
 import type { OpBackend, PathLike } from '../engine/types';
