@@ -69,6 +69,11 @@ function noop(): void {}
 /** An already-settled promise, for microtask checkpoints. */
 const RESOLVED = Promise.resolve();
 
+/** startPread()'s result for readAtInto: the byte count itself. */
+function count(n: number): number {
+  return n;
+}
+
 /** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
 function startNow<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -357,8 +362,8 @@ export class AsyncFile<T extends Data = Data> {
       return Promise.reject(err);
     }
     const buf = allocResult(size);
-    const n = this.startPread(buf, 0, size, position);
-    return typeof n === 'number' ? Promise.resolve(fitted(buf, n)) : n.then((got) => fitted(buf, got));
+    const r = this.startPread(buf, 0, size, position, (n) => fitted(buf, n));
+    return r instanceof Promise ? r : Promise.resolve(r);
   }
 
   /**
@@ -377,8 +382,8 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const n = this.startPread(bytes, offset, len, position);
-    return typeof n === 'number' ? Promise.resolve(n) : n;
+    const r = this.startPread(bytes, offset, len, position, count);
+    return typeof r === 'number' ? Promise.resolve(r) : r;
   }
 
   /**
@@ -440,25 +445,26 @@ export class AsyncFile<T extends Data = Data> {
 
   /**
    * Start a positional read of buf[off, off + len) at `position`, counted in `inflight` until
-   * it is done. The common case — nothing queued ahead, and the backend finished the read
-   * inside the call with every byte (or at end of file) — returns the count itself: readAt
-   * and readAtInto are not async functions so that such a read costs one promise, not three
-   * (~0.3 µs of ~3.5 at one read in flight, docs/performance.md). Otherwise a promise.
+   * it is done; `result` turns the byte count into what the caller resolves. The common case —
+   * nothing queued ahead, and the backend finished the read inside the call with every byte
+   * (or at end of file) — returns that result itself: readAt and readAtInto are not async
+   * functions so that such a read costs one promise, not three (~0.3 µs of ~3.5 at one read
+   * in flight, docs/performance.md). Otherwise a promise of it.
    */
-  private startPread(buf: Uint8Array, off: number, len: number, position: number): number | Promise<number> {
+  private startPread<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): R | Promise<R> {
     this.inflight++;
     const readNow = this.backend.readNow;
-    if (this.pending !== 0 || this.io.hasPendingWrites || readNow === undefined) return this.preadLater(buf, off, len, position);
+    if (this.pending !== 0 || this.io.hasPendingWrites || readNow === undefined) return this.preadLater(buf, off, len, position, result);
     const first = readNow.call(this.backend, this.io.fd, buf, off, len, position);
     if (typeof first === 'number' && (first === len || first === 0)) {
       this.positionalDone();
-      return first;
+      return result(first);
     }
-    return this.finishPread(first, buf, off, len, position);
+    return this.finishPread(first, buf, off, len, position, result);
   }
 
   /** startPread() behind queued calls and buffered writes, or on a backend without readNow. */
-  private async preadLater(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+  private async preadLater<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): Promise<R> {
     let first: Promise<number>;
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
@@ -467,15 +473,17 @@ export class AsyncFile<T extends Data = Data> {
       this.positionalDone();
       throw err;
     }
-    return this.finishPread(first, buf, off, len, position);
+    return this.finishPread(first, buf, off, len, position, result);
   }
 
   /** The rest of a positional read whose first pread gave `first`: errors, short reads, `inflight`. */
-  private async finishPread(first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+  private async finishPread<R>(
+    first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R,
+  ): Promise<R> {
     try {
       const n = await first;
       if (n < 0) throw uvException(n, 'read', this.path);
-      return n === len || n === 0 ? n : n + (await this.preadFully(buf, off + n, len - n, position + n));
+      return result(n === len || n === 0 ? n : n + (await this.preadFully(buf, off + n, len - n, position + n)));
     } finally {
       this.positionalDone();
     }
