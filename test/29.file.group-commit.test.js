@@ -111,6 +111,16 @@ function commitNow(io) {
   return written;
 }
 
+/** A buffered layer over a scripted backend whose first group (`bytes`) is held in the kernel. */
+async function groupInFlight(bytes) {
+  const backend = scriptedBackend();
+  const io = bufferedOver(backend);
+  await io.write(Buffer.from(bytes));
+  const lead = track(commitNow(io));
+  await settleJobs();
+  return { backend, io, lead };
+}
+
 test('commits gather until startCommits(): one kernel write for all of them', async () => {
   const backend = scriptedBackend();
   const io = bufferedOver(backend);
@@ -129,11 +139,7 @@ test('commits gather until startCommits(): one kernel write for all of them', as
 });
 
 test('writes made while a group is in the kernel do not wait; their flushes share one later write', async () => {
-  const backend = scriptedBackend();
-  const io = bufferedOver(backend);
-  await io.write(Buffer.from('a'));
-  const first = track(commitNow(io));
-  await settleJobs();
+  const { backend, io, lead: first } = await groupInFlight('a');
   assert.strictEqual(backend.held.length, 1, 'the first flush is in the kernel');
   await io.write(Buffer.from('b')); // resolves although the kernel write is held
   const second = track(io.commit());
@@ -151,11 +157,7 @@ test('writes made while a group is in the kernel do not wait; their flushes shar
 });
 
 test('a failed group rejects only the flushes whose bytes were not written; the rest is retried in order', async () => {
-  const backend = scriptedBackend();
-  const io = bufferedOver(backend);
-  await io.write(Buffer.from('0'));
-  const lead = track(commitNow(io));
-  await settleJobs();
+  const { backend, io, lead } = await groupInFlight('0');
   await io.write(Buffer.from('11'));
   const one = track(io.commit());
   await io.write(Buffer.from('22'));
@@ -178,11 +180,7 @@ test('a failed group rejects only the flushes whose bytes were not written; the 
 });
 
 test('flush() waits for the group in flight and for what was written after it', async () => {
-  const backend = scriptedBackend();
-  const io = bufferedOver(backend);
-  await io.write(Buffer.from('x'));
-  const grouped = track(commitNow(io));
-  await settleJobs();
+  const { backend, io, lead: grouped } = await groupInFlight('x');
   await io.write(Buffer.from('y'));
   const full = track(io.flush());
   await settleJobs();

@@ -162,7 +162,7 @@ function applies(contender, kase) {
  * round by round; reference lines (fio) run their rounds after them, because a fio run in
  * between changed what the next contenders measured: allocation-heavy cases (readAt, a new
  * Buffer per read) ran 1.5-2x slower in the rounds after it, for node:fs as for ayafileio
- * (docs/performance.md, "fio between rounds").
+ * (docs/performance.md, Method, "fio runs after the others").
  */
 async function runCase(kase, contenders, ctxBase, profile, progress, position) {
   const active = contenders.filter((c) => c.available && applies(c, kase));

@@ -198,7 +198,7 @@ static void update_ref(struct engine *e) {
 
 /*
  * After a muted pump with requests still out: collect what completed while the eventfd was
- * muted. The unmute fenced, so whatever completes from now on signals; whatever completed
+ * muted. Past the fence, whatever completes from now on signals; whatever completed
  * before is in the CQ or (DEFER_TASKRUN, COOP_TASKRUN) queued as task work, which one enter
  * with GETEVENTS runs. This costs one syscall where signalling ourselves cost a loop turn
  * (eventfd write, epoll_pwait, eventfd read, enter) per batch with a slow request in it.
@@ -209,6 +209,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
     signal_eventfd(e);
     return 0;
   }
+  aya_ring_fence_unmuted();
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
     if (rc == -EAGAIN || rc == -EBUSY) signal_eventfd(e);
@@ -565,12 +566,11 @@ static napi_value queue_result(napi_env env, struct engine *e, const struct aya_
   return aya_int(env, submit_queued(e));
 }
 
-/* The ticket argument of every op: token << 1 | submitNow (token: a small integer from JS). */
+/* The ticket argument of every op, its token as an SQE's user_data. */
 static bool arg_ticket(napi_env env, const aya_call *call, uint64_t *token, bool *submit_now) {
   int32_t t;
-  if (!aya_arg_i32(env, call, 0, &t) || t < 0) return false;
-  *token = (uint64_t)(t >> 1);
-  *submit_now = (t & 1) != 0;
+  if (!aya_arg_ticket(env, call, &t, submit_now)) return false;
+  *token = (uint64_t)t;
   return true;
 }
 

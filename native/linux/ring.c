@@ -276,9 +276,12 @@ void aya_ring_mute_eventfd(struct aya_ring *r, bool muted) {
   if (!r->cq_flags) return;
   uint32_t flags = load_relaxed(r->cq_flags);
   store_relaxed(r->cq_flags, muted ? flags | AYA_CQ_EVENTFD_DISABLED : flags & ~AYA_CQ_EVENTFD_DISABLED);
-  /* After unmuting, the caller looks for completions that arrived while muted; the kernel
-   * queues a completion and then reads these flags. Each side stores, then loads what the
-   * other stored: without a store-load fence on both, each could miss the other's write and
-   * the completion would neither be seen nor signal. */
-  if (!muted) full_fence();
+}
+
+void aya_ring_fence_unmuted(void) {
+  /* The kernel queues a completion and then reads the CQ flags; we unmute (store the flags)
+   * and then look for completions. Each side stores, then loads what the other stored:
+   * without a store-load fence on both, each could miss the other's write and the completion
+   * would neither be seen nor signal. */
+  full_fence();
 }

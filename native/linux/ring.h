@@ -69,6 +69,9 @@ const struct aya_cqe *aya_cq_entry(const struct aya_ring *r, uint32_t i);
 void aya_cq_consume(struct aya_ring *r, uint32_t n);
 /* Stop (or restart) the registered eventfd firing for CQEs we reap ourselves (5.8+). */
 void aya_ring_mute_eventfd(struct aya_ring *r, bool muted);
+/* Store-load fence between unmuting the eventfd and looking for completions that landed while
+ * it was muted. */
+void aya_ring_fence_unmuted(void);
 /* io_uring_register(2) on this ring. Returns >= 0 or -errno. */
 int aya_ring_register(struct aya_ring *r, unsigned opcode, const void *arg, unsigned nr_args);
 

@@ -22,13 +22,9 @@ static aya_env *ready_call(napi_env env, napi_callback_info info, aya_call *call
   return st->port != NULL ? st : NULL;
 }
 
-/* The ticket argument of every op: token << 1 | submitNow. */
+/* The ticket argument of every op, with a token the port's tables can hold. */
 static int arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *now) {
-  int32_t ticket;
-  if (!aya_arg_i32(env, call, 0, &ticket) || ticket < 0) return 0;
-  *token = ticket >> 1;
-  *now = (ticket & 1) != 0;
-  return aya_token_ok(*token);
+  return aya_arg_ticket(env, call, token, now) && aya_token_ok(*token);
 }
 
 /* The common prologue of op(ticket, fd|target, ...): the state once the port is up, or NULL. */

@@ -531,10 +531,10 @@ export class AsyncFile<T extends Data = Data> {
   }
 
   /**
-   * The queued part of flush(): join the binary layer's next group commit. The text layer
-   * hands every write to the binary layer at once, so only that layer holds data to commit.
-   * The promise is wrapped so the queue moves on without waiting for it, and marked handled
-   * until flush() awaits it a few microtasks later.
+   * The part of flush() that runs in call order (queued, or at once when nothing is queued):
+   * join the binary layer's next group commit. The text layer hands every write to the binary
+   * layer at once, so only that layer holds data to commit. The promise is wrapped so the
+   * queue moves on without waiting for it, and marked handled until flush()'s caller awaits it.
    */
   private joinFlushGroup(): { written: Promise<void> } {
     const written = this.io.commit();

@@ -140,8 +140,6 @@ export class TextFile implements TextIO {
 
   /** Write `text` at the logical position; resolves the number of code points written. */
   async write(text: string): Promise<number> {
-    const now = this.writeNow(text);
-    if (now !== undefined) return now;
     if (typeof text !== 'string') {
       throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
     }
@@ -162,7 +160,7 @@ export class TextFile implements TextIO {
    * write() when nothing has to be read or awaited first — no byte order mark to decide, no
    * read window to re-synchronise, an encoding Buffer.write does itself, and room in the
    * buffer: the code points written, at once. Otherwise undefined (use write(), which also
-   * reports bad arguments).
+   * reports bad arguments). AsyncFile tries it before queueing a write.
    */
   writeNow(text: string): number | undefined {
     if (typeof text !== 'string' || !this.buffered.writable) return undefined;
