@@ -1,7 +1,12 @@
 {
   "variables": {
     # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
-    "aya_sanitize%": 0
+    "aya_sanitize%": 0,
+    # Development only: 1 builds the macOS backend (native/darwin/) on Linux, against a
+    # libdispatch (swift-corelibs-libdispatch) installed under aya_libdispatch, with clang
+    # (CC=clang); docs/architecture.md, "The macOS backend".
+    "aya_dispatch_on_linux%": 0,
+    "aya_libdispatch%": ""
   },
   "targets": [
     {
@@ -10,11 +15,25 @@
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
-        ["OS=='linux'", {
+        ["OS=='linux' and aya_dispatch_on_linux==0", {
           "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
         }],
+        ["OS=='mac' or aya_dispatch_on_linux==1", {
+          "sources": ["native/common/completions.c", "native/darwin/addon.c", "native/darwin/deliver.c",
+                      "native/darwin/fdtable.c", "native/darwin/ops.c", "native/darwin/sys.c"]
+        }],
+        ["OS=='mac'", {
+          # Apple clang compiles blocks (-fblocks) by default; libdispatch is in libSystem.
+          "xcode_settings": { "GCC_C_LANGUAGE_STANDARD": "c11", "OTHER_CFLAGS": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"] }
+        }],
+        ["aya_dispatch_on_linux==1", {
+          "cflags_c": ["-fblocks"],
+          "defines": ["_GNU_SOURCE"],
+          "include_dirs": ["<(aya_libdispatch)/include"],
+          "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"]
+        }],
         ["OS=='win'", {
-          "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
+          "sources": ["native/common/completions.c", "native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
                       "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
           # The same Windows 10 API level as scripts/build-win.sh's mingw build. Only kernel32
           # functions are used, and node-gyp links kernel32.lib already.

@@ -16,7 +16,7 @@ export const CONTRACT_VERSION = 2;
  * submitted everything queued, like submit()).
  */
 export interface NativeAddon {
-  readonly backend: 'io_uring' | 'iocp';
+  readonly backend: 'io_uring' | 'iocp' | 'dispatch_io';
   readonly contractVersion: number;
   init(options: NativeOptions, completions: Int32Array, onComplete: (count: number) => void): NativeRingInfo | number;
   info(): NativeRingInfo | null;

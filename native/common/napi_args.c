@@ -42,6 +42,22 @@ bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data,
   return true;
 }
 
+bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len, int64_t *pos) {
+  uint8_t *base;
+  size_t size;
+  int64_t off, n;
+  if (!aya_arg_bytes(env, call, i, &base, &size) || !aya_arg_i64(env, call, i + 1, &off) ||
+      !aya_arg_i64(env, call, i + 2, &n) || !aya_arg_i64(env, call, i + 3, pos)) {
+    return false;
+  }
+  if (off < 0 || n < 0 || n > INT32_MAX || (uint64_t)off > size || (uint64_t)n > size - (uint64_t)off || *pos < -1) {
+    return false;
+  }
+  *data = base + off;
+  *len = (uint32_t)n;
+  return true;
+}
+
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count) {
   napi_typedarray_type type;
   void *base;
@@ -71,6 +87,30 @@ napi_value aya_string_array(napi_env env, const char *const *items, size_t n) {
     napi_set_element(env, arr, (uint32_t)i, s);
   }
   return arr;
+}
+
+int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback) {
+  napi_value v;
+  bool has = false;
+  int64_t n;
+  if (napi_has_named_property(env, options, name, &has) != napi_ok || !has ||
+      napi_get_named_property(env, options, name, &v) != napi_ok || napi_get_value_int64(env, v, &n) != napi_ok ||
+      n < 0) {
+    return fallback;
+  }
+  return n;
+}
+
+napi_value aya_ring_info(napi_env env, size_t entries, const char *const *features, size_t n_features,
+                         const char *const *ops, size_t n_ops) {
+  napi_value info;
+  napi_create_object(env, &info);
+  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)entries));
+  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)entries));
+  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
+  napi_set_named_property(env, info, "features", aya_string_array(env, features, n_features));
+  napi_set_named_property(env, info, "ops", aya_string_array(env, ops, n_ops));
+  return info;
 }
 
 NAPI_MODULE_INIT() {

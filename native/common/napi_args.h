@@ -33,10 +33,20 @@ bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *su
 bool aya_arg_i64(napi_env env, const aya_call *call, size_t i, int64_t *out);
 /* argv[i] as a byte range of a Buffer / TypedArray; false if it is not one. */
 bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data, size_t *len);
+/*
+ * argv[i..i+3] of read/write: (buf, off, len, pos) as the byte range buf[off, off + len)
+ * (len < 2^31) and the position (>= -1); false if any is invalid.
+ */
+bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len, int64_t *pos);
 /* argv[i] as the elements of an Int32Array; false if it is not one. */
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count);
 /* argv[i] is null or undefined. */
 bool aya_arg_is_nullish(napi_env env, const aya_call *call, size_t i);
+/* options[name] as a non-negative integer, or `fallback` when absent or invalid. */
+int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback);
+/* The info object of init()/info(): { entries, cqEntries, flags: [], features, ops }. */
+napi_value aya_ring_info(napi_env env, size_t entries, const char *const *features, size_t n_features,
+                         const char *const *ops, size_t n_ops);
 /* A JS number for `v`. */
 napi_value aya_int(napi_env env, int64_t v);
 /* A JS array of strings. */

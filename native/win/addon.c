@@ -96,21 +96,14 @@ static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_ki
   aya_call call;
   int32_t token, fd;
   bool now;
-  int64_t off, len, pos;
   uint8_t *data;
-  size_t size;
+  uint32_t len;
+  int64_t pos;
   aya_env *st = ticket_int_call(env, info, &call, &token, &now, &fd);
-  if (st == NULL || !aya_arg_bytes(env, &call, 2, &data, &size) || !aya_arg_i64(env, &call, 3, &off) ||
-      !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos)) {
-    return aya_int(env, AYA_EINVAL);
-  }
-  if (off < 0 || len < 0 || len > INT32_MAX || (uint64_t)off > size ||
-      (uint64_t)len > size - (uint64_t)off || pos < -1) {
-    return aya_int(env, AYA_EINVAL);
-  }
+  if (st == NULL || !aya_arg_io(env, &call, 2, &data, &len, &pos)) return aya_int(env, AYA_EINVAL);
   aya_op *op = aya_op_new(st, kind, token, fd);
   if (op == NULL) return aya_int(env, AYA_ENOMEM);
-  return op_result(env, st, aya_issue_io(st, op, data + off, (uint32_t)len, pos), now);
+  return op_result(env, st, aya_issue_io(st, op, data, len, pos), now);
 }
 
 static napi_value js_read(napi_env env, napi_callback_info info) {
@@ -189,7 +182,7 @@ static napi_value immediate_op(napi_env env, napi_callback_info info, int32_t (*
   bool now;
   aya_env *st = ticket_int_call(env, info, &call, &token, &now, &arg);
   if (st == NULL) return aya_int(env, AYA_EINVAL);
-  return op_result(env, st, aya_ready_push(st, token, cancel(st, arg)) ? 0 : AYA_ENOMEM, now);
+  return op_result(env, st, aya_pairs_push(&st->ready, token, cancel(st, arg)) ? 0 : AYA_ENOMEM, now);
 }
 
 /* cancel(ticket, target): its own result is 0 (cancelled), ENOENT (not in flight) or EALREADY. */
@@ -218,14 +211,7 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
 /* ---- init ---- */
 
 static DWORD close_timeout_option(napi_env env, napi_value options) {
-  napi_value v;
-  bool has = false;
-  int64_t ms;
-  if (napi_has_named_property(env, options, "closeTimeoutMs", &has) != napi_ok || !has ||
-      napi_get_named_property(env, options, "closeTimeoutMs", &v) != napi_ok ||
-      napi_get_value_int64(env, v, &ms) != napi_ok || ms < 0) {
-    return AYA_DEFAULT_CLOSE_TIMEOUT_MS;
-  }
+  int64_t ms = aya_option_i64(env, options, "closeTimeoutMs", AYA_DEFAULT_CLOSE_TIMEOUT_MS);
   return ms >= (int64_t)INFINITE ? INFINITE - 1 : (DWORD)ms;
 }
 
@@ -233,14 +219,7 @@ static DWORD close_timeout_option(napi_env env, napi_value options) {
 static napi_value port_info(napi_env env, size_t pairs) {
   static const char *const features[] = { "overlapped", "skip_completion_port_on_success", "cancel_io_ex" };
   static const char *const ops[] = { "open", "read", "write", "fsync", "ftruncate", "statx", "close", "cancel" };
-  napi_value info;
-  napi_create_object(env, &info);
-  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)pairs));
-  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)pairs));
-  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
-  napi_set_named_property(env, info, "features", aya_string_array(env, features, sizeof features / sizeof *features));
-  napi_set_named_property(env, info, "ops", aya_string_array(env, ops, sizeof ops / sizeof *ops));
-  return info;
+  return aya_ring_info(env, pairs, features, sizeof features / sizeof *features, ops, sizeof ops / sizeof *ops);
 }
 
 /*

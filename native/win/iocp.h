@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <node_api.h>
+#include "../common/completions.h"
+#include "../common/statx.h"
 
 /* ---- libuv's Windows errno numbers (include/uv/errno.h), so Node names them ---- */
 enum {
@@ -69,50 +71,6 @@ enum {
   AYA_KEY_STOP = 4, /* the waiter thread exits */
 };
 
-/*
- * The stat layout of the contract: Linux's `struct statx`, which src/engine/native.ts parses
- * for every native backend. Declared here with its offsets checked, filled from Windows
- * file information (stat.c).
- */
-typedef struct {
-  int64_t tv_sec;
-  uint32_t tv_nsec;
-  int32_t reserved;
-} aya_statx_time;
-
-typedef struct {
-  uint32_t mask;
-  uint32_t blksize;
-  uint64_t attributes;
-  uint32_t nlink;
-  uint32_t uid;
-  uint32_t gid;
-  uint16_t mode;
-  uint16_t spare0;
-  uint64_t ino;
-  uint64_t size;
-  uint64_t blocks;
-  uint64_t attributes_mask;
-  aya_statx_time atime, btime, ctime, mtime;
-  uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
-  uint64_t spare2[14];
-} aya_statx;
-
-_Static_assert(sizeof(aya_statx) == 256, "struct statx is 256 bytes");
-_Static_assert(offsetof(aya_statx, blksize) == 4, "statx.stx_blksize");
-_Static_assert(offsetof(aya_statx, nlink) == 16, "statx.stx_nlink");
-_Static_assert(offsetof(aya_statx, mode) == 28, "statx.stx_mode");
-_Static_assert(offsetof(aya_statx, ino) == 32, "statx.stx_ino");
-_Static_assert(offsetof(aya_statx, size) == 40, "statx.stx_size");
-_Static_assert(offsetof(aya_statx, blocks) == 48, "statx.stx_blocks");
-_Static_assert(offsetof(aya_statx, atime) == 64, "statx.stx_atime");
-_Static_assert(offsetof(aya_statx, btime) == 80, "statx.stx_btime");
-_Static_assert(offsetof(aya_statx, ctime) == 96, "statx.stx_ctime");
-_Static_assert(offsetof(aya_statx, mtime) == 112, "statx.stx_mtime");
-_Static_assert(offsetof(aya_statx, rdev_major) == 128, "statx.stx_rdev_major");
-_Static_assert(offsetof(aya_statx, dev_major) == 136, "statx.stx_dev_major");
-_Static_assert(offsetof(aya_statx, dev_minor) == 140, "statx.stx_dev_minor");
-
 typedef struct aya_op {
   OVERLAPPED ov;          /* packets carry &ov; the op is found with CONTAINING_RECORD */
   aya_op_kind kind;
@@ -158,16 +116,6 @@ void aya_fd_table_free(aya_fd_table *t);
 
 /* ---- per-environment state ---- */
 typedef struct {
-  int32_t token;
-  int32_t result;
-} aya_pair;
-
-typedef struct {
-  aya_pair *items;
-  size_t len, cap;
-} aya_pairs;
-
-typedef struct {
   OVERLAPPED_ENTRY *items;
   size_t len, cap;
 } aya_entries;
@@ -197,9 +145,7 @@ void aya_port_stop(aya_env *st, int release_tsfn);
 int aya_op_track(aya_env *st, aya_op *op);
 void aya_op_untrack(aya_env *st, aya_op *op);
 int aya_token_ok(int32_t token);
-int aya_ready_push(aya_env *st, int32_t token, int32_t result);
 size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs);
-int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs);
 aya_op *aya_op_by_token(aya_env *st, int32_t token);
 
 /* ops.c: issuing ops and finishing them. */

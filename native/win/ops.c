@@ -31,7 +31,7 @@ static void op_free(aya_op *op) {
 static int32_t finish_untracked(aya_env *st, aya_op *op, int32_t result) {
   int32_t token = op->token;
   op_free(op);
-  return aya_ready_push(st, token, result) ? 0 : AYA_ENOMEM;
+  return aya_pairs_push(&st->ready, token, result) ? 0 : AYA_ENOMEM;
 }
 
 /* ---- per-fd accounting: close waits for the ops that use the handle ---- */
@@ -90,7 +90,7 @@ int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64
   /* Completed synchronously: no packet is queued, the result goes out through submit(). */
   aya_pair p;
   aya_finish_op(st, op, ok ? io_result(op) : io_error_result(op, err), &p);
-  return aya_ready_push(st, p.token, p.result) ? 0 : AYA_ENOMEM;
+  return aya_pairs_push(&st->ready, p.token, p.result) ? 0 : AYA_ENOMEM;
 }
 
 /* ---- thread-pool ops ---- */
@@ -153,7 +153,7 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
   if (!TrySubmitThreadpoolCallback(work_main, op, NULL)) {
     aya_pair p;
     aya_finish_op(st, op, aya_uv_error(GetLastError()), &p);
-    return aya_ready_push(st, p.token, p.result) ? 0 : AYA_ENOMEM;
+    return aya_pairs_push(&st->ready, p.token, p.result) ? 0 : AYA_ENOMEM;
   }
   return 0;
 }

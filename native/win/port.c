@@ -15,39 +15,10 @@
 #define AYA_MAX_TOKEN (1 << 24)
 #define AYA_DRAIN_WAIT_MS 10000 /* shutdown gives up on ops that never finish after this */
 
-/* ---- small growable arrays ---- */
-
-static int reserve(void **items, size_t *cap, size_t need, size_t item_size) {
-  if (need <= *cap) return 1;
-  size_t cap2 = *cap ? *cap : 64;
-  while (cap2 < need) cap2 *= 2;
-  void *p = realloc(*items, cap2 * item_size);
-  if (p == NULL) return 0;
-  *items = p;
-  *cap = cap2;
-  return 1;
-}
-
-int aya_ready_push(aya_env *st, int32_t token, int32_t result) {
-  aya_pairs *r = &st->ready;
-  if (!reserve((void **)&r->items, &r->cap, r->len + 1, sizeof *r->items)) return 0;
-  r->items[r->len].token = token;
-  r->items[r->len].result = result;
-  r->len++;
-  return 1;
-}
-
 /* ---- keeping the loop alive only while results are still to come ---- */
 
 static void update_loop_ref(aya_env *st) {
-  int want = st->live > 0 || st->ready.len > 0;
-  if (st->tsfn == NULL || want == st->tsfn_refed) return;
-  if (want) {
-    napi_ref_threadsafe_function(st->env, st->tsfn);
-  } else {
-    napi_unref_threadsafe_function(st->env, st->tsfn);
-  }
-  st->tsfn_refed = want;
+  aya_loop_ref(st->env, st->tsfn, &st->tsfn_refed, st->live > 0 || st->ready.len > 0);
 }
 
 /* Register an op whose completion packet is still to come. 0: out of memory. */
@@ -55,7 +26,7 @@ int aya_op_track(aya_env *st, aya_op *op) {
   size_t t = (size_t)op->token;
   if (t >= st->by_token_cap) {
     size_t old = st->by_token_cap;
-    if (!reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
+    if (!aya_reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
     memset(st->by_token + old, 0, (st->by_token_cap - old) * sizeof *st->by_token);
   }
   st->by_token[t] = op;
@@ -85,7 +56,7 @@ int aya_token_ok(int32_t token) {
 /* Append under the lock; on allocation failure wait and retry (a packet must not be lost). */
 static void append_delivered(aya_env *st, const OVERLAPPED_ENTRY *e) {
   aya_entries *d = &st->delivered;
-  while (!reserve((void **)&d->items, &d->cap, d->len + 1, sizeof *d->items)) {
+  while (!aya_reserve((void **)&d->items, &d->cap, d->len + 1, sizeof *d->items)) {
     ReleaseSRWLockExclusive(&st->lock);
     Sleep(1);
     AcquireSRWLockExclusive(&st->lock);
@@ -126,50 +97,6 @@ static DWORD WINAPI waiter_main(LPVOID arg) {
 
 /* ---- delivery on the JavaScript thread ---- */
 
-/* Where results go: the completions Int32Array, flushed to onComplete when full. */
-typedef struct {
-  napi_env env;
-  napi_value on_complete;
-  int32_t *data;
-  size_t cap;   /* pairs */
-  size_t n;
-} aya_sink;
-
-/* The completions Int32Array's data and its capacity in pairs, or NULL. */
-int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs) {
-  napi_value arr;
-  napi_typedarray_type type;
-  size_t length = 0;
-  void *data = NULL;
-  *pairs = 0;
-  if (ref == NULL || napi_get_reference_value(env, ref, &arr) != napi_ok || arr == NULL) return NULL;
-  if (napi_get_typedarray_info(env, arr, &type, &length, &data, NULL, NULL) != napi_ok) return NULL;
-  if (type != napi_int32_array) return NULL;
-  *pairs = length / 2;
-  return data;
-}
-
-static void sink_flush(aya_sink *s) {
-  if (s->n == 0) return;
-  napi_value argv[1], undefined;
-  napi_create_uint32(s->env, (uint32_t)s->n, &argv[0]);
-  napi_get_undefined(s->env, &undefined);
-  s->n = 0;
-  if (napi_call_function(s->env, undefined, s->on_complete, 1, argv, NULL) == napi_pending_exception) {
-    /* Report it like any uncaught exception, and keep delivering the rest. */
-    napi_value err;
-    napi_get_and_clear_last_exception(s->env, &err);
-    napi_fatal_exception(s->env, err);
-  }
-}
-
-static void sink_put(aya_sink *s, aya_pair p) {
-  if (s->cap == 0) return;
-  s->data[2 * s->n] = p.token;
-  s->data[2 * s->n + 1] = p.result;
-  if (++s->n == s->cap) sink_flush(s);
-}
-
 static aya_entries take_delivered(aya_env *st) {
   AcquireSRWLockExclusive(&st->lock);
   aya_entries got = st->delivered;
@@ -183,31 +110,25 @@ static void deliver(napi_env env, napi_value on_complete, void *context, void *d
   aya_env *st = context;
   (void)data;
   if (env == NULL || st->port == NULL) return; /* torn down: shutdown drained everything */
-  aya_sink s = { env, on_complete, NULL, 0, 0 };
-  s.data = aya_completions(env, st->completions, &s.cap);
+  aya_sink s;
+  aya_sink_init(&s, env, on_complete, st->completions);
   aya_entries got = take_delivered(st);
   for (size_t i = 0; i < got.len; i++) {
     aya_pair p;
-    if (aya_finish_packet(st, &got.items[i], &p)) sink_put(&s, p);
+    if (aya_finish_packet(st, &got.items[i], &p)) aya_sink_put(&s, p);
   }
   free(got.items);
   /* Results submit() could not fit: taken out first, onComplete may queue new ones. */
   aya_pairs ready = st->ready;
   memset(&st->ready, 0, sizeof st->ready);
-  for (size_t i = 0; i < ready.len; i++) sink_put(&s, ready.items[i]);
+  for (size_t i = 0; i < ready.len; i++) aya_sink_put(&s, ready.items[i]);
   free(ready.items);
-  sink_flush(&s);
+  aya_sink_flush(&s);
   update_loop_ref(st);
 }
 
 size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs) {
-  size_t n = st->ready.len < max_pairs ? st->ready.len : max_pairs;
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = st->ready.items[i].token;
-    out[2 * i + 1] = st->ready.items[i].result;
-  }
-  st->ready.len -= n;
-  memmove(st->ready.items, st->ready.items + n, st->ready.len * sizeof *st->ready.items);
+  size_t n = aya_pairs_take(&st->ready, out, max_pairs);
   /* More than the array holds: the rest goes out through onComplete on the next turn. */
   if (st->ready.len > 0) PostQueuedCompletionStatus(st->port, 0, AYA_KEY_WAKE, NULL);
   update_loop_ref(st);

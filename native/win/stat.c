@@ -9,8 +9,6 @@
 
 #define AYA_S_IFDIR 0040000
 #define AYA_S_IFREG 0100000
-#define AYA_STATX_BASIC_STATS 0x7ffU
-#define AYA_STATX_BTIME 0x800U
 #define AYA_FILETIME_1970 116444736000000000LL /* 100 ns ticks from 1601 to 1970 */
 #define AYA_TICKS_PER_SEC 10000000LL
 
@@ -30,12 +28,6 @@ static uint16_t stat_mode(DWORD attributes) {
   int dir = (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
   int perms = (attributes & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
   return (uint16_t)((dir ? AYA_S_IFDIR : AYA_S_IFREG) | perms);
-}
-
-/* Split `dev` the way glibc's major()/minor() do, so native.ts's makedev() rebuilds it. */
-static void split_dev(uint32_t dev, uint32_t *major, uint32_t *minor) {
-  *major = (dev >> 8) & 0xfff;
-  *minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
 }
 
 int32_t aya_stat_handle(HANDLE h, aya_statx *out) {
@@ -60,6 +52,6 @@ int32_t aya_stat_handle(HANDLE h, aya_statx *out) {
   out->btime = statx_time(basic.CreationTime);
   out->ctime = statx_time(basic.ChangeTime);
   out->mtime = statx_time(basic.LastWriteTime);
-  split_dev(id.dwVolumeSerialNumber, &out->dev_major, &out->dev_minor);
+  aya_split_dev(id.dwVolumeSerialNumber, &out->dev_major, &out->dev_minor);
   return 0;
 }

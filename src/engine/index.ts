@@ -52,7 +52,7 @@ function platformObstacle(): string | undefined {
     if (v && (v[0] < 5 || (v[0] === 5 && v[1] < 6))) return `kernel ${release()} is older than 5.6 (io_uring lacks the file opcodes)`;
     return undefined;
   }
-  if (process.platform === 'win32') return undefined;
+  if (process.platform === 'win32' || process.platform === 'darwin') return undefined;
   return `no native backend for ${process.platform} yet`;
 }
 
@@ -124,7 +124,7 @@ export function getBackendForFd(): OpBackend {
 const descriptions: Record<BackendKind, string> = {
   io_uring: 'Linux io_uring: file ops are asynchronous in the kernel, completions arrive on the event loop',
   iocp: 'Windows I/O completion ports: overlapped file ops, completions arrive on the event loop',
-  dispatch_io: 'macOS Dispatch I/O',
+  dispatch_io: 'macOS Dispatch I/O: file ops on dispatch_io channels, completions arrive on the event loop',
   fallback: 'node:fs fallback: blocking calls on the libuv thread pool',
 };
 

@@ -1,0 +1,182 @@
+/*
+ * Results from dispatch threads to JavaScript, and the environment's start and stop.
+ *
+ * A dispatch thread that finished an op appends it to `delivered` and rings a "doorbell"
+ * (one threadsafe-function call, only when none is pending), so a burst of completions costs
+ * one JavaScript call. The JavaScript thread then finishes the ops and writes their
+ * [token, result] pairs into the completions array.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dio.h"
+
+#define AYA_MAX_TOKEN (1 << 24)
+#define AYA_DRAIN_WAIT_MS 10000 /* stop gives up on ops that never finish after this */
+
+/* ---- bookkeeping on the JavaScript thread ---- */
+
+void aya_update_loop_ref(aya_env *st) {
+  aya_loop_ref(st->env, st->tsfn, &st->tsfn_refed, st->live > 0 || st->ready.len > 0);
+}
+
+/*
+ * Register an op whose result is still to come. 0: out of memory (or a token out of range).
+ * The ready list grows here, so finishing an op never needs memory.
+ */
+int aya_op_track(aya_env *st, aya_op *op) {
+  size_t t = (size_t)op->token;
+  if (op->token < 0 || op->token >= AYA_MAX_TOKEN) return 0;
+  if (!aya_reserve((void **)&st->ready.items, &st->ready.cap, st->ready.len + st->live + 1, sizeof *st->ready.items)) {
+    return 0;
+  }
+  if (t >= st->by_token_cap) {
+    size_t old = st->by_token_cap;
+    if (!aya_reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
+    memset(st->by_token + old, 0, (st->by_token_cap - old) * sizeof *st->by_token);
+  }
+  st->by_token[t] = op;
+  st->live++;
+  aya_update_loop_ref(st);
+  return 1;
+}
+
+void aya_op_untrack(aya_env *st, aya_op *op) {
+  size_t t = (size_t)op->token;
+  if (t < st->by_token_cap && st->by_token[t] == op) st->by_token[t] = NULL;
+  st->live--;
+}
+
+/* ---- hand-over, on any thread ---- */
+
+/* Ring the doorbell unless a call is pending. Called with the lock held; 1: call the tsfn. */
+static int ring_locked(aya_env *st) {
+  if (st->doorbell) return 0;
+  st->doorbell = 1;
+  return 1;
+}
+
+/*
+ * Give a finished op to the JavaScript thread. `close_fd_first`: close op->fd under the lock
+ * first, so that an open which gets the same number back is handed over after this close.
+ */
+void aya_hand_over(aya_op *op, int close_fd_first) {
+  aya_env *st = op->st;
+  dispatch_group_t fd_ops = op->fd_ops, all = op->all; /* op may be freed once it is on the list */
+  pthread_mutex_lock(&st->lock);
+  if (close_fd_first) op->result = aya_close_fd(op->fd);
+  op->next = NULL;
+  if (st->delivered_tail != NULL) {
+    st->delivered_tail->next = op;
+  } else {
+    st->delivered = op;
+  }
+  st->delivered_tail = op;
+  int ring = ring_locked(st);
+  napi_threadsafe_function tsfn = st->tsfn;
+  pthread_mutex_unlock(&st->lock);
+  /* napi_closing during teardown is fine: aya_stop finishes what is left itself. */
+  if (ring && tsfn != NULL) napi_call_threadsafe_function(tsfn, NULL, napi_tsfn_nonblocking);
+  if (fd_ops != NULL) dispatch_group_leave(fd_ops);
+  dispatch_group_leave(all);
+}
+
+/* Ask for a delivery on a later turn (results did not fit the completions array). */
+void aya_wake(aya_env *st) {
+  pthread_mutex_lock(&st->lock);
+  int ring = ring_locked(st);
+  pthread_mutex_unlock(&st->lock);
+  if (ring) napi_call_threadsafe_function(st->tsfn, NULL, napi_tsfn_nonblocking);
+}
+
+/* ---- delivery on the JavaScript thread ---- */
+
+/* Finish the ops handed over so far, in order; their pairs go on the ready list. */
+void aya_take_delivered(aya_env *st) {
+  pthread_mutex_lock(&st->lock);
+  aya_op *op = st->delivered;
+  st->delivered = st->delivered_tail = NULL;
+  pthread_mutex_unlock(&st->lock);
+  while (op != NULL) {
+    aya_op *next = op->next;
+    aya_finish_op(st, op);
+    op = next;
+  }
+}
+
+static void deliver(napi_env env, napi_value on_complete, void *context, void *data) {
+  aya_env *st = context;
+  (void)data;
+  if (env == NULL || !st->started) return; /* torn down: aya_stop drained everything */
+  pthread_mutex_lock(&st->lock);
+  st->doorbell = 0;
+  pthread_mutex_unlock(&st->lock);
+  aya_take_delivered(st);
+  aya_sink s;
+  aya_sink_init(&s, env, on_complete, st->completions);
+  /* Taken out first: onComplete may issue ops that finish at once onto a new list. */
+  aya_pairs ready = st->ready;
+  memset(&st->ready, 0, sizeof st->ready);
+  for (size_t i = 0; i < ready.len; i++) aya_sink_put(&s, ready.items[i]);
+  free(ready.items);
+  aya_sink_flush(&s);
+  aya_update_loop_ref(st);
+}
+
+/* ---- start and stop ---- */
+
+int32_t aya_start(aya_env *st, napi_value on_complete) {
+  napi_value name;
+  st->all = dispatch_group_create();
+  if (st->all == NULL) return -ENOMEM;
+  napi_create_string_utf8(st->env, "ayafileio-dispatch", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st, deliver, &st->tsfn) !=
+      napi_ok) {
+    dispatch_release(st->all);
+    st->all = NULL;
+    return -ENOMEM;
+  }
+  napi_unref_threadsafe_function(st->env, st->tsfn);
+  st->tsfn_refed = 0;
+  st->started = 1;
+  return 0;
+}
+
+/* Wait for every fd's stopped channels to let go of their fds (cleanup handlers). */
+static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
+  for (int32_t fd = 0; fd < st->fds.count; fd++) {
+    aya_fd *f = &st->fds.slots[fd];
+    aya_fd_retire_channels(f);
+    for (; f->cleanups > 0; f->cleanups--) {
+      if (dispatch_semaphore_wait(f->released, deadline) != 0) return 0;
+    }
+  }
+  return 1;
+}
+
+/*
+ * Stop every channel (their ops end ECANCELED), wait for all ops (blocking calls finish) and
+ * finish them without telling JavaScript. Open fds stay open and usable: the next op makes
+ * new channels. `from_js`: called by shutdown() (the environment lives on, so the
+ * threadsafe function and references are released); otherwise the environment is being torn
+ * down and Node releases them itself.
+ */
+void aya_stop(aya_env *st, int from_js) {
+  if (!st->started) return;
+  dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, AYA_DRAIN_WAIT_MS * (int64_t)NSEC_PER_MSEC);
+  int drained = wait_cleanups(st, deadline) && dispatch_group_wait(st->all, deadline) == 0;
+  /* An op that never finished keeps the state: never free what a dispatch thread uses. */
+  if (!drained) st->stuck = 1;
+  pthread_mutex_lock(&st->lock);
+  napi_threadsafe_function tsfn = st->tsfn;
+  st->tsfn = NULL;
+  pthread_mutex_unlock(&st->lock);
+  if (from_js) napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
+  aya_take_delivered(st);
+  st->ready.len = 0;
+  st->started = 0;
+  if (drained) dispatch_release(st->all);
+  st->all = NULL;
+  if (from_js && st->completions != NULL) napi_delete_reference(st->env, st->completions);
+  st->completions = NULL;
+}

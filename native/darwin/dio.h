@@ -1,0 +1,139 @@
+/*
+ * The macOS backend: file I/O on Dispatch I/O channels (dispatch_io_read/dispatch_io_write),
+ * the calls that block in the kernel (open, fsync, ftruncate, stat, close) on a global
+ * dispatch queue, and results handed to JavaScript in batches through a threadsafe
+ * function (the contract is in docs/architecture.md, "native binding contract").
+ *
+ * Threads: everything in struct aya_env is owned by the JavaScript thread except the
+ * `delivered` list and `doorbell` (guarded by `lock`): dispatch threads finish an op's
+ * work, append the op there and ring the threadsafe function once per burst. Ops are
+ * finished (fd table, positions, freeing) only on the JavaScript thread.
+ *
+ * The same sources build on Linux against the public libdispatch (swift-corelibs-libdispatch)
+ * with clang -fblocks, for testing; Darwin-only calls are behind __APPLE__.
+ */
+#ifndef AYA_DARWIN_DIO_H
+#define AYA_DARWIN_DIO_H
+
+#include <dispatch/dispatch.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <stdint.h>
+#include "../common/completions.h"
+#include "../common/statx.h"
+
+/* ---- ops ---- */
+typedef enum {
+  AYA_OP_OPEN,
+  AYA_OP_READ,
+  AYA_OP_WRITE,
+  AYA_OP_FSYNC,
+  AYA_OP_FTRUNCATE,
+  AYA_OP_STAT,
+  AYA_OP_CLOSE,
+} aya_op_kind;
+
+/* A channel of an fd: offsets (pread/pwrite) or the fd's own position (read/write). */
+enum { AYA_CH_RANDOM, AYA_CH_STREAM, AYA_CH_COUNT };
+
+struct aya_env;
+
+typedef struct aya_op {
+  struct aya_op *next;       /* the delivered list */
+  struct aya_env *st;
+  aya_op_kind kind;
+  int32_t token;
+  int32_t fd;                /* -1 for path ops */
+  int32_t result;            /* set by the thread that did the work: >= 0 or -errno */
+  int advances_position;     /* pos -1 read/write: move the fd's position by the result */
+  dispatch_group_t fd_ops;   /* the fd's group this op is counted in, or NULL */
+  dispatch_group_t all;      /* the environment's group this op is counted in */
+  union {
+    struct { uint8_t *data; size_t len, done; } io;
+    struct { int32_t flags, mode; } open;
+    struct { int64_t length; } truncate;
+    struct { int datasync; } sync;
+    struct { uint8_t *out; aya_statx fields; } stat;
+    struct {
+      dispatch_io_t channels[AYA_CH_COUNT];
+      dispatch_semaphore_t released;
+      uint32_t cleanups;     /* channel cleanup handlers to wait for */
+      int64_t timeout_ms;
+    } close;
+  } u;
+  char *path;                /* open/stat by path: a private copy */
+} aya_op;
+
+/* ---- fd table: per-fd state, indexed by the (real) fd number ---- */
+typedef struct {
+  int used;
+  int append;                /* O_APPEND: pos -1 writes go through the stream channel */
+  int seekable;              /* a regular file or block device: the random channel serves it */
+  int closing;               /* close() was called: new ops get EBADF */
+  int64_t position;          /* where pos -1 reads and writes go (the fd's own is not moved) */
+  int64_t base;              /* file position when the random channel was created (see fdtable.c) */
+  dispatch_io_t channels[AYA_CH_COUNT]; /* NULL until first needed */
+  dispatch_group_t ops;      /* ops using the fd: close waits for them */
+  dispatch_semaphore_t released; /* signalled by each channel's cleanup handler */
+  uint32_t cleanups;         /* channels created whose cleanup close must still wait for */
+  uint32_t inflight_io;      /* reads and writes in flight (what cancelFd reports) */
+} aya_fd;
+
+typedef struct {
+  aya_fd *slots;
+  int32_t count;
+} aya_fd_table;
+
+aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd);
+aya_fd *aya_fd_slot(aya_fd_table *t, int32_t fd);
+int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append);
+dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which);
+void aya_fd_retire_channels(aya_fd *f);
+void aya_fd_remove(aya_fd_table *t, int32_t fd);
+void aya_fd_table_free(aya_fd_table *t);
+
+/* ---- per-environment state ---- */
+typedef struct aya_env {
+  napi_env env;
+  int started;                     /* init() succeeded and shutdown() has not run since */
+  napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
+  napi_ref completions;            /* the Int32Array results are written into */
+  int64_t close_timeout_ms;
+  size_t pairs;                    /* capacity of the completions array */
+  aya_fd_table fds;
+  aya_pairs ready;                 /* finished ops' pairs not yet given to JavaScript */
+  aya_op **by_token;               /* in-flight ops by token, for cancel() */
+  size_t by_token_cap;
+  size_t live;                     /* ops handed to other threads whose result is still to come */
+  int tsfn_refed;
+  int stuck;                       /* an op never finished: this state must never be freed */
+  dispatch_group_t all;            /* every op on another thread, left after its hand-over */
+  pthread_mutex_t lock;            /* guards delivered and doorbell */
+  aya_op *delivered, *delivered_tail;
+  int doorbell;                    /* a threadsafe-function call is queued and has not run yet */
+} aya_env;
+
+/* deliver.c: hand-over from dispatch threads, delivery on the JavaScript thread, start/stop. */
+int32_t aya_start(aya_env *st, napi_value on_complete);
+void aya_stop(aya_env *st, int from_js);
+void aya_hand_over(aya_op *op, int close_fd_first);
+void aya_take_delivered(aya_env *st);
+void aya_wake(aya_env *st);
+int aya_op_track(aya_env *st, aya_op *op);
+void aya_op_untrack(aya_env *st, aya_op *op);
+void aya_update_loop_ref(aya_env *st);
+
+/* ops.c: issuing ops and finishing them. */
+aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd);
+int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos);
+int32_t aya_issue_work(aya_env *st, aya_op *op);
+int32_t aya_issue_close(aya_env *st, aya_op *op);
+void aya_finish_op(aya_env *st, aya_op *op);
+int32_t aya_cancel(aya_env *st, int32_t target);
+int32_t aya_cancel_fd(aya_env *st, int32_t fd);
+
+/* sys.c: the blocking calls, run on a global queue. */
+int32_t aya_run_blocking(aya_op *op);
+int32_t aya_close_fd(int32_t fd);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * The fd table and the channels of each fd. Used only on the JavaScript thread.
+ *
+ * JavaScript sees real fds (as with io_uring), so wrapFd() of a node:fs fd works: its slot is
+ * made on first use. Each fd gets up to two channels, created when first needed:
+ *  - random (DISPATCH_IO_RANDOM, pread/pwrite): every read and write of a regular file, except
+ *  - stream (DISPATCH_IO_STREAM, write() at the fd's own position): pos -1 writes on an
+ *    O_APPEND fd, where only write() appends atomically (macOS's pwrite honours the offset
+ *    even under O_APPEND), and everything on pipes, sockets and character devices.
+ *
+ * A random channel's offsets are relative to the fd's file position when the channel was
+ * created (libdispatch reads it with lseek once the channel is set up): `base` records it
+ * and ops pass `pos - base`. Only stream writes move that position, and the random channel
+ * is always created before the stream one (libdispatch sets channels of one fd up in order),
+ * so both see the same value.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "dio.h"
+
+/* Reads larger than this arrive in several handler calls, assembled at their offsets. */
+#define AYA_HIGH_WATER (1024 * 1024)
+
+/* The slot of an fd that has one, even one being closed (its in-flight ops still finish). */
+aya_fd *aya_fd_slot(aya_fd_table *t, int32_t fd) {
+  if (fd < 0 || fd >= t->count || !t->slots[fd].used) return NULL;
+  return &t->slots[fd];
+}
+
+static int grow(aya_fd_table *t, int32_t fd) {
+  int32_t count = t->count ? t->count : 64;
+  while (count <= fd) count *= 2;
+  aya_fd *slots = realloc(t->slots, (size_t)count * sizeof *slots);
+  if (slots == NULL) return 0;
+  memset(slots + t->count, 0, (size_t)(count - t->count) * sizeof *slots);
+  t->slots = slots;
+  t->count = count;
+  return 1;
+}
+
+/* Make fd's slot: position `position`, append as given. Keeps a stale slot's group. */
+static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t position) {
+  if (fd >= t->count && !grow(t, fd)) return NULL;
+  aya_fd *f = &t->slots[fd];
+  if (f->ops == NULL) f->ops = dispatch_group_create();
+  if (f->released == NULL) f->released = dispatch_semaphore_create(0);
+  if (f->ops == NULL || f->released == NULL) return NULL;
+  /* A slot left by an fd closed behind our back (wrapFd + fs.closeSync): its channels go. */
+  aya_fd_retire_channels(f);
+  struct stat s;
+  f->used = 1;
+  f->append = append;
+  f->seekable = fstat(fd, &s) == 0 && (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode) || S_ISDIR(s.st_mode));
+  f->closing = 0;
+  f->position = position;
+  f->inflight_io = 0;
+  return f;
+}
+
+/* An fd this backend opened: position 0. AYA_ENOMEM-style -errno on failure. */
+int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append) {
+  return slot_init(t, fd, append, 0) != NULL ? fd : -ENOMEM;
+}
+
+/* The slot of an fd new ops may use; an fd opened elsewhere (wrapFd) gets one on first use. */
+aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd) {
+  aya_fd *f = aya_fd_slot(t, fd);
+  if (f != NULL) return f->closing ? NULL : f;
+  int fl = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+  if (fl == -1) return NULL;
+  off_t at = lseek(fd, 0, SEEK_CUR);
+  return slot_init(t, fd, (fl & O_APPEND) != 0, at < 0 ? 0 : (int64_t)at);
+}
+
+/*
+ * The channel `which` of the fd, created when first needed (NULL: out of memory). Errors of
+ * the fd itself (a directory: EISDIR) reach the ops' handlers.
+ */
+dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
+  if (!f->seekable) which = AYA_CH_STREAM;
+  if (f->channels[which] != NULL) return f->channels[which];
+  if (which == AYA_CH_STREAM && f->seekable && aya_fd_channel(f, fd, AYA_CH_RANDOM) == NULL) return NULL;
+  dispatch_semaphore_t released = f->released;
+  dispatch_io_type_t type = which == AYA_CH_RANDOM ? DISPATCH_IO_RANDOM : DISPATCH_IO_STREAM;
+  if (which == AYA_CH_RANDOM) {
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    f->base = at < 0 ? 0 : (int64_t)at;
+  }
+  dispatch_io_t ch = dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
+                                        ^(int error) {
+                                          (void)error;
+                                          dispatch_semaphore_signal(released);
+                                        });
+  if (ch == NULL) return NULL;
+  dispatch_io_set_high_water(ch, AYA_HIGH_WATER);
+  f->channels[which] = ch;
+  f->cleanups++;
+  return ch;
+}
+
+/* Stop the fd's channels (their ops end ECANCELED); new ops get new channels. */
+void aya_fd_retire_channels(aya_fd *f) {
+  for (int i = 0; i < AYA_CH_COUNT; i++) {
+    if (f->channels[i] == NULL) continue;
+    dispatch_io_close(f->channels[i], DISPATCH_IO_STOP);
+    dispatch_release(f->channels[i]);
+    f->channels[i] = NULL;
+  }
+}
+
+/* After close: the slot is free, its group and semaphore go (every channel cleaned up). */
+void aya_fd_remove(aya_fd_table *t, int32_t fd) {
+  aya_fd *f = aya_fd_slot(t, fd);
+  if (f == NULL) return;
+  dispatch_release(f->ops);
+  dispatch_release(f->released);
+  memset(f, 0, sizeof *f);
+}
+
+/* Environment teardown: every channel is closed and cleaned up (aya_stop waited for it). */
+void aya_fd_table_free(aya_fd_table *t) {
+  for (int32_t fd = 0; fd < t->count; fd++) {
+    aya_fd *f = &t->slots[fd];
+    if (f->ops != NULL) dispatch_release(f->ops);
+    if (f->released != NULL) dispatch_release(f->released);
+  }
+  free(t->slots);
+  t->slots = NULL;
+  t->count = 0;
+}

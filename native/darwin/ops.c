@@ -1,0 +1,267 @@
+/*
+ * Issuing ops and finishing them.
+ *
+ * Reads and writes go to the fd's Dispatch I/O channel; its handler may run several times
+ * for one op (at most the channel's high-water mark of data per call), so a read copies each
+ * part to its place in the caller's buffer and a write counts what is left. Everything else
+ * blocks in the kernel and runs on a global queue. Either way the finished op is handed over
+ * to the JavaScript thread (deliver.c), which finishes it here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dio.h"
+
+aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd) {
+  aya_op *op = calloc(1, sizeof *op);
+  if (op == NULL) return NULL;
+  op->st = st;
+  op->kind = kind;
+  op->token = token;
+  op->fd = fd;
+  return op;
+}
+
+static void op_free(aya_op *op) {
+  free(op->path);
+  free(op);
+}
+
+/* An op that finished without leaving this thread (bad fd, empty read). */
+static int32_t finish_at_once(aya_env *st, aya_op *op, int32_t result) {
+  int32_t token = op->token;
+  op_free(op);
+  return aya_pairs_push(&st->ready, token, result) ? 0 : -ENOMEM;
+}
+
+/* Count the op in the fd's group (close waits for it) and the environment's. 0: no memory. */
+static int start_op(aya_env *st, aya_op *op, aya_fd *f) {
+  if (!aya_op_track(st, op)) return 0;
+  if (f != NULL) {
+    op->fd_ops = f->ops;
+    dispatch_group_enter(f->ops);
+  }
+  op->all = st->all;
+  dispatch_group_enter(op->all);
+  return 1;
+}
+
+/* ---- reads and writes ---- */
+
+/* What a finished read or write returns: the bytes moved, or the error if none moved. */
+static int32_t io_result(const aya_op *op, int error) {
+  if (error == 0 || (op->u.io.done > 0 && error != ECANCELED)) return (int32_t)op->u.io.done;
+  return -error;
+}
+
+/* Copy one part of a read to its offset in the caller's buffer. */
+static void copy_part(aya_op *op, dispatch_data_t part) {
+  uint8_t *dest = op->u.io.data + op->u.io.done;
+  size_t room = op->u.io.len - op->u.io.done;
+  dispatch_data_apply(part, ^bool(dispatch_data_t region, size_t offset, const void *bytes, size_t size) {
+    (void)region;
+    if (offset < room) memcpy(dest + offset, bytes, size < room - offset ? size : room - offset);
+    return true;
+  });
+  size_t got = dispatch_data_get_size(part);
+  op->u.io.done += got < room ? got : room;
+}
+
+static void read_part(aya_op *op, bool done, dispatch_data_t part, int error) {
+  if (part != NULL) copy_part(op, part);
+  if (!done) return;
+  op->result = io_result(op, error);
+  aya_hand_over(op, 0);
+}
+
+/* A write's handler is given the data not yet written. */
+static void write_part(aya_op *op, bool done, dispatch_data_t left, int error) {
+  size_t unwritten = left != NULL ? dispatch_data_get_size(left) : 0;
+  if (done && error == 0) unwritten = 0;
+  op->u.io.done = op->u.io.len - (unwritten < op->u.io.len ? unwritten : op->u.io.len);
+  if (!done) return;
+  op->result = io_result(op, error);
+  aya_hand_over(op, 0);
+}
+
+static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
+  dispatch_io_read(ch, offset, op->u.io.len, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
+                   ^(bool done, dispatch_data_t part, int error) {
+                     read_part(op, done, part, error);
+                   });
+}
+
+static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
+  dispatch_queue_t q = dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0);
+  /* No copy: JavaScript keeps the buffer alive until the op's completion arrives. */
+  dispatch_data_t data = dispatch_data_create(op->u.io.data, op->u.io.len, q, ^{});
+  if (data == NULL) return 0;
+  dispatch_io_write(ch, offset, data, q, ^(bool done, dispatch_data_t left, int error) {
+    write_part(op, done, left, error);
+  });
+  dispatch_release(data);
+  return 1;
+}
+
+/* Which channel, and where: append writes at the end, pos -1 at the fd's position. */
+static int io_target(aya_op *op, const aya_fd *f, int64_t pos, int64_t *at) {
+  *at = pos;
+  if (op->kind == AYA_OP_WRITE && f->append && pos < 0) return AYA_CH_STREAM;
+  if (pos < 0) {
+    op->advances_position = 1;
+    *at = f->position;
+  }
+  return AYA_CH_RANDOM;
+}
+
+int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos) {
+  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (len == 0) return finish_at_once(st, op, 0);
+  op->u.io.data = data;
+  op->u.io.len = len;
+  int64_t at;
+  dispatch_io_t ch = aya_fd_channel(f, op->fd, io_target(op, f, pos, &at));
+  if (ch == NULL) return finish_at_once(st, op, -ENOMEM);
+  if (!start_op(st, op, f)) {
+    op_free(op);
+    return -ENOMEM;
+  }
+  f->inflight_io++;
+  off_t offset = (off_t)(at - f->base); /* ignored by stream channels */
+  if (op->kind == AYA_OP_READ) {
+    start_read(op, ch, offset);
+  } else if (!start_write(op, ch, offset)) {
+    op->result = -ENOMEM;
+    aya_hand_over(op, 0);
+  }
+  return 0;
+}
+
+/* ---- ops that block: on a global queue ---- */
+
+static void work_main(void *arg) {
+  aya_op *op = arg;
+  op->result = aya_run_blocking(op);
+  aya_hand_over(op, 0);
+}
+
+int32_t aya_issue_work(aya_env *st, aya_op *op) {
+  aya_fd *f = NULL;
+  if (op->fd >= 0) {
+    f = aya_fd_get(&st->fds, op->fd);
+    if (f == NULL) return finish_at_once(st, op, -EBADF);
+  }
+  if (!start_op(st, op, f)) {
+    op_free(op);
+    return -ENOMEM;
+  }
+  dispatch_async_f(dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), op, work_main);
+  return 0;
+}
+
+/*
+ * close: give the fd's ops closeTimeoutMs to finish, then stop its channels (their ops end
+ * ECANCELED); close the channels, wait until libdispatch lets go of the fd (every cleanup
+ * handler), and close it while handing over (see aya_hand_over).
+ */
+static void close_main(void *arg) {
+  aya_op *op = arg;
+  dispatch_io_t *channels = op->u.close.channels;
+  dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC);
+  if (dispatch_group_wait(op->fd_ops, deadline) != 0) {
+    for (int i = 0; i < AYA_CH_COUNT; i++) {
+      if (channels[i] != NULL) dispatch_io_close(channels[i], DISPATCH_IO_STOP);
+    }
+    dispatch_group_wait(op->fd_ops, DISPATCH_TIME_FOREVER);
+  }
+  for (int i = 0; i < AYA_CH_COUNT; i++) {
+    if (channels[i] == NULL) continue;
+    dispatch_io_close(channels[i], 0);
+    dispatch_release(channels[i]);
+  }
+  for (uint32_t i = 0; i < op->u.close.cleanups; i++) {
+    dispatch_semaphore_wait(op->u.close.released, DISPATCH_TIME_FOREVER);
+  }
+  op->fd_ops = NULL; /* the close itself is not one of the fd's ops */
+  aya_hand_over(op, 1);
+}
+
+int32_t aya_issue_close(aya_env *st, aya_op *op) {
+  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (!aya_op_track(st, op)) {
+    op_free(op);
+    return -ENOMEM;
+  }
+  f->closing = 1;
+  memcpy(op->u.close.channels, f->channels, sizeof f->channels);
+  memset(f->channels, 0, sizeof f->channels);
+  op->u.close.released = f->released;
+  op->u.close.cleanups = f->cleanups;
+  op->u.close.timeout_ms = st->close_timeout_ms;
+  op->fd_ops = f->ops;
+  f->cleanups = 0;
+  op->all = st->all;
+  dispatch_group_enter(op->all);
+  dispatch_async_f(dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), op, close_main);
+  return 0;
+}
+
+/* ---- finishing, on the JavaScript thread ---- */
+
+static void finish_open(aya_env *st, aya_op *op) {
+  if (op->result < 0) return;
+  int32_t fd = aya_fd_install(&st->fds, op->result, (op->u.open.flags & O_APPEND) != 0);
+  if (fd < 0) aya_close_fd(op->result);
+  op->result = fd;
+}
+
+/* The op is done: settle its bookkeeping, put its pair on the ready list and free it. */
+void aya_finish_op(aya_env *st, aya_op *op) {
+  aya_fd *f = op->fd >= 0 ? aya_fd_slot(&st->fds, op->fd) : NULL;
+  switch (op->kind) {
+    case AYA_OP_OPEN:
+      finish_open(st, op);
+      break;
+    case AYA_OP_READ: case AYA_OP_WRITE:
+      if (f != NULL) {
+        f->inflight_io--;
+        if (op->result > 0 && op->advances_position) f->position += op->result;
+      }
+      break;
+    case AYA_OP_STAT:
+      if (op->result >= 0) memcpy(op->u.stat.out, &op->u.stat.fields, sizeof op->u.stat.fields);
+      break;
+    case AYA_OP_CLOSE:
+      aya_fd_remove(&st->fds, op->fd);
+      break;
+    default:
+      break;
+  }
+  aya_op_untrack(st, op);
+  /* Out of memory here would lose a result: the pair list grows before ops start (track). */
+  aya_pairs_push(&st->ready, op->token, op->result);
+  op_free(op);
+}
+
+/* ---- cancellation ---- */
+
+/*
+ * Dispatch I/O stops a whole channel, never one op: a single in-flight op answers EALREADY
+ * (it finishes on its own), as do the blocking calls; ENOENT when not in flight.
+ */
+int32_t aya_cancel(aya_env *st, int32_t target) {
+  if (target < 0 || (size_t)target >= st->by_token_cap || st->by_token[target] == NULL) return -ENOENT;
+  return -EALREADY;
+}
+
+/* Stop the fd's channels: its reads and writes end ECANCELED; returns how many there were. */
+int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
+  aya_fd *f = aya_fd_slot(&st->fds, fd);
+  if (f == NULL) return -EBADF;
+  int32_t count = (int32_t)f->inflight_io;
+  if (!f->closing) aya_fd_retire_channels(f);
+  return count;
+}

@@ -1,0 +1,100 @@
+/*
+ * The calls that block in the kernel, run on a global dispatch queue: open, fsync,
+ * ftruncate, stat, close. Errors are -errno: on macOS (and Linux) libuv's error numbers are
+ * the negated errno values, so Node names them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "dio.h"
+
+#ifdef __APPLE__
+#define AYA_F_BARRIERFSYNC 85 /* <sys/fcntl.h> since macOS 10.14; libuv uses the number too */
+#endif
+
+static int32_t sys_result(int r) {
+  return r < 0 ? -errno : r;
+}
+
+/* As libuv's uv__fs_open: the flags are Node's fs.constants (the platform's own values). */
+static int32_t open_file(const aya_op *op) {
+  int fd;
+  do {
+    fd = open(op->path, op->u.open.flags | O_CLOEXEC, op->u.open.mode);
+  } while (fd < 0 && errno == EINTR);
+  return sys_result(fd);
+}
+
+/*
+ * As libuv's uv__fs_fsync on macOS: fsync() there does not flush the drive's write cache;
+ * F_FULLFSYNC does, where the file system supports it, else F_BARRIERFSYNC, else fsync().
+ * macOS has no fdatasync of its own worth more, so datasync is the same full sync (libuv too).
+ */
+static int32_t sync_file(const aya_op *op) {
+#ifdef __APPLE__
+  (void)op->u.sync.datasync;
+  if (fcntl(op->fd, F_FULLFSYNC) == 0 || fcntl(op->fd, AYA_F_BARRIERFSYNC) == 0) return 0;
+  return sys_result(fsync(op->fd));
+#else
+  return sys_result(op->u.sync.datasync ? fdatasync(op->fd) : fsync(op->fd));
+#endif
+}
+
+static aya_statx_time statx_time(struct timespec t) {
+  aya_statx_time out = { (int64_t)t.tv_sec, (uint32_t)t.tv_nsec, 0 };
+  return out;
+}
+
+/* struct stat into the contract's statx layout (birth time where the platform has one). */
+static void fill_statx(const struct stat *s, aya_statx *out) {
+  memset(out, 0, sizeof *out);
+  out->mask = AYA_STATX_BASIC_STATS;
+  out->blksize = (uint32_t)s->st_blksize;
+  out->nlink = (uint32_t)s->st_nlink;
+  out->uid = s->st_uid;
+  out->gid = s->st_gid;
+  out->mode = (uint16_t)s->st_mode;
+  out->ino = (uint64_t)s->st_ino;
+  out->size = (uint64_t)s->st_size;
+  out->blocks = (uint64_t)s->st_blocks;
+#ifdef __APPLE__
+  out->mask |= AYA_STATX_BTIME;
+  out->atime = statx_time(s->st_atimespec);
+  out->btime = statx_time(s->st_birthtimespec);
+  out->ctime = statx_time(s->st_ctimespec);
+  out->mtime = statx_time(s->st_mtimespec);
+#else
+  out->atime = statx_time(s->st_atim);
+  out->ctime = statx_time(s->st_ctim);
+  out->mtime = statx_time(s->st_mtim);
+  out->btime = out->ctime; /* no birth time in struct stat: what libuv reports without statx */
+#endif
+  aya_split_dev((uint64_t)s->st_dev, &out->dev_major, &out->dev_minor);
+  aya_split_dev((uint64_t)s->st_rdev, &out->rdev_major, &out->rdev_minor);
+}
+
+static int32_t stat_file(aya_op *op) {
+  struct stat s;
+  int r = op->path != NULL ? stat(op->path, &s) : fstat(op->fd, &s);
+  if (r < 0) return -errno;
+  fill_statx(&s, &op->u.stat.fields);
+  return 0;
+}
+
+/* close() is not retried on EINTR: the fd is gone either way (libuv does the same). */
+int32_t aya_close_fd(int32_t fd) {
+  int r = close(fd);
+  return r < 0 && errno != EINTR ? -errno : 0;
+}
+
+int32_t aya_run_blocking(aya_op *op) {
+  switch (op->kind) {
+    case AYA_OP_OPEN: return open_file(op);
+    case AYA_OP_FSYNC: return sync_file(op);
+    case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->fd, (off_t)op->u.truncate.length));
+    case AYA_OP_STAT: return stat_file(op);
+    default: return -EINVAL;
+  }
+}
