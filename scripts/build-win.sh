@@ -12,19 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NAPI_HEADERS_VERSION=1.9.0
 cache=.tmp/win
 out=prebuilds/win32-x64
 cc=x86_64-w64-mingw32-gcc
 dlltool=x86_64-w64-mingw32-dlltool
 
-# The header package, unpacked once into the cache.
-hdr="$cache/node-api-headers-$NAPI_HEADERS_VERSION"
-if [ ! -f "$hdr/include/node_api.h" ]; then
-  mkdir -p "$hdr"
-  tgz=$(cd "$cache" && npm pack --silent "node-api-headers@$NAPI_HEADERS_VERSION")
-  tar -xzf "$cache/$tgz" -C "$hdr" --strip-components=1
-fi
+hdr=$(scripts/napi-headers.sh)
+mkdir -p "$cache"
 
 # Import library for the N-API functions node.exe exports.
 implib="$cache/libnode_api.a"
