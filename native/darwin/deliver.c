@@ -155,7 +155,7 @@ static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
 }
 
 /*
- * Stop every channel (their ops end ECANCELED), wait for all ops (blocking calls finish) and
+ * Stop every channel and pipe op (they end ECANCELED), wait for all ops (blocking calls finish) and
  * finish them without telling JavaScript. Open fds stay open and usable: the next op makes
  * new channels. `from_js`: called by shutdown() (the environment lives on, so the
  * threadsafe function and references are released); otherwise the environment is being torn
@@ -164,6 +164,9 @@ static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
 void aya_stop(aya_env *st, int from_js) {
   if (!st->started) return;
   dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, AYA_DRAIN_WAIT_MS * (int64_t)NSEC_PER_MSEC);
+  dispatch_source_t *sources;
+  size_t n = aya_collect_sources(st, -1, &sources);
+  aya_release_sources(sources, n, 1);
   int drained = wait_cleanups(st, deadline) && dispatch_group_wait(st->all, deadline) == 0;
   /* An op that never finished keeps the state: never free what a dispatch thread uses. */
   if (!drained) st->stuck = 1;

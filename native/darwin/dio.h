@@ -49,7 +49,13 @@ typedef struct aya_op {
   dispatch_group_t fd_ops;   /* the fd's group this op is counted in, or NULL */
   dispatch_group_t all;      /* the environment's group this op is counted in */
   union {
-    struct { uint8_t *data; size_t len, done; } io;
+    struct {
+      uint8_t *data;
+      size_t len, done;
+      int64_t at;                /* blocking read/write: the offset, -1 for the fd's position */
+      dispatch_source_t source;  /* pipes and sockets: the readiness source (released on finish) */
+      int moved;                 /* the source's read()/write() ran: its result stands */
+    } io;
     struct { int32_t flags, mode; } open;
     struct { int64_t length; } truncate;
     struct { int datasync; } sync;
@@ -58,6 +64,8 @@ typedef struct aya_op {
       dispatch_io_t channels[AYA_CH_COUNT];
       dispatch_semaphore_t released;
       uint32_t cleanups;     /* channel cleanup handlers to wait for */
+      dispatch_source_t *sources; /* pipe ops in flight when close was called (retained) */
+      size_t n_sources;
       int64_t timeout_ms;
     } close;
   } u;
@@ -65,10 +73,18 @@ typedef struct aya_op {
 } aya_op;
 
 /* ---- fd table: per-fd state, indexed by the (real) fd number ---- */
+
+/* How reads and writes reach an fd. */
+typedef enum {
+  AYA_FD_CHANNELS,  /* regular files, block devices, directories: Dispatch I/O channels */
+  AYA_FD_READY,     /* pipes and sockets: read()/write() when a dispatch source says ready */
+  AYA_FD_BLOCKING,  /* character devices and the rest: read()/write() on a global queue */
+} aya_fd_kind;
+
 typedef struct {
   int used;
   int append;                /* O_APPEND: pos -1 writes go through the stream channel */
-  int seekable;              /* a regular file or block device: the random channel serves it */
+  aya_fd_kind kind;
   int closing;               /* close() was called: new ops get EBADF */
   int64_t position;          /* where pos -1 reads and writes go (the fd's own is not moved) */
   int64_t base;              /* file position when the random channel was created (see fdtable.c) */
@@ -131,6 +147,8 @@ int32_t aya_issue_close(aya_env *st, aya_op *op);
 void aya_finish_op(aya_env *st, aya_op *op);
 int32_t aya_cancel(aya_env *st, int32_t target);
 int32_t aya_cancel_fd(aya_env *st, int32_t fd);
+size_t aya_collect_sources(aya_env *st, int32_t fd, dispatch_source_t **out);
+void aya_release_sources(dispatch_source_t *sources, size_t n, int cancel);
 
 /* sys.c: the blocking calls, run on a global queue. */
 int32_t aya_run_blocking(aya_op *op);

@@ -2,11 +2,16 @@
  * The fd table and the channels of each fd. Used only on the JavaScript thread.
  *
  * JavaScript sees real fds (as with io_uring), so wrapFd() of a node:fs fd works: its slot is
- * made on first use. Each fd gets up to two channels, created when first needed:
- *  - random (DISPATCH_IO_RANDOM, pread/pwrite): every read and write of a regular file, except
+ * made on first use. A file (regular, block device, directory) gets up to two channels,
+ * created when first needed:
+ *  - random (DISPATCH_IO_RANDOM, pread/pwrite): every read and write, except
  *  - stream (DISPATCH_IO_STREAM, write() at the fd's own position): pos -1 writes on an
  *    O_APPEND fd, where only write() appends atomically (macOS's pwrite honours the offset
- *    even under O_APPEND), and everything on pipes, sockets and character devices.
+ *    even under O_APPEND).
+ * Pipes and sockets get no channel: a channel's read waits for its whole length (or EOF),
+ * while read() on a pipe returns what is there. They are made non-blocking (as a stream
+ * channel would make them) and read or written when a dispatch source reports them ready
+ * (ops.c). Character devices (ttys, /dev/null) are read and written on a global queue.
  *
  * A random channel's offsets are relative to the fd's file position when the channel was
  * created (libdispatch reads it with lseek once the channel is set up): `base` records it
@@ -42,6 +47,15 @@ static int grow(aya_fd_table *t, int32_t fd) {
   return 1;
 }
 
+static aya_fd_kind fd_kind(int32_t fd) {
+  struct stat s;
+  if (fstat(fd, &s) != 0) return AYA_FD_BLOCKING;
+  if (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode) || S_ISDIR(s.st_mode)) return AYA_FD_CHANNELS;
+  if (!S_ISFIFO(s.st_mode) && !S_ISSOCK(s.st_mode)) return AYA_FD_BLOCKING;
+  int fl = fcntl(fd, F_GETFL);
+  return fl != -1 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 ? AYA_FD_READY : AYA_FD_BLOCKING;
+}
+
 /* Make fd's slot: position `position`, append as given. Keeps a stale slot's group. */
 static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t position) {
   if (fd >= t->count && !grow(t, fd)) return NULL;
@@ -51,10 +65,9 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   if (f->ops == NULL || f->released == NULL) return NULL;
   /* A slot left by an fd closed behind our back (wrapFd + fs.closeSync): its channels go. */
   aya_fd_retire_channels(f);
-  struct stat s;
   f->used = 1;
   f->append = append;
-  f->seekable = fstat(fd, &s) == 0 && (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode) || S_ISDIR(s.st_mode));
+  f->kind = fd_kind(fd);
   f->closing = 0;
   f->position = position;
   f->inflight_io = 0;
@@ -81,9 +94,8 @@ aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd) {
  * the fd itself (a directory: EISDIR) reach the ops' handlers.
  */
 dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
-  if (!f->seekable) which = AYA_CH_STREAM;
   if (f->channels[which] != NULL) return f->channels[which];
-  if (which == AYA_CH_STREAM && f->seekable && aya_fd_channel(f, fd, AYA_CH_RANDOM) == NULL) return NULL;
+  if (which == AYA_CH_STREAM && aya_fd_channel(f, fd, AYA_CH_RANDOM) == NULL) return NULL;
   dispatch_semaphore_t released = f->released;
   dispatch_io_type_t type = which == AYA_CH_RANDOM ? DISPATCH_IO_RANDOM : DISPATCH_IO_STREAM;
   if (which == AYA_CH_RANDOM) {

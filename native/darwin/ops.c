@@ -11,7 +11,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "dio.h"
+
+static dispatch_queue_t global_queue(void) {
+  return dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0);
+}
 
 aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd) {
   aya_op *op = calloc(1, sizeof *op);
@@ -86,14 +91,14 @@ static void write_part(aya_op *op, bool done, dispatch_data_t left, int error) {
 }
 
 static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
-  dispatch_io_read(ch, offset, op->u.io.len, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
+  dispatch_io_read(ch, offset, op->u.io.len, global_queue(),
                    ^(bool done, dispatch_data_t part, int error) {
                      read_part(op, done, part, error);
                    });
 }
 
 static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
-  dispatch_queue_t q = dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0);
+  dispatch_queue_t q = global_queue();
   /* No copy: JavaScript keeps the buffer alive until the op's completion arrives. */
   dispatch_data_t data = dispatch_data_create(op->u.io.data, op->u.io.len, q, ^{});
   if (data == NULL) return 0;
@@ -102,6 +107,68 @@ static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
   });
   dispatch_release(data);
   return 1;
+}
+
+static void work_main(void *arg);
+
+/* ---- pipes and sockets: read()/write() when a dispatch source reports the fd ready ---- */
+
+/* One read()/write() on the non-blocking fd; 0: nothing moved yet, wait for the next event. */
+static int try_move(aya_op *op) {
+  ssize_t n = op->kind == AYA_OP_READ ? read(op->fd, op->u.io.data, op->u.io.len)
+                                      : write(op->fd, op->u.io.data, op->u.io.len);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
+  op->result = n < 0 ? -errno : (int32_t)n;
+  return 1;
+}
+
+/*
+ * The op ends in the source's cancel handler, which runs after any event handler: with the
+ * result of its read()/write(), or ECANCELED when cancelFd/close/shutdown cancelled it first.
+ */
+static int start_ready(aya_op *op) {
+  dispatch_source_type_t type = op->kind == AYA_OP_READ ? DISPATCH_SOURCE_TYPE_READ : DISPATCH_SOURCE_TYPE_WRITE;
+  dispatch_source_t src = dispatch_source_create(type, (uintptr_t)op->fd, 0, global_queue());
+  if (src == NULL) return 0;
+  op->u.io.source = src;
+  dispatch_source_set_event_handler(src, ^{
+    if (!op->u.io.moved && try_move(op)) {
+      op->u.io.moved = 1;
+      dispatch_source_cancel(src);
+    }
+  });
+  dispatch_source_set_cancel_handler(src, ^{
+    if (!op->u.io.moved) op->result = -ECANCELED;
+    aya_hand_over(op, 0);
+  });
+  dispatch_resume(src);
+  return 1;
+}
+
+/* The sources of the pipe ops in flight on `fd` (every fd when fd < 0), retained, into *out. */
+size_t aya_collect_sources(aya_env *st, int32_t fd, dispatch_source_t **out) {
+  size_t n = 0;
+  *out = NULL;
+  for (size_t t = 0; t < st->by_token_cap; t++) {
+    aya_op *op = st->by_token[t];
+    if (op == NULL || (op->kind != AYA_OP_READ && op->kind != AYA_OP_WRITE) || op->u.io.source == NULL) continue;
+    if (fd >= 0 && op->fd != fd) continue;
+    dispatch_source_t *grown = realloc(*out, (n + 1) * sizeof **out);
+    if (grown == NULL) break;
+    *out = grown;
+    dispatch_retain(op->u.io.source);
+    (*out)[n++] = op->u.io.source;
+  }
+  return n;
+}
+
+/* Cancel (when `cancel`) and release sources from aya_collect_sources. */
+void aya_release_sources(dispatch_source_t *sources, size_t n, int cancel) {
+  for (size_t i = 0; i < n; i++) {
+    if (cancel) dispatch_source_cancel(sources[i]);
+    dispatch_release(sources[i]);
+  }
+  free(sources);
 }
 
 /* Which channel, and where: append writes at the end, pos -1 at the fd's position. */
@@ -115,12 +182,30 @@ static int io_target(aya_op *op, const aya_fd *f, int64_t pos, int64_t *at) {
   return AYA_CH_RANDOM;
 }
 
+/* Pipes and sockets when ready; character devices as a blocking call (see fdtable.c). */
+static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t pos) {
+  op->u.io.at = pos;
+  if (!start_op(st, op, f)) {
+    op_free(op);
+    return -ENOMEM;
+  }
+  f->inflight_io++;
+  if (f->kind == AYA_FD_BLOCKING) {
+    dispatch_async_f(global_queue(), op, work_main);
+  } else if (!start_ready(op)) {
+    op->result = -ENOMEM;
+    aya_hand_over(op, 0);
+  }
+  return 0;
+}
+
 int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos) {
   aya_fd *f = aya_fd_get(&st->fds, op->fd);
   if (f == NULL) return finish_at_once(st, op, -EBADF);
   if (len == 0) return finish_at_once(st, op, 0);
   op->u.io.data = data;
   op->u.io.len = len;
+  if (f->kind != AYA_FD_CHANNELS) return issue_without_channel(st, op, f, pos);
   int64_t at;
   dispatch_io_t ch = aya_fd_channel(f, op->fd, io_target(op, f, pos, &at));
   if (ch == NULL) return finish_at_once(st, op, -ENOMEM);
@@ -157,7 +242,7 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
     op_free(op);
     return -ENOMEM;
   }
-  dispatch_async_f(dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), op, work_main);
+  dispatch_async_f(global_queue(), op, work_main);
   return 0;
 }
 
@@ -170,12 +255,14 @@ static void close_main(void *arg) {
   aya_op *op = arg;
   dispatch_io_t *channels = op->u.close.channels;
   dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC);
-  if (dispatch_group_wait(op->fd_ops, deadline) != 0) {
+  int late = dispatch_group_wait(op->fd_ops, deadline) != 0;
+  if (late) {
     for (int i = 0; i < AYA_CH_COUNT; i++) {
       if (channels[i] != NULL) dispatch_io_close(channels[i], DISPATCH_IO_STOP);
     }
-    dispatch_group_wait(op->fd_ops, DISPATCH_TIME_FOREVER);
   }
+  aya_release_sources(op->u.close.sources, op->u.close.n_sources, late);
+  if (late) dispatch_group_wait(op->fd_ops, DISPATCH_TIME_FOREVER);
   for (int i = 0; i < AYA_CH_COUNT; i++) {
     if (channels[i] == NULL) continue;
     dispatch_io_close(channels[i], 0);
@@ -201,11 +288,12 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   op->u.close.released = f->released;
   op->u.close.cleanups = f->cleanups;
   op->u.close.timeout_ms = st->close_timeout_ms;
+  op->u.close.n_sources = aya_collect_sources(st, op->fd, &op->u.close.sources);
   op->fd_ops = f->ops;
   f->cleanups = 0;
   op->all = st->all;
   dispatch_group_enter(op->all);
-  dispatch_async_f(dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), op, close_main);
+  dispatch_async_f(global_queue(), op, close_main);
   return 0;
 }
 
@@ -226,6 +314,7 @@ void aya_finish_op(aya_env *st, aya_op *op) {
       finish_open(st, op);
       break;
     case AYA_OP_READ: case AYA_OP_WRITE:
+      if (op->u.io.source != NULL) dispatch_release(op->u.io.source);
       if (f != NULL) {
         f->inflight_io--;
         if (op->result > 0 && op->advances_position) f->position += op->result;
@@ -257,10 +346,20 @@ int32_t aya_cancel(aya_env *st, int32_t target) {
   return -EALREADY;
 }
 
-/* Stop the fd's channels: its reads and writes end ECANCELED; returns how many there were. */
+/*
+ * Stop the fd's reads and writes (they end ECANCELED): its channels, or its pipe ops' sources.
+ * Returns how many were stopped (blocking calls on character devices cannot be).
+ */
 int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
   aya_fd *f = aya_fd_slot(&st->fds, fd);
   if (f == NULL) return -EBADF;
+  if (f->kind == AYA_FD_BLOCKING) return 0;
+  if (f->kind == AYA_FD_READY) {
+    dispatch_source_t *sources;
+    size_t n = aya_collect_sources(st, fd, &sources);
+    aya_release_sources(sources, n, 1);
+    return (int32_t)n;
+  }
   int32_t count = (int32_t)f->inflight_io;
   if (!f->closing) aya_fd_retire_channels(f);
   return count;

@@ -89,8 +89,25 @@ int32_t aya_close_fd(int32_t fd) {
   return r < 0 && errno != EINTR ? -errno : 0;
 }
 
+/* Character devices: one read()/write() (pread/pwrite at an offset), as node:fs does. */
+static int32_t move_bytes(const aya_op *op) {
+  uint8_t *p = op->u.io.data;
+  size_t n = op->u.io.len;
+  off_t at = (off_t)op->u.io.at;
+  ssize_t r;
+  do {
+    if (op->kind == AYA_OP_READ) {
+      r = at < 0 ? read(op->fd, p, n) : pread(op->fd, p, n, at);
+    } else {
+      r = at < 0 ? write(op->fd, p, n) : pwrite(op->fd, p, n, at);
+    }
+  } while (r < 0 && errno == EINTR);
+  return r < 0 ? -errno : (int32_t)r;
+}
+
 int32_t aya_run_blocking(aya_op *op) {
   switch (op->kind) {
+    case AYA_OP_READ: case AYA_OP_WRITE: return move_bytes(op);
     case AYA_OP_OPEN: return open_file(op);
     case AYA_OP_FSYNC: return sync_file(op);
     case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->fd, (off_t)op->u.truncate.length));
