@@ -147,9 +147,7 @@ static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
   for (int32_t fd = 0; fd < st->fds.count; fd++) {
     aya_fd *f = &st->fds.slots[fd];
     aya_fd_retire_channels(f);
-    for (; f->cleanups > 0; f->cleanups--) {
-      if (dispatch_semaphore_wait(f->released, deadline) != 0) return 0;
-    }
+    if (f->channels_out != NULL && dispatch_group_wait(f->channels_out, deadline) != 0) return 0;
   }
   return 1;
 }

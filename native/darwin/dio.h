@@ -62,8 +62,8 @@ typedef struct aya_op {
     struct { uint8_t *out; aya_statx fields; } stat;
     struct {
       dispatch_io_t channels[AYA_CH_COUNT];
-      dispatch_semaphore_t released;
-      uint32_t cleanups;     /* channel cleanup handlers to wait for */
+      dispatch_group_t channels_out; /* the fd's channels libdispatch has not let go of */
+      dispatch_source_t timer;   /* fires after closeTimeoutMs: stop the fd's ops */
       dispatch_source_t *sources; /* pipe ops in flight when close was called (retained) */
       size_t n_sources;
       int64_t timeout_ms;
@@ -90,8 +90,7 @@ typedef struct {
   int64_t base;              /* file position when the random channel was created (see fdtable.c) */
   dispatch_io_t channels[AYA_CH_COUNT]; /* NULL until first needed */
   dispatch_group_t ops;      /* ops using the fd: close waits for them */
-  dispatch_semaphore_t released; /* signalled by each channel's cleanup handler */
-  uint32_t cleanups;         /* channels created whose cleanup close must still wait for */
+  dispatch_group_t channels_out; /* entered per channel, left by its cleanup handler */
   uint32_t inflight_io;      /* reads and writes in flight (what cancelFd reports) */
 } aya_fd;
 

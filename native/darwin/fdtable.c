@@ -61,8 +61,8 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   if (fd >= t->count && !grow(t, fd)) return NULL;
   aya_fd *f = &t->slots[fd];
   if (f->ops == NULL) f->ops = dispatch_group_create();
-  if (f->released == NULL) f->released = dispatch_semaphore_create(0);
-  if (f->ops == NULL || f->released == NULL) return NULL;
+  if (f->channels_out == NULL) f->channels_out = dispatch_group_create();
+  if (f->ops == NULL || f->channels_out == NULL) return NULL;
   /* A slot left by an fd closed behind our back (wrapFd + fs.closeSync): its channels go. */
   aya_fd_retire_channels(f);
   f->used = 1;
@@ -96,21 +96,24 @@ aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd) {
 dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
   if (f->channels[which] != NULL) return f->channels[which];
   if (which == AYA_CH_STREAM && aya_fd_channel(f, fd, AYA_CH_RANDOM) == NULL) return NULL;
-  dispatch_semaphore_t released = f->released;
+  dispatch_group_t channels_out = f->channels_out;
   dispatch_io_type_t type = which == AYA_CH_RANDOM ? DISPATCH_IO_RANDOM : DISPATCH_IO_STREAM;
   if (which == AYA_CH_RANDOM) {
     off_t at = lseek(fd, 0, SEEK_CUR);
     f->base = at < 0 ? 0 : (int64_t)at;
   }
+  dispatch_group_enter(channels_out); /* before: a channel that fails may clean up at once */
   dispatch_io_t ch = dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
                                         ^(int error) {
                                           (void)error;
-                                          dispatch_semaphore_signal(released);
+                                          dispatch_group_leave(channels_out);
                                         });
-  if (ch == NULL) return NULL;
+  if (ch == NULL) {
+    dispatch_group_leave(channels_out);
+    return NULL;
+  }
   dispatch_io_set_high_water(ch, AYA_HIGH_WATER);
   f->channels[which] = ch;
-  f->cleanups++;
   return ch;
 }
 
@@ -124,12 +127,12 @@ void aya_fd_retire_channels(aya_fd *f) {
   }
 }
 
-/* After close: the slot is free, its group and semaphore go (every channel cleaned up). */
+/* After close: the slot is free, its groups go (every channel cleaned up). */
 void aya_fd_remove(aya_fd_table *t, int32_t fd) {
   aya_fd *f = aya_fd_slot(t, fd);
   if (f == NULL) return;
   dispatch_release(f->ops);
-  dispatch_release(f->released);
+  dispatch_release(f->channels_out);
   memset(f, 0, sizeof *f);
 }
 
@@ -138,7 +141,7 @@ void aya_fd_table_free(aya_fd_table *t) {
   for (int32_t fd = 0; fd < t->count; fd++) {
     aya_fd *f = &t->slots[fd];
     if (f->ops != NULL) dispatch_release(f->ops);
-    if (f->released != NULL) dispatch_release(f->released);
+    if (f->channels_out != NULL) dispatch_release(f->channels_out);
   }
   free(t->slots);
   t->slots = NULL;

@@ -247,32 +247,58 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
 }
 
 /*
- * close: give the fd's ops closeTimeoutMs to finish, then stop its channels (their ops end
- * ECANCELED); close the channels, wait until libdispatch lets go of the fd (every cleanup
- * handler), and close it while handing over (see aya_hand_over).
+ * close, as a chain of dispatch callbacks (a worker blocked waiting would hold a thread the
+ * handlers it waits for may need): when the fd's ops have finished, the timer is cancelled,
+ * and its cancel handler (which runs after a firing that stopped them) closes the channels;
+ * when libdispatch has let go of the fd (every channel's cleanup handler ran), the fd is
+ * closed while handing over (see aya_hand_over). If the ops outlast closeTimeoutMs, the
+ * timer stops them first: channels with DISPATCH_IO_STOP, pipe ops' sources cancelled (they
+ * end ECANCELED).
  */
-static void close_main(void *arg) {
-  aya_op *op = arg;
-  dispatch_io_t *channels = op->u.close.channels;
-  dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC);
-  int late = dispatch_group_wait(op->fd_ops, deadline) != 0;
-  if (late) {
-    for (int i = 0; i < AYA_CH_COUNT; i++) {
-      if (channels[i] != NULL) dispatch_io_close(channels[i], DISPATCH_IO_STOP);
-    }
-  }
-  aya_release_sources(op->u.close.sources, op->u.close.n_sources, late);
-  if (late) dispatch_group_wait(op->fd_ops, DISPATCH_TIME_FOREVER);
+static void close_stop_ops(aya_op *op) {
   for (int i = 0; i < AYA_CH_COUNT; i++) {
-    if (channels[i] == NULL) continue;
-    dispatch_io_close(channels[i], 0);
-    dispatch_release(channels[i]);
+    if (op->u.close.channels[i] != NULL) dispatch_io_close(op->u.close.channels[i], DISPATCH_IO_STOP);
   }
-  for (uint32_t i = 0; i < op->u.close.cleanups; i++) {
-    dispatch_semaphore_wait(op->u.close.released, DISPATCH_TIME_FOREVER);
+  for (size_t i = 0; i < op->u.close.n_sources; i++) dispatch_source_cancel(op->u.close.sources[i]);
+}
+
+static void close_release_channels(aya_op *op) {
+  for (int i = 0; i < AYA_CH_COUNT; i++) {
+    if (op->u.close.channels[i] == NULL) continue;
+    dispatch_io_close(op->u.close.channels[i], 0);
+    dispatch_release(op->u.close.channels[i]);
   }
+  aya_release_sources(op->u.close.sources, op->u.close.n_sources, 0);
+  if (op->u.close.timer != NULL) dispatch_release(op->u.close.timer);
+  dispatch_group_t channels_out = op->u.close.channels_out;
   op->fd_ops = NULL; /* the close itself is not one of the fd's ops */
-  aya_hand_over(op, 1);
+  dispatch_group_notify(channels_out, global_queue(), ^{
+    aya_hand_over(op, 1);
+  });
+}
+
+/* Start the chain; without a timer (out of memory) the close just waits for the ops. */
+static void start_close(aya_op *op) {
+  dispatch_source_t timer = dispatch_source_create(DISPATCH_SOURCE_TYPE_TIMER, 0, 0, global_queue());
+  if (timer == NULL) {
+    dispatch_group_notify(op->fd_ops, global_queue(), ^{
+      close_release_channels(op);
+    });
+    return;
+  }
+  op->u.close.timer = timer;
+  dispatch_source_set_timer(timer, dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC),
+                            DISPATCH_TIME_FOREVER, 0);
+  dispatch_source_set_event_handler(timer, ^{
+    close_stop_ops(op);
+  });
+  dispatch_source_set_cancel_handler(timer, ^{
+    close_release_channels(op);
+  });
+  dispatch_resume(timer);
+  dispatch_group_notify(op->fd_ops, global_queue(), ^{
+    dispatch_source_cancel(timer);
+  });
 }
 
 int32_t aya_issue_close(aya_env *st, aya_op *op) {
@@ -285,15 +311,13 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   f->closing = 1;
   memcpy(op->u.close.channels, f->channels, sizeof f->channels);
   memset(f->channels, 0, sizeof f->channels);
-  op->u.close.released = f->released;
-  op->u.close.cleanups = f->cleanups;
+  op->u.close.channels_out = f->channels_out;
   op->u.close.timeout_ms = st->close_timeout_ms;
   op->u.close.n_sources = aya_collect_sources(st, op->fd, &op->u.close.sources);
   op->fd_ops = f->ops;
-  f->cleanups = 0;
   op->all = st->all;
   dispatch_group_enter(op->all);
-  dispatch_async_f(global_queue(), op, close_main);
+  start_close(op);
   return 0;
 }
 
