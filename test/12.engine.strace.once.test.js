@@ -11,7 +11,9 @@ const { getBackendInfo } = require('../dist/engine/index.js');
 const hasStrace = !spawnSync('strace', ['-V']).error;
 const native = process.platform === 'linux' && getBackendInfo().backend === 'io_uring';
 
-const skip = process.platform !== 'linux' ? 'strace and io_uring are Linux-only' : !hasStrace ? 'strace is not installed' : !native ? `io_uring unavailable: ${getBackendInfo().reason}` : false;
+const info = getBackendInfo();
+const skip = process.platform !== 'linux' ? 'strace and io_uring are Linux-only' : !hasStrace ? 'strace is not installed'
+  : !native ? `covers io_uring; the backend is ${info.backend}${info.reason ? ` (${info.reason})` : ''}` : false;
 
 function straceCheck(...args) {
   const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'strace-check.js'), ...args], {

@@ -85,6 +85,7 @@ typedef struct {
   int used;
   int append;                /* O_APPEND: pos -1 writes go through the stream channel */
   aya_fd_kind kind;
+  int readable, writable;    /* the fd's access mode (see ops.c, "without a channel") */
   int closing;               /* close() was called: new ops get EBADF */
   int64_t position;          /* where pos -1 reads and writes go (the fd's own is not moved) */
   int64_t base;              /* file position when the random channel was created (see fdtable.c) */

@@ -68,6 +68,9 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   f->used = 1;
   f->append = append;
   f->kind = fd_kind(fd);
+  int access = fcntl(fd, F_GETFL) & O_ACCMODE;
+  f->readable = access == O_RDONLY || access == O_RDWR;
+  f->writable = access == O_WRONLY || access == O_RDWR;
   f->closing = 0;
   f->position = position;
   f->inflight_io = 0;

@@ -33,7 +33,7 @@ static void op_free(aya_op *op) {
   free(op);
 }
 
-/* An op that finished without leaving this thread (bad fd, empty read). */
+/* An op that finished without leaving this thread (bad fd). */
 static int32_t finish_at_once(aya_env *st, aya_op *op, int32_t result) {
   int32_t token = op->token;
   op_free(op);
@@ -182,7 +182,17 @@ static int io_target(aya_op *op, const aya_fd *f, int64_t pos, int64_t *at) {
   return AYA_CH_RANDOM;
 }
 
-/* Pipes and sockets when ready; character devices as a blocking call (see fdtable.c). */
+/*
+ * Whether a channel or source may carry the op. Not empty reads and writes (the kernel still
+ * checks the fd), nor a write on a read-only fd or a read on a write-only one: the kernel
+ * answers EBADF, which libdispatch takes for a closed fd, failing every later op on it.
+ * Those run as blocking calls.
+ */
+static int dispatch_may_serve(const aya_fd *f, const aya_op *op) {
+  return op->u.io.len > 0 && (op->kind == AYA_OP_READ ? f->readable : f->writable);
+}
+
+/* Pipes and sockets when ready; character devices (and what dispatch may not serve) blocking. */
 static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t pos) {
   op->u.io.at = pos;
   if (!start_op(st, op, f)) {
@@ -190,7 +200,7 @@ static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t
     return -ENOMEM;
   }
   f->inflight_io++;
-  if (f->kind == AYA_FD_BLOCKING) {
+  if (f->kind != AYA_FD_READY || !dispatch_may_serve(f, op)) {
     dispatch_async_f(global_queue(), op, work_main);
   } else if (!start_ready(op)) {
     op->result = -ENOMEM;
@@ -202,10 +212,9 @@ static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t
 int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos) {
   aya_fd *f = aya_fd_get(&st->fds, op->fd);
   if (f == NULL) return finish_at_once(st, op, -EBADF);
-  if (len == 0) return finish_at_once(st, op, 0);
   op->u.io.data = data;
   op->u.io.len = len;
-  if (f->kind != AYA_FD_CHANNELS) return issue_without_channel(st, op, f, pos);
+  if (f->kind != AYA_FD_CHANNELS || !dispatch_may_serve(f, op)) return issue_without_channel(st, op, f, pos);
   int64_t at;
   dispatch_io_t ch = aya_fd_channel(f, op->fd, io_target(op, f, pos, &at));
   if (ch == NULL) return finish_at_once(st, op, -ENOMEM);

@@ -47,7 +47,7 @@ static aya_statx_time statx_time(struct timespec t) {
   return out;
 }
 
-/* struct stat into the contract's statx layout (birth time where the platform has one). */
+/* struct stat into the contract's statx layout (birth time where struct stat has one). */
 static void fill_statx(const struct stat *s, aya_statx *out) {
   memset(out, 0, sizeof *out);
   out->mask = AYA_STATX_BASIC_STATS;
@@ -69,17 +69,32 @@ static void fill_statx(const struct stat *s, aya_statx *out) {
   out->atime = statx_time(s->st_atim);
   out->ctime = statx_time(s->st_ctim);
   out->mtime = statx_time(s->st_mtim);
-  out->btime = out->ctime; /* no birth time in struct stat: what libuv reports without statx */
 #endif
   aya_split_dev((uint64_t)s->st_dev, &out->dev_major, &out->dev_minor);
   aya_split_dev((uint64_t)s->st_rdev, &out->rdev_major, &out->rdev_minor);
 }
+
+#ifdef __linux__
+/* The Linux development build: the birth time from statx, where Node's libuv gets it there. */
+static void linux_birth_time(const aya_op *op, aya_statx *out) {
+  struct statx x;
+  int r = op->path != NULL ? statx(AT_FDCWD, op->path, 0, STATX_BTIME, &x)
+                           : statx(op->fd, "", AT_EMPTY_PATH, STATX_BTIME, &x);
+  if (r != 0 || !(x.stx_mask & STATX_BTIME)) return;
+  out->mask |= AYA_STATX_BTIME;
+  out->btime.tv_sec = x.stx_btime.tv_sec;
+  out->btime.tv_nsec = x.stx_btime.tv_nsec;
+}
+#endif
 
 static int32_t stat_file(aya_op *op) {
   struct stat s;
   int r = op->path != NULL ? stat(op->path, &s) : fstat(op->fd, &s);
   if (r < 0) return -errno;
   fill_statx(&s, &op->u.stat.fields);
+#ifdef __linux__
+  linux_birth_time(op, &op->u.stat.fields);
+#endif
   return 0;
 }
 
