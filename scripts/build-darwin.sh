@@ -32,7 +32,7 @@ build() {
   mkdir -p "$out"
   "$zig" cc -target "$2" -std=c11 -O2 -Wall -Wextra -Wno-unused-parameter -Werror -fblocks -shared \
     -Wl,-undefined,dynamic_lookup -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=ayafileio -I"$hdr/include" \
-    native/common/napi_args.c native/common/slab_pool.c native/common/completions.c native/darwin/*.c \
+    native/common/*.c native/darwin/*.c \
     -o "$out/ayafileio.node"
   node scripts/check-macho.js "$out/ayafileio.node" "$1"
 }

@@ -33,6 +33,22 @@ size_t aya_pairs_take(aya_pairs *list, int32_t *out, size_t max_pairs) {
   return n;
 }
 
+int aya_tokens_put(aya_token_table *t, int32_t token, void *op) {
+  size_t i = (size_t)token, old = t->cap;
+  if (!aya_reserve((void **)&t->items, &t->cap, i + 1, sizeof *t->items)) return 0;
+  memset(t->items + old, 0, (t->cap - old) * sizeof *t->items);
+  t->items[i] = op;
+  return 1;
+}
+
+void *aya_tokens_get(const aya_token_table *t, int32_t token) {
+  return token >= 0 && (size_t)token < t->cap ? t->items[token] : NULL;
+}
+
+void aya_tokens_drop(aya_token_table *t, int32_t token, const void *op) {
+  if (token >= 0 && (size_t)token < t->cap && t->items[token] == op) t->items[token] = NULL;
+}
+
 int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs) {
   napi_value arr;
   napi_typedarray_type type;

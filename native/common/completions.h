@@ -28,6 +28,19 @@ int aya_pairs_push(aya_pairs *list, int32_t token, int32_t result);
 /* Move up to max_pairs pairs from the front of `list` into out[2 * i], out[2 * i + 1]. */
 size_t aya_pairs_take(aya_pairs *list, int32_t *out, size_t max_pairs);
 
+/* In-flight ops by token (tokens are small integers chosen by JavaScript). */
+typedef struct {
+  void **items;
+  size_t cap;
+} aya_token_table;
+
+/* Record `op` under `token`. 0: out of memory. */
+int aya_tokens_put(aya_token_table *t, int32_t token, void *op);
+/* The op under `token`, or NULL. */
+void *aya_tokens_get(const aya_token_table *t, int32_t token);
+/* Forget `op` (if it is still the one under `token`). */
+void aya_tokens_drop(aya_token_table *t, int32_t token, const void *op);
+
 /* The completions Int32Array's data and its capacity in pairs, or NULL. */
 int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs);
 

@@ -37,7 +37,8 @@ typedef struct {
   uint64_t spare2[14];
 } aya_statx;
 
-_Static_assert(sizeof(aya_statx) == 256, "struct statx is 256 bytes");
+#define AYA_STATX_BYTES 256
+_Static_assert(sizeof(aya_statx) == AYA_STATX_BYTES, "struct statx is 256 bytes");
 _Static_assert(offsetof(aya_statx, blksize) == 4, "statx.stx_blksize");
 _Static_assert(offsetof(aya_statx, nlink) == 16, "statx.stx_nlink");
 _Static_assert(offsetof(aya_statx, mode) == 28, "statx.stx_mode");

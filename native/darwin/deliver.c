@@ -11,7 +11,6 @@
 #include <string.h>
 #include "dio.h"
 
-#define AYA_MAX_TOKEN (1 << 24)
 #define AYA_DRAIN_WAIT_MS 10000 /* stop gives up on ops that never finish after this */
 
 /* ---- bookkeeping on the JavaScript thread ---- */
@@ -21,29 +20,21 @@ void aya_update_loop_ref(aya_env *st) {
 }
 
 /*
- * Register an op whose result is still to come. 0: out of memory (or a token out of range).
- * The ready list grows here, so finishing an op never needs memory.
+ * Register an op whose result is still to come. 0: out of memory. The ready list grows
+ * here, so finishing an op never needs memory.
  */
 int aya_op_track(aya_env *st, aya_op *op) {
-  size_t t = (size_t)op->token;
-  if (op->token < 0 || op->token >= AYA_MAX_TOKEN) return 0;
-  if (!aya_reserve((void **)&st->ready.items, &st->ready.cap, st->ready.len + st->live + 1, sizeof *st->ready.items)) {
+  if (!aya_reserve((void **)&st->ready.items, &st->ready.cap, st->ready.len + st->live + 1, sizeof *st->ready.items) ||
+      !aya_tokens_put(&st->by_token, op->rq.token, op)) {
     return 0;
   }
-  if (t >= st->by_token_cap) {
-    size_t old = st->by_token_cap;
-    if (!aya_reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
-    memset(st->by_token + old, 0, (st->by_token_cap - old) * sizeof *st->by_token);
-  }
-  st->by_token[t] = op;
   st->live++;
   aya_update_loop_ref(st);
   return 1;
 }
 
 void aya_op_untrack(aya_env *st, aya_op *op) {
-  size_t t = (size_t)op->token;
-  if (t < st->by_token_cap && st->by_token[t] == op) st->by_token[t] = NULL;
+  aya_tokens_drop(&st->by_token, op->rq.token, op);
   st->live--;
 }
 
@@ -57,14 +48,14 @@ static int ring_locked(aya_env *st) {
 }
 
 /*
- * Give a finished op to the JavaScript thread. `close_fd_first`: close op->fd under the lock
+ * Give a finished op to the JavaScript thread. `close_fd_first`: close op->rq.fd under the lock
  * first, so that an open which gets the same number back is handed over after this close.
  */
 void aya_hand_over(aya_op *op, int close_fd_first) {
   aya_env *st = op->st;
   dispatch_group_t fd_ops = op->fd_ops, all = op->all; /* op may be freed once it is on the list */
   pthread_mutex_lock(&st->lock);
-  if (close_fd_first) op->result = aya_close_fd(op->fd);
+  if (close_fd_first) op->result = aya_close_fd(op->rq.fd);
   op->next = NULL;
   if (st->delivered_tail != NULL) {
     st->delivered_tail->next = op;
@@ -75,7 +66,7 @@ void aya_hand_over(aya_op *op, int close_fd_first) {
   int ring = ring_locked(st);
   napi_threadsafe_function tsfn = st->tsfn;
   pthread_mutex_unlock(&st->lock);
-  /* napi_closing during teardown is fine: aya_stop finishes what is left itself. */
+  /* napi_closing during teardown is fine: aya_env_stop finishes what is left itself. */
   if (ring && tsfn != NULL) napi_call_threadsafe_function(tsfn, NULL, napi_tsfn_nonblocking);
   if (fd_ops != NULL) dispatch_group_leave(fd_ops);
   dispatch_group_leave(all);
@@ -107,7 +98,7 @@ void aya_take_delivered(aya_env *st) {
 static void deliver(napi_env env, napi_value on_complete, void *context, void *data) {
   aya_env *st = context;
   (void)data;
-  if (env == NULL || !st->started) return; /* torn down: aya_stop drained everything */
+  if (env == NULL || !st->started) return; /* torn down: aya_env_stop drained everything */
   pthread_mutex_lock(&st->lock);
   st->doorbell = 0;
   pthread_mutex_unlock(&st->lock);
@@ -125,7 +116,7 @@ static void deliver(napi_env env, napi_value on_complete, void *context, void *d
 
 /* ---- start and stop ---- */
 
-int32_t aya_start(aya_env *st, napi_value on_complete) {
+int32_t aya_env_start(aya_env *st, napi_value on_complete) {
   napi_value name;
   st->all = dispatch_group_create();
   if (st->all == NULL) return -ENOMEM;
@@ -159,7 +150,7 @@ static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
  * threadsafe function and references are released); otherwise the environment is being torn
  * down and Node releases them itself.
  */
-void aya_stop(aya_env *st, int from_js) {
+void aya_env_stop(aya_env *st, bool from_js) {
   if (!st->started) return;
   dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, AYA_DRAIN_WAIT_MS * (int64_t)NSEC_PER_MSEC);
   dispatch_source_t *sources;

@@ -20,18 +20,10 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "../common/completions.h"
+#include "../common/offthread.h"
 #include "../common/statx.h"
 
-/* ---- ops ---- */
-typedef enum {
-  AYA_OP_OPEN,
-  AYA_OP_READ,
-  AYA_OP_WRITE,
-  AYA_OP_FSYNC,
-  AYA_OP_FTRUNCATE,
-  AYA_OP_STAT,
-  AYA_OP_CLOSE,
-} aya_op_kind;
+/* ---- ops (aya_op_kind and aya_request: native/common/offthread.h) ---- */
 
 /* A channel of an fd: offsets (pread/pwrite) or the fd's own position (read/write). */
 enum { AYA_CH_RANDOM, AYA_CH_STREAM, AYA_CH_COUNT };
@@ -41,25 +33,18 @@ struct aya_env;
 typedef struct aya_op {
   struct aya_op *next;       /* the delivered list */
   struct aya_env *st;
-  aya_op_kind kind;
-  int32_t token;
-  int32_t fd;                /* -1 for path ops */
+  aya_request rq;            /* what the op is (kind, token, fd) and its arguments */
   int32_t result;            /* set by the thread that did the work: >= 0 or -errno */
   int advances_position;     /* pos -1 read/write: move the fd's position by the result */
   dispatch_group_t fd_ops;   /* the fd's group this op is counted in, or NULL */
   dispatch_group_t all;      /* the environment's group this op is counted in */
   union {
     struct {
-      uint8_t *data;
-      size_t len, done;
-      int64_t at;                /* blocking read/write: the offset, -1 for the fd's position */
+      size_t done;               /* bytes moved so far (a channel's handler runs per part) */
       dispatch_source_t source;  /* pipes and sockets: the readiness source (released on finish) */
       int moved;                 /* the source's read()/write() ran: its result stands */
     } io;
-    struct { int32_t flags, mode; } open;
-    struct { int64_t length; } truncate;
-    struct { int datasync; } sync;
-    struct { uint8_t *out; aya_statx fields; } stat;
+    struct { aya_statx fields; } stat;
     struct {
       dispatch_io_t channels[AYA_CH_COUNT];
       dispatch_group_t channels_out; /* the fd's channels libdispatch has not let go of */
@@ -69,7 +54,6 @@ typedef struct aya_op {
       int64_t timeout_ms;
     } close;
   } u;
-  char *path;                /* open/stat by path: a private copy */
 } aya_op;
 
 /* ---- fd table: per-fd state, indexed by the (real) fd number ---- */
@@ -115,11 +99,9 @@ typedef struct aya_env {
   napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
   napi_ref completions;            /* the Int32Array results are written into */
   int64_t close_timeout_ms;
-  size_t pairs;                    /* capacity of the completions array */
   aya_fd_table fds;
   aya_pairs ready;                 /* finished ops' pairs not yet given to JavaScript */
-  aya_op **by_token;               /* in-flight ops by token, for cancel() */
-  size_t by_token_cap;
+  aya_token_table by_token;        /* in-flight ops, for cancel() and cancelling pipe ops */
   size_t live;                     /* ops handed to other threads whose result is still to come */
   int tsfn_refed;
   int stuck;                       /* an op never finished: this state must never be freed */
@@ -129,9 +111,12 @@ typedef struct aya_env {
   int doorbell;                    /* a threadsafe-function call is queued and has not run yet */
 } aya_env;
 
+/*
+ * The functions native/common/offthread.h declares (the exports call them) are defined in
+ * addon.c (the environment), deliver.c (start/stop) and ops.c (ops, cancellation).
+ */
+
 /* deliver.c: hand-over from dispatch threads, delivery on the JavaScript thread, start/stop. */
-int32_t aya_start(aya_env *st, napi_value on_complete);
-void aya_stop(aya_env *st, int from_js);
 void aya_hand_over(aya_op *op, int close_fd_first);
 void aya_take_delivered(aya_env *st);
 void aya_wake(aya_env *st);
@@ -140,13 +125,7 @@ void aya_op_untrack(aya_env *st, aya_op *op);
 void aya_update_loop_ref(aya_env *st);
 
 /* ops.c: issuing ops and finishing them. */
-aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd);
-int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos);
-int32_t aya_issue_work(aya_env *st, aya_op *op);
-int32_t aya_issue_close(aya_env *st, aya_op *op);
 void aya_finish_op(aya_env *st, aya_op *op);
-int32_t aya_cancel(aya_env *st, int32_t target);
-int32_t aya_cancel_fd(aya_env *st, int32_t fd);
 size_t aya_collect_sources(aya_env *st, int32_t fd, dispatch_source_t **out);
 void aya_release_sources(dispatch_source_t *sources, size_t n, int cancel);
 

@@ -139,7 +139,7 @@ void aya_fd_remove(aya_fd_table *t, int32_t fd) {
   memset(f, 0, sizeof *f);
 }
 
-/* Environment teardown: every channel is closed and cleaned up (aya_stop waited for it). */
+/* Environment teardown: every channel is closed and cleaned up (aya_env_stop waited for it). */
 void aya_fd_table_free(aya_fd_table *t) {
   for (int32_t fd = 0; fd < t->count; fd++) {
     aya_fd *f = &t->slots[fd];

@@ -18,24 +18,23 @@ static dispatch_queue_t global_queue(void) {
   return dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0);
 }
 
-aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd) {
+/* An op for the request; it owns rq->path from here on. NULL: out of memory. */
+aya_op *aya_op_new(aya_env *st, const aya_request *rq) {
   aya_op *op = calloc(1, sizeof *op);
   if (op == NULL) return NULL;
   op->st = st;
-  op->kind = kind;
-  op->token = token;
-  op->fd = fd;
+  op->rq = *rq;
   return op;
 }
 
 static void op_free(aya_op *op) {
-  free(op->path);
+  free(op->rq.path);
   free(op);
 }
 
 /* An op that finished without leaving this thread (bad fd). */
 static int32_t finish_at_once(aya_env *st, aya_op *op, int32_t result) {
-  int32_t token = op->token;
+  int32_t token = op->rq.token;
   op_free(op);
   return aya_pairs_push(&st->ready, token, result) ? 0 : -ENOMEM;
 }
@@ -62,8 +61,8 @@ static int32_t io_result(const aya_op *op, int error) {
 
 /* Copy one part of a read to its offset in the caller's buffer. */
 static void copy_part(aya_op *op, dispatch_data_t part) {
-  uint8_t *dest = op->u.io.data + op->u.io.done;
-  size_t room = op->u.io.len - op->u.io.done;
+  uint8_t *dest = op->rq.data + op->u.io.done;
+  size_t room = op->rq.len - op->u.io.done;
   dispatch_data_apply(part, ^bool(dispatch_data_t region, size_t offset, const void *bytes, size_t size) {
     (void)region;
     if (offset < room) memcpy(dest + offset, bytes, size < room - offset ? size : room - offset);
@@ -84,14 +83,14 @@ static void read_part(aya_op *op, bool done, dispatch_data_t part, int error) {
 static void write_part(aya_op *op, bool done, dispatch_data_t left, int error) {
   size_t unwritten = left != NULL ? dispatch_data_get_size(left) : 0;
   if (done && error == 0) unwritten = 0;
-  op->u.io.done = op->u.io.len - (unwritten < op->u.io.len ? unwritten : op->u.io.len);
+  op->u.io.done = op->rq.len - (unwritten < op->rq.len ? unwritten : op->rq.len);
   if (!done) return;
   op->result = io_result(op, error);
   aya_hand_over(op, 0);
 }
 
 static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
-  dispatch_io_read(ch, offset, op->u.io.len, global_queue(),
+  dispatch_io_read(ch, offset, op->rq.len, global_queue(),
                    ^(bool done, dispatch_data_t part, int error) {
                      read_part(op, done, part, error);
                    });
@@ -100,7 +99,7 @@ static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
 static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
   dispatch_queue_t q = global_queue();
   /* No copy: JavaScript keeps the buffer alive until the op's completion arrives. */
-  dispatch_data_t data = dispatch_data_create(op->u.io.data, op->u.io.len, q, ^{});
+  dispatch_data_t data = dispatch_data_create(op->rq.data, op->rq.len, q, ^{});
   if (data == NULL) return 0;
   dispatch_io_write(ch, offset, data, q, ^(bool done, dispatch_data_t left, int error) {
     write_part(op, done, left, error);
@@ -115,8 +114,8 @@ static void work_main(void *arg);
 
 /* One read()/write() on the non-blocking fd; 0: nothing moved yet, wait for the next event. */
 static int try_move(aya_op *op) {
-  ssize_t n = op->kind == AYA_OP_READ ? read(op->fd, op->u.io.data, op->u.io.len)
-                                      : write(op->fd, op->u.io.data, op->u.io.len);
+  ssize_t n = op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len)
+                                      : write(op->rq.fd, op->rq.data, op->rq.len);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
   op->result = n < 0 ? -errno : (int32_t)n;
   return 1;
@@ -127,8 +126,8 @@ static int try_move(aya_op *op) {
  * result of its read()/write(), or ECANCELED when cancelFd/close/shutdown cancelled it first.
  */
 static int start_ready(aya_op *op) {
-  dispatch_source_type_t type = op->kind == AYA_OP_READ ? DISPATCH_SOURCE_TYPE_READ : DISPATCH_SOURCE_TYPE_WRITE;
-  dispatch_source_t src = dispatch_source_create(type, (uintptr_t)op->fd, 0, global_queue());
+  dispatch_source_type_t type = op->rq.kind == AYA_OP_READ ? DISPATCH_SOURCE_TYPE_READ : DISPATCH_SOURCE_TYPE_WRITE;
+  dispatch_source_t src = dispatch_source_create(type, (uintptr_t)op->rq.fd, 0, global_queue());
   if (src == NULL) return 0;
   op->u.io.source = src;
   dispatch_source_set_event_handler(src, ^{
@@ -149,10 +148,10 @@ static int start_ready(aya_op *op) {
 size_t aya_collect_sources(aya_env *st, int32_t fd, dispatch_source_t **out) {
   size_t n = 0;
   *out = NULL;
-  for (size_t t = 0; t < st->by_token_cap; t++) {
-    aya_op *op = st->by_token[t];
-    if (op == NULL || (op->kind != AYA_OP_READ && op->kind != AYA_OP_WRITE) || op->u.io.source == NULL) continue;
-    if (fd >= 0 && op->fd != fd) continue;
+  for (size_t t = 0; t < st->by_token.cap; t++) {
+    aya_op *op = st->by_token.items[t];
+    if (op == NULL || (op->rq.kind != AYA_OP_READ && op->rq.kind != AYA_OP_WRITE) || op->u.io.source == NULL) continue;
+    if (fd >= 0 && op->rq.fd != fd) continue;
     dispatch_source_t *grown = realloc(*out, (n + 1) * sizeof **out);
     if (grown == NULL) break;
     *out = grown;
@@ -172,10 +171,10 @@ void aya_release_sources(dispatch_source_t *sources, size_t n, int cancel) {
 }
 
 /* Which channel, and where: append writes at the end, pos -1 at the fd's position. */
-static int io_target(aya_op *op, const aya_fd *f, int64_t pos, int64_t *at) {
-  *at = pos;
-  if (op->kind == AYA_OP_WRITE && f->append && pos < 0) return AYA_CH_STREAM;
-  if (pos < 0) {
+static int io_target(aya_op *op, const aya_fd *f, int64_t *at) {
+  *at = op->rq.pos;
+  if (op->rq.kind == AYA_OP_WRITE && f->append && op->rq.pos < 0) return AYA_CH_STREAM;
+  if (op->rq.pos < 0) {
     op->advances_position = 1;
     *at = f->position;
   }
@@ -189,12 +188,11 @@ static int io_target(aya_op *op, const aya_fd *f, int64_t pos, int64_t *at) {
  * Those run as blocking calls.
  */
 static int dispatch_may_serve(const aya_fd *f, const aya_op *op) {
-  return op->u.io.len > 0 && (op->kind == AYA_OP_READ ? f->readable : f->writable);
+  return op->rq.len > 0 && (op->rq.kind == AYA_OP_READ ? f->readable : f->writable);
 }
 
 /* Pipes and sockets when ready; character devices (and what dispatch may not serve) blocking. */
-static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t pos) {
-  op->u.io.at = pos;
+static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f) {
   if (!start_op(st, op, f)) {
     op_free(op);
     return -ENOMEM;
@@ -209,14 +207,12 @@ static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f, int64_t
   return 0;
 }
 
-int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos) {
-  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+int32_t aya_issue_io(aya_env *st, aya_op *op) {
+  aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
   if (f == NULL) return finish_at_once(st, op, -EBADF);
-  op->u.io.data = data;
-  op->u.io.len = len;
-  if (f->kind != AYA_FD_CHANNELS || !dispatch_may_serve(f, op)) return issue_without_channel(st, op, f, pos);
+  if (f->kind != AYA_FD_CHANNELS || !dispatch_may_serve(f, op)) return issue_without_channel(st, op, f);
   int64_t at;
-  dispatch_io_t ch = aya_fd_channel(f, op->fd, io_target(op, f, pos, &at));
+  dispatch_io_t ch = aya_fd_channel(f, op->rq.fd, io_target(op, f, &at));
   if (ch == NULL) return finish_at_once(st, op, -ENOMEM);
   if (!start_op(st, op, f)) {
     op_free(op);
@@ -224,7 +220,7 @@ int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64
   }
   f->inflight_io++;
   off_t offset = (off_t)(at - f->base); /* ignored by stream channels */
-  if (op->kind == AYA_OP_READ) {
+  if (op->rq.kind == AYA_OP_READ) {
     start_read(op, ch, offset);
   } else if (!start_write(op, ch, offset)) {
     op->result = -ENOMEM;
@@ -243,8 +239,8 @@ static void work_main(void *arg) {
 
 int32_t aya_issue_work(aya_env *st, aya_op *op) {
   aya_fd *f = NULL;
-  if (op->fd >= 0) {
-    f = aya_fd_get(&st->fds, op->fd);
+  if (op->rq.fd >= 0) {
+    f = aya_fd_get(&st->fds, op->rq.fd);
     if (f == NULL) return finish_at_once(st, op, -EBADF);
   }
   if (!start_op(st, op, f)) {
@@ -311,7 +307,7 @@ static void start_close(aya_op *op) {
 }
 
 int32_t aya_issue_close(aya_env *st, aya_op *op) {
-  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+  aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
   if (f == NULL) return finish_at_once(st, op, -EBADF);
   if (!aya_op_track(st, op)) {
     op_free(op);
@@ -322,7 +318,7 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   memset(f->channels, 0, sizeof f->channels);
   op->u.close.channels_out = f->channels_out;
   op->u.close.timeout_ms = st->close_timeout_ms;
-  op->u.close.n_sources = aya_collect_sources(st, op->fd, &op->u.close.sources);
+  op->u.close.n_sources = aya_collect_sources(st, op->rq.fd, &op->u.close.sources);
   op->fd_ops = f->ops;
   op->all = st->all;
   dispatch_group_enter(op->all);
@@ -334,15 +330,15 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
 
 static void finish_open(aya_env *st, aya_op *op) {
   if (op->result < 0) return;
-  int32_t fd = aya_fd_install(&st->fds, op->result, (op->u.open.flags & O_APPEND) != 0);
+  int32_t fd = aya_fd_install(&st->fds, op->result, (op->rq.flags & O_APPEND) != 0);
   if (fd < 0) aya_close_fd(op->result);
   op->result = fd;
 }
 
 /* The op is done: settle its bookkeeping, put its pair on the ready list and free it. */
 void aya_finish_op(aya_env *st, aya_op *op) {
-  aya_fd *f = op->fd >= 0 ? aya_fd_slot(&st->fds, op->fd) : NULL;
-  switch (op->kind) {
+  aya_fd *f = op->rq.fd >= 0 ? aya_fd_slot(&st->fds, op->rq.fd) : NULL;
+  switch (op->rq.kind) {
     case AYA_OP_OPEN:
       finish_open(st, op);
       break;
@@ -354,17 +350,17 @@ void aya_finish_op(aya_env *st, aya_op *op) {
       }
       break;
     case AYA_OP_STAT:
-      if (op->result >= 0) memcpy(op->u.stat.out, &op->u.stat.fields, sizeof op->u.stat.fields);
+      if (op->result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
-      aya_fd_remove(&st->fds, op->fd);
+      aya_fd_remove(&st->fds, op->rq.fd);
       break;
     default:
       break;
   }
   aya_op_untrack(st, op);
   /* Out of memory here would lose a result: the pair list grows before ops start (track). */
-  aya_pairs_push(&st->ready, op->token, op->result);
+  aya_pairs_push(&st->ready, op->rq.token, op->result);
   op_free(op);
 }
 
@@ -375,8 +371,7 @@ void aya_finish_op(aya_env *st, aya_op *op) {
  * (it finishes on its own), as do the blocking calls; ENOENT when not in flight.
  */
 int32_t aya_cancel(aya_env *st, int32_t target) {
-  if (target < 0 || (size_t)target >= st->by_token_cap || st->by_token[target] == NULL) return -ENOENT;
-  return -EALREADY;
+  return aya_tokens_get(&st->by_token, target) == NULL ? -ENOENT : -EALREADY;
 }
 
 /*

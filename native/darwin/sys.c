@@ -22,7 +22,7 @@ static int32_t sys_result(int r) {
 static int32_t open_file(const aya_op *op) {
   int fd;
   do {
-    fd = open(op->path, op->u.open.flags | O_CLOEXEC, op->u.open.mode);
+    fd = open(op->rq.path, (int)op->rq.flags | O_CLOEXEC, op->rq.mode);
   } while (fd < 0 && errno == EINTR);
   return sys_result(fd);
 }
@@ -34,11 +34,11 @@ static int32_t open_file(const aya_op *op) {
  */
 static int32_t sync_file(const aya_op *op) {
 #ifdef __APPLE__
-  (void)op->u.sync.datasync;
-  if (fcntl(op->fd, F_FULLFSYNC) == 0 || fcntl(op->fd, AYA_F_BARRIERFSYNC) == 0) return 0;
-  return sys_result(fsync(op->fd));
+  (void)op->rq.datasync;
+  if (fcntl(op->rq.fd, F_FULLFSYNC) == 0 || fcntl(op->rq.fd, AYA_F_BARRIERFSYNC) == 0) return 0;
+  return sys_result(fsync(op->rq.fd));
 #else
-  return sys_result(op->u.sync.datasync ? fdatasync(op->fd) : fsync(op->fd));
+  return sys_result(op->rq.datasync ? fdatasync(op->rq.fd) : fsync(op->rq.fd));
 #endif
 }
 
@@ -78,8 +78,8 @@ static void fill_statx(const struct stat *s, aya_statx *out) {
 /* The Linux development build: the birth time from statx, where Node's libuv gets it there. */
 static void linux_birth_time(const aya_op *op, aya_statx *out) {
   struct statx x;
-  int r = op->path != NULL ? statx(AT_FDCWD, op->path, 0, STATX_BTIME, &x)
-                           : statx(op->fd, "", AT_EMPTY_PATH, STATX_BTIME, &x);
+  int r = op->rq.path != NULL ? statx(AT_FDCWD, op->rq.path, 0, STATX_BTIME, &x)
+                           : statx(op->rq.fd, "", AT_EMPTY_PATH, STATX_BTIME, &x);
   if (r != 0 || !(x.stx_mask & STATX_BTIME)) return;
   out->mask |= AYA_STATX_BTIME;
   out->btime.tv_sec = x.stx_btime.tv_sec;
@@ -89,7 +89,7 @@ static void linux_birth_time(const aya_op *op, aya_statx *out) {
 
 static int32_t stat_file(aya_op *op) {
   struct stat s;
-  int r = op->path != NULL ? stat(op->path, &s) : fstat(op->fd, &s);
+  int r = op->rq.path != NULL ? stat(op->rq.path, &s) : fstat(op->rq.fd, &s);
   if (r < 0) return -errno;
   fill_statx(&s, &op->u.stat.fields);
 #ifdef __linux__
@@ -106,26 +106,26 @@ int32_t aya_close_fd(int32_t fd) {
 
 /* Character devices: one read()/write() (pread/pwrite at an offset), as node:fs does. */
 static int32_t move_bytes(const aya_op *op) {
-  uint8_t *p = op->u.io.data;
-  size_t n = op->u.io.len;
-  off_t at = (off_t)op->u.io.at;
+  uint8_t *p = op->rq.data;
+  size_t n = op->rq.len;
+  off_t at = (off_t)op->rq.pos;
   ssize_t r;
   do {
-    if (op->kind == AYA_OP_READ) {
-      r = at < 0 ? read(op->fd, p, n) : pread(op->fd, p, n, at);
+    if (op->rq.kind == AYA_OP_READ) {
+      r = at < 0 ? read(op->rq.fd, p, n) : pread(op->rq.fd, p, n, at);
     } else {
-      r = at < 0 ? write(op->fd, p, n) : pwrite(op->fd, p, n, at);
+      r = at < 0 ? write(op->rq.fd, p, n) : pwrite(op->rq.fd, p, n, at);
     }
   } while (r < 0 && errno == EINTR);
   return r < 0 ? -errno : (int32_t)r;
 }
 
 int32_t aya_run_blocking(aya_op *op) {
-  switch (op->kind) {
+  switch (op->rq.kind) {
     case AYA_OP_READ: case AYA_OP_WRITE: return move_bytes(op);
     case AYA_OP_OPEN: return open_file(op);
     case AYA_OP_FSYNC: return sync_file(op);
-    case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->fd, (off_t)op->u.truncate.length));
+    case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->rq.fd, (off_t)op->rq.length));
     case AYA_OP_STAT: return stat_file(op);
     default: return -EINVAL;
   }

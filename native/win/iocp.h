@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <node_api.h>
 #include "../common/completions.h"
+#include "../common/offthread.h"
 #include "../common/statx.h"
 
 /* ---- libuv's Windows errno numbers (include/uv/errno.h), so Node names them ---- */
@@ -52,16 +53,7 @@ enum {
 };
 #define AYA_S_IWRITE 0x0080 /* _S_IWRITE: without it a created file is read-only */
 
-/* ---- ops ---- */
-typedef enum {
-  AYA_OP_OPEN,
-  AYA_OP_READ,
-  AYA_OP_WRITE,
-  AYA_OP_FSYNC,
-  AYA_OP_FTRUNCATE,
-  AYA_OP_STAT,
-  AYA_OP_CLOSE,
-} aya_op_kind;
+/* ---- ops (aya_op_kind and aya_request: native/common/offthread.h) ---- */
 
 /* Completion keys: what a packet on the port is. */
 enum {
@@ -73,20 +65,16 @@ enum {
 
 typedef struct aya_op {
   OVERLAPPED ov;          /* packets carry &ov; the op is found with CONTAINING_RECORD */
-  aya_op_kind kind;
-  int32_t token;
-  int32_t fd;             /* table slot, -1 for path ops */
+  aya_request rq;         /* what the op is (kind, token, fd: a table slot) and its arguments */
   HANDLE handle;          /* the file (fd ops) or the opened handle (open) */
   HANDLE port;            /* workers post the finished op here */
   int64_t result;         /* thread-pool ops: >= 0 or negative errno */
   int advances_position;  /* pos -1 read/write on a non-append fd: move the fd's position */
   union {
-    struct { uint32_t flags; uint32_t mode; int skip_on_success; } open;
-    struct { int64_t length; } truncate;
-    struct { uint8_t *out; aya_statx fields; } stat;
+    struct { int skip_on_success; } open;
+    struct { aya_statx fields; } stat;
     struct { HANDLE drained; DWORD timeout_ms; } close;
   } u;
-  WCHAR *path;            /* open/stat by path: a private copy */
 } aya_op;
 
 /* ---- fd table: small integers instead of raw HANDLE values ---- */
@@ -127,11 +115,9 @@ typedef struct aya_env {
   napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
   napi_ref completions;            /* the Int32Array results are written into */
   DWORD close_timeout_ms;
-  size_t pairs;                    /* capacity of the completions array */
   aya_fd_table fds;
   aya_pairs ready;                 /* finished without a packet; submit() hands them over */
-  aya_op **by_token;               /* in-flight ops by token, for cancel() */
-  size_t by_token_cap;
+  aya_token_table by_token;        /* in-flight ops, for cancel() */
   size_t live;                     /* ops whose packet is still to come */
   int tsfn_refed;
   SRWLOCK lock;                    /* guards delivered and doorbell */
@@ -139,24 +125,19 @@ typedef struct aya_env {
   int doorbell;                    /* a tsfn call is queued and has not run yet */
 } aya_env;
 
+/*
+ * The functions native/common/offthread.h declares (the exports call them) are defined in
+ * addon.c (the environment), port.c (start/stop) and ops.c (ops, cancellation).
+ */
+
 /* port.c: the completion port, the waiter thread, delivery to JavaScript. */
-int32_t aya_port_start(aya_env *st, napi_value on_complete);
-void aya_port_stop(aya_env *st, int release_tsfn);
 int aya_op_track(aya_env *st, aya_op *op);
 void aya_op_untrack(aya_env *st, aya_op *op);
-int aya_token_ok(int32_t token);
 size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs);
-aya_op *aya_op_by_token(aya_env *st, int32_t token);
 
 /* ops.c: issuing ops and finishing them. */
-aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd);
-int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos);
-int32_t aya_issue_work(aya_env *st, aya_op *op);
-int32_t aya_issue_close(aya_env *st, aya_op *op, DWORD timeout_ms);
 void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out);
 int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out);
-int32_t aya_cancel(aya_env *st, int32_t target);
-int32_t aya_cancel_fd(aya_env *st, int32_t fd);
 void aya_cancel_all(aya_env *st);
 
 /* stat.c: GetFileInformationByHandleEx into the statx layout. */

@@ -111,12 +111,12 @@ static int32_t attach_to_port(aya_op *op, HANDLE h) {
 }
 
 int32_t aya_open_file(aya_op *op) {
-  uint32_t flags = op->u.open.flags;
+  uint32_t flags = op->rq.flags;
   DWORD access, attributes;
-  if (!open_access(flags, &access) || !open_attributes(flags, op->u.open.mode, &attributes)) {
+  if (!open_access(flags, &access) || !open_attributes(flags, op->rq.mode, &attributes)) {
     return AYA_EINVAL;
   }
-  HANDLE h = create_file(op->path, access, open_disposition(flags), attributes);
+  HANDLE h = create_file(op->rq.path, access, open_disposition(flags), attributes);
   if (h == INVALID_HANDLE_VALUE) {
     DWORD err = GetLastError();
     /* libuv: ERROR_FILE_EXISTS under O_CREAT without O_EXCL means the path is a directory. */

@@ -12,24 +12,23 @@
 #include <string.h>
 #include "iocp.h"
 
-aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd) {
+/* An op for the request; it owns rq->path from here on. NULL: out of memory. */
+aya_op *aya_op_new(aya_env *st, const aya_request *rq) {
   aya_op *op = calloc(1, sizeof *op);
   if (op == NULL) return NULL;
-  op->kind = kind;
-  op->token = token;
-  op->fd = fd;
+  op->rq = *rq;
   op->port = st->port;
   return op;
 }
 
 static void op_free(aya_op *op) {
-  free(op->path);
+  free(op->rq.path);
   free(op);
 }
 
 /* An op that finished without ever being tracked (bad fd, synchronous completion). */
 static int32_t finish_untracked(aya_env *st, aya_op *op, int32_t result) {
-  int32_t token = op->token;
+  int32_t token = op->rq.token;
   op_free(op);
   return aya_pairs_push(&st->ready, token, result) ? 0 : AYA_ENOMEM;
 }
@@ -37,7 +36,7 @@ static int32_t finish_untracked(aya_env *st, aya_op *op, int32_t result) {
 /* ---- per-fd accounting: close waits for the ops that use the handle ---- */
 
 static aya_fd *claim_fd(aya_env *st, aya_op *op) {
-  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+  aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
   if (f == NULL) return NULL;
   op->handle = f->handle;
   f->inflight++;
@@ -52,7 +51,7 @@ static void release_fd(aya_fd *f) {
 
 static int32_t io_error_result(const aya_op *op, DWORD err) {
   /* A read at or past the end, or from a pipe whose writer left, reads 0 bytes (libuv too). */
-  if (op->kind == AYA_OP_READ && (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE)) return 0;
+  if (op->rq.kind == AYA_OP_READ && (err == ERROR_HANDLE_EOF || err == ERROR_BROKEN_PIPE)) return 0;
   /* Reading a write-only fd or writing a read-only one: EBADF, as libuv's fs__read/fs__write. */
   if (err == ERROR_ACCESS_DENIED) return AYA_EBADF;
   return aya_uv_error(err);
@@ -66,13 +65,13 @@ static int32_t io_result(aya_op *op) {
 
 /* Where the op reads or writes: append fds always at the end, pos -1 at the fd's position. */
 static uint64_t io_offset(aya_op *op, const aya_fd *f, int64_t pos) {
-  if (op->kind == AYA_OP_WRITE && f->append) return UINT64_MAX; /* "write at end of file" */
+  if (op->rq.kind == AYA_OP_WRITE && f->append) return UINT64_MAX; /* "write at end of file" */
   if (pos >= 0) return (uint64_t)pos;
   op->advances_position = 1;
   return (uint64_t)f->position;
 }
 
-int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64_t pos) {
+int32_t aya_issue_io(aya_env *st, aya_op *op) {
   aya_fd *f = claim_fd(st, op);
   if (f == NULL) return finish_untracked(st, op, AYA_EBADF);
   if (!aya_op_track(st, op)) {
@@ -80,11 +79,11 @@ int32_t aya_issue_io(aya_env *st, aya_op *op, uint8_t *data, uint32_t len, int64
     op_free(op);
     return AYA_ENOMEM;
   }
-  uint64_t offset = io_offset(op, f, pos);
+  uint64_t offset = io_offset(op, f, op->rq.pos);
   op->ov.Offset = (DWORD)offset;
   op->ov.OffsetHigh = (DWORD)(offset >> 32);
-  BOOL ok = op->kind == AYA_OP_READ ? ReadFile(op->handle, data, len, NULL, &op->ov)
-                                    : WriteFile(op->handle, data, len, NULL, &op->ov);
+  BOOL ok = op->rq.kind == AYA_OP_READ ? ReadFile(op->handle, op->rq.data, op->rq.len, NULL, &op->ov)
+                                       : WriteFile(op->handle, op->rq.data, op->rq.len, NULL, &op->ov);
   DWORD err = ok ? ERROR_SUCCESS : GetLastError();
   if (err == ERROR_IO_PENDING || (ok && !f->skip_on_success)) return 0; /* a packet will come */
   /* Completed synchronously: no packet is queued, the result goes out through submit(). */
@@ -106,14 +105,14 @@ static int32_t close_file(aya_op *op) {
 
 static int32_t truncate_file(aya_op *op) {
   FILE_END_OF_FILE_INFO info;
-  info.EndOfFile.QuadPart = op->u.truncate.length;
+  info.EndOfFile.QuadPart = op->rq.length;
   if (SetFileInformationByHandle(op->handle, FileEndOfFileInfo, &info, sizeof info)) return 0;
   return aya_uv_error(GetLastError());
 }
 
 static int32_t stat_file(aya_op *op) {
-  if (op->path == NULL) return aya_stat_handle(op->handle, &op->u.stat.fields);
-  HANDLE h = aya_open_for_stat(op->path);
+  if (op->rq.path == NULL) return aya_stat_handle(op->handle, &op->u.stat.fields);
+  HANDLE h = aya_open_for_stat(op->rq.path);
   if (h == INVALID_HANDLE_VALUE) return aya_uv_error(GetLastError());
   int32_t r = aya_stat_handle(h, &op->u.stat.fields);
   CloseHandle(h);
@@ -121,7 +120,7 @@ static int32_t stat_file(aya_op *op) {
 }
 
 static int32_t run_blocking(aya_op *op) {
-  switch (op->kind) {
+  switch (op->rq.kind) {
     case AYA_OP_OPEN: return aya_open_file(op);
     /* FlushFileBuffers flushes data and metadata: it serves fdatasync too. */
     case AYA_OP_FSYNC: return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
@@ -141,7 +140,7 @@ static void CALLBACK work_main(PTP_CALLBACK_INSTANCE instance, PVOID context) {
 
 int32_t aya_issue_work(aya_env *st, aya_op *op) {
   aya_fd *f = NULL;
-  if (op->fd >= 0 && op->kind != AYA_OP_CLOSE) {
+  if (op->rq.fd >= 0 && op->rq.kind != AYA_OP_CLOSE) {
     f = claim_fd(st, op);
     if (f == NULL) return finish_untracked(st, op, AYA_EBADF);
   }
@@ -158,12 +157,12 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
   return 0;
 }
 
-int32_t aya_issue_close(aya_env *st, aya_op *op, DWORD timeout_ms) {
-  aya_fd *f = aya_fd_get(&st->fds, op->fd);
+int32_t aya_issue_close(aya_env *st, aya_op *op) {
+  aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
   if (f == NULL) return finish_untracked(st, op, AYA_EBADF);
   op->u.close.drained = CreateEventW(NULL, TRUE, f->inflight == 0, NULL);
   if (op->u.close.drained == NULL) return finish_untracked(st, op, aya_uv_error(GetLastError()));
-  op->u.close.timeout_ms = timeout_ms;
+  op->u.close.timeout_ms = st->close_timeout_ms;
   op->handle = f->handle;
   f->closing = 1;
   f->close_op = op;
@@ -173,7 +172,7 @@ int32_t aya_issue_close(aya_env *st, aya_op *op, DWORD timeout_ms) {
 /* ---- finishing ---- */
 
 static int32_t install_fd(aya_env *st, aya_op *op) {
-  int append = (op->u.open.flags & AYA_O_APPEND) != 0;
+  int append = (op->rq.flags & AYA_O_APPEND) != 0;
   int32_t fd = aya_fd_add(&st->fds, op->handle, append, op->u.open.skip_on_success);
   if (fd < 0) CloseHandle(op->handle);
   return fd;
@@ -181,8 +180,8 @@ static int32_t install_fd(aya_env *st, aya_op *op) {
 
 /* The op is done: settle its bookkeeping, free it, and give its [token, result]. */
 void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
-  aya_fd *f = op->fd >= 0 ? aya_fd_slot(&st->fds, op->fd) : NULL;
-  switch (op->kind) {
+  aya_fd *f = op->rq.fd >= 0 ? aya_fd_slot(&st->fds, op->rq.fd) : NULL;
+  switch (op->rq.kind) {
     case AYA_OP_OPEN:
       if (result >= 0) result = install_fd(st, op);
       break;
@@ -190,11 +189,11 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
       if (result > 0 && op->advances_position && f != NULL) f->position += result;
       break;
     case AYA_OP_STAT:
-      if (result >= 0) memcpy(op->u.stat.out, &op->u.stat.fields, sizeof op->u.stat.fields);
+      if (result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
       CloseHandle(op->u.close.drained);
-      if (f != NULL) aya_fd_remove(&st->fds, op->fd);
+      if (f != NULL) aya_fd_remove(&st->fds, op->rq.fd);
       f = NULL; /* the close op itself was never counted in inflight */
       break;
     default:
@@ -202,7 +201,7 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
   }
   if (f != NULL) release_fd(f);
   aya_op_untrack(st, op);
-  out->token = op->token;
+  out->token = op->rq.token;
   out->result = result;
   op_free(op);
 }
@@ -219,10 +218,10 @@ int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out) {
 /* ---- cancellation ---- */
 
 int32_t aya_cancel(aya_env *st, int32_t target) {
-  aya_op *op = aya_op_by_token(st, target);
+  aya_op *op = aya_tokens_get(&st->by_token, target);
   if (op == NULL) return AYA_ENOENT;
   /* Thread-pool work (open, flush, truncate, stat, close) cannot be interrupted. */
-  if (op->kind != AYA_OP_READ && op->kind != AYA_OP_WRITE) return AYA_EALREADY;
+  if (op->rq.kind != AYA_OP_READ && op->rq.kind != AYA_OP_WRITE) return AYA_EALREADY;
   if (CancelIoEx(op->handle, &op->ov)) return 0;
   DWORD err = GetLastError();
   return err == ERROR_NOT_FOUND ? AYA_ENOENT : aya_uv_error(err);
@@ -233,9 +232,9 @@ int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
   aya_fd *f = aya_fd_slot(&st->fds, fd);
   if (f == NULL) return AYA_EBADF;
   int32_t count = 0;
-  for (size_t t = 0; t < st->by_token_cap; t++) {
-    const aya_op *op = st->by_token[t];
-    if (op != NULL && op->fd == fd && (op->kind == AYA_OP_READ || op->kind == AYA_OP_WRITE)) count++;
+  for (size_t t = 0; t < st->by_token.cap; t++) {
+    const aya_op *op = st->by_token.items[t];
+    if (op != NULL && op->rq.fd == fd && (op->rq.kind == AYA_OP_READ || op->rq.kind == AYA_OP_WRITE)) count++;
   }
   if (count > 0 && !CancelIoEx(f->handle, NULL) && GetLastError() == ERROR_NOT_FOUND) count = 0;
   return count;

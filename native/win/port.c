@@ -12,7 +12,6 @@
 #include "iocp.h"
 
 #define AYA_BATCH 64          /* packets per GetQueuedCompletionStatusEx */
-#define AYA_MAX_TOKEN (1 << 24)
 #define AYA_DRAIN_WAIT_MS 10000 /* shutdown gives up on ops that never finish after this */
 
 /* ---- keeping the loop alive only while results are still to come ---- */
@@ -23,32 +22,16 @@ static void update_loop_ref(aya_env *st) {
 
 /* Register an op whose completion packet is still to come. 0: out of memory. */
 int aya_op_track(aya_env *st, aya_op *op) {
-  size_t t = (size_t)op->token;
-  if (t >= st->by_token_cap) {
-    size_t old = st->by_token_cap;
-    if (!aya_reserve((void **)&st->by_token, &st->by_token_cap, t + 1, sizeof *st->by_token)) return 0;
-    memset(st->by_token + old, 0, (st->by_token_cap - old) * sizeof *st->by_token);
-  }
-  st->by_token[t] = op;
+  if (!aya_tokens_put(&st->by_token, op->rq.token, op)) return 0;
   st->live++;
   update_loop_ref(st);
   return 1;
 }
 
 void aya_op_untrack(aya_env *st, aya_op *op) {
-  size_t t = (size_t)op->token;
-  if (t < st->by_token_cap && st->by_token[t] == op) st->by_token[t] = NULL;
+  aya_tokens_drop(&st->by_token, op->rq.token, op);
   st->live--;
   update_loop_ref(st);
-}
-
-aya_op *aya_op_by_token(aya_env *st, int32_t token) {
-  if (token < 0 || (size_t)token >= st->by_token_cap) return NULL;
-  return st->by_token[token];
-}
-
-int aya_token_ok(int32_t token) {
-  return token >= 0 && token < AYA_MAX_TOKEN;
 }
 
 /* ---- the waiter thread ---- */
@@ -137,7 +120,7 @@ size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs) {
 
 /* ---- start and stop ---- */
 
-int32_t aya_port_start(aya_env *st, napi_value on_complete) {
+int32_t aya_env_start(aya_env *st, napi_value on_complete) {
   napi_value name;
   st->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (st->port == NULL) return aya_uv_error(GetLastError());
@@ -191,7 +174,7 @@ static void close_all_fds(aya_env *st) {
  * (the environment lives on, so the threadsafe function and references are released);
  * otherwise the environment is being torn down and Node releases them itself.
  */
-void aya_port_stop(aya_env *st, int from_js) {
+void aya_env_stop(aya_env *st, bool from_js) {
   if (st->port == NULL) return;
   aya_cancel_all(st);
   PostQueuedCompletionStatus(st->port, 0, AYA_KEY_STOP, NULL);
