@@ -14,6 +14,13 @@ int aya_reserve(void **items, size_t *cap, size_t need, size_t item_size) {
   return 1;
 }
 
+int aya_reserve_zeroed(void **items, size_t *cap, size_t need, size_t item_size) {
+  size_t old = *cap;
+  if (!aya_reserve(items, cap, need, item_size)) return 0;
+  memset((char *)*items + old * item_size, 0, (*cap - old) * item_size);
+  return 1;
+}
+
 int aya_pairs_push(aya_pairs *list, int32_t token, int32_t result) {
   if (!aya_reserve((void **)&list->items, &list->cap, list->len + 1, sizeof *list->items)) return 0;
   list->items[list->len].token = token;
@@ -34,10 +41,8 @@ size_t aya_pairs_take(aya_pairs *list, int32_t *out, size_t max_pairs) {
 }
 
 int aya_tokens_put(aya_token_table *t, int32_t token, void *op) {
-  size_t i = (size_t)token, old = t->cap;
-  if (!aya_reserve((void **)&t->items, &t->cap, i + 1, sizeof *t->items)) return 0;
-  memset(t->items + old, 0, (t->cap - old) * sizeof *t->items);
-  t->items[i] = op;
+  if (!aya_reserve_zeroed((void **)&t->items, &t->cap, (size_t)token + 1, sizeof *t->items)) return 0;
+  t->items[token] = op;
   return 1;
 }
 

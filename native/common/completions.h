@@ -23,6 +23,8 @@ typedef struct {
 
 /* Grow *items (of *cap elements of item_size) to hold `need`. 0: out of memory. */
 int aya_reserve(void **items, size_t *cap, size_t need, size_t item_size);
+/* aya_reserve, with the new elements zeroed. */
+int aya_reserve_zeroed(void **items, size_t *cap, size_t need, size_t item_size);
 /* Append a pair. 0: out of memory. */
 int aya_pairs_push(aya_pairs *list, int32_t token, int32_t result);
 /* Move up to max_pairs pairs from the front of `list` into out[2 * i], out[2 * i + 1]. */

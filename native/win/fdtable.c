@@ -21,12 +21,9 @@ aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd) {
 }
 
 static int grow(aya_fd_table *t) {
-  int32_t count = t->count ? t->count * 2 : 64;
-  aya_fd *slots = realloc(t->slots, (size_t)count * sizeof *slots);
-  if (slots == NULL) return 0;
-  memset(slots + t->count, 0, (size_t)(count - t->count) * sizeof *slots);
-  t->slots = slots;
-  t->count = count;
+  size_t count = (size_t)t->count;
+  if (!aya_reserve_zeroed((void **)&t->slots, &count, count + 1, sizeof *t->slots)) return 0;
+  t->count = (int32_t)count;
   return 1;
 }
 

@@ -1,6 +1,6 @@
 'use strict';
-// A minimal JavaScript side for the IOCP addon, for tests that drive the native binding
-// contract (docs/architecture.md) directly: tokens, a pending table, submit() at the
+// A minimal JavaScript side for the IOCP addon (and the Dispatch I/O one: test/73), for tests
+// that drive the native binding contract (docs/architecture.md) directly: tokens, a pending table, submit() at the
 // microtask checkpoint, onComplete for results that arrive later. It records which way
 // each result came back, so tests can tell the synchronous-completion path from the port.
 const path = require('node:path');
@@ -98,7 +98,10 @@ class IocpDriver {
     return (await this.issue(name, ...args).done).result;
   }
 
-  open(p, flags, mode = 0o666) { return this.run('open', widePath(p), flags, mode); }
+  /** A path as this addon takes it: UTF-16LE for IOCP, UTF-8 elsewhere (NUL-terminated). */
+  pathBytes(p) { return this.addon.backend === 'iocp' ? widePath(p) : Buffer.from(`${p}\0`); }
+
+  open(p, flags, mode = 0o666) { return this.run('open', this.pathBytes(p), flags, mode); }
   read(fd, buf, off, len, pos) { return this.run('read', fd, buf, off, len, pos); }
   write(fd, buf, off, len, pos) { return this.run('write', fd, buf, off, len, pos); }
   fsync(fd) { return this.run('fsync', fd, false); }
@@ -108,7 +111,7 @@ class IocpDriver {
   /** fstat (p undefined) or stat(p): RawStat fields parsed from the statx layout, or a negative errno. */
   async stat(fd, p) {
     const out = Buffer.alloc(STATX_SIZE);
-    const r = await this.run('statx', fd, p === undefined ? null : widePath(p), out);
+    const r = await this.run('statx', fd, p === undefined ? null : this.pathBytes(p), out);
     return r < 0 ? r : parseStatx(out);
   }
 }
