@@ -6,8 +6,9 @@
  * created when first needed:
  *  - random (DISPATCH_IO_RANDOM, pread/pwrite): every read and write, except
  *  - stream (DISPATCH_IO_STREAM, write() at the fd's own position): pos -1 writes on an
- *    O_APPEND fd, where only write() appends atomically (macOS's pwrite honours the offset
- *    even under O_APPEND).
+ *    O_APPEND fd, where only write() appends atomically: macOS's pwrite honours the offset
+ *    even under O_APPEND, as POSIX says (github.com/WasmEdge/WasmEdge/issues/3389), where
+ *    Linux's appends.
  * Pipes and sockets get no channel: a channel's read waits for its whole length (or EOF),
  * while read() on a pipe returns what is there. They are made non-blocking (as a stream
  * channel would make them) and read or written when a dispatch source reports them ready
