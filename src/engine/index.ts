@@ -111,8 +111,8 @@ let foreignFdBackend: OpBackend | undefined;
 
 /**
  * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
- * are the kernel's own (io_uring, fallback), node:fs under IOCP, whose fds index the addon's
- * handle table, so a C runtime fd from node:fs means nothing to it.
+ * are the kernel's own (io_uring, Dispatch I/O, fallback), node:fs under IOCP, whose fds
+ * index the addon's handle table, so a C runtime fd from node:fs means nothing to it.
  */
 export function getBackendForFd(): OpBackend {
   const backend = getBackend();
