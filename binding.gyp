@@ -19,8 +19,9 @@
           "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
         }],
         ["OS=='mac' or aya_dispatch_on_linux==1", {
-          "sources": ["native/common/completions.c", "native/common/offthread.c", "native/darwin/addon.c", "native/darwin/deliver.c",
-                      "native/darwin/fdtable.c", "native/darwin/ops.c", "native/darwin/sys.c"]
+          "sources": ["native/common/completions.c", "native/common/offthread.c",
+                      "native/darwin/addon.c", "native/darwin/deliver.c", "native/darwin/fdtable.c",
+                      "native/darwin/ops.c", "native/darwin/sys.c"]
         }],
         ["OS=='mac'", {
           # Apple clang compiles blocks (-fblocks) by default; libdispatch is in libSystem.
@@ -33,7 +34,8 @@
           "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"]
         }],
         ["OS=='win'", {
-          "sources": ["native/common/completions.c", "native/common/offthread.c", "native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
+          "sources": ["native/common/completions.c", "native/common/offthread.c",
+                      "native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
                       "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
           # The same Windows 10 API level as scripts/build-win.sh's mingw build. Only kernel32
           # functions are used, and node-gyp links kernel32.lib already.
