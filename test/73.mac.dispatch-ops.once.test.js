@@ -118,6 +118,7 @@ test('a pipe read returns what is there; cancelFd stops waiting reads; cancel() 
   fs.writeSync(w, 'short');
   assert.strictEqual(await first, 5, 'no wait for all 64 bytes');
   assert.strictEqual(buf.toString('utf8', 0, 5), 'short');
+  assert.strictEqual(await d.read(fd, buf, 0, 8, 0), -E.ESPIPE, 'no offsets on a pipe, as in node:fs');
   const a = d.issue('read', fd, buf, 0, 8, -1);
   const b = d.issue('read', fd, buf, 8, 8, -1);
   await new Promise(setImmediate); // both submitted

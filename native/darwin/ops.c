@@ -115,7 +115,7 @@ static void work_main(void *arg);
 /* One read()/write() on the non-blocking fd; 0: nothing moved yet, wait for the next event. */
 static int try_move(aya_op *op) {
   ssize_t n = op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len)
-                                      : write(op->rq.fd, op->rq.data, op->rq.len);
+                                         : write(op->rq.fd, op->rq.data, op->rq.len);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
   op->result = n < 0 ? -errno : (int32_t)n;
   return 1;
@@ -184,11 +184,13 @@ static int io_target(aya_op *op, const aya_fd *f, int64_t *at) {
 /*
  * Whether a channel or source may carry the op. Not empty reads and writes (the kernel still
  * checks the fd), nor a write on a read-only fd or a read on a write-only one: the kernel
- * answers EBADF, which libdispatch takes for a closed fd, failing every later op on it.
- * Those run as blocking calls.
+ * answers EBADF, which libdispatch takes for a closed fd, failing every later op on it; nor
+ * a read or write at an offset on a pipe (pread/pwrite answer ESPIPE, as in node:fs). Those
+ * run as blocking calls.
  */
 static int dispatch_may_serve(const aya_fd *f, const aya_op *op) {
-  return op->rq.len > 0 && (op->rq.kind == AYA_OP_READ ? f->readable : f->writable);
+  if (op->rq.len == 0 || !(op->rq.kind == AYA_OP_READ ? f->readable : f->writable)) return 0;
+  return f->kind != AYA_FD_READY || op->rq.pos < 0;
 }
 
 /* Pipes and sockets when ready; character devices (and what dispatch may not serve) blocking. */

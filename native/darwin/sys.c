@@ -79,7 +79,7 @@ static void fill_statx(const struct stat *s, aya_statx *out) {
 static void linux_birth_time(const aya_op *op, aya_statx *out) {
   struct statx x;
   int r = op->rq.path != NULL ? statx(AT_FDCWD, op->rq.path, 0, STATX_BTIME, &x)
-                           : statx(op->rq.fd, "", AT_EMPTY_PATH, STATX_BTIME, &x);
+                              : statx(op->rq.fd, "", AT_EMPTY_PATH, STATX_BTIME, &x);
   if (r != 0 || !(x.stx_mask & STATX_BTIME)) return;
   out->mask |= AYA_STATX_BTIME;
   out->btime.tv_sec = x.stx_btime.tv_sec;
