@@ -6,7 +6,8 @@
 #
 # The zig compiler comes from npm (a pinned version, unpacked once into .tmp/zig/); N-API from
 # node-api-headers (scripts/napi-headers.sh). N-API symbols are left undefined and found in
-# the node binary at load time (-undefined dynamic_lookup, as node-gyp links on macOS).
+# the node binary at load time (-undefined dynamic_lookup, as node-gyp links on macOS); only
+# the module's entry points are exported (-fvisibility=hidden).
 # scripts/check-macho.js then checks each output: Mach-O, the right CPU, imports dispatch_io_*.
 #
 #   scripts/build-darwin.sh          (needs npm; the zig package is for x86-64 Linux hosts)
@@ -30,7 +31,7 @@ hdr=$(scripts/napi-headers.sh)
 build() {
   local out=prebuilds/darwin-$1
   mkdir -p "$out"
-  "$zig" cc -target "$2" -std=c11 -O2 -Wall -Wextra -Wno-unused-parameter -Werror -fblocks -shared \
+  "$zig" cc -target "$2" -std=c11 -O2 -Wall -Wextra -Wno-unused-parameter -Werror -fblocks -fvisibility=hidden -shared \
     -Wl,-undefined,dynamic_lookup -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=ayafileio -I"$hdr/include" \
     native/common/*.c native/darwin/*.c \
     -o "$out/ayafileio.node"
