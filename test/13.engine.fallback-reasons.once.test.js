@@ -9,6 +9,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const dist = path.join(__dirname, '..', 'dist');
+/** The platforms with a native backend (io_uring, IOCP, Dispatch I/O). */
+const NATIVE_PLATFORM = ['linux', 'win32', 'darwin'].includes(process.platform);
 
 /** Run `code` against a copy of dist/ that has no addon next to it (or only `addon`, a module's source). */
 function runWithoutAddon(code, backend, addon) {
@@ -37,11 +39,11 @@ test('no addon: fallback backend, reason says the addon is missing, ops work', (
   const { info, size } = JSON.parse(r.stdout);
   assert.strictEqual(info.backend, 'fallback');
   assert.strictEqual(info.isTrulyAsync, false);
-  assert.match(info.reason, process.platform === 'linux' || process.platform === 'win32' ? /addon missing/ : /no native backend/);
+  assert.match(info.reason, NATIVE_PLATFORM ? /addon missing/ : /no native backend/);
   assert.strictEqual(size, fs.statSync(process.execPath).size);
 });
 
-test('AYAFILEIO_BACKEND=native without an addon: getBackend throws with the reason', { skip: process.platform !== 'linux' && process.platform !== 'win32' ? 'no native backend here' : false }, () => {
+test('AYAFILEIO_BACKEND=native without an addon: getBackend throws with the reason', { skip: NATIVE_PLATFORM ? false : 'no native backend here' }, () => {
   const r = runWithoutAddon(`
     const { getBackend } = require('./dist/engine/index.js');
     try { getBackend(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.message); }`, 'native');

@@ -57,6 +57,19 @@ test('exports the contract with backend "dispatch_io"', { skip }, () => {
   assert.deepStrictEqual(d.addon.info(), d.info);
 });
 
+test('getBackendInfo() reports Dispatch I/O, truly asynchronous (platform macos on a Mac)', { skip }, () => {
+  // In a child: the library's engine would take this environment's addon from the driver.
+  const r = spawnSync(process.execPath, ['-e', `
+    const { getBackendInfo } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'))});
+    process.stdout.write(JSON.stringify(getBackendInfo()));`], { encoding: 'utf8', env: { ...process.env, AYAFILEIO_BACKEND: 'native' } });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout);
+  assert.strictEqual(info.backend, 'dispatch_io');
+  assert.strictEqual(info.isTrulyAsync, true);
+  assert.strictEqual(info.platform, process.platform === 'darwin' ? 'macos' : process.platform);
+  assert.match(info.description, /Dispatch I\/O/);
+});
+
 test('an fd whose position is not 0 (wrapFd): offsets stay absolute, pos -1 starts there', { skip }, async () => {
   const d = setup();
   const p = tmp('positioned');
