@@ -53,7 +53,7 @@ bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, ui
   if (off < 0 || n < 0 || n > INT32_MAX || (uint64_t)off > size || (uint64_t)n > size - (uint64_t)off || *pos < -1) {
     return false;
   }
-  *data = base + off;
+  *data = base == NULL ? NULL : base + off; /* an empty buffer may have no memory at all */
   *len = (uint32_t)n;
   return true;
 }
