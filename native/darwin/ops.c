@@ -53,10 +53,13 @@ static int start_op(aya_env *st, aya_op *op, aya_fd *f) {
 
 /* ---- reads and writes ---- */
 
-/* What a finished read or write returns: the bytes moved, or the error if none moved. */
+/*
+ * What a finished read or write returns: the bytes moved, or the error if none moved. A
+ * channel moves a large op in parts, so one stopped (ECANCELED) or failing midway reports
+ * what it did move, as a short read(2)/write(2) would: never an error for bytes that landed.
+ */
 static int32_t io_result(const aya_op *op, int error) {
-  if (error == 0 || (op->u.io.done > 0 && error != ECANCELED)) return (int32_t)op->u.io.done;
-  return -error;
+  return error == 0 || op->u.io.done > 0 ? (int32_t)op->u.io.done : -error;
 }
 
 /* Copy one part of a read to its offset in the caller's buffer. */
