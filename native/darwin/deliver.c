@@ -162,6 +162,7 @@ void aya_env_stop(aya_env *st, bool from_js) {
   pthread_mutex_lock(&st->lock);
   napi_threadsafe_function tsfn = st->tsfn;
   st->tsfn = NULL;
+  st->doorbell = 0; /* a call still queued on the released function never runs */
   pthread_mutex_unlock(&st->lock);
   if (from_js) napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
   aya_take_delivered(st);
