@@ -122,6 +122,22 @@ test('a write refused EBADF on a read-only fd leaves later reads working', { ski
   assert.strictEqual(await d.close(wfd), 0);
 });
 
+test('a directory read fails EISDIR and leaves nothing behind for the next file on its fd number', { skip }, async () => {
+  const d = setup();
+  const p = tmp('after-dir');
+  fs.writeFileSync(p, 'plain file');
+  const buf = Buffer.alloc(10);
+  for (let round = 0; round < 20; round++) {
+    const dfd = await d.open(dir, O_RDONLY);
+    assert.strictEqual(await d.read(dfd, buf, 0, 10, -1), -E.EISDIR);
+    assert.strictEqual(await d.close(dfd), 0);
+    const fd = await d.open(p, O_RDONLY); // usually the number the directory just had
+    assert.strictEqual(await d.read(fd, buf, 0, 10, 0), 10, `round ${round}: fd ${fd} (the directory's was ${dfd})`);
+    assert.strictEqual(buf.toString(), 'plain file');
+    assert.strictEqual(await d.close(fd), 0);
+  }
+});
+
 test('a pipe read returns what is there; cancelFd stops waiting reads; cancel() answers EALREADY', { skip }, async () => {
   const d = setup();
   const { p, fd } = await fifo(d, 'fifo-read');

@@ -2,8 +2,8 @@
  * The fd table and the channels of each fd. Used only on the JavaScript thread.
  *
  * JavaScript sees real fds (as with io_uring), so wrapFd() of a node:fs fd works: its slot is
- * made on first use. A file (regular, block device, directory) gets up to two channels,
- * created when first needed:
+ * made on first use. A file (regular, block device) gets up to two channels, created when
+ * first needed:
  *  - random (DISPATCH_IO_RANDOM, pread/pwrite): every read and write, except
  *  - stream (DISPATCH_IO_STREAM, write() at the fd's own position): pos -1 writes on an
  *    O_APPEND fd, where only write() appends atomically: macOS's pwrite honours the offset
@@ -12,7 +12,11 @@
  * Pipes and sockets get no channel: a channel's read waits for its whole length (or EOF),
  * while read() on a pipe returns what is there. They are made non-blocking (as a stream
  * channel would make them) and read or written when a dispatch source reports them ready
- * (ops.c). Character devices (ttys, /dev/null) are read and written on a global queue.
+ * (ops.c). Directories get none either: a channel on one fails at setup (EISDIR), and
+ * libdispatch calls such a channel's cleanup handler at once while its entry for the fd
+ * number stays, so the next file given that number would inherit the error. Directories and
+ * character devices (ttys, /dev/null) are read and written as blocking calls on a global
+ * queue (a directory's read: the kernel's EISDIR, as node:fs).
  *
  * A random channel's offsets are relative to the fd's file position when the channel was
  * created (libdispatch reads it with lseek once the channel is set up): `base` records it
@@ -47,7 +51,7 @@ static int grow(aya_fd_table *t, int32_t fd) {
 static aya_fd_kind fd_kind(int32_t fd) {
   struct stat s;
   if (fstat(fd, &s) != 0) return AYA_FD_BLOCKING;
-  if (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode) || S_ISDIR(s.st_mode)) return AYA_FD_CHANNELS;
+  if (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode)) return AYA_FD_CHANNELS;
   if (!S_ISFIFO(s.st_mode) && !S_ISSOCK(s.st_mode)) return AYA_FD_BLOCKING;
   int fl = fcntl(fd, F_GETFL);
   return fl != -1 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 ? AYA_FD_READY : AYA_FD_BLOCKING;
@@ -89,10 +93,7 @@ aya_fd *aya_fd_get(aya_fd_table *t, int32_t fd) {
   return slot_init(t, fd, (fl & O_APPEND) != 0, at < 0 ? 0 : (int64_t)at);
 }
 
-/*
- * The channel `which` of the fd, created when first needed (NULL: out of memory). Errors of
- * the fd itself (a directory: EISDIR) reach the ops' handlers.
- */
+/* The channel `which` of the fd, created when first needed (NULL: out of memory). */
 dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
   if (f->channels[which] != NULL) return f->channels[which];
   if (which == AYA_CH_STREAM && aya_fd_channel(f, fd, AYA_CH_RANDOM) == NULL) return NULL;
