@@ -32,6 +32,12 @@ export interface NativeAddon {
   cancelFd?(ticket: number, fd: number): number;
   submit(): number;
   shutdown(): number;
+  /**
+   * The exit path (no loop turn will come): cancel every op in flight first when `cancel`,
+   * then block until a completion arrives, none is in flight, or `timeoutMs` pass.
+   * Returns the pairs written (settled by the caller), or -ENOSYS without a ring/port.
+   */
+  drainSync?(timeoutMs: number, cancel: boolean): number;
   /** A 64 KiB ArrayBuffer whose memory is recycled when collected (null if none can be made). */
   allocSlab(): ArrayBuffer | null;
   /** [idle, outstanding] slabs of this environment's pool (for tests). */

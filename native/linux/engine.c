@@ -13,9 +13,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -25,6 +27,16 @@
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
 #define INTERNAL_TOKEN UINT64_MAX
+/* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
+ * recorded in the environment's fd set however its completion is reaped. */
+#define OPEN_TAG (1ull << 32)
+
+/* The fds this environment opened and has not asked to close: closed when it is torn down
+ * (a terminated worker runs no JavaScript that could close them). */
+struct fd_set_list {
+  int *fds;
+  uint32_t len, cap;
+};
 
 /* SQEs that cannot enter the ring yet, in arrival order (a growable circular buffer). */
 struct sqe_queue {
@@ -45,6 +57,7 @@ struct engine {
   uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
   uint32_t internal_ops;       /* our own requests in the kernel */
   struct sqe_queue waiting;
+  struct fd_set_list owned;    /* fds opened here, not yet closed */
   int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
   uint32_t pairs_cap;          /* in pairs */
   napi_ref pairs_ref, on_complete_ref;
@@ -77,6 +90,36 @@ static const struct aya_sqe *queue_front(const struct sqe_queue *q) {
 static void queue_pop(struct sqe_queue *q) {
   q->head = (q->head + 1) % q->cap;
   q->len--;
+}
+
+/* ---- Fds this environment owns ----------------------------------------------------------- */
+
+/* Remember `fd` (a completed open). Out of memory: it is not closed at teardown, nothing worse. */
+static void owned_add(struct fd_set_list *s, int fd) {
+  if (s->len == s->cap) {
+    uint32_t cap = s->cap ? s->cap * 2 : 16;
+    int *fds = realloc(s->fds, (size_t)cap * sizeof *fds);
+    if (!fds) return;
+    s->fds = fds;
+    s->cap = cap;
+  }
+  s->fds[s->len++] = fd;
+}
+
+/* Forget `fd` (JavaScript asked to close it). */
+static void owned_remove(struct fd_set_list *s, int fd) {
+  for (uint32_t i = s->len; i-- > 0;) {
+    if (s->fds[i] != fd) continue;
+    s->fds[i] = s->fds[--s->len];
+    return;
+  }
+}
+
+/* Close every fd still owned (teardown, after the ring drained) and free the list. */
+static void owned_close_all(struct fd_set_list *s) {
+  for (uint32_t i = 0; i < s->len; i++) close(s->fds[i]);
+  free(s->fds);
+  *s = (struct fd_set_list){0};
 }
 
 /* ---- Ring lifetime --------------------------------------------------------------------- */
@@ -169,6 +212,7 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
       continue;
     }
     e->ring_ops--;
+    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
       out[2 * n + 1] = cqe->res;
@@ -222,8 +266,9 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
 }
 
 /*
- * Submit what is queued and collect finished completions into the pairs array, repeating
- * while inline completions free room for waiting ops. Returns the number of pairs written.
+ * Submit what is queued and collect finished completions into the pairs array after the `n`
+ * pairs already there, repeating while inline completions free room for waiting ops. Returns
+ * the number of pairs in the array.
  *
  * With `mute` (JavaScript's submit()), the eventfd is silenced meanwhile: we reap these CQEs
  * ourselves, and a wake-up for them would only cost a loop turn. But a completion posted (or,
@@ -232,8 +277,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
  * arrived while muted (catch_up) before returning. The wake-up path (on_poll) does not mute:
  * it reset the eventfd before entering, so anything posted later signals again.
  */
-static uint32_t pump(struct engine *e, bool mute) {
-  uint32_t n = 0;
+static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
   for (;;) {
     check_creds(e);
     rebuild_if_drained(e);
@@ -296,7 +340,7 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   ssize_t ignored = read(e->efd, &count, sizeof count); /* reset; EAGAIN: already reset */
   (void)ignored;
   while (!e->delivering) {
-    uint32_t n = pump(e, false);
+    uint32_t n = pump(e, false, 0);
     if (n > 0) deliver(e, n);
     if (n < e->pairs_cap) break;
   }
@@ -345,6 +389,7 @@ static void stop_poll(struct engine *e) {
 
 static void free_engine(struct engine *e) {
   if (e->efd >= 0) close(e->efd);
+  free(e->owned.fds);
   free(e->waiting.items);
   free(e);
 }
@@ -375,6 +420,7 @@ static void release_js_refs(struct engine *e) {
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   struct engine *e = arg;
   drain_and_release(e);
+  owned_close_all(&e->owned);
   stop_poll(e);
   release_js_refs(e);
   if (!e->poll_ready) {
@@ -550,7 +596,7 @@ static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
 
 /* Submit what is queued, reap what finished into the pairs array; returns the pair count. */
 static uint32_t submit_queued(struct engine *e) {
-  uint32_t n = e->pairs ? pump(e, true) : 0;
+  uint32_t n = e->pairs ? pump(e, true, 0) : 0;
   update_ref(e);
   return n;
 }
@@ -585,6 +631,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
       path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
     return aya_int(env, -EINVAL);
+  sqe.user_data |= OPEN_TAG;
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
   sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
@@ -656,6 +703,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
 }
 
@@ -713,6 +761,61 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, submit_queued(e));
 }
 
+/* ---- The synchronous drain (process exit) ------------------------------------------------ */
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Block until the eventfd fires or `ms` pass (-1: no limit); reset it. */
+static void wait_eventfd(struct engine *e, int ms) {
+  struct pollfd p = {.fd = e->efd, .events = POLLIN};
+  if (poll(&p, 1, ms) > 0) {
+    uint64_t count;
+    ssize_t ignored = read(e->efd, &count, sizeof count);
+    (void)ignored;
+  }
+}
+
+/* Cancel every JS op in flight or waiting (the waiting ones complete -ECANCELED at once). */
+static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
+  n = fail_waiting(e, -ECANCELED, n);
+  if (e->ring_ops > 0) cancel_all(e);
+  return n;
+}
+
+/*
+ * drainSync(timeoutMs, cancel): for the last flush at process or worker exit, when no loop
+ * turn will deliver completions. With `cancel`, first cancels every JS op in flight (a read of
+ * an idle pipe would never end; a write already running still finishes with its real result).
+ * Then blocks until a completion arrives, no JS op is in flight, or timeoutMs pass. Returns
+ * the number of completion pairs written (the caller settles them and calls again while it
+ * waits for more), or -ENOSYS without a ring.
+ */
+static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  int32_t timeout_ms;
+  bool cancel = false;
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
+      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
+    return aya_int(env, -EINVAL);
+  if (!e->have_ring || !e->pairs) return aya_int(env, -ENOSYS);
+  int64_t deadline = now_ms() + timeout_ms;
+  uint32_t n = cancel ? cancel_in_flight(e, 0) : 0;
+  for (;;) {
+    n = pump(e, false, n);
+    int64_t left = deadline - now_ms();
+    if (n > 0 || e->ring_ops + e->waiting.len == 0 || left <= 0) break;
+    /* Bounded waits: a wake-up the eventfd missed (task work queued behind a non-empty list)
+     * costs at most 50 ms, never a hang. */
+    wait_eventfd(e, left < 50 ? (int)left : 50);
+  }
+  update_ref(e);
+  return aya_int(env, n);
+}
+
 /* shutdown(): cancel and drain everything and release the ring (init() starts over). */
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
@@ -746,6 +849,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
       {"cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL},
       {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
+      {"drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value backend;
   napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);

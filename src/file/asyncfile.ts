@@ -14,10 +14,11 @@ import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
+import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
 import { allocResult } from './slab';
 import type { TextIO, TextOptions, Whence } from './types';
-import { checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes } from './validate';
+import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 
 /** What AsyncFile's constructor needs (built by open() and wrapFd()). */
 export interface AsyncFileInit {
@@ -42,28 +43,6 @@ export type Data = Buffer | string;
 /** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
 export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
 
-/** What the FinalizationRegistry keeps to clean up a file dropped without close(). */
-interface Leaked {
-  backend: OpBackend;
-  io: BufferedFile;
-  name: string | Buffer | number;
-  ownsFd: boolean;
-}
-
-/** Flush what the binary layer holds, then close the fd (if owned), warning the user. */
-function closeLeaked(held: Leaked): void {
-  const what = `ayafileio: file ${String(held.name)} (fd ${held.io.fd}) was garbage-collected without close()`;
-  const action = held.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
-  process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
-  const closeFd = (): unknown => (held.ownsFd ? held.backend.close(held.io.fd) : undefined);
-  held.io.flush().then(closeFd, (err: Error) => {
-    process.emitWarning(`${what}; its buffered writes were lost: ${err.message}`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
-    return closeFd();
-  });
-}
-
-const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
-
 function noop(): void {}
 
 /** An already-settled promise, for microtask checkpoints. */
@@ -83,6 +62,13 @@ function startNow<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
+interface PositionalWrite {
+  start: number;
+  end: number;
+  done: Promise<void>;
+}
+
 function unsupported(what: string): Error {
   const err = new Error(what) as Error & { code: string };
   err.code = 'ERR_UNSUPPORTED_OPERATION';
@@ -91,8 +77,9 @@ function unsupported(what: string): Error {
 
 /**
  * An open file with Python's file semantics (binary or text mode) and promise-based methods.
- * Dropped without close(), it is closed when garbage-collected (with a warning): binary
- * buffered writes are flushed first, but text not yet handed to the binary layer is lost.
+ * A file the program does not close is closed for it, its buffered writes written first, with
+ * a warning: when garbage-collected, when the event loop runs dry, and at process exit
+ * (docs/api.md, "What survives the end of the program").
  */
 export class AsyncFile<T extends Data = Data> {
   /** The path as given to open() (a URL becomes its path), or the fd for wrapFd(). */
@@ -114,6 +101,12 @@ export class AsyncFile<T extends Data = Data> {
   /** Set while close() waits for positional ops to finish. */
   private drained: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
+  /** This file's entry among the open files (finished for the program if it never closes). */
+  private readonly record: OpenFileRecord;
+  /** writeAt() calls in flight; later calls wait for them (docs/api.md, "Call order"). */
+  private readonly positionalWrites = new Set<PositionalWrite>();
+  /** close() gave up waiting and cancelled ops: a fallback op may still write into the buffer. */
+  private stragglersCancelled = false;
   /**
    * A queued call settled. When it was the last, nothing more can join the current flush
    * group (group commit), so its kernel write starts now: every flush queued in this run of
@@ -139,7 +132,8 @@ export class AsyncFile<T extends Data = Data> {
     this.mode = init.mode;
     this.path = init.path;
     this.ownsFd = init.ownsFd;
-    leakRegistry.register(this, { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd }, this);
+    this.record = { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd, file: new WeakRef(this), closing: false };
+    remember(this, this.record);
   }
 
   /** True once close() has been called. */
@@ -154,21 +148,25 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Whether the file was opened for reading. */
   readable(): boolean {
+    checkArgCount(arguments.length, 0, 'readable()');
     return this.io.readable;
   }
 
   /** Whether the file was opened for writing. */
   writable(): boolean {
+    checkArgCount(arguments.length, 0, 'writable()');
     return this.io.writable;
   }
 
   /** Whether seek()/tell() work (false for pipes, sockets and terminals). */
   seekable(): boolean {
+    checkArgCount(arguments.length, 0, 'seekable()');
     return this.io.seekable;
   }
 
   /** The fd. Throws EBADF once the file is closed. */
   fileno(): number {
+    checkArgCount(arguments.length, 0, 'fileno()');
     if (this.closed) throw closedFileError('fileno', this.path);
     return this.io.fd;
   }
@@ -178,6 +176,7 @@ export class AsyncFile<T extends Data = Data> {
    * (or a negative one) read to the end. An empty Buffer / '' at end of file.
    */
   async read(size: number = -1): Promise<T> {
+    checkArgCount(arguments.length, 1, 'read(size)', 'use readAt(position, size) to read at a position');
     const n = checkSizeOrAll(size, 'size');
     this.checkOpen('read');
     const text = this.text;
@@ -186,6 +185,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
   async readInto(buffer: NodeJS.ArrayBufferView): Promise<number> {
+    checkArgCount(arguments.length, 1, 'readInto(buffer)', 'use readAtInto(position, buffer, offset, length) for a position or a part of the buffer');
     const bytes = toBytes(buffer, 'buffer');
     this.checkOpen('read');
     if (this.text) throw unsupported('readInto() needs a file opened in binary mode');
@@ -194,6 +194,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
   async readline(limit: number = -1): Promise<T> {
+    checkArgCount(arguments.length, 1, 'readline(limit)');
     const max = checkSizeOrAll(limit, 'limit');
     this.checkOpen('read');
     return this.enqueue(() => this.readLine(max));
@@ -201,6 +202,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
   async readlines(hint: number = -1): Promise<T[]> {
+    checkArgCount(arguments.length, 1, 'readlines(hint)');
     const max = checkSizeOrAll(hint, 'hint');
     this.checkOpen('read');
     return this.enqueue(() => this.readLines(max <= 0 ? Infinity : max));
@@ -214,11 +216,12 @@ export class AsyncFile<T extends Data = Data> {
   write(data: WriteData<T>): Promise<number> {
     let checked: string | Uint8Array;
     try {
+      checkArgCount(arguments.length, 1, 'write(data)', 'use writeAt(position, data) for positional writes');
       checked = this.checkData(data, 'data');
       this.checkOpen('write');
       // Nothing queued ahead and room in the buffer: done now, like the queued call would be
       // in this same tick, minus its promises (docs/performance.md, "Third round").
-      const now = this.pending !== 0 ? undefined : typeof checked === 'string' ? this.text!.writeNow(checked) : this.io.writeNow(checked);
+      const now = !this.idle() ? undefined : typeof checked === 'string' ? this.text!.writeNow(checked) : this.io.writeNow(checked);
       if (now !== undefined) return Promise.resolve(now);
     } catch (err) {
       return Promise.reject(err);
@@ -228,6 +231,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
   async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
+    checkArgCount(arguments.length, 1, 'writelines(lines)');
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
@@ -242,6 +246,7 @@ export class AsyncFile<T extends Data = Data> {
    * Text mode accepts only seek(0), seek(tell()) and seek(0, 2). Resolves the new position.
    */
   async seek(offset: number, whence: Whence = 0): Promise<number> {
+    checkArgCount(arguments.length, 2, 'seek(offset, whence)');
     checkInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     if (whence !== 0 && whence !== 1 && whence !== 2) {
       throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
@@ -253,6 +258,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** The position (text mode: an opaque number for seek()). */
   async tell(): Promise<number> {
+    checkArgCount(arguments.length, 0, 'tell()');
     this.checkOpen('lseek');
     const text = this.text;
     return this.enqueue(() => (text ? text.tell() : this.io.tell()));
@@ -260,6 +266,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** Cut or extend the file to `size` bytes (default: the position); the position stays. Resolves the size. */
   async truncate(size?: number): Promise<number> {
+    checkArgCount(arguments.length, 1, 'truncate(size)');
     const at = size === undefined || size === null ? undefined : checkPosition(size, 'size');
     this.checkOpen('ftruncate');
     const text = this.text;
@@ -268,6 +275,7 @@ export class AsyncFile<T extends Data = Data> {
 
   /** fstat the file (after flushing, so the size includes earlier writes). Fields as fs.Stats. */
   async stat(): Promise<Stats> {
+    checkArgCount(arguments.length, 0, 'stat()');
     this.checkOpen('fstat');
     return this.enqueue(async () => {
       await this.flushLayers();
@@ -285,11 +293,12 @@ export class AsyncFile<T extends Data = Data> {
    */
   flush(): Promise<void> {
     try {
+      checkArgCount(arguments.length, 0, 'flush()');
       this.checkOpen('write');
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.pending === 0) {
+    if (this.idle()) {
       // What the queued call would do in this same tick; its kernel write starts at the
       // checkpoint, as it would when the queue ran empty.
       const group = this.joinFlushGroup();
@@ -301,12 +310,14 @@ export class AsyncFile<T extends Data = Data> {
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
   async sync(): Promise<void> {
+    checkArgCount(arguments.length, 0, 'sync()');
     this.checkOpen('fsync');
     return this.enqueue(() => this.syncOp(false));
   }
 
   /** flush(), then fdatasync(2): data (and the metadata needed to read it) on stable storage. */
   async datasync(): Promise<void> {
+    checkArgCount(arguments.length, 0, 'datasync()');
     this.checkOpen('fdatasync');
     return this.enqueue(() => this.syncOp(true));
   }
@@ -318,7 +329,9 @@ export class AsyncFile<T extends Data = Data> {
    * the first call rejects with the flush error.
    */
   close(): Promise<void> {
+    if (arguments.length > 0) return Promise.reject(tooManyArgs('close()', arguments.length));
     if (this.closePromise !== undefined) return this.closePromise.then(noop, noop);
+    this.record.closing = true;
     this.closePromise = this.enqueue(() => this.shutdown());
     this.cancelStragglersAfter(getConfig().closeTimeoutMs, this.closePromise);
     return this.closePromise;
@@ -330,7 +343,10 @@ export class AsyncFile<T extends Data = Data> {
    * when close() is called, covering queued calls as well as positional ones.
    */
   private cancelStragglersAfter(ms: number, closing: Promise<void>): void {
-    const timer = setTimeout(() => void this.backend.cancelFd(this.io.fd), ms);
+    const timer = setTimeout(() => {
+      this.stragglersCancelled = true;
+      void this.backend.cancelFd(this.io.fd);
+    }, ms);
     const stop = (): void => clearTimeout(timer);
     closing.then(stop, stop);
   }
@@ -355,6 +371,7 @@ export class AsyncFile<T extends Data = Data> {
    */
   readAt(position: number, size: number): Promise<Buffer> {
     try {
+      checkArgCount(arguments.length, 2, 'readAt(position, size)');
       checkPosition(position);
       checkInteger(size, 'size', 0, MAX_LENGTH);
       this.checkPositional(this.io.readable, 'read');
@@ -374,6 +391,7 @@ export class AsyncFile<T extends Data = Data> {
     let bytes: Uint8Array;
     let len: number;
     try {
+      checkArgCount(arguments.length, 4, 'readAtInto(position, buffer, offset, length)');
       checkPosition(position);
       bytes = toBytes(buffer, 'buffer');
       checkInteger(offset, 'offset', 0, bytes.byteLength);
@@ -393,13 +411,21 @@ export class AsyncFile<T extends Data = Data> {
    * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
+    checkArgCount(arguments.length, 2, 'writeAt(position, data)');
     checkPosition(position);
     const bytes = toBytes(data, 'data');
     this.checkPositional(this.io.writable, 'write');
+    const len = bytes.byteLength;
+    // Taken now, in call order: the barrier waits for what came before, and this write for the
+    // earlier writeAt()s it overlaps; calls after it wait for it (positionalWrite()).
+    const barrier = this.pending !== 0 || this.io.hasPendingWrites || this.io.positionAfterAppend ? this.barrier() : undefined;
+    const [start, end] = this.io.append ? [0, Infinity] : [position, position + len];
+    const earlier = this.writesBefore(start, end);
+    const finished = this.positionalWrite(start, end);
     this.inflight++;
     try {
-      if (this.pending !== 0 || this.io.hasPendingWrites || this.io.positionAfterAppend) await this.barrier();
-      const len = bytes.byteLength;
+      if (barrier !== undefined) await barrier;
+      if (earlier !== undefined) await earlier;
       let done = 0;
       while (done < len) {
         const n = await this.backend.write(this.io.fd, bytes, done, len - done, position + done);
@@ -409,13 +435,40 @@ export class AsyncFile<T extends Data = Data> {
       this.io.invalidate(position, len);
       return len;
     } finally {
+      finished();
       this.positionalDone();
     }
   }
 
+  /** Register a writeAt() of [start, end) in flight; call the returned function when it ends. */
+  private positionalWrite(start: number, end: number): () => void {
+    let settle!: () => void;
+    const write: PositionalWrite = { start, end, done: new Promise<void>((resolve) => (settle = resolve)) };
+    this.positionalWrites.add(write);
+    return () => {
+      this.positionalWrites.delete(write);
+      settle();
+    };
+  }
+
+  /** Settles when the writeAt()s now in flight over [start, end) have ended; undefined if none. */
+  private writesBefore(start = 0, end = Infinity): Promise<unknown> | undefined {
+    if (this.positionalWrites.size === 0) return undefined;
+    const waits: Promise<void>[] = [];
+    for (const w of this.positionalWrites) if (w.start < end && start < w.end) waits.push(w.done);
+    return waits.length === 0 ? undefined : Promise.all(waits);
+  }
+
+  /** Nothing queued and no writeAt() in flight: a call may take effect at once. */
+  private idle(): boolean {
+    return this.pending === 0 && this.positionalWrites.size === 0;
+  }
+
   /** Run `op` after every earlier call on this file has settled. */
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
+    const writes = this.writesBefore();
+    const ahead = this.pending++ === 0 ? writes : writes === undefined ? this.tail : Promise.all([this.tail, writes]);
+    const result = ahead === undefined ? startNow(op) : ahead.then(op);
     this.tail = result.then(this.opDone, this.opDone);
     return result;
   }
@@ -454,7 +507,7 @@ export class AsyncFile<T extends Data = Data> {
   private startPread<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): R | Promise<R> {
     this.inflight++;
     const readNow = this.backend.readNow;
-    if (this.pending !== 0 || this.io.hasPendingWrites || readNow === undefined) return this.preadLater(buf, off, len, position, result);
+    if (!this.idle() || this.io.hasPendingWrites || readNow === undefined) return this.preadLater(buf, off, len, position, result);
     const first = readNow.call(this.backend, this.io.fd, buf, off, len, position);
     if (typeof first === 'number' && (first === len || first === 0)) {
       this.positionalDone();
@@ -466,8 +519,10 @@ export class AsyncFile<T extends Data = Data> {
   /** startPread() behind queued calls and buffered writes, or on a backend without readNow. */
   private async preadLater<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): Promise<R> {
     let first: Promise<number>;
+    const writes = this.writesBefore(position, position + len);
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
+      if (writes !== undefined) await writes;
       first = this.backend.read(this.io.fd, buf, off, len, position);
     } catch (err) {
       this.positionalDone();
@@ -577,7 +632,6 @@ export class AsyncFile<T extends Data = Data> {
    * fd under a pending op could let it touch a file that reuses the fd number.
    */
   private async shutdown(): Promise<void> {
-    leakRegistry.unregister(this);
     let failure: unknown;
     try {
       await this.flushLayers();
@@ -585,7 +639,8 @@ export class AsyncFile<T extends Data = Data> {
       failure = err;
     }
     await this.positionalDrain();
-    this.io.releaseBuffer();
+    forget(this.record); // before the fd is closed: an exit from here on must not close it again
+    this.io.releaseBuffer(!this.stragglersCancelled);
     if (this.ownsFd) {
       const r = await this.backend.close(this.io.fd);
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);
