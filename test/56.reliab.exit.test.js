@@ -128,14 +128,16 @@ const { parentPort, workerData } = require('node:worker_threads');
   parentPort.postMessage('ready');
   setInterval(() => {}, 1000); // stays alive until terminated
 })();\`;
+const run = (workers) => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
+  const w = new Worker(body, { eval: true, workerData: dir });
+  w.on('message', () => w.terminate().then(resolve));
+})));
 (async () => {
-  await readFile(__filename ?? process.argv[1]).catch(() => {}); // the engine's own fds count in the baseline
+  // Warm-up: the engine's own fds and what Node keeps after a first worker count in the baseline.
+  await readFile('/proc/self/status').then(() => run(1));
   const count = () => fs.readdirSync('/proc/self/fd').length;
   const before = count();
-  await Promise.all(Array.from({ length: 20 }, () => new Promise((resolve) => {
-    const w = new Worker(body, { eval: true, workerData: dir });
-    w.on('message', () => w.terminate().then(resolve));
-  })));
+  await run(20);
   console.log(JSON.stringify({ before, after: count() }));
 })();`;
   const r = await runNode(code, { argv: [dir], killAfterMs: 60_000 });
