@@ -121,6 +121,15 @@ export function getBackendForFd(): OpBackend {
   return foreignFdBackend;
 }
 
+/**
+ * Whether `fd` belongs to the engine itself (the io_uring backend's eventfd and ring): such a
+ * number is never a caller's file, even when it was the caller's until it was closed.
+ */
+export function isEngineFd(fd: number): boolean {
+  const backend = selection?.backend;
+  return backend instanceof NativeBackend && backend.ownsFd(fd);
+}
+
 const descriptions: Record<BackendKind, string> = {
   io_uring: 'Linux io_uring: file ops are asynchronous in the kernel, completions arrive on the event loop',
   iocp: 'Windows I/O completion ports: overlapped file ops, completions arrive on the event loop',

@@ -2,9 +2,11 @@
  * open() and wrapFd(): check the arguments, open the fd through the engine's backend and
  * build the layers (BufferedFile, then a TextFile in text mode) under an AsyncFile.
  */
+import { constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd } from '../engine';
+import { getBackend, getBackendForFd, isEngineFd } from '../engine';
 import type { OpBackend, PathLike, RawStat } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -115,6 +117,8 @@ interface LayerInit {
   options: CheckedOptions;
   st: RawStat;
   ownsFd: boolean;
+  /** Where the file position starts (default: 0, or the end in append mode). */
+  position?: number;
 }
 
 /** Build BufferedFile (+ TextFile) and the AsyncFile over them. */
@@ -128,7 +132,7 @@ function buildFile(init: LayerInit): AsyncFile {
     append: init.mode.append,
     seekable: canSeek(init.st),
     bufferSize: init.options.bufferSize,
-    position: init.mode.append ? init.st.size : 0,
+    position: init.position ?? (init.mode.append ? init.st.size : 0),
   });
   const textOptions = init.options.text;
   const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
@@ -172,10 +176,35 @@ export async function open<M extends string = 'r'>(path: string | Buffer | URL, 
   }
 }
 
+/** What the kernel says of an fd we did not open: its offset and whether it has O_APPEND. */
+interface FdState {
+  position: number;
+  append: boolean;
+}
+
+/**
+ * The fd's offset and O_APPEND flag from /proc/self/fdinfo (Linux; node:fs has no lseek).
+ * Undefined where there is no such file (other systems, or no /proc mounted).
+ */
+async function fdState(fd: number): Promise<FdState | undefined> {
+  let info: string;
+  try {
+    info = await readFile(`/proc/self/fdinfo/${fd}`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const pos = /^pos:\s*(\d+)/m.exec(info);
+  const flags = /^flags:\s*([0-7]+)/m.exec(info);
+  if (!pos || !flags) return undefined;
+  return { position: Number(pos[1]), append: (parseInt(flags[1], 8) & constants.O_APPEND) !== 0 };
+}
+
 /**
  * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
- * have no effect). The file position starts at 0 (in append mode: at the end); the fd's
- * own offset is neither read nor moved, as every op is positional.
+ * have no effect). The file position starts where the fd's offset is (Linux; elsewhere at 0),
+ * and at the end in append mode or when the fd has O_APPEND (Linux), which then appends
+ * whatever the mode. The fd's own offset is not moved, as every op is positional. A number
+ * that is not an open fd rejects with EBADF, and so does one of the library's own descriptors.
  *
  * @example
  * const out = await wrapFd(1, 'w', { ownsFd: false });
@@ -189,6 +218,11 @@ export async function wrapFd<M extends string>(fd: number, mode: M, options?: Wr
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
   const backend = getBackendForFd();
+  // The fstat starts the engine if it is not running, so its descriptors exist by the check.
   const st = await statForOpen(backend, fd, undefined);
-  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
+  if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
+  const state = canSeek(st) ? await fdState(fd) : undefined;
+  const used = state?.append ? { ...parsed, append: true } : parsed;
+  const position = used.append ? st.size : state?.position;
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: used, options: checked, st, ownsFd, position }) as FileForMode<M>;
 }
