@@ -31,11 +31,42 @@ export interface OpenOptions {
   bufferSize?: number;
 }
 
+/** Options of open() in binary mode: the text options may only be absent or null. */
+export interface BinaryOpenOptions {
+  encoding?: null;
+  errors?: null;
+  newline?: null;
+  /** Size of the file's buffer in bytes (default: getConfig().bufferSize). */
+  bufferSize?: number;
+}
+
 /** Options of wrapFd(). */
 export interface WrapFdOptions extends OpenOptions {
   /** close() closes the fd (default true, like Python's closefd). */
   ownsFd?: boolean;
 }
+
+type ModeKind = 'r' | 'w' | 'a' | 'x';
+type Either<A extends string, B extends string> = `${A}${B}` | `${B}${A}`;
+type AnyOrder<A extends string, B extends string, C extends string> = `${A}${Either<B, C>}` | `${B}${Either<A, C>}` | `${C}${Either<A, B>}`;
+
+/**
+ * Every valid mode string (CPython's rules): one of 'r', 'w', 'a', 'x', optionally 'b' or 't'
+ * and '+', each at most once, in any order — 76 strings.
+ */
+export type OpenMode = ModeKind | Either<ModeKind, 'b' | 't' | '+'> | AnyOrder<ModeKind, 'b' | 't', '+'>;
+
+/** A mode with 'b': the file reads and writes Buffers. */
+type BinaryModeString = `${string}b${string}`;
+
+/**
+ * The type a mode argument must have: a literal mode must be an {@link OpenMode} ('rw' or
+ * 'banana' do not type-check); a mode known only as `string` is checked when open() runs.
+ */
+export type CheckedMode<M extends string> = string extends M ? M : M extends OpenMode ? M : OpenMode;
+
+/** The options a mode takes: a binary mode takes no text options. */
+export type OptionsForMode<M extends string> = string extends M ? OpenOptions : M extends BinaryModeString ? BinaryOpenOptions : OpenOptions;
 
 /** Largest accepted bufferSize (1 GiB). */
 const MAX_BUFFER_SIZE = 2 ** 30;
@@ -51,7 +82,7 @@ interface CheckedOptions {
 }
 
 /** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
-export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends BinaryModeString ? AsyncFile<Buffer> : AsyncFile<string>;
 
 function invalidValue(name: string, value: unknown, why: string): TypeError {
   return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${why}. Received ${JSON.stringify(value) ?? String(value)}`);
@@ -159,7 +190,9 @@ function buildFile(init: LayerInit): AsyncFile {
  * console.log(await f.readline()); // 'hello\n'
  * await f.close();
  */
-export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
+export async function open(path: string | Buffer | URL, mode?: undefined, options?: OpenOptions): Promise<AsyncFile<string>>;
+export async function open<M extends string>(path: string | Buffer | URL, mode: CheckedMode<M>, options?: OptionsForMode<M>): Promise<FileForMode<M>>;
+export async function open(path: string | Buffer | URL, mode?: string, options?: OpenOptions | BinaryOpenOptions): Promise<AsyncFile> {
   const p = toPath(path);
   const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
@@ -169,7 +202,7 @@ export async function open<M extends string = 'r'>(path: string | Buffer | URL, 
   try {
     const st = await statForOpen(backend, fd, p);
     if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
-    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
   } catch (err) {
     await backend.close(fd);
     throw err;
@@ -211,7 +244,11 @@ async function fdState(fd: number): Promise<FdState | undefined> {
  * await out.write('to stdout\n');
  * await out.close(); // flushes; fd 1 stays open
  */
-export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
+export async function wrapFd<M extends string>(
+  fd: number,
+  mode: CheckedMode<M>,
+  options?: OptionsForMode<M> & Pick<WrapFdOptions, 'ownsFd'>,
+): Promise<FileForMode<M>> {
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
