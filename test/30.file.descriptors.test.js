@@ -27,13 +27,13 @@ test("wrapFd starts at the fd's offset: what was written through the fd before s
   fs.closeSync(fd);
 });
 
-test('wrapFd of an O_APPEND fd appends whatever the mode, its position at the end', { skip: noFdinfo }, async () => {
+test('wrapFd of an O_APPEND fd appends whatever the mode, and knows where its writes landed', { skip: noFdinfo }, async () => {
   const p = fileWith('abc');
   const fd = fs.openSync(p, 'a');
   const f = await wrapFd(fd, 'w');
-  assert.strictEqual(await f.tell(), 3);
+  assert.strictEqual(await f.tell(), 0, "the fd's offset (Python's FileIO: the same)");
   await f.write('def');
-  assert.strictEqual(await f.tell(), 6);
+  assert.strictEqual(await f.tell(), 6, 'after an append: the end');
   await f.close();
   assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcdef');
 });

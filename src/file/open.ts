@@ -235,8 +235,7 @@ async function fdState(fd: number): Promise<FdState | undefined> {
 /**
  * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
  * have no effect). The file position starts where the fd's offset is (Linux; elsewhere at 0),
- * and at the end in append mode or when the fd has O_APPEND (Linux), which then appends
- * whatever the mode. The fd's own offset is not moved, as every op is positional. A number
+ * or at the end in append mode; an fd with O_APPEND (Linux) appends whatever the mode. The fd's own offset is not moved, as every op is positional. A number
  * that is not an open fd rejects with EBADF, and so does one of the library's own descriptors.
  *
  * @example
@@ -259,7 +258,9 @@ export async function wrapFd<M extends string>(
   const st = await statForOpen(backend, fd, undefined);
   if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
   const state = canSeek(st) ? await fdState(fd) : undefined;
+  // O_APPEND: writes land at the end whatever the mode; the position starts at the offset
+  // (Python's FileIO seeks to the end only for an 'a' mode).
   const used = state?.append ? { ...parsed, append: true } : parsed;
-  const position = used.append ? st.size : state?.position;
+  const position = parsed.append ? st.size : state?.position;
   return buildFile({ backend, fd, name: fd, path: undefined, mode: used, options: checked, st, ownsFd, position }) as FileForMode<M>;
 }
