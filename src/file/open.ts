@@ -47,14 +47,14 @@ export interface WrapFdOptions extends OpenOptions {
 }
 
 type ModeKind = 'r' | 'w' | 'a' | 'x';
-type Either<A extends string, B extends string> = `${A}${B}` | `${B}${A}`;
-type AnyOrder<A extends string, B extends string, C extends string> = `${A}${Either<B, C>}` | `${B}${Either<A, C>}` | `${C}${Either<A, B>}`;
+type InAnyOrder2<A extends string, B extends string> = `${A}${B}` | `${B}${A}`;
+type InAnyOrder3<A extends string, B extends string, C extends string> = `${A}${InAnyOrder2<B, C>}` | `${B}${InAnyOrder2<A, C>}` | `${C}${InAnyOrder2<A, B>}`;
 
 /**
  * Every valid mode string (CPython's rules): one of 'r', 'w', 'a', 'x', optionally 'b' or 't'
  * and '+', each at most once, in any order — 76 strings.
  */
-export type OpenMode = ModeKind | Either<ModeKind, 'b' | 't' | '+'> | AnyOrder<ModeKind, 'b' | 't', '+'>;
+export type OpenMode = ModeKind | InAnyOrder2<ModeKind, 'b' | 't' | '+'> | InAnyOrder3<ModeKind, 'b' | 't', '+'>;
 
 /** A mode with 'b': the file reads and writes Buffers. */
 type BinaryModeString = `${string}b${string}`;
