@@ -42,6 +42,8 @@ export interface NativeAddon {
   allocSlab(): ArrayBuffer | null;
   /** [idle, outstanding] slabs of this environment's pool (for tests). */
   slabStats(): [number, number];
+  /** The descriptors this environment's engine holds (io_uring: eventfd and ring), which wrapFd() refuses. */
+  ownFds?(): number[];
 }
 
 /** What init() takes: the engine-related part of the configuration. */

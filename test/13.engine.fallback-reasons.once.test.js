@@ -58,3 +58,21 @@ test('an addon built for another binding contract is not loaded; the reason says
   assert.strictEqual(info.backend, 'fallback');
   assert.match(info.reason, /built for contract 1, this package needs 2 \(rebuild it/);
 });
+
+test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, naming the valid values', () => {
+  const r = spawnSync(process.execPath, ['-e', `
+    const aya = require('./dist/index.js');
+    const out = {};
+    try { aya.getBackendInfo(); } catch (err) { out.info = err.message; }
+    aya.readFile(process.execPath).then(() => { out.read = 'resolved'; }, (err) => { out.read = err.message; })
+      .then(() => process.stdout.write(JSON.stringify(out)));`], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, AYAFILEIO_BACKEND: 'io-uring' },
+    encoding: 'utf8',
+  });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  for (const message of [out.info, out.read]) {
+    assert.match(message, /AYAFILEIO_BACKEND="io-uring" is not one of 'auto', 'native', 'fallback'/);
+  }
+});

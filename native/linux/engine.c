@@ -635,6 +635,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
   sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
+  /* Tried inline, the kernel opens with O_NONBLOCK (clearing it after): a FIFO opened
+   * read-only would not wait for a writer as open(2) does, write-only would fail ENXIO. The
+   * io-wq worker opens blocking. (O_RDWR never waits; O_CREAT/O_TRUNC opens go there anyway.) */
+  if ((flags & O_ACCMODE) != O_RDWR) sqe.flags = AYA_SQE_ASYNC;
   return queue_result(env, e, &sqe, now);
 }
 
@@ -824,6 +828,18 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   return aya_int(env, 0);
 }
 
+/* ownFds() → the descriptors this environment's engine holds (eventfd, ring), so that
+ * wrapFd() can refuse them: closing one would hang every later op. */
+static napi_value js_own_fds(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  if (e->efd >= 0) napi_set_element(env, list, n++, aya_int(env, e->efd));
+  if (e->have_ring) napi_set_element(env, list, n++, aya_int(env, e->ring.fd));
+  return list;
+}
+
 napi_value aya_backend_init(napi_env env, napi_value exports) {
   struct engine *e = calloc(1, sizeof *e);
   if (!e) return NULL;
@@ -850,6 +866,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
       {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
       {"drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"ownFds", NULL, js_own_fds, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value backend;
   napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);

@@ -5,15 +5,17 @@
  * backend's: >= 0 or a negative errno.
  */
 import * as fs from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { errnoByName } from '../file/errno';
 import { chunkedRead, chunkedWrite, MAX_IO_CHUNK } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
 
-const ECANCELED = -osConstants.errno.ECANCELED;
+// libuv's numbers, as in Node's errors (Windows has its own: not os.constants.errno's).
+const ECANCELED = errnoByName('ECANCELED');
+const EIO = errnoByName('EIO');
 
 /** Negative errno from a Node fs error (its `errno` is already negative libuv numbering). */
 function errnoOf(err: NodeJS.ErrnoException): number {
-  return typeof err.errno === 'number' ? err.errno : -5 /* EIO */;
+  return typeof err.errno === 'number' ? err.errno : EIO;
 }
 
 /** Copy the fields of fs.Stats we report (numbers, Ms times). */

@@ -2,7 +2,8 @@
  * Picks the backend once per JS realm and keeps the reason. `AYAFILEIO_BACKEND` (read at the
  * first use): `fallback` forces node:fs, `native` requires the native backend (an error if it
  * cannot start), `auto` (the default) uses the native backend where it starts and falls back
- * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...).
+ * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...). Any other
+ * value is an error at the first use, naming the valid ones.
  */
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
@@ -87,9 +88,15 @@ function tryNative(fallback: FallbackBackend): NativeBackend | string {
   return typeof r === 'number' ? setupFailureReason(r) : r;
 }
 
+/** The values AYAFILEIO_BACKEND may take (unset or empty: 'auto'). */
+const BACKEND_CHOICES = ['auto', 'native', 'fallback'];
+
 function select(): Selection {
+  const wanted = process.env.AYAFILEIO_BACKEND || 'auto';
+  if (!BACKEND_CHOICES.includes(wanted)) {
+    throw new Error(`ayafileio: AYAFILEIO_BACKEND=${JSON.stringify(wanted)} is not one of ${BACKEND_CHOICES.map((c) => `'${c}'`).join(', ')} (unset means 'auto')`);
+  }
   const fallback = new FallbackBackend();
-  const wanted = process.env.AYAFILEIO_BACKEND ?? 'auto';
   if (wanted === 'fallback') return { backend: fallback, reason: 'forced by AYAFILEIO_BACKEND=fallback' };
   const native = tryNative(fallback);
   if (typeof native !== 'string') return { backend: native };
@@ -119,6 +126,15 @@ export function getBackendForFd(): OpBackend {
   if (backend.kind !== 'iocp') return backend;
   foreignFdBackend ??= new FallbackBackend();
   return foreignFdBackend;
+}
+
+/**
+ * Whether `fd` belongs to the engine itself (the io_uring backend's eventfd and ring): such a
+ * number is never a caller's file, even when it was the caller's until it was closed.
+ */
+export function isEngineFd(fd: number): boolean {
+  const backend = selection?.backend;
+  return backend instanceof NativeBackend && backend.ownsFd(fd);
 }
 
 const descriptions: Record<BackendKind, string> = {

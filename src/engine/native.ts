@@ -292,7 +292,7 @@ export class NativeBackend implements OpBackend {
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
     const p = pathBytes(path);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
 
   /**
@@ -377,10 +377,14 @@ export class NativeBackend implements OpBackend {
     return (t << 1) | 1;
   }
 
-  /** The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
-  private refused(t: number, rc: number): Promise<number> | null {
+  /**
+   * The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the
+   * errno. An op on (or giving) an fd falls back only where fds are the kernel's own (io_uring):
+   * an IOCP fd indexes the addon's handle table, which node:fs would take for another file.
+   */
+  private refused(t: number, rc: number, fdOp = true): Promise<number> | null {
     this.freeTokens.push(t);
-    return rc === ENOSYS ? null : Promise.resolve(rc);
+    return rc === ENOSYS && (!fdOp || this.kind === 'io_uring') ? null : Promise.resolve(rc);
   }
 
   /** One submit() per round of completions the shared array holds; settle what finished. */
@@ -424,6 +428,11 @@ export class NativeBackend implements OpBackend {
     this.inFlight--;
     if (this.kinds[t] === Kind.Stat && res >= 0) (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
     else (resolve as (v: number) => void)(res);
+  }
+
+  /** Whether `fd` is one of the engine's own descriptors (its eventfd or ring). */
+  ownsFd(fd: number): boolean {
+    return this.addon.ownFds?.().includes(fd) ?? false;
   }
 
   /** Ops accepted and not yet settled. */

@@ -478,9 +478,10 @@ export class AsyncFile<T extends Data = Data> {
     if (this.closePromise !== undefined) throw closedFileError(syscall, this.path);
   }
 
-  /** An open file, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
+  /** An open file that can seek, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
   private checkPositional(allowed: boolean, syscall: string): void {
     this.checkOpen(syscall);
+    if (!this.io.seekable) throw systemError('ESPIPE', syscall, this.path); // io_uring would ignore the position
     if (!allowed) throw systemError('EBADF', syscall, this.path);
   }
 
