@@ -10,6 +10,7 @@ import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding } from '../binding';
 import { debugLog } from '../debug';
+import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
 import type { BackendKind, OpBackend } from './types';
@@ -153,6 +154,7 @@ function platformName(): PlatformName {
 
 /** Which backend this realm uses, whether it is truly asynchronous, and why not if not. */
 export function getBackendInfo(): BackendInfo {
+  checkArgCount(arguments.length, 0, 'getBackendInfo()');
   const backend = getBackend();
   const info: BackendInfo = {
     platform: platformName(),

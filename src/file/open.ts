@@ -17,7 +17,7 @@ import { Stats } from './stats';
 import { TextFile } from './text';
 import { getCodec } from './text-codec';
 import type { TextOptions } from './types';
-import { checkInteger, invalidType } from './validate';
+import { checkArgCount, checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
 export interface OpenOptions {
@@ -193,6 +193,7 @@ function buildFile(init: LayerInit): AsyncFile {
 export async function open(path: string | Buffer | URL, mode?: undefined, options?: OpenOptions): Promise<AsyncFile<string>>;
 export async function open<M extends string>(path: string | Buffer | URL, mode: CheckedMode<M>, options?: OptionsForMode<M>): Promise<FileForMode<M>>;
 export async function open(path: string | Buffer | URL, mode?: string, options?: OpenOptions | BinaryOpenOptions): Promise<AsyncFile> {
+  checkArgCount(arguments.length, 3, 'open(path, mode, options)');
   const p = toPath(path);
   const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
@@ -248,6 +249,7 @@ export async function wrapFd<M extends string>(
   mode: CheckedMode<M>,
   options?: OptionsForMode<M> & Pick<WrapFdOptions, 'ownsFd'>,
 ): Promise<FileForMode<M>> {
+  checkArgCount(arguments.length, 3, 'wrapFd(fd, mode, options)');
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
