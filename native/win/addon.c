@@ -209,6 +209,21 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, st == NULL ? 0 : take_finished(env, st));
 }
 
+/* drainSync(timeoutMs, cancel): see aya_drain_sync(); -ENOSYS without a port. */
+static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
+  aya_call call;
+  int32_t timeout_ms;
+  bool cancel;
+  size_t capacity;
+  aya_env *st = ready_call(env, info, &call);
+  if (st == NULL) return aya_int(env, AYA_ENOSYS);
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
+    return aya_int(env, AYA_EINVAL);
+  int32_t *pairs = aya_completions(env, st->completions, &capacity);
+  if (pairs == NULL) return aya_int(env, AYA_ENOSYS);
+  return aya_int(env, (int64_t)aya_drain_sync(st, (DWORD)timeout_ms, cancel, pairs, capacity));
+}
+
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   aya_call call;
   if (aya_get_call(env, info, &call)) aya_port_stop(call.state, 1);
@@ -299,6 +314,7 @@ static void free_state(napi_env env, void *data, void *hint) {
   free(st->ready.items);
   free(st->delivered.items);
   free(st->by_token);
+  if (st->handed != NULL) CloseHandle(st->handed);
   free(st);
 }
 
@@ -317,6 +333,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     { "cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL },
     { "submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL },
     { "shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL },
+    { "drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL },
   };
   aya_env *st = calloc(1, sizeof *st);
   if (st == NULL) return NULL;

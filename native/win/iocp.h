@@ -30,6 +30,7 @@ enum {
   AYA_EMFILE = -4066,
   AYA_ENOENT = -4058,
   AYA_ENOMEM = -4057,
+  AYA_ENOSYS = -4054,
 };
 
 /* Win32 error -> negative libuv errno, as libuv's uv_translate_sys_error does. */
@@ -186,9 +187,11 @@ typedef struct aya_env {
   size_t by_token_cap;
   size_t live;                     /* ops whose packet is still to come */
   int tsfn_refed;
-  SRWLOCK lock;                    /* guards delivered and doorbell */
+  SRWLOCK lock;                    /* guards delivered, doorbell and draining */
   aya_entries delivered;           /* packets the waiter dequeued, for the JS thread */
   int doorbell;                    /* a tsfn call is queued and has not run yet */
+  int draining;                    /* drainSync() waits on `handed` for the next packets */
+  HANDLE handed;                   /* auto-reset event: the waiter handed packets over */
 } aya_env;
 
 /* port.c: the completion port, the waiter thread, delivery to JavaScript. */
@@ -201,6 +204,7 @@ int aya_ready_push(aya_env *st, int32_t token, int32_t result);
 size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs);
 int32_t *aya_completions(napi_env env, napi_ref ref, size_t *pairs);
 aya_op *aya_op_by_token(aya_env *st, int32_t token);
+size_t aya_drain_sync(aya_env *st, DWORD timeout_ms, int cancel, int32_t *out, size_t max_pairs);
 
 /* ops.c: issuing ops and finishing them. */
 aya_op *aya_op_new(aya_env *st, aya_op_kind kind, int32_t token, int32_t fd);
