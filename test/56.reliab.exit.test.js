@@ -19,7 +19,7 @@ const ENDER = `
 const { open } = require(${INDEX});
 const [file, mode, how] = process.argv.slice(1);
 (async () => {
-  const f = await open(file, mode);
+  const f = await open(file, mode, mode.includes('b') ? undefined : { newline: '' }); // '\\n' as is on Windows too
   await f.write(mode.includes('b') ? Buffer.from('important\\n') : 'important\\n');
   if (how === 'exit') process.exit(0);
   if (how === 'throw') throw new Error('boom');
@@ -92,7 +92,7 @@ const { open } = require(${INDEX});
 const fs = require('node:fs');
 const [file, mode] = process.argv.slice(1);
 (async () => {
-  const f = await open(file, mode, { bufferSize: 4096 });
+  const f = await open(file, mode, { bufferSize: 4096, newline: '' });
   let acked = 0;
   setTimeout(() => { console.log('acked ' + acked); process.exit(0); }, 40);
   for (;;) {

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const aya = require('../dist/index.js');
-const { tmpDir, runNode, DIST, mountTmpfs, assertNodeError, forcedFallback } = require('./_lib/reliab-util.js');
+const { tmpDir, runNode, DIST, mountTmpfs, assertNodeError } = require('./_lib/reliab-util.js');
 
 const INDEX = JSON.stringify(path.join(DIST, 'index.js'));
 const linuxOnly = process.platform !== 'linux' && 'Linux-only (FIFOs, /proc, /dev/null sizes, tmpfs)';
@@ -135,10 +135,11 @@ const ok = (b) => b.length === size && b.readUInt8(0) === 0 && b.toString('latin
   for (const [k, v] of Object.entries(out)) assert.strictEqual(v, true, k);
 });
 
-test('past buffer.constants.MAX_LENGTH: read() and readFile() reject ERR_FS_FILE_TOO_LARGE', async (t) => {
+const MAX_LENGTH = require('node:buffer').constants.MAX_LENGTH;
+test('past buffer.constants.MAX_LENGTH: read() and readFile() reject ERR_FS_FILE_TOO_LARGE', { skip: MAX_LENGTH > 2 ** 33 && `this Node's Buffer limit (${MAX_LENGTH}) is past any sparse file made here` }, async (t) => {
   const p = path.join(tmpDir(t), 'huge');
   fs.closeSync(fs.openSync(p, 'w'));
-  fs.truncateSync(p, require('node:buffer').constants.MAX_LENGTH + 1);
+  fs.truncateSync(p, MAX_LENGTH + 1);
   await assert.rejects(aya.readFile(p), { code: 'ERR_FS_FILE_TOO_LARGE', name: 'RangeError' });
   const f = await aya.open(p, 'rb');
   await assert.rejects(f.read(), { code: 'ERR_FS_FILE_TOO_LARGE' });
@@ -320,8 +321,7 @@ test('seek()+read() and seek()+write()+flush() made after an 8 MiB writeAt() tak
     await f.write(Buffer.alloc(16, 0x59));
     await f.flush();
     await later;
-    const head = Buffer.alloc(16);
-    fs.readSync(fs.openSync(p, 'r'), head, 0, 16, 0);
+    const head = fs.readFileSync(p).subarray(0, 16);
     assert.strictEqual(head.toString(), 'Y'.repeat(16), `round ${round}: the later write is not overwritten by the earlier writeAt`);
   }
   const pos = await f.readAt(0, 16);
@@ -330,5 +330,4 @@ test('seek()+read() and seek()+write()+flush() made after an 8 MiB writeAt() tak
   assert.strictEqual((await overlapping[1]).toString(), '1111', 'a readAt made after an overlapping writeAt sees it');
   await overlapping[0];
   await f.close();
-  assert.ok(!forcedFallback() || true);
 });
