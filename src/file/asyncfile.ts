@@ -229,15 +229,25 @@ export class AsyncFile<T extends Data = Data> {
     return this.enqueue(() => this.writeData(checked));
   }
 
-  /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
+  /**
+   * Write every item of an iterable; no separators are added. A sync iterable is written as
+   * one call; an async iterable item by item as it produces them (other calls on the file
+   * may take effect in between: the iterable may itself read this file).
+   */
   async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
     checkArgCount(arguments.length, 1, 'writelines(lines)');
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
     this.checkOpen('write');
+    if (Symbol.asyncIterator in lines) {
+      // The file's queue is not held while user code produces the lines: it may use this
+      // file (read what it transforms), and would wait for writelines() forever.
+      for await (const line of lines) await this.write(line);
+      return;
+    }
     return this.enqueue(async () => {
-      for await (const line of lines) await this.writeData(this.checkData(line, 'lines'));
+      for (const line of lines) await this.writeData(this.checkData(line, 'lines'));
     });
   }
 
@@ -279,6 +289,7 @@ export class AsyncFile<T extends Data = Data> {
     this.checkOpen('fstat');
     return this.enqueue(async () => {
       await this.flushLayers();
+      this.io.checkRunning('fstat');
       const st = await this.backend.fstat(this.io.fd);
       if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
       return new Stats(st);
@@ -339,12 +350,15 @@ export class AsyncFile<T extends Data = Data> {
 
   /**
    * closeTimeoutMs: if close() has not finished after `ms`, cancel every op still in flight
-   * on the fd (they reject with ECANCELED), so the queued close can run. The timer starts
-   * when close() is called, covering queued calls as well as positional ones.
+   * on the fd (they reject with ECANCELED), and make every kernel op this file would start
+   * from then on reject ECANCELED at once (the final flush, calls queued ahead of close), so
+   * closeTimeoutMs bounds the whole close(). The timer starts when close() is called,
+   * covering queued calls as well as positional ones.
    */
   private cancelStragglersAfter(ms: number, closing: Promise<void>): void {
     const timer = setTimeout(() => {
       this.stragglersCancelled = true;
+      this.io.stop(); // what still runs before the fd closes starts no kernel op that could wait again
       void this.backend.cancelFd(this.io.fd);
     }, ms);
     const stop = (): void => clearTimeout(timer);
@@ -428,6 +442,7 @@ export class AsyncFile<T extends Data = Data> {
       if (earlier !== undefined) await earlier;
       let done = 0;
       while (done < len) {
+        this.io.checkRunning('write');
         const n = await this.backend.write(this.io.fd, bytes, done, len - done, position + done);
         if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
         done += n;
@@ -524,6 +539,7 @@ export class AsyncFile<T extends Data = Data> {
     try {
       if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
       if (writes !== undefined) await writes;
+      this.io.checkRunning('read');
       first = this.backend.read(this.io.fd, buf, off, len, position);
     } catch (err) {
       this.positionalDone();
@@ -549,6 +565,7 @@ export class AsyncFile<T extends Data = Data> {
   private async preadFully(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
     let got = 0;
     while (got < len) {
+      this.io.checkRunning('read');
       const n = await this.backend.read(this.io.fd, buf, off + got, len - got, position + got);
       if (n < 0) throw uvException(n, 'read', this.path);
       if (n === 0) break;

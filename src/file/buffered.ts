@@ -93,6 +93,8 @@ export class BufferedFile implements BufferedIO {
   private waiters: FlushWaiter[] = [];
   /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
   private pumping = false;
+  /** stop() was called: no new kernel op starts on this file. */
+  private stopped = false;
   /** Bytes of the group write in flight whose result has not arrived (0: none). */
   private groupInFlight = 0;
   /**
@@ -119,6 +121,25 @@ export class BufferedFile implements BufferedIO {
     this.seekable = options.seekable;
     this.bufferSize = options.bufferSize;
     this.pos = options.position;
+  }
+
+  /**
+   * close() gave up waiting (closeTimeoutMs): every kernel op this file would start from now on
+   * rejects ECANCELED at once instead, so the close that stopped waiting cannot wait again (a
+   * flush retrying bytes a full pipe will never take).
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Whether stop() was called. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Throw ECANCELED once stop() was called. */
+  checkRunning(syscall: string): void {
+    if (this.stopped) throw systemError('ECANCELED', syscall, this.path);
   }
 
   /** Whether written bytes still wait in the buffer (positional ops must flush them first). */
@@ -301,6 +322,7 @@ export class BufferedFile implements BufferedIO {
     if (!this.writable) throw systemError('EBADF', 'ftruncate', this.path);
     await this.settle();
     const at = size ?? (await this.tell());
+    this.checkRunning('ftruncate');
     const r = await this.backend.ftruncate(this.fd, at);
     if (r < 0) throw uvException(r, 'ftruncate', this.path);
     this.invalidate(at, Infinity);
@@ -360,6 +382,7 @@ export class BufferedFile implements BufferedIO {
   /** Write buf[wOff, end) at the pending position, advancing past what the kernel takes. */
   private async writePending(end: number): Promise<void> {
     while (this.wOff < end) {
+      this.checkRunning('write');
       this.groupInFlight = end - this.wOff;
       const n = await this.backend.write(this.fd, this.buf, this.wOff, end - this.wOff, this.writePosition(this.wStart), this.applyWritten);
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
@@ -402,6 +425,7 @@ export class BufferedFile implements BufferedIO {
 
   /** The file's size from fstat. */
   async fileSize(): Promise<number> {
+    this.checkRunning('fstat');
     const st = await this.backend.fstat(this.fd);
     if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
     return st.size;
@@ -452,6 +476,7 @@ export class BufferedFile implements BufferedIO {
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {
+    this.checkRunning('read');
     const n = await this.backend.read(this.fd, target, off, len, this.readPosition(this.pos));
     if (n < 0) throw uvException(n, 'read', this.path);
     return n;
@@ -538,6 +563,7 @@ export class BufferedFile implements BufferedIO {
     let off = 0;
     const len = data.byteLength;
     while (off < len) {
+      this.checkRunning('write');
       const n = await this.backend.write(this.fd, data, off, len - off, this.writePosition(this.pos));
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
       off += n;

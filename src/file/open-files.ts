@@ -124,7 +124,9 @@ function finishAtExit(): void {
     const what = `${describe(record)} was still open at exit`;
     if (!record.closing) warnNow(`${what}; writing its buffered data and closing it. Call close() or use "await using".`);
     try {
-      record.io.flushSync();
+      // A file whose close() gave up waiting (closeTimeoutMs) is not written again: its
+      // pending bytes are what a stuck pipe would not take.
+      if (!record.io.isStopped) record.io.flushSync();
     } catch (err) {
       warnNow(`${what}; its buffered writes were lost: ${(err as Error).message}`);
     }
