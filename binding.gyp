@@ -11,7 +11,10 @@
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
+          "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c",
+                      "native/linux/notify_loop.c", "native/linux/notify_thread.c"],
+          # dlsym (notify_loop.c) and pthreads live in libc itself only from glibc 2.34 on.
+          "libraries": ["-ldl", "-lpthread"]
         }],
         ["OS=='win'", {
           "sources": ["native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",

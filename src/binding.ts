@@ -45,6 +45,8 @@ export interface NativeOptions {
   ioWorkers: number;
   /** IOCP: how long close() lets in-flight ops finish before cancelling them (io_uring ignores it). */
   closeTimeoutMs: number;
+  /** io_uring: the host runs libuv's loop, so completions may be watched there (else a waiter thread). */
+  hostLoop: boolean;
 }
 
 /** What init()/info() describe: the ring (or port) in use. */
@@ -54,6 +56,8 @@ export interface NativeRingInfo {
   flags: string[];
   features: string[];
   ops: string[];
+  /** io_uring: how completions reach JavaScript: 'uv_poll' (the host's libuv loop) or 'thread'. */
+  wakeup?: 'uv_poll' | 'thread';
 }
 
 /** Outcome of loading: the addon, or why there is none. */
@@ -95,4 +99,16 @@ export function loadBinding(): BindingResult {
     reason: failures.length ? `native addon failed to load (${failures.join('; ')})` : 'native addon missing (not built)',
   };
   return result;
+}
+
+/**
+ * Whether this host runs libuv's event loop and exports it to addons: Node does; Bun and Deno
+ * implement N-API without it (Bun's uv_* exports abort the process). Unknown hosts get the
+ * waiter thread, which needs only N-API. `AYAFILEIO_WAKEUP=thread` forces the thread on Node
+ * (the test suite runs both ways).
+ */
+export function hostHasLibuv(): boolean {
+  if (process.env.AYAFILEIO_WAKEUP === 'thread') return false;
+  const v: Partial<Record<string, string>> = process.versions;
+  return v.bun === undefined && v.deno === undefined && typeof v.uv === 'string';
 }

@@ -29,7 +29,15 @@ export interface BackendInfo {
   /** Why the fallback is used, when it is. */
   reason?: string;
   /** The io_uring ring (or IOCP port) in use: sizes, setup flags, features, supported ops. */
-  ring?: { entries: number; cqEntries: number; flags: string[]; features: string[]; ops: string[] };
+  ring?: {
+    entries: number;
+    cqEntries: number;
+    flags: string[];
+    features: string[];
+    ops: string[];
+    /** io_uring: how completions reach JavaScript: 'uv_poll' (Node's libuv loop) or 'thread' (a waiter thread, on hosts without libuv). */
+    wakeup?: 'uv_poll' | 'thread';
+  };
 }
 
 interface Selection {
