@@ -10,7 +10,8 @@ const { spawnSync } = require('node:child_process');
 
 const root = JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'));
 const linuxNative = process.platform === 'linux' && process.env.AYAFILEIO_BACKEND !== 'fallback';
-const skip = linuxNative ? false : 'io_uring only (the IOCP addon always uses its waiter thread)';
+const onNode = !process.versions.bun && !process.versions.deno;
+const skip = !linuxNative ? 'io_uring only (the IOCP addon always uses its waiter thread)' : !onNode ? 'Node only (other hosts have no libuv loop)' : false;
 
 /** getBackendInfo().ring.wakeup and a large read's check, in a child with `env`. */
 function wakeupIn(env) {
