@@ -2,7 +2,7 @@
 # Cross-builds the Windows (IOCP) addon on Linux with mingw-w64 into
 # prebuilds/win32-x64/ayafileio.node. node-gyp cannot cross-build with mingw (it links MSVC
 # libraries), so this is a plain compiler call; on real Windows `node-gyp rebuild` builds the
-# same sources from binding.gyp with MSVC.
+# same sources from native/binding.gyp with MSVC.
 #
 # N-API comes from node-api-headers (headers plus a .def of node.exe's N-API exports, from
 # which dlltool makes the import library). -static keeps libwinpthread/libgcc out, so the
