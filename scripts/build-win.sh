@@ -5,8 +5,10 @@
 # same sources from native/binding.gyp with MSVC.
 #
 # N-API comes from node-api-headers (headers plus a .def of node.exe's N-API exports, from
-# which dlltool makes the import library). -static keeps libwinpthread/libgcc out, so the
-# addon imports only node.exe, KERNEL32 and msvcrt.
+# which dlltool makes a delay-import library). The imports are delay-loaded and
+# native/win/mingw/host_module.c resolves them in the executable that loaded the addon, so it
+# loads under any Node-API host, not only node.exe. -static keeps libwinpthread/libgcc out,
+# so the addon imports only KERNEL32 and msvcrt at load time.
 #
 #   scripts/build-win.sh            (needs x86_64-w64-mingw32-gcc and npm)
 set -euo pipefail
@@ -26,15 +28,15 @@ if [ ! -f "$hdr/include/node_api.h" ]; then
   tar -xzf "$cache/$tgz" -C "$hdr" --strip-components=1
 fi
 
-# Import library for the N-API functions node.exe exports.
-implib="$cache/libnode_api.a"
+# Delay-import library for the N-API functions node.exe (or any host) exports.
+implib="$cache/libnode_api_delay.a"
 if [ ! -f "$implib" ]; then
-  "$dlltool" -d "$hdr/def/node_api.def" -D node.exe -l "$implib"
+  "$dlltool" -d "$hdr/def/node_api.def" -D node.exe -y "$implib"
 fi
 
 mkdir -p "$out"
 "$cc" -std=c11 -O2 -Wall -Wextra -Werror -shared \
   -DNAPI_VERSION=8 -DNODE_GYP_MODULE_NAME=ayafileio -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE \
-  -I"$hdr/include" native/common/*.c native/win/*.c \
-  -o "$out/ayafileio.node" -L"$cache" -lnode_api -static
+  -I"$hdr/include" native/common/*.c native/win/*.c native/win/mingw/host_module.c \
+  -o "$out/ayafileio.node" -L"$cache" -lnode_api_delay -static
 echo "built $out/ayafileio.node"
