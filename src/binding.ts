@@ -61,7 +61,7 @@ export interface NativeRingInfo {
   flags: string[];
   features: string[];
   ops: string[];
-  /** io_uring: how completions reach JavaScript: 'uv_poll' (the host's libuv loop) or 'thread'. */
+  /** io_uring: how completions reach JavaScript: 'uv_poll' (Node's libuv loop) or 'thread' (a waiter thread, on hosts without libuv). */
   wakeup?: 'uv_poll' | 'thread';
 }
 

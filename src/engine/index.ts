@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { loadBinding } from '../binding';
+import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
@@ -29,15 +29,7 @@ export interface BackendInfo {
   /** Why the fallback is used, when it is. */
   reason?: string;
   /** The io_uring ring (or IOCP port) in use: sizes, setup flags, features, supported ops. */
-  ring?: {
-    entries: number;
-    cqEntries: number;
-    flags: string[];
-    features: string[];
-    ops: string[];
-    /** io_uring: how completions reach JavaScript: 'uv_poll' (Node's libuv loop) or 'thread' (a waiter thread, on hosts without libuv). */
-    wakeup?: 'uv_poll' | 'thread';
-  };
+  ring?: NativeRingInfo;
 }
 
 interface Selection {
