@@ -26,6 +26,9 @@ struct thread_notifier {
   pthread_t thread;
   int efd, stop_fd;
   atomic_bool doorbell; /* a wake-up is queued and the JavaScript thread has not taken it */
+  /* JavaScript thread only. `n` is freed once both are true: calls the host still has
+   * queued may reach on_doorbell until the threadsafe function is finalized. */
+  bool closed, finalized;
 };
 
 static void *waiter_main(void *arg) {
@@ -47,14 +50,22 @@ static void *waiter_main(void *arg) {
   }
 }
 
-/* On the JavaScript thread. env is NULL for calls dropped by close(), after `n` is freed. */
+/* On the JavaScript thread. env is NULL for calls dropped by close() (Node). */
 static void on_doorbell(napi_env env, napi_value js_cb, void *context, void *data) {
   (void)js_cb;
   (void)data;
-  if (!env) return;
   struct thread_notifier *n = context;
+  if (!env || n->closed) return;
   atomic_store(&n->doorbell, false);
   n->base.on_wake(n->base.ctx);
+}
+
+static void on_finalized(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  struct thread_notifier *n = data;
+  n->finalized = true;
+  if (n->closed) free(n);
 }
 
 static int thread_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, struct aya_notifier **out) {
@@ -71,11 +82,13 @@ static int thread_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, st
     goto fail;
   }
   if (napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, n, on_doorbell, &n->tsfn) != napi_ok)
+      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, n, on_finalized, n, on_doorbell, &n->tsfn) != napi_ok)
     goto fail;
   if (napi_unref_threadsafe_function(env, n->tsfn) != napi_ok || (rc = -pthread_create(&n->thread, NULL, waiter_main, n)) < 0) {
+    close(n->stop_fd);
+    n->closed = true; /* on_finalized frees it */
     napi_release_threadsafe_function(n->tsfn, napi_tsfn_abort);
-    goto fail;
+    return rc;
   }
   *out = &n->base;
   return 0;
@@ -93,8 +106,8 @@ static void thread_set_ref(struct aya_notifier *base, bool ref) {
     napi_unref_threadsafe_function(n->env, n->tsfn);
 }
 
-/* Join the waiter, then abort the threadsafe function: calls still queued reach on_doorbell
- * with a NULL env, which touches nothing, so `n` can go now. */
+/* Join the waiter, then abort the threadsafe function (unless the host finalized it already,
+ * at environment teardown). The engine may go at once: on_doorbell ignores calls from now on. */
 static void thread_close(struct aya_notifier *base, aya_closed_fn closed, void *arg) {
   struct thread_notifier *n = (struct thread_notifier *)base;
   uint64_t one = 1;
@@ -102,8 +115,11 @@ static void thread_close(struct aya_notifier *base, aya_closed_fn closed, void *
   (void)ignored;
   pthread_join(n->thread, NULL);
   close(n->stop_fd);
-  napi_release_threadsafe_function(n->tsfn, napi_tsfn_abort);
-  free(n);
+  n->closed = true;
+  if (n->finalized)
+    free(n);
+  else
+    napi_release_threadsafe_function(n->tsfn, napi_tsfn_abort);
   if (closed) closed(arg);
 }
 
