@@ -72,9 +72,8 @@ function bareBin(dir) {
 function installPacked(work) {
   const packDir = path.join(work, 'pack');
   fs.mkdirSync(packDir);
-  // The local node-gyp build of `prepare` is not needed for packing: the tarball carries prebuilds.
   const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, AYAFILEIO_SKIP_BUILD: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
   });
   const tgz = path.join(packDir, out.trim().split('\n').pop());
   const project = path.join(work, 'project');
@@ -85,10 +84,12 @@ function installPacked(work) {
     cwd: project, encoding: 'utf8', env: { ...process.env, PATH: bin, npm_config_cache: path.join(work, 'npm-cache') },
   });
   if (r.status !== 0) throw new Error(`npm install of the tarball failed:\n${r.stdout}${r.stderr}`);
+  // npm 11.16+ names a dependency's install scripts (prepare included) on every install.
+  if (/install.scripts|allow.scripts/.test(r.stderr)) throw new Error(`npm warned about install scripts:\n${r.stderr}`);
   for (const f of ['smoke.cjs', 'smoke.mjs']) fs.copyFileSync(path.join(__dirname, 'matrix', f), path.join(project, f));
   const pkg = path.join(project, 'node_modules', 'ayafileio');
   if (fs.existsSync(path.join(pkg, 'native', 'build'))) throw new Error('the install compiled the addon');
-  report('install', true, `${path.basename(tgz)} installed with PATH=${bin} (node, npm only); nothing compiled`);
+  report('install', true, `${path.basename(tgz)} installed with PATH=${bin} (node, npm only); no install script, nothing compiled`);
   return { project, bin, pkg };
 }
 
