@@ -24,7 +24,8 @@ dlltool=x86_64-w64-mingw32-dlltool
 hdr="$cache/node-api-headers-$NAPI_HEADERS_VERSION"
 if [ ! -f "$hdr/include/node_api.h" ]; then
   mkdir -p "$hdr"
-  tgz=$(cd "$cache" && npm pack --silent "node-api-headers@$NAPI_HEADERS_VERSION")
+  # --pack-destination: under `npm pack` (prepack runs this) npm_config_pack_destination is set.
+  tgz=$(cd "$cache" && npm pack --silent --pack-destination . "node-api-headers@$NAPI_HEADERS_VERSION")
   tar -xzf "$cache/$tgz" -C "$hdr" --strip-components=1
 fi
 
