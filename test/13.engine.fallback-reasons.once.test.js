@@ -76,3 +76,18 @@ test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, nami
     assert.match(message, /AYAFILEIO_BACKEND="io-uring" is not one of 'auto', 'native', 'fallback'/);
   }
 });
+
+test('the reason names the prebuild this process needs, the ones the package has, and how to build one', { skip: process.platform !== 'linux' ? 'prebuild tags with a libc are Linux-only' : false }, () => {
+  const r = runWithoutAddon(`
+    const { prebuildTag, linuxLibc } = require('./dist/binding.js');
+    const { getBackendInfo } = require('./dist/engine/index.js');
+    process.stdout.write(JSON.stringify({ tag: prebuildTag(), libc: linuxLibc(), reason: getBackendInfo().reason }));`, 'auto');
+  assert.strictEqual(r.status, 0, r.stderr);
+  const { tag, libc, reason } = JSON.parse(r.stdout);
+  // This process's libc, as the dynamic loader it runs under says.
+  const musl = fs.readFileSync('/proc/self/maps', 'utf8').includes('ld-musl');
+  assert.strictEqual(libc, musl ? 'musl' : 'glibc');
+  assert.strictEqual(tag, `linux-${process.arch}-${libc}`);
+  assert.ok(reason.includes(`no prebuild for ${tag} in this package (it has: none)`), reason);
+  assert.match(reason, /npm explore ayafileio -- npm run build:addon/);
+});

@@ -7,8 +7,8 @@
  * replaced, or SQPOLL, into `waiting`); JavaScript calls submit() once per batch, which
  * enters the kernel once and copies the completions that finished inline into the shared
  * completions array. Completion otherwise: a plain eventfd registered with the ring and
- * watched by a uv_poll_t on Node's loop; each wake-up reaps every CQE and hands them to
- * JavaScript in one call. No thread of ours.
+ * watched by a notifier (notify.h: a uv_poll_t on Node's loop, or a waiter thread on hosts
+ * without libuv); each wake-up reaps every CQE and hands them to JavaScript in one call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,10 +19,10 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include "../common/napi_args.h"
 #include "creds.h"
+#include "notify.h"
 #include "ring.h"
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
@@ -46,8 +46,9 @@ struct sqe_queue {
 
 struct engine {
   napi_env env;
-  uv_poll_t poll;
-  bool poll_ready, poll_active, poll_refd;
+  struct aya_notifier *notifier; /* watches efd while the engine runs */
+  bool notifier_refd;
+  bool async_cleanup;             /* on_env_cleanup, not on_env_exit, is registered */
   int efd;
   struct aya_ring ring;
   bool have_ring;
@@ -232,12 +233,9 @@ static void signal_eventfd(struct engine *e) {
 /* Keep the loop alive exactly while something is outstanding. */
 static void update_ref(struct engine *e) {
   bool want = e->ring_ops + e->internal_ops + e->waiting.len > 0;
-  if (!e->poll_active || want == e->poll_refd) return;
-  if (want)
-    uv_ref((uv_handle_t *)&e->poll);
-  else
-    uv_unref((uv_handle_t *)&e->poll);
-  e->poll_refd = want;
+  if (!e->notifier || want == e->notifier_refd) return;
+  e->notifier->ops->set_ref(e->notifier, want);
+  e->notifier_refd = want;
 }
 
 /*
@@ -311,7 +309,8 @@ static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n) {
   return n;
 }
 
-/* Hand `count` pairs to JavaScript's onComplete, with an async context so microtasks run. */
+/* Hand `count` pairs to JavaScript's onComplete, in a callback scope so microtasks run after:
+ * our own (async context) when woken by libuv, the host's when by a threadsafe function. */
 static void deliver(struct engine *e, uint32_t count) {
   napi_env env = e->env;
   napi_handle_scope scope;
@@ -320,7 +319,9 @@ static void deliver(struct engine *e, uint32_t count) {
   if (napi_get_reference_value(env, e->on_complete_ref, &fn) == napi_ok && fn &&
       napi_get_global(env, &recv) == napi_ok /* make_callback wants an object */) {
     e->delivering = true;
-    napi_status st = napi_make_callback(env, e->async_ctx, recv, fn, 1, &arg, NULL);
+    napi_status st = e->notifier && e->notifier->ops->host_scope
+                         ? napi_call_function(env, recv, fn, 1, &arg, NULL)
+                         : napi_make_callback(env, e->async_ctx, recv, fn, 1, &arg, NULL);
     e->delivering = false;
     if (st == napi_pending_exception) {
       napi_value err;
@@ -332,10 +333,8 @@ static void deliver(struct engine *e, uint32_t count) {
 }
 
 /* The eventfd fired: reap everything (in rounds of the pairs array's size) and deliver it. */
-static void on_poll(uv_poll_t *handle, int status, int events) {
-  (void)status;
-  (void)events;
-  struct engine *e = handle->data;
+static void on_poll(void *ctx) {
+  struct engine *e = ctx;
   uint64_t count;
   ssize_t ignored = read(e->efd, &count, sizeof count); /* reset; EAGAIN: already reset */
   (void)ignored;
@@ -380,11 +379,15 @@ static void drain_and_release(struct engine *e) {
   ring_release(e);
 }
 
-static void stop_poll(struct engine *e) {
-  if (!e->poll_active) return;
-  uv_poll_stop(&e->poll);
-  e->poll_active = false;
-  e->poll_refd = false;
+/* Stop watching the eventfd; closed(arg) runs once the notifier is gone (see notify.h). */
+static void stop_poll(struct engine *e, aya_closed_fn closed, void *arg) {
+  struct aya_notifier *n = e->notifier;
+  e->notifier = NULL;
+  e->notifier_refd = false;
+  if (n)
+    n->ops->close(n, closed, arg);
+  else if (closed)
+    closed(arg);
 }
 
 static void free_engine(struct engine *e) {
@@ -399,41 +402,51 @@ struct cleanup_ctx {
   napi_async_cleanup_hook_handle handle;
 };
 
-static void on_poll_closed(uv_handle_t *h) {
-  struct cleanup_ctx *ctx = h->data;
+static void on_notifier_closed(void *arg) {
+  struct cleanup_ctx *ctx = arg;
   napi_remove_async_cleanup_hook(ctx->handle);
   free_engine(ctx->e);
   free(ctx);
 }
 
-static void release_js_refs(struct engine *e) {
+/* `destroy_ctx` false: at teardown in a plain cleanup hook, where Deno cannot destroy an
+ * async context (it aborts: no HandleScope); the environment takes it along. */
+static void release_js_refs(struct engine *e, bool destroy_ctx) {
   if (e->pairs_ref) napi_delete_reference(e->env, e->pairs_ref);
   if (e->on_complete_ref) napi_delete_reference(e->env, e->on_complete_ref);
-  if (e->async_ctx) napi_async_destroy(e->env, e->async_ctx);
+  if (e->async_ctx && destroy_ctx) napi_async_destroy(e->env, e->async_ctx);
   e->pairs_ref = e->on_complete_ref = NULL;
   e->async_ctx = NULL;
   e->pairs = NULL;
   e->pairs_cap = 0;
 }
 
-/* The environment is going away (process exit, worker terminate): drain, then free. */
+/*
+ * The environment is going away (process exit, worker terminate): drain, then free. Two
+ * hooks, one registered at a time: the plain one while no uv_poll handle exists (it frees at
+ * once; Deno also frees an async hook's handle itself, so removing it from inside the hook
+ * would free it twice), the async one from the first uv_poll on, whose close finishes on
+ * Node's loop.
+ */
+static void on_env_exit(void *arg) {
+  struct engine *e = arg;
+  drain_and_release(e);
+  owned_close_all(&e->owned);
+  release_js_refs(e, false);
+  stop_poll(e, NULL, NULL);
+  free_engine(e);
+}
+
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   struct engine *e = arg;
   drain_and_release(e);
   owned_close_all(&e->owned);
-  stop_poll(e);
-  release_js_refs(e);
-  if (!e->poll_ready) {
-    napi_remove_async_cleanup_hook(handle);
-    free_engine(e);
-    return;
-  }
+  release_js_refs(e, true);
   struct cleanup_ctx *ctx = malloc(sizeof *ctx);
-  if (!ctx) return; /* leak rather than free memory the loop still references */
+  if (!ctx) return; /* leak rather than free memory the loop may still reference */
   ctx->e = e;
   ctx->handle = handle;
-  e->poll.data = ctx;
-  uv_close((uv_handle_t *)&e->poll, on_poll_closed);
+  stop_poll(e, on_notifier_closed, ctx);
 }
 
 /* ---- Exports ---------------------------------------------------------------------------------- */
@@ -486,6 +499,11 @@ static napi_value ring_info(napi_env env, const struct engine *e) {
   for (size_t i = 0; i < sizeof engine_ops / sizeof *engine_ops; i++)
     if (aya_ring_supports(r, engine_ops[i].opcode)) ops[k++] = engine_ops[i].name;
   set_prop(env, obj, "ops", aya_string_array(env, ops, k));
+  if (e->notifier) {
+    napi_value wakeup;
+    napi_create_string_utf8(env, e->notifier->ops->name, NAPI_AUTO_LENGTH, &wakeup);
+    set_prop(env, obj, "wakeup", wakeup);
+  }
   return obj;
 }
 
@@ -511,7 +529,7 @@ static int attach_js(struct engine *e, const aya_call *call) {
   int32_t *pairs;
   size_t count;
   if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return -EINVAL;
-  release_js_refs(e);
+  release_js_refs(e, true);
   if (napi_create_reference(env, call->argv[1], 1, &e->pairs_ref) != napi_ok ||
       napi_create_reference(env, call->argv[2], 1, &e->on_complete_ref) != napi_ok)
     return -EINVAL;
@@ -524,23 +542,30 @@ static int attach_js(struct engine *e, const aya_call *call) {
   return 0;
 }
 
-/* Start watching the eventfd on Node's loop (unref'd until an op is in flight). */
-static int start_poll(struct engine *e) {
-  if (e->poll_active) return 0;
-  if (!e->poll_ready) {
-    uv_loop_t *loop;
-    if (napi_get_uv_event_loop(e->env, &loop) != napi_ok) return -EINVAL;
-    int rc = uv_poll_init(loop, &e->poll, e->efd);
-    if (rc < 0) return rc;
-    e->poll.data = e;
-    e->poll_ready = true;
-  }
-  int rc = uv_poll_start(&e->poll, UV_READABLE, on_poll);
-  if (rc < 0) return rc;
-  uv_unref((uv_handle_t *)&e->poll);
-  e->poll_active = true;
-  e->poll_refd = false;
-  return 0;
+/* A uv_poll handle's close finishes on the loop: from the first one on, teardown is the
+ * async hook's (which serves a thread notifier too). */
+static bool use_async_cleanup(struct engine *e) {
+  if (e->async_cleanup) return true;
+  if (napi_add_async_cleanup_hook(e->env, on_env_cleanup, e, NULL) != napi_ok) return false;
+  napi_remove_env_cleanup_hook(e->env, on_env_exit, e);
+  e->async_cleanup = true;
+  return true;
+}
+
+/* Start watching the eventfd (unref'd until an op is in flight): on the host's libuv loop
+ * when JavaScript says it has one and it does, else with the waiter thread. */
+static int start_poll(struct engine *e, bool use_loop) {
+  if (e->notifier) return 0;
+  if (use_loop && use_async_cleanup(e) && aya_notify_loop.open(e->env, e->efd, on_poll, e, &e->notifier) == 0) return 0;
+  return aya_notify_thread.open(e->env, e->efd, on_poll, e, &e->notifier);
+}
+
+/* options.hostLoop: JavaScript says the host runs libuv's loop (Node); absent means no. */
+static bool host_loop_wanted(napi_env env, napi_value options) {
+  napi_value v;
+  bool yes = false;
+  if (napi_get_named_property(env, options, "hostLoop", &v) == napi_ok) napi_get_value_bool(env, v, &yes);
+  return yes;
 }
 
 static bool same_options(const struct aya_ring_options *a, const struct aya_ring_options *b) {
@@ -562,7 +587,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     e->stale = true; /* ops queue in `waiting` until the old ring drains */
     rebuild_if_drained(e);
   }
-  if (rc == 0) rc = start_poll(e);
+  if (rc == 0) rc = start_poll(e, host_loop_wanted(env, call.argv[0]));
   if (rc < 0) return aya_int(env, rc);
   return ring_info(env, e);
 }
@@ -824,7 +849,7 @@ static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   drain_and_release(e);
-  stop_poll(e);
+  stop_poll(e, NULL, NULL);
   return aya_int(env, 0);
 }
 
@@ -847,7 +872,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   e->efd = -1;
   e->ring.fd = -1;
   if (napi_set_instance_data(env, e, NULL, NULL) != napi_ok ||
-      napi_add_async_cleanup_hook(env, on_env_cleanup, e, NULL) != napi_ok) {
+      napi_add_env_cleanup_hook(env, on_env_exit, e) != napi_ok) {
     free(e);
     return NULL;
   }

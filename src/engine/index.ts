@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { loadBinding } from '../binding';
+import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
@@ -31,7 +31,7 @@ export interface BackendInfo {
   /** Why the fallback is used, when it is. */
   reason?: string;
   /** The io_uring ring (or IOCP port) in use: sizes, setup flags, features, supported ops. */
-  ring?: { entries: number; cqEntries: number; flags: string[]; features: string[]; ops: string[] };
+  ring?: NativeRingInfo;
 }
 
 interface Selection {

@@ -13,7 +13,7 @@
  */
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
-import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
+import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { errnoByName } from '../file/errno';
 import { chunkedRead, chunkedWrite, MAX_IO_CHUNK } from './chunked';
 import { FallbackBackend } from './fallback';
@@ -104,7 +104,13 @@ export function parseStatx(b: Buffer): RawStat {
 
 /** The engine options of a configuration. */
 export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
-  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount, closeTimeoutMs: c.closeTimeoutMs };
+  return {
+    queueDepth: c.ioUringQueueDepth,
+    sqpoll: c.ioUringSqpoll,
+    ioWorkers: c.ioWorkerCount,
+    closeTimeoutMs: c.closeTimeoutMs,
+    hostLoop: hostHasLibuv(),
+  };
 }
 
 /** The native implementation of {@link OpBackend}. Construct through {@link createNativeBackend}. */
