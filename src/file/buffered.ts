@@ -147,6 +147,11 @@ export class BufferedFile implements BufferedIO {
     return this.wLen > 0;
   }
 
+  /** The logical position, or null right after an append (the end, not known yet). */
+  get knownPosition(): number | null {
+    return this.pos === AT_END ? null : this.pos;
+  }
+
   /** Whether the position is "the end, after an append" (a writeAt must settle it first). */
   get positionAfterAppend(): boolean {
     return this.pos === AT_END;
