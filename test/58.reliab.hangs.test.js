@@ -77,3 +77,33 @@ async function* upper(f) {
   // docs/text.md), the next readline() is at EOF: what awaiting each call in turn gives.
   assert.deepStrictEqual(JSON.parse(r.stdout.trim()), { text: 'a\nA\n' });
 });
+
+test('configure() with a stuck op in flight: new ops run at once, and a close timeout still cancels the stuck one', { skip: linuxOnly }, async (t) => {
+  const out = await withFifo(t, `
+const aya = require(${INDEX});
+const fs = require('node:fs');
+const fifo = process.argv[1];
+const holder = fs.openSync(fifo, fs.constants.O_RDWR); // a writer that never writes
+(async () => {
+  const out = {};
+  const f = await aya.open(fifo, 'r+b');
+  const stuck = f.read(8).then(() => 'read', (e) => e.code);
+  for (const options of [{ ioUringQueueDepth: 64 }, { ioWorkerCount: 2 }, { ioUringQueueDepth: 32 }]) {
+    aya.configure(options);
+    out[JSON.stringify(options)] = (await aya.readFile(process.execPath)).length > 0; // a plain file, through the engine
+  }
+  aya.configure({ closeTimeoutMs: 100 });
+  out.close = await f.close().then(() => 'resolved', (e) => e.code);
+  out.stuck = await stuck;
+  out.after = (await aya.readFile('/proc/self/status', 'utf8')).includes('Pid:');
+  // The fallback abandoned its read, still blocked on a pool thread that Node's exit joins:
+  // give it a byte (it lands in memory nobody else is given).
+  fs.writeSync(holder, 'x');
+  fs.closeSync(holder);
+  console.log(JSON.stringify(out));
+})();`);
+  assert.deepStrictEqual(out, {
+    '{"ioUringQueueDepth":64}': true, '{"ioWorkerCount":2}': true, '{"ioUringQueueDepth":32}': true,
+    close: 'resolved', stuck: 'ECANCELED', after: true,
+  });
+});

@@ -44,6 +44,18 @@ struct sqe_queue {
   uint32_t head, len, cap;
 };
 
+/*
+ * A ring replaced while requests were still in flight on it (configure() changed the ring
+ * options, or an SQPOLL ring's creator credentials changed): it takes no new request, its
+ * completions are reaped with the current ring's, cancels reach it too, and it is unmapped
+ * once its last request completed. New ops never wait for it (a FIFO read may never end).
+ */
+struct retired_ring {
+  struct aya_ring ring;
+  struct aya_creds creds;
+  uint32_t ops; /* JS ops and internal requests still in the kernel */
+};
+
 struct engine {
   napi_env env;
   struct aya_notifier *notifier; /* watches efd while the engine runs */
@@ -52,11 +64,13 @@ struct engine {
   int efd;
   struct aya_ring ring;
   bool have_ring;
-  bool stale;                  /* switch to `next_opts` once the ring's requests drain */
-  struct aya_ring_options opts, next_opts;
+  struct aya_ring_options opts;
   struct aya_creds creds;      /* the creator's credentials, for SQPOLL rings */
   uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
   uint32_t internal_ops;       /* our own requests in the kernel */
+  struct retired_ring *retired;
+  uint32_t n_retired;
+  uint32_t retired_ops;        /* requests still in the kernel on retired rings */
   struct sqe_queue waiting;
   struct fd_set_list owned;    /* fds opened here, not yet closed */
   int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
@@ -145,7 +159,6 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
   }
   e->opts = *o;
   e->have_ring = true;
-  e->stale = false;
   return 0;
 }
 
@@ -160,27 +173,49 @@ static void ring_release(struct engine *e) {
 static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n);
 
 /*
- * Replace a stale ring once nothing is in flight on it. If the new options cannot be set up
- * (say, SQPOLL refused), keep the old ones rather than lose the ring.
+ * Switch to a new ring for `o` at once. The current ring is released when nothing is in
+ * flight on it, else retired (struct retired_ring) after submitting what it holds. If the new
+ * ring cannot be set up (say, SQPOLL refused), the current one stays. Returns 0 or -errno.
  */
-static void rebuild_if_drained(struct engine *e) {
-  if (!e->stale || e->ring_ops + e->internal_ops > 0) return;
-  struct aya_ring_options old = e->opts;
-  ring_release(e);
-  if (ring_create(e, &e->next_opts) < 0) ring_create(e, &old);
+static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
+  uint32_t busy = e->ring_ops + e->internal_ops;
+  if (busy == 0) {
+    struct aya_ring_options old = e->opts;
+    ring_release(e);
+    int rc = ring_create(e, o);
+    if (rc < 0) ring_create(e, &old);
+    return rc;
+  }
+  struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
+  if (!grown) return -ENOMEM;
+  e->retired = grown;
+  struct retired_ring kept = {e->ring, e->creds, busy};
+  struct aya_creds no_creds = {0};
+  e->creds = no_creds;
+  int rc = ring_create(e, o);
+  if (rc < 0) {
+    e->ring = kept.ring;
+    e->creds = kept.creds;
+    return rc;
+  }
+  aya_ring_submit(&kept.ring, false);
+  e->retired[e->n_retired++] = kept;
+  e->retired_ops += busy;
+  e->ring_ops = e->internal_ops = 0;
+  return 0;
 }
 
 /*
  * SQPOLL rings act with their creator's credentials; if ours changed (process.setuid etc.),
- * stop feeding this ring and build a new one once it drains. Plain rings need no check: the
- * kernel runs inline work in the submitting thread, and io_prep_async_work() captures the
- * submitter's current creds (REQ_F_CREDS) when it punts a request to io-wq, so every request
- * runs with the credentials in force when it was submitted.
+ * move to a new ring (the old one retires). Plain rings need no check: the kernel runs inline
+ * work in the submitting thread, and io_prep_async_work() captures the submitter's current
+ * creds (REQ_F_CREDS) when it punts a request to io-wq, so every request runs with the
+ * credentials in force when it was submitted.
  */
 static void check_creds(struct engine *e) {
-  if ((e->ring.setup_flags & AYA_SETUP_SQPOLL) && !e->stale && !aya_creds_unchanged(&e->creds)) {
-    e->next_opts = e->opts;
-    e->stale = true;
+  if ((e->ring.setup_flags & AYA_SETUP_SQPOLL) && !aya_creds_unchanged(&e->creds)) {
+    struct aya_ring_options same = e->opts;
+    ring_replace(e, &same);
   }
 }
 
@@ -224,6 +259,60 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
   return n;
 }
 
+/*
+ * Take up to `max` CQEs from the retired ring `r` (JS pairs to `out` when not NULL, as
+ * reap()). Its deferred task work runs here, in the thread that submitted its requests.
+ */
+static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
+  if (aya_ring_needs_taskrun(&r->ring)) aya_ring_submit(&r->ring, true);
+  uint32_t ready = aya_cq_ready(&r->ring), taken = 0, n = 0;
+  while (taken < ready && n < max) {
+    const struct aya_cqe *cqe = aya_cq_entry(&r->ring, taken++);
+    r->ops--;
+    e->retired_ops--;
+    if (cqe->user_data == INTERNAL_TOKEN) continue;
+    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
+    if (out) {
+      out[2 * n] = (int32_t)cqe->user_data;
+      out[2 * n + 1] = cqe->res;
+    }
+    n++;
+  }
+  aya_cq_consume(&r->ring, taken);
+  return n;
+}
+
+/* reap() for the retired rings; a ring whose last request completed is unmapped. */
+static uint32_t reap_retired(struct engine *e, int32_t *out, uint32_t max) {
+  uint32_t n = 0;
+  for (uint32_t i = e->n_retired; i-- > 0;) {
+    struct retired_ring *r = &e->retired[i];
+    n += reap_one_retired(e, r, out ? out + 2 * n : NULL, max - n);
+    if (r->ops > 0) continue;
+    aya_ring_destroy(&r->ring);
+    aya_creds_free(&r->creds);
+    e->retired[i] = e->retired[--e->n_retired];
+  }
+  return n;
+}
+
+/* Queue an internal cancel of `op_flags` (ANY, or FD|ALL for `fd`) on a retired ring. */
+static void cancel_on_retired(struct engine *e, struct retired_ring *r, uint32_t op_flags, int fd) {
+  struct aya_sqe *sqe = aya_ring_get_sqe(&r->ring);
+  if (!sqe) return; /* its SQ is full of requests already submitted: nothing of ours waits there */
+  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->fd = fd;
+  sqe->op_flags = op_flags;
+  sqe->user_data = INTERNAL_TOKEN;
+  r->ops++;
+  e->retired_ops++;
+  aya_ring_submit(&r->ring, false);
+}
+
+static void cancel_retired(struct engine *e, uint32_t op_flags, int fd) {
+  for (uint32_t i = 0; i < e->n_retired; i++) cancel_on_retired(e, &e->retired[i], op_flags, fd);
+}
+
 static void signal_eventfd(struct engine *e) {
   uint64_t one = 1;
   ssize_t ignored = write(e->efd, &one, sizeof one);
@@ -232,7 +321,7 @@ static void signal_eventfd(struct engine *e) {
 
 /* Keep the loop alive exactly while something is outstanding. */
 static void update_ref(struct engine *e) {
-  bool want = e->ring_ops + e->internal_ops + e->waiting.len > 0;
+  bool want = e->ring_ops + e->internal_ops + e->retired_ops + e->waiting.len > 0;
   if (!e->notifier || want == e->notifier_refd) return;
   e->notifier->ops->set_ref(e->notifier, want);
   e->notifier_refd = want;
@@ -278,9 +367,9 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
 static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
   for (;;) {
     check_creds(e);
-    rebuild_if_drained(e);
     if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
-    uint32_t moved = e->stale ? 0 : feed_waiting(e);
+    if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
+    uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
@@ -368,7 +457,23 @@ static void cancel_all(struct engine *e) {
  * Cancel and wait for every request in the kernel, so none can write into a buffer after
  * JavaScript's heap is gone, then unmap the ring. Ops still waiting are dropped.
  */
+static void drain_retired(struct engine *e) {
+  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
+  for (uint32_t i = 0; i < e->n_retired; i++) {
+    struct retired_ring *r = &e->retired[i];
+    while (r->ops > 0) {
+      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0) break;
+    }
+    aya_ring_destroy(&r->ring);
+    aya_creds_free(&r->creds);
+  }
+  free(e->retired);
+  e->retired = NULL;
+  e->n_retired = e->retired_ops = 0;
+}
+
 static void drain_and_release(struct engine *e) {
+  drain_retired(e);
   if (!e->have_ring) return;
   e->waiting.len = 0;
   if (e->ring_ops > 0) cancel_all(e);
@@ -583,9 +688,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   if (!e->have_ring) {
     rc = ring_create(e, &o);
   } else if (!same_options(&o, &e->opts)) {
-    e->next_opts = o;
-    e->stale = true; /* ops queue in `waiting` until the old ring drains */
-    rebuild_if_drained(e);
+    ring_replace(e, &o); /* if it fails the ring in use stays: still a working engine */
   }
   if (rc == 0) rc = start_poll(e, host_loop_wanted(env, call.argv[0]));
   if (rc < 0) return aya_int(env, rc);
@@ -604,7 +707,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
 static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
   if (!e->have_ring) return -ENOSYS;
   if (!aya_ring_supports(&e->ring, sqe->opcode)) return -ENOSYS;
-  bool direct = !e->stale && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
+  bool direct = e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
   struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
   if (slot) {
     *slot = *sqe;
@@ -781,6 +884,7 @@ static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
     return aya_int(env, -EINVAL);
+  cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
   return queue_result(env, e, &sqe, now);
 }
 
@@ -812,6 +916,7 @@ static void wait_eventfd(struct engine *e, int ms) {
 static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
   n = fail_waiting(e, -ECANCELED, n);
   if (e->ring_ops > 0) cancel_all(e);
+  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
   return n;
 }
 
@@ -836,7 +941,7 @@ static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   for (;;) {
     n = pump(e, false, n);
     int64_t left = deadline - now_ms();
-    if (n > 0 || e->ring_ops + e->waiting.len == 0 || left <= 0) break;
+    if (n > 0 || e->ring_ops + e->retired_ops + e->waiting.len == 0 || left <= 0) break;
     /* Bounded waits: a wake-up the eventfd missed (task work queued behind a non-empty list)
      * costs at most 50 ms, never a hang. */
     wait_eventfd(e, left < 50 ? (int)left : 50);
