@@ -236,18 +236,19 @@ static uint32_t feed_waiting(struct engine *e) {
 }
 
 /*
- * Take up to `max` posted CQEs. JS ops' pairs go to `out` (when not NULL; teardown discards
- * them); our internal requests are only counted. Returns the number of pairs written.
+ * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
+ * teardown discards them), the fds of completed opens are recorded. Our internal requests are
+ * only counted, in *internal. Returns the number of JS pairs.
  */
-static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
-  uint32_t ready = aya_cq_ready(&e->ring), taken = 0, n = 0;
+static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out, uint32_t max, uint32_t *internal) {
+  uint32_t ready = aya_cq_ready(ring), taken = 0, n = 0;
+  *internal = 0;
   while (taken < ready && n < max) {
-    const struct aya_cqe *cqe = aya_cq_entry(&e->ring, taken++);
+    const struct aya_cqe *cqe = aya_cq_entry(ring, taken++);
     if (cqe->user_data == INTERNAL_TOKEN) {
-      e->internal_ops--;
+      (*internal)++;
       continue;
     }
-    e->ring_ops--;
     if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
@@ -255,30 +256,27 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
     }
     n++;
   }
-  aya_cq_consume(&e->ring, taken);
+  aya_cq_consume(ring, taken);
   return n;
 }
 
-/*
- * Take up to `max` CQEs from the retired ring `r` (JS pairs to `out` when not NULL, as
- * reap()). Its deferred task work runs here, in the thread that submitted its requests.
- */
+/* Take up to `max` completions of the current ring (see take_cqes()). */
+static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
+  uint32_t internal;
+  uint32_t n = take_cqes(e, &e->ring, out, max, &internal);
+  e->ring_ops -= n;
+  e->internal_ops -= internal;
+  return n;
+}
+
+/* The same for the retired ring `r`, whose deferred task work runs here (the thread that
+ * submitted its requests). */
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
   if (aya_ring_needs_taskrun(&r->ring)) aya_ring_submit(&r->ring, true);
-  uint32_t ready = aya_cq_ready(&r->ring), taken = 0, n = 0;
-  while (taken < ready && n < max) {
-    const struct aya_cqe *cqe = aya_cq_entry(&r->ring, taken++);
-    r->ops--;
-    e->retired_ops--;
-    if (cqe->user_data == INTERNAL_TOKEN) continue;
-    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
-    if (out) {
-      out[2 * n] = (int32_t)cqe->user_data;
-      out[2 * n + 1] = cqe->res;
-    }
-    n++;
-  }
-  aya_cq_consume(&r->ring, taken);
+  uint32_t internal;
+  uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
+  r->ops -= n + internal;
+  e->retired_ops -= n + internal;
   return n;
 }
 

@@ -57,9 +57,17 @@ export async function chunkedRead(read: RwOp, fd: number, buf: Uint8Array, off: 
   return prefixResult(await Promise.all(parts), len);
 }
 
-/** A write of more than MAX_IO_CHUNK bytes: chunk after chunk, stopping at a short or failed one. */
-export function chunkedWrite(write: RwOp, fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-  return chunkAfterChunk(write, fd, buf, off, len, pos);
+/** One kernel write, whose `onDone` sees the result when the op settles (OpBackend.write). */
+export type WriteOp = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void) => Promise<number>;
+
+/**
+ * A backend's write(): one kernel op when it fits, else chunk after chunk, stopping at a
+ * short or failed one (`onDone` then sees the total when the last chunk has settled).
+ */
+export function writeInChunks(writeOne: WriteOp, fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> {
+  if (len <= MAX_IO_CHUNK) return writeOne(fd, buf, off, len, pos, onDone);
+  const whole = chunkAfterChunk(writeOne, fd, buf, off, len, pos);
+  return onDone === undefined ? whole : whole.then((n) => (onDone(n), n));
 }
 
 async function chunkAfterChunk(op: RwOp, fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {

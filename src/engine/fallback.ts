@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { errnoByName } from '../file/errno';
-import { chunkedRead, chunkedWrite, MAX_IO_CHUNK } from './chunked';
+import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
 
 // libuv's numbers, as in Node's errors (Windows has its own: not os.constants.errno's).
@@ -79,9 +79,7 @@ export class FallbackBackend implements OpBackend {
     return this.readOne(fd, buf, off, len, pos);
   }
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> {
-    if (len <= MAX_IO_CHUNK) return this.writeOne(fd, buf, off, len, pos, onDone);
-    const whole = chunkedWrite(this.writeOne, fd, buf, off, len, pos);
-    return onDone === undefined ? whole : whole.then((n) => (onDone(n), n));
+    return writeInChunks(this.writeOne, fd, buf, off, len, pos, onDone);
   }
   private readonly readOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> =>
     this.tracked(fd, (resolve) => fs.read(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));

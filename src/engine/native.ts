@@ -15,7 +15,7 @@ import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { errnoByName } from '../file/errno';
-import { chunkedRead, chunkedWrite, MAX_IO_CHUNK } from './chunked';
+import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
 
@@ -196,9 +196,7 @@ export class NativeBackend implements OpBackend {
   }
 
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> {
-    if (len <= MAX_IO_CHUNK) return this.writeOne(fd, buf, off, len, pos, onDone);
-    const whole = chunkedWrite(this.writeOne, fd, buf, off, len, pos);
-    return onDone === undefined ? whole : whole.then((n) => (onDone(n), n));
+    return writeInChunks(this.writeOne, fd, buf, off, len, pos, onDone);
   }
 
   /** One kernel read (len <= MAX_IO_CHUNK), its result at once when it finished inline. */
