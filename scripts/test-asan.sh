@@ -11,10 +11,10 @@ root=$PWD
 out=$root/build-asan
 
 rm -rf "$out" && mkdir -p "$out"
-cp -r native "$out/"
+cp -r native "$out/" && rm -rf "$out/native/build"
 # The copy's binding.gyp turns the sanitizer variable on.
-sed 's/"aya_sanitize%": 0/"aya_sanitize%": 1/' binding.gyp >"$out/binding.gyp"
-grep -q '"aya_sanitize%": 1' "$out/binding.gyp" || { echo "binding.gyp: aya_sanitize variable not found"; exit 1; }
+sed 's/"aya_sanitize%": 0/"aya_sanitize%": 1/' native/binding.gyp >"$out/native/binding.gyp"
+grep -q '"aya_sanitize%": 1' "$out/native/binding.gyp" || { echo "native/binding.gyp: aya_sanitize variable not found"; exit 1; }
 
 # node-gyp: on PATH inside npm scripts; otherwise the copy bundled with npm.
 if command -v node-gyp >/dev/null; then
@@ -25,13 +25,13 @@ fi
 prefix=$(dirname "$(command -v node)")/..
 nodedir=()
 [ -f "$prefix/include/node/common.gypi" ] && nodedir=(--nodedir="$prefix")
-(cd "$out" && "${gyp[@]}" rebuild "${nodedir[@]}" >build.log 2>&1) || { cat "$out/build.log"; exit 1; }
+(cd "$out/native" && "${gyp[@]}" rebuild "${nodedir[@]}" >../build.log 2>&1) || { cat "$out/build.log"; exit 1; }
 
 libasan=$(cc -print-file-name=libasan.so)
 export LD_PRELOAD=$libasan
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$out/asan
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$out/ubsan
-export AYAFILEIO_ADDON=$out/build/Release/ayafileio.node
+export AYAFILEIO_ADDON=$out/native/build/Release/ayafileio.node
 export AYAFILEIO_BACKEND=native
 
 status=0

@@ -29,8 +29,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "test:valgrind: valgrind is not installed"; exit 2; }
-addon=build/Release/ayafileio.node
-[ -f "$addon" ] || { echo "test:valgrind: $addon is missing (run npm install / npm run build)"; exit 2; }
+addon=native/build/Release/ayafileio.node
+[ -f "$addon" ] || { echo "test:valgrind: $addon is missing (run npm install / npm run build:addon)"; exit 2; }
 [ -f dist/index.js ] || npm run build:ts >/dev/null
 
 supp=$(mktemp --suffix=.supp)

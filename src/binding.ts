@@ -1,7 +1,12 @@
 /**
- * Loads the native addon on first use (never at package load): `AYAFILEIO_ADDON` (an explicit
- * path, used by the ASan run) first, then `prebuilds/<platform>-<arch>/ayafileio.node`, then
- * `build/Release/ayafileio.node`. If none loads, the reason is kept for getBackendInfo().
+ * Loads the native addon on first use (never at package load). Tried in order:
+ *   1. `AYAFILEIO_ADDON`: an explicit path (the ASan run, or a user's own build);
+ *   2. the local build, `native/build/Release/ayafileio.node` (npm install in the repository,
+ *      or `npm explore ayafileio -- npm run build:addon` in an installed package);
+ *   3. the prebuild for this platform, `prebuilds/<platform>-<arch>[-<libc>]/ayafileio.node`
+ *      (shipped in the npm package; on Linux the libc is the one this process runs on).
+ * The first that loads and speaks this package's contract wins. If none does, the reason
+ * names every file tried and why it was refused, for getBackendInfo().
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,10 +37,18 @@ export interface NativeAddon {
   cancelFd?(ticket: number, fd: number): number;
   submit(): number;
   shutdown(): number;
+  /**
+   * The exit path (no loop turn will come): cancel every op in flight first when `cancel`,
+   * then block until a completion arrives, none is in flight, or `timeoutMs` pass.
+   * Returns the pairs written (settled by the caller), or -ENOSYS without a ring/port.
+   */
+  drainSync?(timeoutMs: number, cancel: boolean): number;
   /** A 64 KiB ArrayBuffer whose memory is recycled when collected (null if none can be made). */
   allocSlab(): ArrayBuffer | null;
   /** [idle, outstanding] slabs of this environment's pool (for tests). */
   slabStats(): [number, number];
+  /** The descriptors this environment's engine holds (io_uring: eventfd and ring), which wrapFd() refuses. */
+  ownFds?(): number[];
 }
 
 /** What init() takes: the engine-related part of the configuration. */
@@ -45,6 +58,8 @@ export interface NativeOptions {
   ioWorkers: number;
   /** IOCP: how long close() lets in-flight ops finish before cancelling them (io_uring ignores it). */
   closeTimeoutMs: number;
+  /** io_uring: the host runs libuv's loop, so completions may be watched there (else a waiter thread). */
+  hostLoop: boolean;
 }
 
 /** What init()/info() describe: the ring (or port) in use. */
@@ -54,6 +69,8 @@ export interface NativeRingInfo {
   flags: string[];
   features: string[];
   ops: string[];
+  /** io_uring: how completions reach JavaScript: 'uv_poll' (Node's libuv loop) or 'thread' (a waiter thread, on hosts without libuv). */
+  wakeup?: 'uv_poll' | 'thread';
 }
 
 /** Outcome of loading: the addon, or why there is none. */
@@ -61,27 +78,76 @@ export type BindingResult = { addon: NativeAddon; path: string } | { addon: null
 
 let result: BindingResult | undefined;
 
+/** The package's root (dist/..). */
+const root = path.join(__dirname, '..');
+const BUILD_HINT = 'to build one from source: npm explore ayafileio -- npm run build:addon (needs a C compiler and Python)';
+
+/**
+ * The C library of this Linux process: musl or glibc, from the libraries mapped into it (as
+ * a musl Node on Alpine maps ld-musl), else from process.report (glibc reports its version).
+ */
+export function linuxLibc(): 'glibc' | 'musl' {
+  try {
+    const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+    if (/\/ld-musl-|\/libc\.musl-/.test(maps)) return 'musl';
+    if (/\/libc\.so\.6|\/ld-linux/.test(maps)) return 'glibc';
+  } catch {
+    // no /proc: ask process.report below
+  }
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return report?.header?.glibcVersionRuntime ? 'glibc' : 'musl';
+}
+
+/** This platform's folder under prebuilds/: `linux-x64-glibc`, `linux-x64-musl`, `win32-x64`, `darwin-arm64`, ... */
+export function prebuildTag(): string {
+  const base = `${process.platform}-${process.arch}`;
+  return process.platform === 'linux' ? `${base}-${linuxLibc()}` : base;
+}
+
+/** The prebuild folders this package ships. */
+function shippedPrebuilds(): string[] {
+  try {
+    return fs.readdirSync(path.join(root, 'prebuilds')).filter((d) => fs.existsSync(path.join(root, 'prebuilds', d, 'ayafileio.node')));
+  } catch {
+    return [];
+  }
+}
+
+interface Candidate {
+  file: string;
+  /** Why it is missing, when it is (an absent local build is normal and not worth a word). */
+  missing?: string;
+}
+
 /** The places to look for the addon, in order. */
-function candidates(): string[] {
-  const root = path.join(__dirname, '..');
-  const list = [
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'ayafileio.node'),
-    path.join(root, 'build', 'Release', 'ayafileio.node'),
-  ];
+function candidates(): Candidate[] {
+  const list: Candidate[] = [];
   const explicit = process.env.AYAFILEIO_ADDON;
-  return explicit ? [path.resolve(explicit), ...list] : list;
+  if (explicit) list.push({ file: path.resolve(explicit), missing: `AYAFILEIO_ADDON=${explicit}: no such file` });
+  list.push({ file: path.join(root, 'native', 'build', 'Release', 'ayafileio.node') });
+  const tag = prebuildTag();
+  const shipped = shippedPrebuilds();
+  list.push({
+    file: path.join(root, 'prebuilds', tag, 'ayafileio.node'),
+    missing: `no prebuild for ${tag} in this package (it has: ${shipped.length ? shipped.join(', ') : 'none'})`,
+  });
+  return list;
 }
 
 /** Load the addon once per realm; later calls return the same result. */
 export function loadBinding(): BindingResult {
   if (result) return result;
   const failures: string[] = [];
-  for (const file of candidates()) {
-    if (!fs.existsSync(file)) continue;
+  const missing: string[] = [];
+  for (const { file, missing: why } of candidates()) {
+    if (!fs.existsSync(file)) {
+      if (why) missing.push(why);
+      continue;
+    }
     try {
       const addon = require(file) as NativeAddon;
       if (addon.contractVersion !== CONTRACT_VERSION) {
-        failures.push(`${file}: built for contract ${String(addon.contractVersion ?? 1)}, this package needs ${CONTRACT_VERSION} (rebuild it: npm rebuild ayafileio)`);
+        failures.push(`${file}: built for contract ${String(addon.contractVersion ?? 1)}, this package needs ${CONTRACT_VERSION} (rebuild it: npm explore ayafileio -- npm run build:addon)`);
         continue;
       }
       result = { addon, path: file };
@@ -90,9 +156,22 @@ export function loadBinding(): BindingResult {
       failures.push(`${file}: ${(err as Error).message}`);
     }
   }
+  const tried = [...failures, ...missing].join('; ');
   result = {
     addon: null,
-    reason: failures.length ? `native addon failed to load (${failures.join('; ')})` : 'native addon missing (not built)',
+    reason: `${failures.length ? 'native addon failed to load' : 'native addon missing'} (${tried}); ${BUILD_HINT}`,
   };
   return result;
+}
+
+/**
+ * Whether this host runs libuv's event loop and exports it to addons: Node does; Bun and Deno
+ * implement N-API without it (Bun's uv_* exports abort the process). Unknown hosts get the
+ * waiter thread, which needs only N-API. `AYAFILEIO_WAKEUP=thread` forces the thread on Node
+ * (the test suite runs both ways).
+ */
+export function hostHasLibuv(): boolean {
+  if (process.env.AYAFILEIO_WAKEUP === 'thread') return false;
+  const v: Partial<Record<string, string>> = process.versions;
+  return v.bun === undefined && v.deno === undefined && typeof v.uv === 'string';
 }

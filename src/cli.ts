@@ -5,12 +5,16 @@
  *   ayafileio bench [--dir DIR] [--quick] [--only NAME[,NAME]] [--json FILE] [--svg FILE]
  *                   [--markdown FILE] [--readme FILE[,FILE]] [--contenders ID[,ID]] [--tiny]
  *   ayafileio info
+ *   ayafileio --version | --help
  *
- * The benchmark suite itself lives in `bench/` (plain JavaScript, so the same scenario code
- * also runs under Bun and Deno as child-process contenders).
+ * Arguments are parsed by node:util's parseArgs (strict: an unknown option, a missing value or
+ * a stray argument is a usage error, exit code 2). The benchmark suite itself lives in
+ * `bench/` (plain JavaScript, so the same scenario code also runs under Bun and Deno as
+ * child-process contenders).
  */
 import * as path from 'node:path';
-import { getBackendInfo } from './index';
+import { parseArgs } from 'node:util';
+import { getBackendInfo, version } from './index';
 
 /** Parsed `bench` options (see `usage`). */
 export interface BenchArgs {
@@ -37,32 +41,50 @@ const USAGE = `usage:
                               <!-- bench:results --> markers of these Markdown files
     --tiny                    tiny sizes (tests of the harness; numbers mean nothing)
   ayafileio info              print getBackendInfo() as JSON
+  ayafileio --version, -v     print the package version
+  ayafileio --help, -h        print this text
 `;
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--dir', '--only', '--contenders', '--json', '--svg', '--markdown', '--readme']);
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** parseArgs in strict mode, its errors (unknown option, missing value, stray argument) as UsageError. */
+function parseStrict<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError((err as Error).message);
+    throw err;
+  }
+}
+
+const BENCH_OPTIONS = {
+  dir: { type: 'string' },
+  quick: { type: 'boolean' },
+  tiny: { type: 'boolean' },
+  only: { type: 'string', multiple: true },
+  contenders: { type: 'string', multiple: true },
+  json: { type: 'string' },
+  svg: { type: 'string' },
+  markdown: { type: 'string' },
+  readme: { type: 'string', multiple: true },
+} as const;
 
 /** Parses the arguments after `bench`; throws UsageError on anything unknown. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values, tokens } = parseStrict(argv, BENCH_OPTIONS);
   const args: BenchArgs = { profile: 'full' };
-  const lists = (v: string, old?: string[]) => [...(old ?? []), ...v.split(',').filter(Boolean)];
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--quick') args.profile = 'quick';
-    else if (flag === '--tiny') args.profile = 'tiny';
-    else if (VALUE_FLAGS.has(flag)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      if (flag === '--dir') args.dir = value;
-      else if (flag === '--only') args.only = lists(value, args.only);
-      else if (flag === '--contenders') args.contenders = lists(value, args.contenders);
-      else if (flag === '--readme') args.readme = lists(value, args.readme);
-      else if (flag === '--json') args.json = value;
-      else if (flag === '--svg') args.svg = value;
-      else args.markdown = value;
-    } else throw new UsageError(`unknown option ${flag}`);
-  }
+  // --quick and --tiny: the last one given wins
+  for (const t of tokens) if (t.kind === 'option' && (t.name === 'quick' || t.name === 'tiny')) args.profile = t.name;
+  const list = (v: string[] | undefined) => (v === undefined ? undefined : v.flatMap((s) => s.split(',')).filter(Boolean));
+  if (values.dir !== undefined) args.dir = values.dir;
+  if (values.only !== undefined) args.only = list(values.only);
+  if (values.contenders !== undefined) args.contenders = list(values.contenders);
+  if (values.json !== undefined) args.json = values.json;
+  if (values.svg !== undefined) args.svg = values.svg;
+  if (values.markdown !== undefined) args.markdown = values.markdown;
+  if (values.readme !== undefined) args.readme = list(values.readme);
   return args;
 }
 
@@ -88,12 +110,19 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'bench') return await bench(rest);
-    if (command === 'info') return info();
-    if (command === '--help' || command === '-h' || command === 'help') {
+    if (command === 'info') {
+      parseStrict(rest, {});
+      return info();
+    }
+    if (command === 'help') {
+      parseStrict(rest, {});
       process.stdout.write(USAGE);
       return 0;
     }
-    throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+    if (command === undefined || !command.startsWith('-')) throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+    const { values } = parseStrict(argv, { version: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } });
+    process.stdout.write(values.version ? `${version}\n` : USAGE);
+    return 0;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`ayafileio: ${err.message}\n\n${USAGE}`);

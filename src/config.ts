@@ -7,6 +7,7 @@
  * once). camelCase names are canonical; the seed's snake_case names are accepted as aliases.
  */
 import { argTypeError, outOfRange } from './errors';
+import { checkArgCount } from './file/validate';
 
 /** Every option of configure(), with the seed's defaults. */
 export interface AyafileioConfig {
@@ -85,6 +86,7 @@ let current: AyafileioConfig = { ...DEFAULT_CONFIG };
 
 /** A copy of the configuration in force (changing it changes nothing: use configure()). */
 export function getConfig(): AyafileioConfig {
+  checkArgCount(arguments.length, 0, 'getConfig()');
   return { ...current };
 }
 
@@ -187,6 +189,7 @@ export function validateConfigureOptions(options: unknown): Partial<AyafileioCon
  * configure({ bufferSize: 128 * 1024, ioUringQueueDepth: 512 });
  */
 export function configure(options: ConfigureOptions): AyafileioConfig {
+  checkArgCount(arguments.length, 1, 'configure(options)');
   const changes = validateConfigureOptions(options);
   applyConfig({ ...current, ...changes });
   return getConfig();
@@ -194,6 +197,7 @@ export function configure(options: ConfigureOptions): AyafileioConfig {
 
 /** Restore every option to its default (DEFAULT_CONFIG). Returns a copy of the defaults. */
 export function resetConfig(): AyafileioConfig {
+  checkArgCount(arguments.length, 0, 'resetConfig()');
   applyConfig(DEFAULT_CONFIG);
   return getConfig();
 }

@@ -10,8 +10,19 @@
 import { debuglog } from 'node:util';
 import { getConfig, subscribeConfig } from './config';
 
+/**
+ * Whether NODE_DEBUG names `ayafileio` by util.debuglog's rules, for hosts whose debuglog has
+ * no `enabled` (Bun 1.4).
+ */
+function namedInNodeDebug(value: string | undefined): boolean {
+  return (value ?? '').split(',').some((entry) => {
+    const pattern = entry.trim().replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*');
+    return pattern !== '' && new RegExp(`^${pattern}$`, 'i').test('ayafileio');
+  });
+}
+
 /** Whether NODE_DEBUG enables the `ayafileio` section (decided once, at startup, like util.debuglog). */
-const enabledByEnv: boolean = debuglog('ayafileio').enabled;
+const enabledByEnv: boolean = debuglog('ayafileio').enabled ?? namedInNodeDebug(process.env.NODE_DEBUG);
 
 let enabled = enabledByEnv || getConfig().enableDebugLog;
 

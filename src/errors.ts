@@ -55,10 +55,15 @@ export function uvException(errno: number, syscall: string, path?: PathLike, des
   return err;
 }
 
-/** Throw `uvException(result, …)` when an op's raw result is negative; otherwise return it. */
-export function checkResult(result: number, syscall: string, path?: PathLike): number {
-  if (result < 0) throw uvException(result, syscall, path);
-  return result;
+/**
+ * RangeError ERR_FS_FILE_TOO_LARGE, as node:fs gives for a file past buffer.constants.MAX_LENGTH
+ * (the largest Buffer): "File size (N) is greater than 2 GiB" — Node's own wording, whatever
+ * the limit of the running version.
+ */
+export function fileTooLarge(size: number): RangeError & { code: string } {
+  const err = new RangeError(`File size (${size}) is greater than 2 GiB`) as RangeError & { code: string };
+  err.code = 'ERR_FS_FILE_TOO_LARGE';
+  return err;
 }
 
 /** A TypeError with a Node-style `code` such as 'ERR_INVALID_ARG_TYPE'. */

@@ -10,10 +10,11 @@ import { constants as bufferConstants } from 'node:buffer';
 import { describeReceived, getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
-import { argTypeError, uvException } from './errors';
+import { argTypeError, fileTooLarge, uvException } from './errors';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { toPath } from './file/open';
-import { invalidType, toBytes } from './file/validate';
+import { errnoByName } from './file/errno';
+import { checkArgCount, invalidType, toBytes, tooManyArgs } from './file/validate';
 import { acquireSlot, releaseSlot, slotKey } from './open-limit';
 
 /** A path as the public API accepts it. */
@@ -28,6 +29,8 @@ export interface ReadFileOptions {
   encoding?: BufferEncoding | null;
   /** Open flags (default 'r'). */
   flag?: OpenFlag;
+  /** Abort the read: rejects with an AbortError, cancelling the kernel op in flight. */
+  signal?: AbortSignal;
 }
 
 /** Options of writeFile() and appendFile(). */
@@ -38,12 +41,18 @@ export interface WriteFileOptions {
   flag?: OpenFlag;
   /** Permission bits of a newly created file (default 0o666, before the umask). */
   mode?: number | string;
+  /**
+   * Abort the write: rejects with an AbortError (before anything is opened when already
+   * aborted); the kernel op in flight is cancelled and nothing more is written.
+   */
+  signal?: AbortSignal;
 }
 
 /** Data writeFile()/appendFile() accept. */
 export type WriteFileData = string | NodeJS.ArrayBufferView;
 
 const O = fsConstants;
+const ESPIPE = errnoByName('ESPIPE');
 const O_SYNC = O.O_SYNC ?? 0;
 
 /** fs's flag strings (lib/internal/fs/utils.js stringToFlags) -> O_* bits. */
@@ -105,24 +114,32 @@ interface ParsedOptions {
   encoding: BufferEncoding | null;
   flags: number;
   mode: number;
+  signal: AbortSignal | undefined;
+}
+
+/** options.signal: undefined or an AbortSignal. */
+function parseSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw argTypeError('ERR_INVALID_ARG_TYPE', `The "options.signal" property must be an instance of AbortSignal. Received ${describeReceived(signal)}`);
 }
 
 /** fs's options argument: undefined, null, an encoding string, or an options object. */
 function parseOptions(options: unknown, defaultFlag: string): ParsedOptions {
   if (options === undefined || options === null) {
-    return { encoding: null, flags: parseOpenFlag(defaultFlag), mode: 0o666 };
+    return { encoding: null, flags: parseOpenFlag(defaultFlag), mode: 0o666, signal: undefined };
   }
   if (typeof options === 'string') {
-    return { encoding: parseEncoding(options), flags: parseOpenFlag(defaultFlag), mode: 0o666 };
+    return { encoding: parseEncoding(options), flags: parseOpenFlag(defaultFlag), mode: 0o666, signal: undefined };
   }
   if (typeof options !== 'object') {
     throw invalidType('options', 'of type string or an instance of Object', options);
   }
-  const o = options as { encoding?: unknown; flag?: unknown; mode?: unknown };
+  const o = options as { encoding?: unknown; flag?: unknown; mode?: unknown; signal?: unknown };
   return {
     encoding: parseEncoding(o.encoding),
     flags: parseOpenFlag(o.flag ?? defaultFlag),
     mode: o.mode === undefined ? 0o666 : parseMode(o.mode),
+    signal: parseSignal(o.signal),
   };
 }
 
@@ -132,58 +149,82 @@ function dataBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
   return toBytes(data, 'data');
 }
 
+/** What a whole-file body works with: the backend, the fd, and the caller's AbortSignal. */
+interface Opened {
+  backend: OpBackend;
+  fd: number;
+  signal: AbortSignal | undefined;
+  /** An abort cancelled ops on the fd: a fallback op may still write into its buffer. */
+  cancelled: boolean;
+}
+
 /**
  * Open `path`, run `body` on the fd, close it, holding one of the helpers' open-file slots
  * (handlePoolMaxTotal / handlePoolMaxPerKey) meanwhile. A close error is reported only when
- * `body` succeeded (the first error is the one that matters).
+ * `body` succeeded (the first error is the one that matters). An AbortSignal already aborted
+ * rejects before anything is opened; one aborted meanwhile cancels the fd's ops in flight.
  */
-async function withFile<T>(
-  path: PathLike,
-  flags: number,
-  mode: number,
-  body: (backend: OpBackend, fd: number) => Promise<T>,
-): Promise<T> {
+async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
+  throwIfAborted(options.signal);
   const key = slotKey(path);
   await acquireSlot(key);
   try {
-    return await openRunClose(path, flags, mode, body);
+    return await openRunClose(path, options, body);
   } finally {
     releaseSlot(key);
   }
 }
 
-async function openRunClose<T>(
-  path: PathLike,
-  flags: number,
-  mode: number,
-  body: (backend: OpBackend, fd: number) => Promise<T>,
-): Promise<T> {
+async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
+  const { flags, mode, signal } = options;
   const backend = getBackend();
+  throwIfAborted(signal);
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
+  const file: Opened = { backend, fd, signal, cancelled: false };
+  const onAbort = (): void => {
+    file.cancelled = true;
+    void backend.cancelFd(fd);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   let result: T;
   try {
-    result = await body(backend, fd);
+    throwIfAborted(signal);
+    result = await body(file);
   } catch (err) {
     await backend.close(fd);
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   const closed = await backend.close(fd);
   if (closed < 0) throw uvException(closed, 'close');
   return result;
 }
 
-function fileTooLarge(size: number): RangeError {
-  const err = new RangeError(`File size (${size}) is greater than 2 GiB`) as RangeError & { code: string };
-  err.code = 'ERR_FS_FILE_TOO_LARGE';
-  return err;
+/**
+ * Node's AbortError (name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`),
+ * thrown once `signal` is aborted.
+ */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted !== true) return;
+  const err = new Error('The operation was aborted', { cause: signal.reason }) as Error & { code: string };
+  err.name = 'AbortError';
+  err.code = 'ABORT_ERR';
+  throw err;
 }
+
+/**
+ * With an AbortSignal, whole-file reads and writes go in pieces of this size (Node's
+ * kReadFileBufferLength / kWriteFileMaxChunkSize), so an abort stops them between pieces.
+ */
+const ABORTABLE_CHUNK = 512 * 1024;
 
 const S_IFMT = O.S_IFMT;
 const S_IFREG = O.S_IFREG;
 
 /** The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). */
-async function expectedSize(backend: OpBackend, fd: number): Promise<number> {
+async function expectedSize({ backend, fd }: Opened): Promise<number> {
   const st = await backend.fstat(fd);
   if (typeof st === 'number') throw uvException(st, 'fstat');
   const size = (st.mode & S_IFMT) === S_IFREG ? st.size : 0;
@@ -191,12 +232,18 @@ async function expectedSize(backend: OpBackend, fd: number): Promise<number> {
   return size;
 }
 
-/** Read `fd` from its current position: exactly `size` bytes (or fewer at EOF). */
-async function readKnownSize(backend: OpBackend, fd: number, size: number): Promise<Buffer> {
+/**
+ * Read a regular file from offset 0: `size` bytes (fewer at EOF). Reads name their offsets:
+ * a short read never depends on the fd's own position.
+ */
+async function readKnownSize(file: Opened, size: number): Promise<Buffer> {
+  const { backend, fd, signal } = file;
+  const piece = signal === undefined ? size : ABORTABLE_CHUNK;
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = await backend.read(fd, buf, filled, size - filled, -1);
+    const n = await backend.read(fd, buf, filled, Math.min(piece, size - filled), filled);
+    throwIfAborted(signal);
     if (n < 0) throw uvException(n, 'read');
     if (n === 0) break;
     filled += n;
@@ -206,9 +253,11 @@ async function readKnownSize(backend: OpBackend, fd: number, size: number): Prom
 
 /**
  * Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files).
- * The chunks are pooled buffers (acquireBuffer), given back once copied into the result.
+ * The chunks are pooled buffers (acquireBuffer), given back once copied into the result —
+ * unless an abort cancelled a read, which on the fallback may still fill its chunk later.
  */
-async function readUnknownSize(backend: OpBackend, fd: number): Promise<Buffer> {
+async function readUnknownSize(file: Opened): Promise<Buffer> {
+  const { backend, fd, signal } = file;
   const chunkSize = getConfig().bufferSize;
   const chunks: Buffer[] = [];
   const lengths: number[] = [];
@@ -218,6 +267,7 @@ async function readUnknownSize(backend: OpBackend, fd: number): Promise<Buffer> 
       const chunk = acquireBuffer(chunkSize);
       chunks.push(chunk);
       const n = await backend.read(fd, chunk, 0, chunkSize, -1);
+      throwIfAborted(signal);
       if (n < 0) throw uvException(n, 'read');
       if (n === 0) break;
       lengths.push(n);
@@ -226,16 +276,30 @@ async function readUnknownSize(backend: OpBackend, fd: number): Promise<Buffer> 
     }
     return Buffer.concat(lengths.map((n, i) => chunks[i].subarray(0, n)), total);
   } finally {
-    for (const chunk of chunks) releaseBuffer(chunk);
+    if (!file.cancelled) for (const chunk of chunks) releaseBuffer(chunk);
   }
 }
 
-/** Write all of `data` at the fd's current position (the end for O_APPEND). */
-async function writeAll(backend: OpBackend, fd: number, data: Uint8Array): Promise<void> {
+/**
+ * Write all of `data` from offset 0 (O_APPEND: at the end). Offsets are explicit, so a short
+ * write never relies on the kernel having moved the fd's position: the next write goes right
+ * after the acknowledged bytes, and a write that then fails rejects with its error, leaving
+ * exactly the acknowledged bytes in the file. A file without offsets (a pipe: ESPIPE) is
+ * written at its position.
+ */
+async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promise<void> {
+  const { backend, fd, signal } = file;
+  const piece = signal === undefined ? data.length : ABORTABLE_CHUNK;
+  let positional = !append;
   let done = 0;
   while (done < data.length) {
-    const n = await backend.write(fd, data, done, data.length - done, -1);
-    if (n < 0) throw uvException(n, 'write');
+    const n = await backend.write(fd, data, done, Math.min(piece, data.length - done), positional ? done : -1);
+    throwIfAborted(signal);
+    if (n === ESPIPE && positional && done === 0) {
+      positional = false;
+      continue;
+    }
+    if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write');
     done += n;
   }
 }
@@ -248,25 +312,27 @@ async function writeAll(backend: OpBackend, fd: number, data: Uint8Array): Promi
  * @example
  * const text = await readFile('notes.txt', 'utf8');
  */
-export async function readFile(path: PathInput, options?: { encoding?: null; flag?: OpenFlag } | null): Promise<Buffer>;
-export async function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag } | BufferEncoding): Promise<string>;
+export async function readFile(path: PathInput, options?: { encoding?: null; flag?: OpenFlag; signal?: AbortSignal } | null): Promise<Buffer>;
+export async function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag; signal?: AbortSignal } | BufferEncoding): Promise<string>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
+  checkArgCount(arguments.length, 2, 'readFile(path, options)');
   const target = toPath(path);
-  const { encoding, flags } = parseOptions(options, 'r');
-  const data = await withFile(target, flags, 0o666, async (backend, fd) => {
-    const size = await expectedSize(backend, fd);
-    return size > 0 ? readKnownSize(backend, fd, size) : readUnknownSize(backend, fd);
+  const parsed = parseOptions(options, 'r');
+  const data = await withFile(target, { ...parsed, mode: 0o666 }, async (file) => {
+    const size = await expectedSize(file);
+    return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
   });
-  return encoding === null ? data : data.toString(encoding);
+  return parsed.encoding === null ? data : data.toString(parsed.encoding);
 }
 
 /** Shared body of writeFile/appendFile: they differ only in the default flag. */
 async function writeWhole(path: unknown, data: unknown, options: unknown, defaultFlag: string): Promise<void> {
   const target = toPath(path);
-  const { encoding, flags, mode } = parseOptions(options, defaultFlag);
-  const bytes = dataBytes(data, encoding);
-  await withFile(target, flags, mode, (backend, fd) => writeAll(backend, fd, bytes));
+  const parsed = parseOptions(options, defaultFlag);
+  const bytes = dataBytes(data, parsed.encoding);
+  const append = (parsed.flags & O.O_APPEND) !== 0;
+  await withFile(target, parsed, (file) => writeAll(file, bytes, append));
 }
 
 /**
@@ -278,6 +344,7 @@ async function writeWhole(path: unknown, data: unknown, options: unknown, defaul
  * await writeFile('out.txt', 'héllo', { encoding: 'latin1', mode: 0o600 });
  */
 export function writeFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+  if (arguments.length > 3) return Promise.reject(tooManyArgs('writeFile(path, data, options)', arguments.length));
   return writeWhole(path, data, options, 'w');
 }
 
@@ -289,5 +356,6 @@ export function writeFile(path: PathInput, data: WriteFileData, options?: WriteF
  * await appendFile('log.txt', `${new Date().toISOString()} started\n`);
  */
 export function appendFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
+  if (arguments.length > 3) return Promise.reject(tooManyArgs('appendFile(path, data, options)', arguments.length));
   return writeWhole(path, data, options, 'a');
 }

@@ -11,7 +11,7 @@
  */
 
 export { open, wrapFd } from './file/open';
-export type { OpenOptions, WrapFdOptions, FileForMode } from './file/open';
+export type { OpenOptions, BinaryOpenOptions, WrapFdOptions, FileForMode, OpenMode, CheckedMode, OptionsForMode } from './file/open';
 export { AsyncFile } from './file/asyncfile';
 export { Stats } from './file/stats';
 export { configure, getConfig, resetConfig } from './config';

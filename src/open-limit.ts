@@ -1,6 +1,7 @@
 /**
  * How many files the whole-file helpers (readFile/writeFile/appendFile) hold open at once:
- * at most `handlePoolMaxTotal` in total and `handlePoolMaxPerKey` per path. A call beyond a
+ * at most `handlePoolMaxTotal` in total — and never more than half the process's limit on
+ * open files, where it is known — and `handlePoolMaxPerKey` per path. A call beyond a
  * cap waits its turn instead of opening, so `Promise.all(paths.map(readFile))` over a huge
  * list cannot exhaust the fd table (EMFILE) or pile hundreds of opens onto one file.
  *
@@ -12,6 +13,7 @@
  * per-path cap queue per path; each release of that path moves one of them to the front of
  * `global`, so every waiter moves O(1) times and none is stranded.
  */
+import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { getConfig, subscribeConfig } from './config';
 import { debugLog } from './debug';
@@ -22,7 +24,22 @@ interface Waiter {
   admit: () => void;
 }
 
-let maxTotal = getConfig().handlePoolMaxTotal;
+/**
+ * Half the soft limit on open files (Linux: /proc/self/limits; Node raises the soft limit to
+ * the hard one at startup), leaving the other half to the rest of the process; Infinity where
+ * the limit is unknown or unlimited.
+ */
+function fdBudget(): number {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
+    return m ? Math.max(1, Math.floor(Number(m[1]) / 2)) : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+let configTotal = getConfig().handlePoolMaxTotal;
+let budget: number | undefined;
 let maxPerKey = getConfig().handlePoolMaxPerKey;
 let total = 0;
 const perKey = new Map<string, number>();
@@ -30,13 +47,18 @@ const global: Waiter[] = [];
 const blockedByKey = new Map<string, Waiter[]>();
 
 subscribeConfig((config) => {
-  maxTotal = config.handlePoolMaxTotal;
+  configTotal = config.handlePoolMaxTotal;
   maxPerKey = config.handlePoolMaxPerKey;
   // A larger per-path cap may let any per-path waiter in: requeue them all, oldest first.
   for (const list of blockedByKey.values()) global.unshift(...list);
   blockedByKey.clear();
   pump();
 });
+
+/** handlePoolMaxTotal, capped by the fd budget (the limit is read at the first call). */
+function maxTotal(): number {
+  return Math.min(configTotal, (budget ??= fdBudget()));
+}
 
 /** The slot key of a path: absolute, so 'a' and './a' share one. */
 export function slotKey(path: PathLike): string {
@@ -63,7 +85,7 @@ function blockOnKey(waiter: Waiter): void {
 
 /** Admit queued waiters while there is room in total. */
 function pump(): void {
-  while (total < maxTotal && global.length > 0) {
+  while (total < maxTotal() && global.length > 0) {
     const waiter = global.shift()!;
     if (keyHasRoom(waiter.key)) {
       take(waiter.key);
@@ -76,14 +98,14 @@ function pump(): void {
 
 /** Wait for a slot for `key` (resolves at once when there is room and nobody is queued). */
 export function acquireSlot(key: string): Promise<void> {
-  if (global.length === 0 && total < maxTotal && keyHasRoom(key)) {
+  if (global.length === 0 && total < maxTotal() && keyHasRoom(key)) {
     take(key);
     return Promise.resolve();
   }
-  debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal} total / ${maxPerKey} per path)`);
+  debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal()} total / ${maxPerKey} per path)`);
   return new Promise((admit) => {
     const waiter = { key, admit };
-    if (global.length === 0 && total < maxTotal) blockOnKey(waiter);
+    if (global.length === 0 && total < maxTotal()) blockOnKey(waiter);
     else global.push(waiter);
   });
 }

@@ -60,3 +60,36 @@ test('an addon built for another binding contract is not loaded; the reason says
   assert.strictEqual(info.backend, 'fallback');
   assert.match(info.reason, /built for contract 1, this package needs 2 \(rebuild it/);
 });
+
+test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, naming the valid values', () => {
+  const r = spawnSync(process.execPath, ['-e', `
+    const aya = require('./dist/index.js');
+    const out = {};
+    try { aya.getBackendInfo(); } catch (err) { out.info = err.message; }
+    aya.readFile(process.execPath).then(() => { out.read = 'resolved'; }, (err) => { out.read = err.message; })
+      .then(() => process.stdout.write(JSON.stringify(out)));`], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, AYAFILEIO_BACKEND: 'io-uring' },
+    encoding: 'utf8',
+  });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  for (const message of [out.info, out.read]) {
+    assert.match(message, /AYAFILEIO_BACKEND="io-uring" is not one of 'auto', 'native', 'fallback'/);
+  }
+});
+
+test('the reason names the prebuild this process needs, the ones the package has, and how to build one', { skip: process.platform !== 'linux' ? 'prebuild tags with a libc are Linux-only' : false }, () => {
+  const r = runWithoutAddon(`
+    const { prebuildTag, linuxLibc } = require('./dist/binding.js');
+    const { getBackendInfo } = require('./dist/engine/index.js');
+    process.stdout.write(JSON.stringify({ tag: prebuildTag(), libc: linuxLibc(), reason: getBackendInfo().reason }));`, 'auto');
+  assert.strictEqual(r.status, 0, r.stderr);
+  const { tag, libc, reason } = JSON.parse(r.stdout);
+  // This process's libc, as the dynamic loader it runs under says.
+  const musl = fs.readFileSync('/proc/self/maps', 'utf8').includes('ld-musl');
+  assert.strictEqual(libc, musl ? 'musl' : 'glibc');
+  assert.strictEqual(tag, `linux-${process.arch}-${libc}`);
+  assert.ok(reason.includes(`no prebuild for ${tag} in this package (it has: none)`), reason);
+  assert.match(reason, /npm explore ayafileio -- npm run build:addon/);
+});

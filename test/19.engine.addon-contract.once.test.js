@@ -86,8 +86,12 @@ test('addon: ops echo tokens, cancel ends an in-flight read, refusals are immedi
     assert.strictEqual(addon.close(queue(10), fd), 0);
     h.submit();
     assert.strictEqual(await h.result(10), 0);
+    const own = addon.ownFds();
+    assert.strictEqual(own.length, 2, 'eventfd and ring');
+    for (const n of own) assert.match(fs.readlinkSync(`/proc/self/fd/${n}`), /^anon_inode:\[?(eventfd|io_uring)\]?$/);
     assert.strictEqual(addon.shutdown(), 0);
     assert.strictEqual(addon.info(), null);
+    assert.deepStrictEqual(addon.ownFds(), [own[0]], 'the eventfd stays; the ring is gone');
     assert.strictEqual(addon.read(queue(11), 0, buf, 0, 1, 0), -E.ENOSYS);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -111,3 +111,26 @@ test('shutdown settles every pending op with -ECANCELED', async () => {
   assert.deepStrictEqual(await Promise.all(ops), [-uvErrno.ECANCELED, -uvErrno.ECANCELED]);
   assert.strictEqual(b.pendingCount, 0);
 });
+
+test('under IOCP an fd op the addon refuses with -ENOSYS is not handed to node:fs (its fds index the addon table)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-perop-'));
+  try {
+    const file = path.join(dir, 'f');
+    fs.writeFileSync(file, 'hello world');
+    const addon = { ...fakeAddon(), backend: 'iocp' };
+    addon.open = () => -uvErrno.ENOSYS;
+    addon.statx = () => -uvErrno.ENOSYS;
+    const b = new NativeBackend(addon, new FallbackBackend());
+    b.start({ queueDepth: 8, sqpoll: false, ioWorkers: 0 });
+    // An fd number node:fs knows: were it passed on, the file would be truncated.
+    const fd = fs.openSync(file, 'r+');
+    assert.strictEqual(await b.ftruncate(fd, 5), -uvErrno.ENOSYS);
+    assert.strictEqual(await b.fstat(fd), -uvErrno.ENOSYS);
+    assert.strictEqual(await b.open(file, fs.constants.O_RDONLY, 0), -uvErrno.ENOSYS, 'a node:fs fd would mean nothing to the addon');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), 'hello world');
+    assert.strictEqual((await b.stat(file)).size, 11, 'a path op may still fall back');
+    fs.closeSync(fd);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

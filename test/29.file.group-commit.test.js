@@ -60,16 +60,19 @@ test('binary positional file: grouped flushes keep every byte at its offset', as
   await f.close();
 });
 
-/** A backend whose writes wait until the test releases them; each release decides the result. */
+/**
+ * A backend whose writes wait until the test releases them; each release decides the result,
+ * told to the write's onDone first, as every backend does (src/engine/types.ts).
+ */
 function scriptedBackend() {
   const file = [];
   const held = [];
   return {
     file,
     held,
-    write(fd, buf, off, len) {
+    write(fd, buf, off, len, pos, onDone) {
       const bytes = Buffer.from(buf.subarray(off, off + len));
-      return new Promise((resolve) => held.push({ bytes, resolve }));
+      return new Promise((resolve) => held.push({ bytes, resolve: (n) => (onDone?.(n), resolve(n)) }));
     },
     /** Settle the oldest held write: `take` bytes (default all) or an errno (< 0). */
     release(result) {

@@ -1,7 +1,8 @@
 'use strict';
-// Runs the type test: `tsc --noEmit -p test/types` over test/types/usage.ts, which uses every
-// public name with correct types and marks misuse with @ts-expect-error. A second check
-// shows the type test can fail: a misuse without the marker must be reported.
+// Runs the type test: `tsc --noEmit -p test/types` (and its nodenext and bundler variants) over
+// test/types/usage.ts and usage-esm.mts, which use every public name with correct types and
+// mark misuse with @ts-expect-error. A second check shows the type test can fail: a misuse
+// without the marker must be reported.
 const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
@@ -25,10 +26,14 @@ function runTsc(args) {
   return spawnSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' });
 }
 
-test('test/types/usage.ts type-checks against dist/index.d.ts', { skip }, () => {
-  const r = runTsc(['--noEmit', '-p', 'test/types']);
-  assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-});
+// The package's "exports" resolve, with their types, under each module resolution users set:
+// node16 and nodenext (require gives index.d.ts, import index.d.mts) and bundler.
+for (const config of ['tsconfig.json', 'tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
+  test(`test/types/usage.ts and usage-esm.mts type-check against dist/ (${config})`, { skip }, () => {
+    const r = runTsc(['--noEmit', '-p', path.join('test', 'types', config)]);
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  });
+}
 
 test('misuse of the public types is reported', { skip }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-types-'));

@@ -102,3 +102,22 @@ test('raising the caps while calls wait lets them in', async () => {
   assert.ok(counts.max <= 8);
   assert.deepStrictEqual(results, Array(20).fill('content 1\n'));
 });
+
+test('under a hard fd limit below handlePoolMaxTotal the helpers still never hit EMFILE', { skip: process.platform !== 'linux' && 'the fd limit is read from /proc/self/limits (Linux)' }, async () => {
+  const { runNode, assertChildOk, lastJson } = require('./_lib/reliab-util.js');
+  // 300 files read and 300 written at once with the default cap (2048) under `ulimit -n 64`.
+  const code = `
+    const aya = require('./dist/index.js');
+    const path = require('node:path');
+    const dir = process.argv[1];
+    const names = Array.from({ length: 300 }, (_, i) => path.join(dir, 'many-' + i));
+    (async () => {
+      await Promise.all(names.map((p, i) => aya.writeFile(p, 'file ' + i)));
+      const texts = await Promise.all(names.map((p) => aya.readFile(p, 'utf8')));
+      const wrong = texts.filter((t, i) => t !== 'file ' + i).length;
+      console.log(JSON.stringify({ cap: aya.getConfig().handlePoolMaxTotal, wrong }));
+    })().catch((err) => { console.log(JSON.stringify({ error: err.code || err.message })); });`;
+  const r = await runNode(code, { spawnWith: ['sh', '-c', 'ulimit -n 64 && exec "$@"', 'sh'], argv: [dir], killAfterMs: 60000 });
+  assertChildOk(r);
+  assert.deepStrictEqual(lastJson(r.stdout), { cap: 2048, wrong: 0 });
+});

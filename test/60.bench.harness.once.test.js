@@ -58,10 +58,13 @@ test('bench --tiny runs crawlee-append and randread with verified results and va
 test('bench rejects unknown options, missing values and unknown case names', async () => {
   const bad = await run(['bench', '--tiny', '--frobnicate']);
   assert.strictEqual(bad.code, 2);
-  assert.match(bad.stderr, /unknown option --frobnicate/);
+  assert.match(bad.stderr, /Unknown option '--frobnicate'/);
   const missing = await run(['bench', '--tiny', '--only']);
   assert.strictEqual(missing.code, 2);
-  assert.match(missing.stderr, /--only needs a value/);
+  assert.match(missing.stderr, /Option '--only <value>' argument missing/);
+  const stray = await run(['bench', '--tiny', 'randread']);
+  assert.strictEqual(stray.code, 2);
+  assert.match(stray.stderr, /Unexpected argument 'randread'/);
   const nosuch = await run(['bench', '--tiny', '--only', 'nosuch', '--dir', os.tmpdir()]);
   assert.notStrictEqual(nosuch.code, 0);
   assert.match(nosuch.stderr, /--only nosuch matches no case/);
@@ -75,6 +78,30 @@ test('parseBenchArgs: flags, repeated and comma-separated lists', () => {
     json: 'r.json',
   });
   assert.deepStrictEqual(parseBenchArgs([]), { profile: 'full' });
+  assert.deepStrictEqual(parseBenchArgs(['--tiny', '--quick']), { profile: 'quick' }, 'the last profile flag wins');
+  assert.deepStrictEqual(parseBenchArgs(['--dir=/tmp/x', '--contenders', 'node-fs,', '--readme', 'a.md,b.md']), {
+    profile: 'full',
+    dir: '/tmp/x',
+    contenders: ['node-fs'],
+    readme: ['a.md', 'b.md'],
+  });
+});
+
+test('ayafileio --version prints the package version; unknown flags and stray arguments are usage errors (exit 2)', async () => {
+  const pkg = require('../package.json');
+  for (const flag of ['--version', '-v']) {
+    const r = await run([flag]);
+    assert.deepStrictEqual([r.code, r.stdout], [0, `${pkg.version}\n`], flag);
+  }
+  const help = await run(['--help']);
+  assert.strictEqual(help.code, 0);
+  assert.match(help.stdout, /^usage:\n/);
+  for (const args of [['--frobnicate'], ['info', '--verbose'], ['info', 'extra'], ['--version', 'extra'], ['nosuch'], []]) {
+    const r = await run(args);
+    assert.strictEqual(r.code, 2, `${args.join(' ')}: exit ${r.code}`);
+    assert.match(r.stderr, /^ayafileio: .+\n\nusage:/, args.join(' '));
+    assert.strictEqual(r.stdout, '');
+  }
 });
 
 test('ayafileio info prints getBackendInfo() of a fresh process as JSON', async () => {

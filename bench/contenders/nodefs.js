@@ -41,6 +41,17 @@ class NodeFsHandle {
     return this.fh.close();
   }
 
+  /**
+   * The next line with its '\n' ('' at the end), like AsyncFile.readline() in text mode:
+   * FileHandle.readLines() (Node's line reader) drops the terminator. The files read this way
+   * end every line with '\n'.
+   */
+  async readline() {
+    this.lines ??= this.fh.readLines({ encoding: 'utf8', autoClose: false })[Symbol.asyncIterator]();
+    const { value, done } = await this.lines.next();
+    return done ? '' : value + '\n';
+  }
+
   /** A new Buffer per call, like AsyncFile.readAt. */
   async readAt(position, size) {
     const buf = Buffer.allocUnsafe(size);

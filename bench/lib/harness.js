@@ -32,6 +32,7 @@ const PROFILES = {
     readDepths: [1, 32, 128, 1024],
     seqDepths: [1, 4],
     durableDepths: [1, 16],
+    textLines: { lines: 8, lineBytes: 8 * MIB },
   },
   quick: {
     warmup: 1,
@@ -43,6 +44,7 @@ const PROFILES = {
     readDepths: [1, 32, 1024],
     seqDepths: [1, 4],
     durableDepths: [1, 16],
+    textLines: { lines: 2, lineBytes: 4 * MIB },
   },
   tiny: {
     warmup: 1,
@@ -53,6 +55,7 @@ const PROFILES = {
     readDepths: [1, 32],
     seqDepths: [1],
     durableDepths: [1],
+    textLines: { lines: 2, lineBytes: MIB },
   },
 };
 

@@ -337,6 +337,48 @@ async function runDurableAppend(adapter, kase, ctx) {
   return roundResult(counts.reduce((a, b) => a + b, 0), span, lat, failure);
 }
 
+// ---- textlines ----------------------------------------------------------------------------
+
+/** The long-lines file: `lines` lines of `lineBytes` characters ('<index>:' then 'x's) and '\n'. */
+function textLinesPath(ctx) {
+  const { lines, lineBytes } = ctx.sizes.textLines;
+  return path.join(ctx.dir, `lines-${lines}x${lineBytes / MIB}MiB.txt`);
+}
+
+function textLine(i, lineBytes) {
+  const head = `${i}:`;
+  return head + 'x'.repeat(lineBytes - head.length) + '\n';
+}
+
+function ensureTextLinesFile(ctx) {
+  const file = textLinesPath(ctx);
+  const { lines, lineBytes } = ctx.sizes.textLines;
+  if (fs.existsSync(file) && fs.statSync(file).size === lines * (lineBytes + 1)) return;
+  fs.writeFileSync(file, Array.from({ length: lines }, (_, i) => textLine(i, lineBytes)).join(''));
+}
+
+/** Text mode with long lines: readline() to EOF, MiB/s (a read that rescans its window per chunk is quadratic here). */
+async function runTextLines(adapter, kase, ctx) {
+  const { lines, lineBytes } = ctx.sizes.textLines;
+  const lat = new Latencies(lines);
+  let bad = null;
+  const watch = stopwatch();
+  const f = await adapter.open(textLinesPath(ctx), 'r');
+  for (let i = 0; ; i++) {
+    const s = performance.now();
+    const line = await f.readline();
+    lat.add((performance.now() - s) * 1000);
+    if (line === '') {
+      if (i !== lines) bad ??= `${i} of ${lines} lines read`;
+      break;
+    }
+    const ok = line.length === lineBytes + 1 && line.startsWith(`${i}:x`) && line.endsWith('x\n');
+    if (!ok) bad ??= `line ${i + 1} is not the one written (${line.length} characters)`;
+  }
+  await f.close();
+  return roundResult((lines * lineBytes) / MIB, watch.finish(), lat, bad);
+}
+
 // ---- the case list ----------------------------------------------------------------------
 
 const RUNNERS = {
@@ -345,6 +387,7 @@ const RUNNERS = {
   randread: runRandread,
   seqread: runSeqread,
   'durable-append': runDurableAppend,
+  textlines: runTextLines,
 };
 
 /** Every case of the suite for a size profile, in run order. */
@@ -364,6 +407,7 @@ function listCases(sizes) {
   for (const depth of sizes.durableDepths) {
     cases.push({ id: `durable-append/qd${depth}`, scenario: 'durable-append', unit: 'ops/s', depth });
   }
+  cases.push({ id: 'textlines/long', scenario: 'textlines', unit: 'MiB/s' });
   return cases;
 }
 
@@ -377,6 +421,7 @@ function prepareCase(kase, ctx) {
   fs.mkdirSync(ctx.dir, { recursive: true });
   const file = blockFilePath(ctx);
   if (kase.scenario === 'randread' || kase.scenario === 'seqread') data.ensureBlockFile(file, ctx.sizes.fileBytes);
+  if (kase.scenario === 'textlines') ensureTextLinesFile(ctx);
 }
 
 /** Runs one round of `kase` on `adapter`; `ctx`: { dir, sizes, roundMs, nonce }. */

@@ -181,6 +181,21 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, g == NULL ? 0 : aya_take_finished(env, g->st));
 }
 
+/* drainSync(timeoutMs, cancel): see aya_drain_sync(); -ENOSYS when not started. */
+static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
+  aya_call call;
+  int32_t timeout_ms;
+  bool cancel;
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_NO_STATE);
+  aya_glue *g = call.state;
+  if (!aya_env_started(g->st)) return aya_int(env, aya_backend.enosys);
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
+      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok) {
+    return aya_int(env, aya_backend.einval);
+  }
+  return aya_int(env, aya_drain_sync(env, g->st, (uint32_t)timeout_ms, cancel));
+}
+
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   aya_call call;
   if (aya_get_call(env, info, &call)) aya_env_stop(((aya_glue *)call.state)->st, true);
@@ -266,6 +281,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     { "cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL },
     { "submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL },
     { "shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL },
+    { "drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL },
   };
   aya_glue *g = calloc(1, sizeof *g);
   if (g == NULL) return NULL;

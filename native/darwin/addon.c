@@ -24,7 +24,13 @@ aya_env *aya_env_create(napi_env env) {
   aya_env *st = calloc(1, sizeof *st);
   if (st == NULL) return NULL;
   st->env = env;
+  st->handed = dispatch_semaphore_create(0);
+  if (st->handed == NULL) {
+    free(st);
+    return NULL;
+  }
   if (pthread_mutex_init(&st->lock, NULL) != 0) {
+    dispatch_release(st->handed);
     free(st);
     return NULL;
   }
@@ -35,6 +41,7 @@ void aya_env_destroy(aya_env *st) {
   if (st->stuck) return; /* a dispatch thread may still use it */
   aya_fd_table_free(&st->fds);
   pthread_mutex_destroy(&st->lock);
+  dispatch_release(st->handed);
   free(st->ready.items);
   free(st->by_token.items);
   free(st);
@@ -76,5 +83,6 @@ const aya_backend_facts aya_backend = {
   .n_features = sizeof kFeatures / sizeof *kFeatures,
   .einval = -EINVAL,
   .enomem = -ENOMEM,
+  .enosys = -ENOSYS,
   .not_started = -ENOSYS,
 };

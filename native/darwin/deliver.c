@@ -65,7 +65,9 @@ void aya_hand_over(aya_op *op, int close_fd_first) {
   st->delivered_tail = op;
   int ring = ring_locked(st);
   napi_threadsafe_function tsfn = st->tsfn;
+  int waiting = st->draining;
   pthread_mutex_unlock(&st->lock);
+  if (waiting) dispatch_semaphore_signal(st->handed);
   /* napi_closing during teardown is fine: aya_env_stop finishes what is left itself. */
   if (ring && tsfn != NULL) napi_call_threadsafe_function(tsfn, NULL, napi_tsfn_nonblocking);
   if (fd_ops != NULL) dispatch_group_leave(fd_ops);
@@ -114,6 +116,42 @@ static void deliver(napi_env env, napi_value on_complete, void *context, void *d
   aya_update_loop_ref(st);
 }
 
+/* ---- stopping every read and write ---- */
+
+/* Stop every fd's channels and every pipe op's source: their ops end ECANCELED. */
+static void stop_all_io(aya_env *st) {
+  dispatch_source_t *sources;
+  size_t n = aya_collect_sources(st, -1, &sources);
+  aya_release_sources(sources, n, 1);
+  for (int32_t fd = 0; fd < st->fds.count; fd++) aya_fd_retire_channels(&st->fds.slots[fd]);
+}
+
+/* ---- the synchronous drain (process exit) ---- */
+
+static void set_draining(aya_env *st, int on) {
+  pthread_mutex_lock(&st->lock);
+  st->draining = on;
+  pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * drainSync() (offthread.h): for the last flush at process or worker exit, when no
+ * threadsafe-function call will run. Hand-overs signal `handed` while `draining`; a signal
+ * left from an earlier drain only costs one more look at the list.
+ */
+int64_t aya_drain_sync(napi_env env, aya_env *st, uint32_t timeout_ms, bool cancel) {
+  if (st->completions == NULL) return aya_backend.enosys;
+  if (cancel) stop_all_io(st);
+  dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, (int64_t)timeout_ms * (int64_t)NSEC_PER_MSEC);
+  set_draining(st, 1);
+  aya_take_delivered(st);
+  while (st->ready.len == 0 && st->live > 0 && dispatch_semaphore_wait(st->handed, deadline) == 0) {
+    aya_take_delivered(st);
+  }
+  set_draining(st, 0);
+  return aya_take_finished(env, st);
+}
+
 /* ---- start and stop ---- */
 
 int32_t aya_env_start(aya_env *st, napi_value on_complete) {
@@ -137,7 +175,6 @@ int32_t aya_env_start(aya_env *st, napi_value on_complete) {
 static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
   for (int32_t fd = 0; fd < st->fds.count; fd++) {
     aya_fd *f = &st->fds.slots[fd];
-    aya_fd_retire_channels(f);
     if (f->channels_out != NULL && dispatch_group_wait(f->channels_out, deadline) != 0) return 0;
   }
   return 1;
@@ -145,17 +182,15 @@ static int wait_cleanups(aya_env *st, dispatch_time_t deadline) {
 
 /*
  * Stop every channel and pipe op (they end ECANCELED), wait for all ops (blocking calls finish) and
- * finish them without telling JavaScript. Open fds stay open and usable: the next op makes
- * new channels. `from_js`: called by shutdown() (the environment lives on, so the
- * threadsafe function and references are released); otherwise the environment is being torn
- * down and Node releases them itself.
+ * finish them without telling JavaScript. `from_js`: called by shutdown() (the environment
+ * lives on, so the threadsafe function and references are released, and open fds stay open
+ * and usable: the next op makes new channels); otherwise the environment is being torn down,
+ * Node releases them itself, and the fds it opened and did not close are closed.
  */
 void aya_env_stop(aya_env *st, bool from_js) {
   if (!st->started) return;
   dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, AYA_DRAIN_WAIT_MS * (int64_t)NSEC_PER_MSEC);
-  dispatch_source_t *sources;
-  size_t n = aya_collect_sources(st, -1, &sources);
-  aya_release_sources(sources, n, 1);
+  stop_all_io(st);
   int drained = wait_cleanups(st, deadline) && dispatch_group_wait(st->all, deadline) == 0;
   /* An op that never finished keeps the state: never free what a dispatch thread uses. */
   if (!drained) st->stuck = 1;
@@ -166,6 +201,7 @@ void aya_env_stop(aya_env *st, bool from_js) {
   pthread_mutex_unlock(&st->lock);
   if (from_js) napi_release_threadsafe_function(tsfn, napi_tsfn_abort);
   aya_take_delivered(st);
+  if (drained && !from_js) aya_fd_close_owned(&st->fds);
   st->ready.len = 0;
   st->started = 0;
   if (drained) dispatch_release(st->all);

@@ -67,6 +67,7 @@ typedef enum {
 
 typedef struct {
   int used;
+  int owned;                 /* opened by this environment's open(): closed at its teardown */
   int append;                /* O_APPEND: pos -1 writes go through the stream channel */
   aya_fd_kind kind;
   int readable, writable;    /* the fd's access mode (see ops.c, "without a channel") */
@@ -90,6 +91,7 @@ int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append);
 dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which);
 void aya_fd_retire_channels(aya_fd *f);
 void aya_fd_remove(aya_fd_table *t, int32_t fd);
+void aya_fd_close_owned(aya_fd_table *t);
 void aya_fd_table_free(aya_fd_table *t);
 
 /* ---- per-environment state ---- */
@@ -106,9 +108,11 @@ typedef struct aya_env {
   int tsfn_refed;
   int stuck;                       /* an op never finished: this state must never be freed */
   dispatch_group_t all;            /* every op on another thread, left after its hand-over */
-  pthread_mutex_t lock;            /* guards delivered and doorbell */
+  pthread_mutex_t lock;            /* guards delivered, doorbell and draining */
   aya_op *delivered, *delivered_tail;
   int doorbell;                    /* a threadsafe-function call is queued and has not run yet */
+  int draining;                    /* drainSync() waits on `handed` for the next hand-over */
+  dispatch_semaphore_t handed;     /* signalled by a hand-over while draining */
 } aya_env;
 
 /*

@@ -67,6 +67,7 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   /* A slot left by an fd closed behind our back (wrapFd + fs.closeSync): its channels go. */
   aya_fd_retire_channels(f);
   f->used = 1;
+  f->owned = 0;
   f->append = append;
   f->kind = fd_kind(fd);
   int access = fcntl(fd, F_GETFL) & O_ACCMODE;
@@ -78,9 +79,12 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   return f;
 }
 
-/* An fd this backend opened: position 0. AYA_ENOMEM-style -errno on failure. */
+/* An fd this backend opened: position 0, owned. AYA_ENOMEM-style -errno on failure. */
 int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append) {
-  return slot_init(t, fd, append, 0) != NULL ? fd : -ENOMEM;
+  aya_fd *f = slot_init(t, fd, append, 0);
+  if (f == NULL) return -ENOMEM;
+  f->owned = 1;
+  return fd;
 }
 
 /* The slot of an fd new ops may use; an fd opened elsewhere (wrapFd) gets one on first use. */
@@ -135,6 +139,17 @@ void aya_fd_remove(aya_fd_table *t, int32_t fd) {
   dispatch_release(f->ops);
   dispatch_release(f->channels_out);
   memset(f, 0, sizeof *f);
+}
+
+/*
+ * Environment teardown, once every op finished and every channel let go of its fd: close the
+ * fds this environment opened and JavaScript did not close (as io_uring and IOCP do), so a
+ * terminated worker does not leak them. fds opened elsewhere (wrapFd) stay open.
+ */
+void aya_fd_close_owned(aya_fd_table *t) {
+  for (int32_t fd = 0; fd < t->count; fd++) {
+    if (t->slots[fd].used && t->slots[fd].owned) aya_close_fd(fd);
+  }
 }
 
 /* Environment teardown: every channel is closed and cleaned up (aya_env_stop waited for it). */

@@ -7,24 +7,36 @@
  * replaced, or SQPOLL, into `waiting`); JavaScript calls submit() once per batch, which
  * enters the kernel once and copies the completions that finished inline into the shared
  * completions array. Completion otherwise: a plain eventfd registered with the ring and
- * watched by a uv_poll_t on Node's loop; each wake-up reaps every CQE and hands them to
- * JavaScript in one call. No thread of ours.
+ * watched by a notifier (notify.h: a uv_poll_t on Node's loop, or a waiter thread on hosts
+ * without libuv); each wake-up reaps every CQE and hands them to JavaScript in one call.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include "../common/napi_args.h"
 #include "creds.h"
+#include "notify.h"
 #include "ring.h"
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
 #define INTERNAL_TOKEN UINT64_MAX
+/* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
+ * recorded in the environment's fd set however its completion is reaped. */
+#define OPEN_TAG (1ull << 32)
+
+/* The fds this environment opened and has not asked to close: closed when it is torn down
+ * (a terminated worker runs no JavaScript that could close them). */
+struct fd_set_list {
+  int *fds;
+  uint32_t len, cap;
+};
 
 /* SQEs that cannot enter the ring yet, in arrival order (a growable circular buffer). */
 struct sqe_queue {
@@ -32,19 +44,35 @@ struct sqe_queue {
   uint32_t head, len, cap;
 };
 
+/*
+ * A ring replaced while requests were still in flight on it (configure() changed the ring
+ * options, or an SQPOLL ring's creator credentials changed): it takes no new request, its
+ * completions are reaped with the current ring's, cancels reach it too, and it is unmapped
+ * once its last request completed. New ops never wait for it (a FIFO read may never end).
+ */
+struct retired_ring {
+  struct aya_ring ring;
+  struct aya_creds creds;
+  uint32_t ops; /* JS ops and internal requests still in the kernel */
+};
+
 struct engine {
   napi_env env;
-  uv_poll_t poll;
-  bool poll_ready, poll_active, poll_refd;
+  struct aya_notifier *notifier; /* watches efd while the engine runs */
+  bool notifier_refd;
+  bool async_cleanup;             /* on_env_cleanup, not on_env_exit, is registered */
   int efd;
   struct aya_ring ring;
   bool have_ring;
-  bool stale;                  /* switch to `next_opts` once the ring's requests drain */
-  struct aya_ring_options opts, next_opts;
+  struct aya_ring_options opts;
   struct aya_creds creds;      /* the creator's credentials, for SQPOLL rings */
   uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
   uint32_t internal_ops;       /* our own requests in the kernel */
+  struct retired_ring *retired;
+  uint32_t n_retired;
+  uint32_t retired_ops;        /* requests still in the kernel on retired rings */
   struct sqe_queue waiting;
+  struct fd_set_list owned;    /* fds opened here, not yet closed */
   int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
   uint32_t pairs_cap;          /* in pairs */
   napi_ref pairs_ref, on_complete_ref;
@@ -79,6 +107,36 @@ static void queue_pop(struct sqe_queue *q) {
   q->len--;
 }
 
+/* ---- Fds this environment owns ----------------------------------------------------------- */
+
+/* Remember `fd` (a completed open). Out of memory: it is not closed at teardown, nothing worse. */
+static void owned_add(struct fd_set_list *s, int fd) {
+  if (s->len == s->cap) {
+    uint32_t cap = s->cap ? s->cap * 2 : 16;
+    int *fds = realloc(s->fds, (size_t)cap * sizeof *fds);
+    if (!fds) return;
+    s->fds = fds;
+    s->cap = cap;
+  }
+  s->fds[s->len++] = fd;
+}
+
+/* Forget `fd` (JavaScript asked to close it). */
+static void owned_remove(struct fd_set_list *s, int fd) {
+  for (uint32_t i = s->len; i-- > 0;) {
+    if (s->fds[i] != fd) continue;
+    s->fds[i] = s->fds[--s->len];
+    return;
+  }
+}
+
+/* Close every fd still owned (teardown, after the ring drained) and free the list. */
+static void owned_close_all(struct fd_set_list *s) {
+  for (uint32_t i = 0; i < s->len; i++) close(s->fds[i]);
+  free(s->fds);
+  *s = (struct fd_set_list){0};
+}
+
 /* ---- Ring lifetime --------------------------------------------------------------------- */
 
 /* Requests the ring may still take before its CQ could overflow. */
@@ -101,7 +159,6 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
   }
   e->opts = *o;
   e->have_ring = true;
-  e->stale = false;
   return 0;
 }
 
@@ -116,27 +173,49 @@ static void ring_release(struct engine *e) {
 static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n);
 
 /*
- * Replace a stale ring once nothing is in flight on it. If the new options cannot be set up
- * (say, SQPOLL refused), keep the old ones rather than lose the ring.
+ * Switch to a new ring for `o` at once. The current ring is released when nothing is in
+ * flight on it, else retired (struct retired_ring) after submitting what it holds. If the new
+ * ring cannot be set up (say, SQPOLL refused), the current one stays. Returns 0 or -errno.
  */
-static void rebuild_if_drained(struct engine *e) {
-  if (!e->stale || e->ring_ops + e->internal_ops > 0) return;
-  struct aya_ring_options old = e->opts;
-  ring_release(e);
-  if (ring_create(e, &e->next_opts) < 0) ring_create(e, &old);
+static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
+  uint32_t busy = e->ring_ops + e->internal_ops;
+  if (busy == 0) {
+    struct aya_ring_options old = e->opts;
+    ring_release(e);
+    int rc = ring_create(e, o);
+    if (rc < 0) ring_create(e, &old);
+    return rc;
+  }
+  struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
+  if (!grown) return -ENOMEM;
+  e->retired = grown;
+  struct retired_ring kept = {e->ring, e->creds, busy};
+  struct aya_creds no_creds = {0};
+  e->creds = no_creds;
+  int rc = ring_create(e, o);
+  if (rc < 0) {
+    e->ring = kept.ring;
+    e->creds = kept.creds;
+    return rc;
+  }
+  aya_ring_submit(&kept.ring, false);
+  e->retired[e->n_retired++] = kept;
+  e->retired_ops += busy;
+  e->ring_ops = e->internal_ops = 0;
+  return 0;
 }
 
 /*
  * SQPOLL rings act with their creator's credentials; if ours changed (process.setuid etc.),
- * stop feeding this ring and build a new one once it drains. Plain rings need no check: the
- * kernel runs inline work in the submitting thread, and io_prep_async_work() captures the
- * submitter's current creds (REQ_F_CREDS) when it punts a request to io-wq, so every request
- * runs with the credentials in force when it was submitted.
+ * move to a new ring (the old one retires). Plain rings need no check: the kernel runs inline
+ * work in the submitting thread, and io_prep_async_work() captures the submitter's current
+ * creds (REQ_F_CREDS) when it punts a request to io-wq, so every request runs with the
+ * credentials in force when it was submitted.
  */
 static void check_creds(struct engine *e) {
-  if ((e->ring.setup_flags & AYA_SETUP_SQPOLL) && !e->stale && !aya_creds_unchanged(&e->creds)) {
-    e->next_opts = e->opts;
-    e->stale = true;
+  if ((e->ring.setup_flags & AYA_SETUP_SQPOLL) && !aya_creds_unchanged(&e->creds)) {
+    struct aya_ring_options same = e->opts;
+    ring_replace(e, &same);
   }
 }
 
@@ -157,26 +236,79 @@ static uint32_t feed_waiting(struct engine *e) {
 }
 
 /*
- * Take up to `max` posted CQEs. JS ops' pairs go to `out` (when not NULL; teardown discards
- * them); our internal requests are only counted. Returns the number of pairs written.
+ * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
+ * teardown discards them), the fds of completed opens are recorded. Our internal requests are
+ * only counted, in *internal. Returns the number of JS pairs.
  */
-static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
-  uint32_t ready = aya_cq_ready(&e->ring), taken = 0, n = 0;
+static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out, uint32_t max, uint32_t *internal) {
+  uint32_t ready = aya_cq_ready(ring), taken = 0, n = 0;
+  *internal = 0;
   while (taken < ready && n < max) {
-    const struct aya_cqe *cqe = aya_cq_entry(&e->ring, taken++);
+    const struct aya_cqe *cqe = aya_cq_entry(ring, taken++);
     if (cqe->user_data == INTERNAL_TOKEN) {
-      e->internal_ops--;
+      (*internal)++;
       continue;
     }
-    e->ring_ops--;
+    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
       out[2 * n + 1] = cqe->res;
     }
     n++;
   }
-  aya_cq_consume(&e->ring, taken);
+  aya_cq_consume(ring, taken);
   return n;
+}
+
+/* Take up to `max` completions of the current ring (see take_cqes()). */
+static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
+  uint32_t internal;
+  uint32_t n = take_cqes(e, &e->ring, out, max, &internal);
+  e->ring_ops -= n;
+  e->internal_ops -= internal;
+  return n;
+}
+
+/* The same for the retired ring `r`, whose deferred task work runs here (the thread that
+ * submitted its requests). */
+static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
+  if (aya_ring_needs_taskrun(&r->ring)) aya_ring_submit(&r->ring, true);
+  uint32_t internal;
+  uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
+  r->ops -= n + internal;
+  e->retired_ops -= n + internal;
+  return n;
+}
+
+/* reap() for the retired rings; a ring whose last request completed is unmapped. */
+static uint32_t reap_retired(struct engine *e, int32_t *out, uint32_t max) {
+  uint32_t n = 0;
+  for (uint32_t i = e->n_retired; i-- > 0;) {
+    struct retired_ring *r = &e->retired[i];
+    n += reap_one_retired(e, r, out ? out + 2 * n : NULL, max - n);
+    if (r->ops > 0) continue;
+    aya_ring_destroy(&r->ring);
+    aya_creds_free(&r->creds);
+    e->retired[i] = e->retired[--e->n_retired];
+  }
+  return n;
+}
+
+/* Queue an internal cancel of `op_flags` (ANY, or FD|ALL for `fd`) on a retired ring. */
+static void cancel_on_retired(struct engine *e, struct retired_ring *r, uint32_t op_flags, int fd) {
+  struct aya_sqe *sqe = aya_ring_get_sqe(&r->ring);
+  if (!sqe) return; /* its SQ is full of requests already submitted: nothing of ours waits there */
+  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->fd = fd;
+  sqe->op_flags = op_flags;
+  sqe->user_data = INTERNAL_TOKEN;
+  r->ops++;
+  e->retired_ops++;
+  aya_ring_submit(&r->ring, false);
+}
+
+static void cancel_retired(struct engine *e, uint32_t op_flags, int fd) {
+  for (uint32_t i = 0; i < e->n_retired; i++) cancel_on_retired(e, &e->retired[i], op_flags, fd);
 }
 
 static void signal_eventfd(struct engine *e) {
@@ -187,13 +319,10 @@ static void signal_eventfd(struct engine *e) {
 
 /* Keep the loop alive exactly while something is outstanding. */
 static void update_ref(struct engine *e) {
-  bool want = e->ring_ops + e->internal_ops + e->waiting.len > 0;
-  if (!e->poll_active || want == e->poll_refd) return;
-  if (want)
-    uv_ref((uv_handle_t *)&e->poll);
-  else
-    uv_unref((uv_handle_t *)&e->poll);
-  e->poll_refd = want;
+  bool want = e->ring_ops + e->internal_ops + e->retired_ops + e->waiting.len > 0;
+  if (!e->notifier || want == e->notifier_refd) return;
+  e->notifier->ops->set_ref(e->notifier, want);
+  e->notifier_refd = want;
 }
 
 /*
@@ -222,8 +351,9 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
 }
 
 /*
- * Submit what is queued and collect finished completions into the pairs array, repeating
- * while inline completions free room for waiting ops. Returns the number of pairs written.
+ * Submit what is queued and collect finished completions into the pairs array after the `n`
+ * pairs already there, repeating while inline completions free room for waiting ops. Returns
+ * the number of pairs in the array.
  *
  * With `mute` (JavaScript's submit()), the eventfd is silenced meanwhile: we reap these CQEs
  * ourselves, and a wake-up for them would only cost a loop turn. But a completion posted (or,
@@ -232,13 +362,12 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
  * arrived while muted (catch_up) before returning. The wake-up path (on_poll) does not mute:
  * it reset the eventfd before entering, so anything posted later signals again.
  */
-static uint32_t pump(struct engine *e, bool mute) {
-  uint32_t n = 0;
+static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
   for (;;) {
     check_creds(e);
-    rebuild_if_drained(e);
     if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
-    uint32_t moved = e->stale ? 0 : feed_waiting(e);
+    if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
+    uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
@@ -267,7 +396,8 @@ static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n) {
   return n;
 }
 
-/* Hand `count` pairs to JavaScript's onComplete, with an async context so microtasks run. */
+/* Hand `count` pairs to JavaScript's onComplete, in a callback scope so microtasks run after:
+ * our own (async context) when woken by libuv, the host's when by a threadsafe function. */
 static void deliver(struct engine *e, uint32_t count) {
   napi_env env = e->env;
   napi_handle_scope scope;
@@ -276,7 +406,9 @@ static void deliver(struct engine *e, uint32_t count) {
   if (napi_get_reference_value(env, e->on_complete_ref, &fn) == napi_ok && fn &&
       napi_get_global(env, &recv) == napi_ok /* make_callback wants an object */) {
     e->delivering = true;
-    napi_status st = napi_make_callback(env, e->async_ctx, recv, fn, 1, &arg, NULL);
+    napi_status st = e->notifier && e->notifier->ops->host_scope
+                         ? napi_call_function(env, recv, fn, 1, &arg, NULL)
+                         : napi_make_callback(env, e->async_ctx, recv, fn, 1, &arg, NULL);
     e->delivering = false;
     if (st == napi_pending_exception) {
       napi_value err;
@@ -288,15 +420,13 @@ static void deliver(struct engine *e, uint32_t count) {
 }
 
 /* The eventfd fired: reap everything (in rounds of the pairs array's size) and deliver it. */
-static void on_poll(uv_poll_t *handle, int status, int events) {
-  (void)status;
-  (void)events;
-  struct engine *e = handle->data;
+static void on_poll(void *ctx) {
+  struct engine *e = ctx;
   uint64_t count;
   ssize_t ignored = read(e->efd, &count, sizeof count); /* reset; EAGAIN: already reset */
   (void)ignored;
   while (!e->delivering) {
-    uint32_t n = pump(e, false);
+    uint32_t n = pump(e, false, 0);
     if (n > 0) deliver(e, n);
     if (n < e->pairs_cap) break;
   }
@@ -325,7 +455,23 @@ static void cancel_all(struct engine *e) {
  * Cancel and wait for every request in the kernel, so none can write into a buffer after
  * JavaScript's heap is gone, then unmap the ring. Ops still waiting are dropped.
  */
+static void drain_retired(struct engine *e) {
+  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
+  for (uint32_t i = 0; i < e->n_retired; i++) {
+    struct retired_ring *r = &e->retired[i];
+    while (r->ops > 0) {
+      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0) break;
+    }
+    aya_ring_destroy(&r->ring);
+    aya_creds_free(&r->creds);
+  }
+  free(e->retired);
+  e->retired = NULL;
+  e->n_retired = e->retired_ops = 0;
+}
+
 static void drain_and_release(struct engine *e) {
+  drain_retired(e);
   if (!e->have_ring) return;
   e->waiting.len = 0;
   if (e->ring_ops > 0) cancel_all(e);
@@ -336,15 +482,20 @@ static void drain_and_release(struct engine *e) {
   ring_release(e);
 }
 
-static void stop_poll(struct engine *e) {
-  if (!e->poll_active) return;
-  uv_poll_stop(&e->poll);
-  e->poll_active = false;
-  e->poll_refd = false;
+/* Stop watching the eventfd; closed(arg) runs once the notifier is gone (see notify.h). */
+static void stop_poll(struct engine *e, aya_closed_fn closed, void *arg) {
+  struct aya_notifier *n = e->notifier;
+  e->notifier = NULL;
+  e->notifier_refd = false;
+  if (n)
+    n->ops->close(n, closed, arg);
+  else if (closed)
+    closed(arg);
 }
 
 static void free_engine(struct engine *e) {
   if (e->efd >= 0) close(e->efd);
+  free(e->owned.fds);
   free(e->waiting.items);
   free(e);
 }
@@ -354,40 +505,51 @@ struct cleanup_ctx {
   napi_async_cleanup_hook_handle handle;
 };
 
-static void on_poll_closed(uv_handle_t *h) {
-  struct cleanup_ctx *ctx = h->data;
+static void on_notifier_closed(void *arg) {
+  struct cleanup_ctx *ctx = arg;
   napi_remove_async_cleanup_hook(ctx->handle);
   free_engine(ctx->e);
   free(ctx);
 }
 
-static void release_js_refs(struct engine *e) {
+/* `destroy_ctx` false: at teardown in a plain cleanup hook, where Deno cannot destroy an
+ * async context (it aborts: no HandleScope); the environment takes it along. */
+static void release_js_refs(struct engine *e, bool destroy_ctx) {
   if (e->pairs_ref) napi_delete_reference(e->env, e->pairs_ref);
   if (e->on_complete_ref) napi_delete_reference(e->env, e->on_complete_ref);
-  if (e->async_ctx) napi_async_destroy(e->env, e->async_ctx);
+  if (e->async_ctx && destroy_ctx) napi_async_destroy(e->env, e->async_ctx);
   e->pairs_ref = e->on_complete_ref = NULL;
   e->async_ctx = NULL;
   e->pairs = NULL;
   e->pairs_cap = 0;
 }
 
-/* The environment is going away (process exit, worker terminate): drain, then free. */
+/*
+ * The environment is going away (process exit, worker terminate): drain, then free. Two
+ * hooks, one registered at a time: the plain one while no uv_poll handle exists (it frees at
+ * once; Deno also frees an async hook's handle itself, so removing it from inside the hook
+ * would free it twice), the async one from the first uv_poll on, whose close finishes on
+ * Node's loop.
+ */
+static void on_env_exit(void *arg) {
+  struct engine *e = arg;
+  drain_and_release(e);
+  owned_close_all(&e->owned);
+  release_js_refs(e, false);
+  stop_poll(e, NULL, NULL);
+  free_engine(e);
+}
+
 static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   struct engine *e = arg;
   drain_and_release(e);
-  stop_poll(e);
-  release_js_refs(e);
-  if (!e->poll_ready) {
-    napi_remove_async_cleanup_hook(handle);
-    free_engine(e);
-    return;
-  }
+  owned_close_all(&e->owned);
+  release_js_refs(e, true);
   struct cleanup_ctx *ctx = malloc(sizeof *ctx);
-  if (!ctx) return; /* leak rather than free memory the loop still references */
+  if (!ctx) return; /* leak rather than free memory the loop may still reference */
   ctx->e = e;
   ctx->handle = handle;
-  e->poll.data = ctx;
-  uv_close((uv_handle_t *)&e->poll, on_poll_closed);
+  stop_poll(e, on_notifier_closed, ctx);
 }
 
 /* ---- Exports ---------------------------------------------------------------------------------- */
@@ -440,6 +602,11 @@ static napi_value ring_info(napi_env env, const struct engine *e) {
   for (size_t i = 0; i < sizeof engine_ops / sizeof *engine_ops; i++)
     if (aya_ring_supports(r, engine_ops[i].opcode)) ops[k++] = engine_ops[i].name;
   set_prop(env, obj, "ops", aya_string_array(env, ops, k));
+  if (e->notifier) {
+    napi_value wakeup;
+    napi_create_string_utf8(env, e->notifier->ops->name, NAPI_AUTO_LENGTH, &wakeup);
+    set_prop(env, obj, "wakeup", wakeup);
+  }
   return obj;
 }
 
@@ -465,7 +632,7 @@ static int attach_js(struct engine *e, const aya_call *call) {
   int32_t *pairs;
   size_t count;
   if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return -EINVAL;
-  release_js_refs(e);
+  release_js_refs(e, true);
   if (napi_create_reference(env, call->argv[1], 1, &e->pairs_ref) != napi_ok ||
       napi_create_reference(env, call->argv[2], 1, &e->on_complete_ref) != napi_ok)
     return -EINVAL;
@@ -478,23 +645,30 @@ static int attach_js(struct engine *e, const aya_call *call) {
   return 0;
 }
 
-/* Start watching the eventfd on Node's loop (unref'd until an op is in flight). */
-static int start_poll(struct engine *e) {
-  if (e->poll_active) return 0;
-  if (!e->poll_ready) {
-    uv_loop_t *loop;
-    if (napi_get_uv_event_loop(e->env, &loop) != napi_ok) return -EINVAL;
-    int rc = uv_poll_init(loop, &e->poll, e->efd);
-    if (rc < 0) return rc;
-    e->poll.data = e;
-    e->poll_ready = true;
-  }
-  int rc = uv_poll_start(&e->poll, UV_READABLE, on_poll);
-  if (rc < 0) return rc;
-  uv_unref((uv_handle_t *)&e->poll);
-  e->poll_active = true;
-  e->poll_refd = false;
-  return 0;
+/* A uv_poll handle's close finishes on the loop: from the first one on, teardown is the
+ * async hook's (which serves a thread notifier too). */
+static bool use_async_cleanup(struct engine *e) {
+  if (e->async_cleanup) return true;
+  if (napi_add_async_cleanup_hook(e->env, on_env_cleanup, e, NULL) != napi_ok) return false;
+  napi_remove_env_cleanup_hook(e->env, on_env_exit, e);
+  e->async_cleanup = true;
+  return true;
+}
+
+/* Start watching the eventfd (unref'd until an op is in flight): on the host's libuv loop
+ * when JavaScript says it has one and it does, else with the waiter thread. */
+static int start_poll(struct engine *e, bool use_loop) {
+  if (e->notifier) return 0;
+  if (use_loop && use_async_cleanup(e) && aya_notify_loop.open(e->env, e->efd, on_poll, e, &e->notifier) == 0) return 0;
+  return aya_notify_thread.open(e->env, e->efd, on_poll, e, &e->notifier);
+}
+
+/* options.hostLoop: JavaScript says the host runs libuv's loop (Node); absent means no. */
+static bool host_loop_wanted(napi_env env, napi_value options) {
+  napi_value v;
+  bool yes = false;
+  if (napi_get_named_property(env, options, "hostLoop", &v) == napi_ok) napi_get_value_bool(env, v, &yes);
+  return yes;
 }
 
 static bool same_options(const struct aya_ring_options *a, const struct aya_ring_options *b) {
@@ -512,11 +686,9 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   if (!e->have_ring) {
     rc = ring_create(e, &o);
   } else if (!same_options(&o, &e->opts)) {
-    e->next_opts = o;
-    e->stale = true; /* ops queue in `waiting` until the old ring drains */
-    rebuild_if_drained(e);
+    ring_replace(e, &o); /* if it fails the ring in use stays: still a working engine */
   }
-  if (rc == 0) rc = start_poll(e);
+  if (rc == 0) rc = start_poll(e, host_loop_wanted(env, call.argv[0]));
   if (rc < 0) return aya_int(env, rc);
   return ring_info(env, e);
 }
@@ -533,7 +705,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
 static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
   if (!e->have_ring) return -ENOSYS;
   if (!aya_ring_supports(&e->ring, sqe->opcode)) return -ENOSYS;
-  bool direct = !e->stale && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
+  bool direct = e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
   struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
   if (slot) {
     *slot = *sqe;
@@ -550,7 +722,7 @@ static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
 
 /* Submit what is queued, reap what finished into the pairs array; returns the pair count. */
 static uint32_t submit_queued(struct engine *e) {
-  uint32_t n = e->pairs ? pump(e, true) : 0;
+  uint32_t n = e->pairs ? pump(e, true, 0) : 0;
   update_ref(e);
   return n;
 }
@@ -585,9 +757,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
       path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
     return aya_int(env, -EINVAL);
+  sqe.user_data |= OPEN_TAG;
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
   sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
+  /* Tried inline, the kernel opens with O_NONBLOCK (clearing it after): a FIFO opened
+   * read-only would not wait for a writer as open(2) does, write-only would fail ENXIO. The
+   * io-wq worker opens blocking. (O_RDWR never waits; O_CREAT/O_TRUNC opens go there anyway.) */
+  if ((flags & O_ACCMODE) != O_RDWR) sqe.flags = AYA_SQE_ASYNC;
   return queue_result(env, e, &sqe, now);
 }
 
@@ -656,6 +833,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
 }
 
@@ -704,6 +882,7 @@ static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
     return aya_int(env, -EINVAL);
+  cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
   return queue_result(env, e, &sqe, now);
 }
 
@@ -713,12 +892,80 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, submit_queued(e));
 }
 
+/* ---- The synchronous drain (process exit) ------------------------------------------------ */
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Block until the eventfd fires or `ms` pass (-1: no limit); reset it. */
+static void wait_eventfd(struct engine *e, int ms) {
+  struct pollfd p = {.fd = e->efd, .events = POLLIN};
+  if (poll(&p, 1, ms) > 0) {
+    uint64_t count;
+    ssize_t ignored = read(e->efd, &count, sizeof count);
+    (void)ignored;
+  }
+}
+
+/* Cancel every JS op in flight or waiting (the waiting ones complete -ECANCELED at once). */
+static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
+  n = fail_waiting(e, -ECANCELED, n);
+  if (e->ring_ops > 0) cancel_all(e);
+  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
+  return n;
+}
+
+/*
+ * drainSync(timeoutMs, cancel): for the last flush at process or worker exit, when no loop
+ * turn will deliver completions. With `cancel`, first cancels every JS op in flight (a read of
+ * an idle pipe would never end; a write already running still finishes with its real result).
+ * Then blocks until a completion arrives, no JS op is in flight, or timeoutMs pass. Returns
+ * the number of completion pairs written (the caller settles them and calls again while it
+ * waits for more), or -ENOSYS without a ring.
+ */
+static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  int32_t timeout_ms;
+  bool cancel = false;
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
+      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
+    return aya_int(env, -EINVAL);
+  if (!e->have_ring || !e->pairs) return aya_int(env, -ENOSYS);
+  int64_t deadline = now_ms() + timeout_ms;
+  uint32_t n = cancel ? cancel_in_flight(e, 0) : 0;
+  for (;;) {
+    n = pump(e, false, n);
+    int64_t left = deadline - now_ms();
+    if (n > 0 || e->ring_ops + e->retired_ops + e->waiting.len == 0 || left <= 0) break;
+    /* Bounded waits: a wake-up the eventfd missed (task work queued behind a non-empty list)
+     * costs at most 50 ms, never a hang. */
+    wait_eventfd(e, left < 50 ? (int)left : 50);
+  }
+  update_ref(e);
+  return aya_int(env, n);
+}
+
 /* shutdown(): cancel and drain everything and release the ring (init() starts over). */
 static napi_value js_shutdown(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   drain_and_release(e);
-  stop_poll(e);
+  stop_poll(e, NULL, NULL);
   return aya_int(env, 0);
+}
+
+/* ownFds() → the descriptors this environment's engine holds (eventfd, ring), so that
+ * wrapFd() can refuse them: closing one would hang every later op. */
+static napi_value js_own_fds(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  if (e->efd >= 0) napi_set_element(env, list, n++, aya_int(env, e->efd));
+  if (e->have_ring) napi_set_element(env, list, n++, aya_int(env, e->ring.fd));
+  return list;
 }
 
 napi_value aya_backend_init(napi_env env, napi_value exports) {
@@ -728,7 +975,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   e->efd = -1;
   e->ring.fd = -1;
   if (napi_set_instance_data(env, e, NULL, NULL) != napi_ok ||
-      napi_add_async_cleanup_hook(env, on_env_cleanup, e, NULL) != napi_ok) {
+      napi_add_env_cleanup_hook(env, on_env_exit, e) != napi_ok) {
     free(e);
     return NULL;
   }
@@ -746,6 +993,8 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
       {"cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL},
       {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
       {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
+      {"drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL},
+      {"ownFds", NULL, js_own_fds, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value backend;
   napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);

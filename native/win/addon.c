@@ -35,6 +35,7 @@ void aya_env_destroy(aya_env *st) {
   free(st->ready.items);
   free(st->delivered.items);
   free(st->by_token.items);
+  if (st->handed != NULL) CloseHandle(st->handed);
   free(st);
 }
 
@@ -68,5 +69,6 @@ const aya_backend_facts aya_backend = {
   .n_features = sizeof kFeatures / sizeof *kFeatures,
   .einval = AYA_EINVAL,
   .enomem = AYA_ENOMEM,
+  .enosys = AYA_ENOSYS,
   .not_started = AYA_EINVAL,
 };

@@ -33,6 +33,7 @@ enum {
   AYA_EMFILE = -4066,
   AYA_ENOENT = -4058,
   AYA_ENOMEM = -4057,
+  AYA_ENOSYS = -4054,
 };
 
 /* Win32 error -> negative libuv errno, as libuv's uv_translate_sys_error does. */
@@ -120,9 +121,11 @@ typedef struct aya_env {
   aya_token_table by_token;        /* in-flight ops, for cancel() */
   size_t live;                     /* ops whose packet is still to come */
   int tsfn_refed;
-  SRWLOCK lock;                    /* guards delivered and doorbell */
+  SRWLOCK lock;                    /* guards delivered, doorbell and draining */
   aya_entries delivered;           /* packets the waiter dequeued, for the JS thread */
   int doorbell;                    /* a tsfn call is queued and has not run yet */
+  int draining;                    /* drainSync() waits on `handed` for the next packets */
+  HANDLE handed;                   /* auto-reset event: the waiter handed packets over */
 } aya_env;
 
 /*

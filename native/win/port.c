@@ -62,7 +62,9 @@ static int hand_over(aya_env *st, const OVERLAPPED_ENTRY *batch, ULONG n) {
   }
   ring = !st->doorbell && (st->delivered.len > 0 || wake);
   if (ring) st->doorbell = 1;
+  int waiting = st->draining;
   ReleaseSRWLockExclusive(&st->lock);
+  if (waiting) SetEvent(st->handed);
   /* napi_closing during teardown is fine: shutdown drains what is left itself. */
   if (ring) napi_call_threadsafe_function(st->tsfn, NULL, napi_tsfn_nonblocking);
   return stop;
@@ -118,12 +120,68 @@ size_t aya_take_ready(aya_env *st, int32_t *out, size_t max_pairs) {
   return n;
 }
 
+/* ---- the synchronous drain (process exit) ---- */
+
+static void set_draining(aya_env *st, int on) {
+  AcquireSRWLockExclusive(&st->lock);
+  st->draining = on;
+  ReleaseSRWLockExclusive(&st->lock);
+}
+
+/* Finish the packets handed over so far into out[n..]; pairs past `max_pairs` wait in `ready`. */
+static size_t finish_delivered(aya_env *st, int32_t *out, size_t n, size_t max_pairs) {
+  aya_entries got = take_delivered(st);
+  for (size_t i = 0; i < got.len; i++) {
+    aya_pair p;
+    if (!aya_finish_packet(st, &got.items[i], &p)) continue;
+    if (n < max_pairs) {
+      out[2 * n] = p.token;
+      out[2 * n + 1] = p.result;
+      n++;
+    } else {
+      aya_push_ready(st, p.token, p.result);
+    }
+  }
+  free(got.items);
+  return n;
+}
+
+/*
+ * drainSync() (offthread.h): for the last flush at process or worker exit, when no tsfn call
+ * will run. With `cancel`, first cancels the I/O in flight on every handle. Then waits up to
+ * `timeout_ms` for a completion (the waiter hands packets over and signals `handed`) and
+ * writes what finished into the completions array.
+ */
+int64_t aya_drain_sync(napi_env env, aya_env *st, uint32_t timeout_ms, bool cancel) {
+  size_t max_pairs;
+  int32_t *out = aya_completions(env, st->completions, &max_pairs);
+  if (out == NULL) return AYA_ENOSYS;
+  if (cancel) aya_cancel_all(st);
+  ULONGLONG deadline = GetTickCount64() + timeout_ms;
+  size_t n = aya_take_ready(st, out, max_pairs);
+  set_draining(st, 1);
+  for (;;) {
+    n = finish_delivered(st, out, n, max_pairs);
+    ULONGLONG now = GetTickCount64();
+    if (n > 0 || st->live == 0 || now >= deadline) break;
+    WaitForSingleObject(st->handed, (DWORD)(deadline - now));
+  }
+  set_draining(st, 0);
+  return (int64_t)n;
+}
+
 /* ---- start and stop ---- */
 
 int32_t aya_env_start(aya_env *st, napi_value on_complete) {
   napi_value name;
   st->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
   if (st->port == NULL) return aya_uv_error(GetLastError());
+  if (st->handed == NULL && (st->handed = CreateEventW(NULL, FALSE, FALSE, NULL)) == NULL) {
+    int32_t err = aya_uv_error(GetLastError());
+    CloseHandle(st->port);
+    st->port = NULL;
+    return err;
+  }
   napi_create_string_utf8(st->env, "ayafileio-iocp", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st,
                                       deliver, &st->tsfn) != napi_ok) {

@@ -5,14 +5,17 @@
  * backend's: >= 0 or a negative errno.
  */
 import * as fs from 'node:fs';
-import { constants as osConstants } from 'node:os';
+import { errnoByName } from '../file/errno';
+import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
 
-const ECANCELED = -osConstants.errno.ECANCELED;
+// libuv's numbers, as in Node's errors (Windows has its own: not os.constants.errno's).
+const ECANCELED = errnoByName('ECANCELED');
+const EIO = errnoByName('EIO');
 
 /** Negative errno from a Node fs error (its `errno` is already negative libuv numbering). */
 function errnoOf(err: NodeJS.ErrnoException): number {
-  return typeof err.errno === 'number' ? err.errno : -5 /* EIO */;
+  return typeof err.errno === 'number' ? err.errno : EIO;
 }
 
 /** Copy the fields of fs.Stats we report (numbers, Ms times). */
@@ -32,6 +35,15 @@ function settleStat(resolve: (v: StatResult) => void) {
   return (err: NodeJS.ErrnoException | null, st?: fs.Stats) => resolve(err ? errnoOf(err) : rawStatFromFs(st!));
 }
 
+/** Whether `fd` is a regular file (ops on it always end). */
+function isRegularFile(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** fs.read/fs.write take `null` for "current position". */
 function fsPosition(pos: number): number | null {
   return pos < 0 ? null : pos;
@@ -41,12 +53,15 @@ function fsPosition(pos: number): number | null {
  * The node:fs implementation of {@link OpBackend}.
  *
  * Ops on an fd are tracked so cancelFd() can settle them: a thread-pool syscall cannot be
- * interrupted, so "cancel" here means abandoning it. The late result is dropped (the op's
- * buffer stays referenced by the closure until then, so nothing freed is ever touched). A
- * syscall already running keeps its own reference to the open file, so closing the fd next is
- * safe for it; an op still queued for a pool thread would meet the fd number closed (EBADF)
- * or, if the number was reused meanwhile, another file — the residual risk of a close that
- * stops waiting, documented with closeTimeoutMs.
+ * interrupted, so "cancel" here means abandoning it. Only ops on files that can block forever
+ * (pipes, sockets, terminals) are abandoned: an op on a regular file always ends, and an
+ * abandoned write there could land after the writes that follow it, so those are waited for.
+ * The late result of an abandoned op is dropped; its buffer stays referenced by the closure
+ * until then, and the file layer never hands such a buffer to anyone else (see
+ * AsyncFile.close). A syscall already running keeps its own reference to the open file, so
+ * closing the fd next is safe for it; an op still queued for a pool thread would meet the fd
+ * number closed (EBADF) or, if the number was reused meanwhile, another file — the residual
+ * risk of a close that stops waiting, documented with closeTimeoutMs.
  */
 export class FallbackBackend implements OpBackend {
   readonly kind = 'fallback' as const;
@@ -60,11 +75,16 @@ export class FallbackBackend implements OpBackend {
     return new Promise((resolve) => fs.close(fd, (err) => resolve(err ? errnoOf(err) : 0)));
   }
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    return this.tracked(fd, (resolve) => fs.read(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
+    if (len > MAX_IO_CHUNK) return chunkedRead(this.readOne, fd, buf, off, len, pos);
+    return this.readOne(fd, buf, off, len, pos);
   }
-  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    return this.tracked(fd, (resolve) => fs.write(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
+  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> {
+    return writeInChunks(this.writeOne, fd, buf, off, len, pos, onDone);
   }
+  private readonly readOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> =>
+    this.tracked(fd, (resolve) => fs.read(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)));
+  private readonly writeOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> =>
+    this.tracked(fd, (resolve) => fs.write(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)), onDone);
   fsync(fd: number, datasync: boolean): Promise<number> {
     const done = (resolve: (v: number) => void) => (err: NodeJS.ErrnoException | null) => resolve(err ? errnoOf(err) : 0);
     return this.tracked(fd, (resolve) => (datasync ? fs.fdatasync(fd, done(resolve)) : fs.fsync(fd, done(resolve))));
@@ -81,20 +101,46 @@ export class FallbackBackend implements OpBackend {
 
   cancelFd(fd: number): Promise<number> {
     const ops = this.inFlight.get(fd);
-    if (ops === undefined) return Promise.resolve(0);
+    if (ops === undefined || isRegularFile(fd)) return Promise.resolve(0);
     const count = ops.size;
     for (const cancel of [...ops]) cancel();
     return Promise.resolve(count);
   }
 
-  /** Run an fd op so cancelFd() can settle it first; whichever settles first wins. */
-  private tracked<T extends StatResult>(fd: number, start: (resolve: (v: T) => void) => void): Promise<T> {
+  /** Nothing to wait for here: libuv's pool finishes (or not) on its own threads. */
+  drainSync(): void {}
+
+  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
+    let done = 0;
+    try {
+      while (done < len) done += fs.writeSync(fd, buf, off + done, Math.min(MAX_IO_CHUNK, len - done), pos < 0 ? null : pos + done);
+    } catch (err) {
+      if (done === 0) return errnoOf(err as NodeJS.ErrnoException);
+    }
+    return done;
+  }
+
+  closeSync(fd: number): number {
+    try {
+      fs.closeSync(fd);
+      return 0;
+    } catch (err) {
+      return errnoOf(err as NodeJS.ErrnoException);
+    }
+  }
+
+  /**
+   * Run an fd op so cancelFd() can settle it first; whichever settles first wins. `onDone`
+   * sees the winning result before the promise's reactions run.
+   */
+  private tracked<T extends StatResult>(fd: number, start: (resolve: (v: T) => void) => void, onDone?: (n: number) => void): Promise<T> {
     return new Promise<T>((resolve) => {
       let ops = this.inFlight.get(fd);
       if (ops === undefined) this.inFlight.set(fd, (ops = new Set()));
       const settle = (v: T): void => {
         if (!ops!.delete(cancel)) return; // already settled (cancelled, or the late result)
         if (ops!.size === 0 && this.inFlight.get(fd) === ops) this.inFlight.delete(fd);
+        onDone?.(v as number);
         resolve(v);
       };
       const cancel = (): void => settle(ECANCELED as T);

@@ -2,13 +2,15 @@
  * Picks the backend once per JS realm and keeps the reason. `AYAFILEIO_BACKEND` (read at the
  * first use): `fallback` forces node:fs, `native` requires the native backend (an error if it
  * cannot start), `auto` (the default) uses the native backend where it starts and falls back
- * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...).
+ * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...). Any other
+ * value is an error at the first use, naming the valid ones.
  */
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { loadBinding } from '../binding';
+import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
+import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
 import type { BackendKind, OpBackend } from './types';
@@ -29,7 +31,7 @@ export interface BackendInfo {
   /** Why the fallback is used, when it is. */
   reason?: string;
   /** The io_uring ring (or IOCP port) in use: sizes, setup flags, features, supported ops. */
-  ring?: { entries: number; cqEntries: number; flags: string[]; features: string[]; ops: string[] };
+  ring?: NativeRingInfo;
 }
 
 interface Selection {
@@ -87,9 +89,15 @@ function tryNative(fallback: FallbackBackend): NativeBackend | string {
   return typeof r === 'number' ? setupFailureReason(r) : r;
 }
 
+/** The values AYAFILEIO_BACKEND may take (unset or empty: 'auto'). */
+const BACKEND_CHOICES = ['auto', 'native', 'fallback'];
+
 function select(): Selection {
+  const wanted = process.env.AYAFILEIO_BACKEND || 'auto';
+  if (!BACKEND_CHOICES.includes(wanted)) {
+    throw new Error(`ayafileio: AYAFILEIO_BACKEND=${JSON.stringify(wanted)} is not one of ${BACKEND_CHOICES.map((c) => `'${c}'`).join(', ')} (unset means 'auto')`);
+  }
   const fallback = new FallbackBackend();
-  const wanted = process.env.AYAFILEIO_BACKEND ?? 'auto';
   if (wanted === 'fallback') return { backend: fallback, reason: 'forced by AYAFILEIO_BACKEND=fallback' };
   const native = tryNative(fallback);
   if (typeof native !== 'string') return { backend: native };
@@ -121,6 +129,15 @@ export function getBackendForFd(): OpBackend {
   return foreignFdBackend;
 }
 
+/**
+ * Whether `fd` belongs to the engine itself (the io_uring backend's eventfd and ring): such a
+ * number is never a caller's file, even when it was the caller's until it was closed.
+ */
+export function isEngineFd(fd: number): boolean {
+  const backend = selection?.backend;
+  return backend instanceof NativeBackend && backend.ownsFd(fd);
+}
+
 const descriptions: Record<BackendKind, string> = {
   io_uring: 'Linux io_uring: file ops are asynchronous in the kernel, completions arrive on the event loop',
   iocp: 'Windows I/O completion ports: overlapped file ops, completions arrive on the event loop',
@@ -137,6 +154,7 @@ function platformName(): PlatformName {
 
 /** Which backend this realm uses, whether it is truly asynchronous, and why not if not. */
 export function getBackendInfo(): BackendInfo {
+  checkArgCount(arguments.length, 0, 'getBackendInfo()');
   const backend = getBackend();
   const info: BackendInfo = {
     platform: platformName(),

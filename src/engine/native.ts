@@ -13,8 +13,9 @@
  */
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
-import type { NativeAddon, NativeOptions, NativeRingInfo } from '../binding';
+import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { errnoByName } from '../file/errno';
+import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
 
@@ -30,6 +31,8 @@ const YIELD_AFTER = 4096;
 const NOT_HERE = -(2 ** 31);
 /** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
 const STATX_SIZE = 256;
+/** drainSync(): how long one addon wait lasts before JavaScript looks at the clock again. */
+const DRAIN_SLICE_MS = 50;
 
 /** What the resolver of a token expects: a number, or a stat parsed from the statx buffer. */
 const enum Kind {
@@ -43,6 +46,14 @@ const RESOLVED = Promise.resolve();
 let capturedResolve: ((v: never) => void) | undefined;
 function captureResolve(resolve: (v: never) => void): void {
   capturedResolve = resolve;
+}
+
+/** A resolver that first tells `onDone` the result. */
+function observed(resolve: (v: number) => void, onDone: (n: number) => void): (v: never) => void {
+  return ((v: number) => {
+    onDone(v);
+    resolve(v);
+  }) as (v: never) => void;
 }
 
 /** A path as the addon wants it: NUL-terminated bytes (UTF-8 on Linux, UTF-16LE on Windows). */
@@ -93,7 +104,13 @@ export function parseStatx(b: Buffer): RawStat {
 
 /** The engine options of a configuration. */
 export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
-  return { queueDepth: c.ioUringQueueDepth, sqpoll: c.ioUringSqpoll, ioWorkers: c.ioWorkerCount, closeTimeoutMs: c.closeTimeoutMs };
+  return {
+    queueDepth: c.ioUringQueueDepth,
+    sqpoll: c.ioUringSqpoll,
+    ioWorkers: c.ioWorkerCount,
+    closeTimeoutMs: c.closeTimeoutMs,
+    hostLoop: hostHasLibuv(),
+  };
 }
 
 /** The native implementation of {@link OpBackend}. Construct through {@link createNativeBackend}. */
@@ -174,15 +191,85 @@ export class NativeBackend implements OpBackend {
   }
 
   readNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
+    if (len > MAX_IO_CHUNK) return chunkedRead(this.readOne, fd, buf, off, len, pos);
+    return this.readOneNow(fd, buf, off, len, pos);
+  }
+
+  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> {
+    return writeInChunks(this.writeOne, fd, buf, off, len, pos, onDone);
+  }
+
+  /** One kernel read (len <= MAX_IO_CHUNK), its result at once when it finished inline. */
+  private readOneNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
     const t = this.token();
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, buf, Kind.Number);
   }
 
-  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
+  private readonly readOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> => {
+    const r = this.readOneNow(fd, buf, off, len, pos);
+    return typeof r === 'number' ? Promise.resolve(r) : r;
+  };
+
+  /** One kernel write (len <= MAX_IO_CHUNK); `onDone` sees the result when the op settles. */
+  private readonly writeOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> => {
     const t = this.token();
     const rc = this.addon.write(this.ticket(t), fd, buf, off, len, pos);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.write(fd, buf, off, len, pos) : this.track<number>(t, rc, buf, Kind.Number);
+    if (rc >= 0) return this.track<number>(t, rc, buf, Kind.Number, undefined, onDone);
+    const refused = this.refused(t, rc);
+    if (refused === null) return this.fallback.write(fd, buf, off, len, pos, onDone);
+    onDone?.(rc);
+    return refused;
+  };
+
+  /**
+   * The exit path: block until no op is in flight, settling each (their `onDone` callbacks run
+   * now; promise reactions would need a loop turn that will not come). Ops still out after
+   * `cancelAfterMs` are cancelled (a read of an idle pipe never ends).
+   */
+  drainSync(cancelAfterMs: number): void {
+    this.waitSync(() => this.inFlight === 0, cancelAfterMs);
+  }
+
+  /**
+   * Settle completions right here until `done()`: ops still out after `cancelAfterMs` are
+   * cancelled, and what has not ended closeTimeoutMs after that is given up on.
+   */
+  private waitSync(done: () => boolean, cancelAfterMs: number): void {
+    if (this.addon.drainSync === undefined || this.down) return;
+    const cancelAt = Date.now() + cancelAfterMs;
+    const giveUpAt = cancelAt + getConfig().closeTimeoutMs;
+    let cancelled = false;
+    while (!done() && Date.now() < giveUpAt) {
+      const cancel: boolean = !cancelled && Date.now() >= cancelAt;
+      cancelled ||= cancel;
+      const n = this.addon.drainSync(DRAIN_SLICE_MS, cancel);
+      if (n < 0) return;
+      this.settle(n);
+    }
+  }
+
+  /** The exit path's write: issue it and wait for it right here (see drainSync()). */
+  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
+    let result: number | undefined;
+    void this.write(fd, buf, off, len, pos, (n) => {
+      result = n;
+    });
+    this.waitSync(() => result !== undefined, getConfig().closeTimeoutMs);
+    return result ?? ECANCELED;
+  }
+
+  /** The exit path's close, waited for right here. */
+  closeSync(fd: number): number {
+    const t = this.token();
+    const rc = this.addon.close(this.ticket(t), fd);
+    if (rc < 0) return this.refused(t, rc) === null ? this.fallback.closeSync(fd) : rc;
+    let result: number | undefined;
+    void this.track<number>(t, rc, undefined, Kind.Number, undefined, (n) => {
+      result = n;
+    });
+    this.waitSync(() => result !== undefined, getConfig().closeTimeoutMs);
+    return result ?? ECANCELED;
   }
 
   fsync(fd: number, datasync: boolean): Promise<number> {
@@ -209,7 +296,7 @@ export class NativeBackend implements OpBackend {
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
     const p = pathBytes(path);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
 
   /**
@@ -244,19 +331,23 @@ export class NativeBackend implements OpBackend {
    * a later onComplete, never in between. An op that finished inline during its own call
    * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
    */
-  private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): Promise<T> {
-    const r = this.trackNow<T>(t, rc, buf, kind, path);
+  private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): Promise<T> {
+    const r = this.trackNow<T>(t, rc, buf, kind, path, onDone);
     return r instanceof Promise ? r : Promise.resolve(r);
   }
 
-  /** track(), but an op completed inline in its own call gives its result itself. */
-  private trackNow<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer): T | Promise<T> {
+  /**
+   * track(), but an op completed inline in its own call gives its result itself. `onDone`
+   * (number results only) is called with the result when the op settles, before any promise
+   * reaction: the exit path learns results that way without a loop turn.
+   */
+  private trackNow<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): T | Promise<T> {
     this.inlineRun += rc;
     const own = this.settle(rc, t);
     let op: T | Promise<T>;
     if (own === NOT_HERE) {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
-      this.resolvers[t] = capturedResolve;
+      this.resolvers[t] = onDone === undefined ? capturedResolve : observed(capturedResolve as (v: number) => void, onDone);
       this.held[t] = buf;
       this.heldPath[t] = path;
       this.kinds[t] = kind;
@@ -264,6 +355,7 @@ export class NativeBackend implements OpBackend {
     } else {
       this.freeTokens.push(t);
       op = (kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T;
+      onDone?.(own);
     }
     if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // a full array: more may wait
     return op;
@@ -289,10 +381,14 @@ export class NativeBackend implements OpBackend {
     return (t << 1) | 1;
   }
 
-  /** The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the errno. */
-  private refused(t: number, rc: number): Promise<number> | null {
+  /**
+   * The addon refused op `t` at once: -ENOSYS → null (the caller uses the fallback), else the
+   * errno. An op on (or giving) an fd falls back only where fds are the kernel's own (io_uring):
+   * an IOCP fd indexes the addon's handle table, which node:fs would take for another file.
+   */
+  private refused(t: number, rc: number, fdOp = true): Promise<number> | null {
     this.freeTokens.push(t);
-    return rc === ENOSYS ? null : Promise.resolve(rc);
+    return rc === ENOSYS && (!fdOp || this.kind === 'io_uring') ? null : Promise.resolve(rc);
   }
 
   /** One submit() per round of completions the shared array holds; settle what finished. */
@@ -336,6 +432,11 @@ export class NativeBackend implements OpBackend {
     this.inFlight--;
     if (this.kinds[t] === Kind.Stat && res >= 0) (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
     else (resolve as (v: number) => void)(res);
+  }
+
+  /** Whether `fd` is one of the engine's own descriptors (its eventfd or ring). */
+  ownsFd(fd: number): boolean {
+    return this.addon.ownFds?.().includes(fd) ?? false;
   }
 
   /** Ops accepted and not yet settled. */

@@ -11,18 +11,6 @@
 /** Which kind of backend carries an op. */
 export type BackendKind = 'io_uring' | 'iocp' | 'dispatch_io' | 'fallback';
 
-/** Names of the ops a backend offers, used for per-op fallback. */
-export type OpName =
-  | 'open'
-  | 'close'
-  | 'read'
-  | 'write'
-  | 'fsync'
-  | 'ftruncate'
-  | 'fstat'
-  | 'stat'
-  | 'cancel';
-
 /** A path as accepted by the public API after validation (no NUL bytes). */
 export type PathLike = string | Buffer;
 
@@ -71,8 +59,13 @@ export interface OpBackend {
    * promise and a microtask. Backends that never finish inline leave it out.
    */
   readNow?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
-  /** Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written. */
-  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number>;
+  /**
+   * Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written.
+   * `onDone`, if given, is called with the same result when the op settles, before any
+   * promise reaction runs: state that must be right at process exit (when no reaction will
+   * run any more) is updated there.
+   */
+  write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number>;
   /** fsync(2), or fdatasync(2) when `datasync`. Resolves 0. */
   fsync(fd: number, datasync: boolean): Promise<number>;
   /** ftruncate(2). Resolves 0. */
@@ -86,4 +79,14 @@ export interface OpBackend {
    * -ECANCELED. Resolves how many were cancelled, or -ENOSYS where it cannot be done.
    */
   cancelFd(fd: number): Promise<number>;
+  /**
+   * The exit path, when no event-loop turn will come: block until the ops in flight have
+   * settled (calling their `onDone`), cancelling those still out after `cancelAfterMs`. The
+   * fallback cannot wait for libuv's thread pool and returns at once.
+   */
+  drainSync(cancelAfterMs: number): void;
+  /** The exit path's write, done before returning: bytes written or a negative errno. */
+  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
+  /** The exit path's close, done before returning: 0 or a negative errno. */
+  closeSync(fd: number): number;
 }

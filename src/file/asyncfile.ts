@@ -9,15 +9,17 @@
  * queued calls or buffered writes are outstanding they first wait for a flush issued through
  * the queue, so they see every write made before them.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
+import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
 import { allocResult } from './slab';
 import type { TextIO, TextOptions, Whence } from './types';
-import { checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes } from './validate';
+import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 
 /** What AsyncFile's constructor needs (built by open() and wrapFd()). */
 export interface AsyncFileInit {
@@ -42,28 +44,6 @@ export type Data = Buffer | string;
 /** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
 export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
 
-/** What the FinalizationRegistry keeps to clean up a file dropped without close(). */
-interface Leaked {
-  backend: OpBackend;
-  io: BufferedFile;
-  name: string | Buffer | number;
-  ownsFd: boolean;
-}
-
-/** Flush what the binary layer holds, then close the fd (if owned), warning the user. */
-function closeLeaked(held: Leaked): void {
-  const what = `ayafileio: file ${String(held.name)} (fd ${held.io.fd}) was garbage-collected without close()`;
-  const action = held.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
-  process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
-  const closeFd = (): unknown => (held.ownsFd ? held.backend.close(held.io.fd) : undefined);
-  held.io.flush().then(closeFd, (err: Error) => {
-    process.emitWarning(`${what}; its buffered writes were lost: ${err.message}`, { code: 'AYAFILEIO_UNCLOSED_FILE' });
-    return closeFd();
-  });
-}
-
-const leakRegistry = new FinalizationRegistry<Leaked>(closeLeaked);
-
 function noop(): void {}
 
 /** An already-settled promise, for microtask checkpoints. */
@@ -83,6 +63,13 @@ function startNow<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
+interface PositionalWrite {
+  start: number;
+  end: number;
+  done: Promise<void>;
+}
+
 function unsupported(what: string): Error {
   const err = new Error(what) as Error & { code: string };
   err.code = 'ERR_UNSUPPORTED_OPERATION';
@@ -91,86 +78,98 @@ function unsupported(what: string): Error {
 
 /**
  * An open file with Python's file semantics (binary or text mode) and promise-based methods.
- * Dropped without close(), it is closed when garbage-collected (with a warning): binary
- * buffered writes are flushed first, but text not yet handed to the binary layer is lost.
+ * A file the program does not close is closed for it, its buffered writes written first, with
+ * a warning: when garbage-collected, when the event loop runs dry, and at process exit
+ * (docs/api.md, "What survives the end of the program").
  */
 export class AsyncFile<T extends Data = Data> {
   /** The path as given to open() (a URL becomes its path), or the fd for wrapFd(). */
   readonly name: string | Buffer | number;
   /** The mode string as given, e.g. 'rb' or 'a+'. */
   readonly mode: string;
-  private readonly backend: OpBackend;
-  private readonly io: BufferedFile;
-  private readonly text: TextIO | undefined;
-  private readonly textOptions: TextOptions | undefined;
-  private readonly path: PathLike | undefined;
-  private readonly ownsFd: boolean;
+  readonly #backend: OpBackend;
+  readonly #io: BufferedFile;
+  readonly #text: TextIO | undefined;
+  readonly #textOptions: TextOptions | undefined;
+  readonly #path: PathLike | undefined;
+  readonly #ownsFd: boolean;
   /** Queued calls not yet settled (0: the next call starts at once). */
-  private pending = 0;
+  #pending = 0;
   /** Settles (never rejects) when the last queued call has settled. */
-  private tail: Promise<unknown> = Promise.resolve();
+  #tail: Promise<unknown> = Promise.resolve();
   /** Positional ops in flight; close() waits for them before closing the fd. */
-  private inflight = 0;
+  #inflight = 0;
   /** Set while close() waits for positional ops to finish. */
-  private drained: (() => void) | undefined;
-  private closePromise: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+  #closePromise: Promise<void> | undefined;
+  /** This file's entry among the open files (finished for the program if it never closes). */
+  readonly #record: OpenFileRecord;
+  /** writeAt() calls in flight; later calls wait for them (docs/api.md, "Call order"). */
+  readonly #positionalWrites = new Set<PositionalWrite>();
+  /** close() gave up waiting and cancelled ops: a fallback op may still write into the buffer. */
+  #stragglersCancelled = false;
   /**
    * A queued call settled. When it was the last, nothing more can join the current flush
    * group (group commit), so its kernel write starts now: every flush queued in this run of
    * calls shares it.
    */
-  private readonly opDone = (): void => {
-    if (--this.pending === 0) this.io.startCommits();
+  readonly #opDone = (): void => {
+    if (--this.#pending === 0) this.#io.startCommits();
   };
   /** A flush joined a group outside the queue; its kernel write starts at the next checkpoint. */
-  private commitsScheduled = false;
-  private readonly commitsAtCheckpoint = (): void => {
-    this.commitsScheduled = false;
-    if (this.pending === 0) this.io.startCommits(); // else the queue's last opDone does it
+  #commitsScheduled = false;
+  readonly #commitsAtCheckpoint = (): void => {
+    this.#commitsScheduled = false;
+    if (this.#pending === 0) this.#io.startCommits(); // else the queue's last opDone does it
   };
 
   /** Internal: use open() or wrapFd(). */
   constructor(init: AsyncFileInit) {
-    this.backend = init.backend;
-    this.io = init.io;
-    this.text = init.text;
-    this.textOptions = init.textOptions;
+    this.#backend = init.backend;
+    this.#io = init.io;
+    this.#text = init.text;
+    this.#textOptions = init.textOptions;
     this.name = init.name;
     this.mode = init.mode;
-    this.path = init.path;
-    this.ownsFd = init.ownsFd;
-    leakRegistry.register(this, { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd }, this);
+    this.#path = init.path;
+    this.#ownsFd = init.ownsFd;
+    this.#record = { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd, file: new WeakRef(this), closing: false };
+    remember(this, this.#record);
   }
 
   /** True once close() has been called. */
   get closed(): boolean {
-    return this.closePromise !== undefined;
+    return this.#closePromise !== undefined;
   }
 
   /** The text encoding (text mode), or undefined (binary mode). */
   get encoding(): string | undefined {
-    return this.textOptions?.encoding;
+    return this.#textOptions?.encoding;
   }
 
   /** Whether the file was opened for reading. */
   readable(): boolean {
-    return this.io.readable;
+    checkArgCount(arguments.length, 0, 'readable()');
+    return this.#io.readable;
   }
 
   /** Whether the file was opened for writing. */
   writable(): boolean {
-    return this.io.writable;
+    checkArgCount(arguments.length, 0, 'writable()');
+    return this.#io.writable;
   }
 
   /** Whether seek()/tell() work (false for pipes, sockets and terminals). */
   seekable(): boolean {
-    return this.io.seekable;
+    checkArgCount(arguments.length, 0, 'seekable()');
+    return this.#io.seekable;
   }
 
   /** The fd. Throws EBADF once the file is closed. */
   fileno(): number {
-    if (this.closed) throw closedFileError('fileno', this.path);
-    return this.io.fd;
+    checkArgCount(arguments.length, 0, 'fileno()');
+    if (this.closed) throw closedFileError('fileno', this.#path);
+    return this.#io.fd;
   }
 
   /**
@@ -178,32 +177,36 @@ export class AsyncFile<T extends Data = Data> {
    * (or a negative one) read to the end. An empty Buffer / '' at end of file.
    */
   async read(size: number = -1): Promise<T> {
+    checkArgCount(arguments.length, 1, 'read(size)', 'use readAt(position, size) to read at a position');
     const n = checkSizeOrAll(size, 'size');
-    this.checkOpen('read');
-    const text = this.text;
-    return this.enqueue(() => (text ? text.read(n) : this.io.read(n)) as Promise<T>);
+    this.#checkOpen('read');
+    const text = this.#text;
+    return this.#enqueue(() => (text ? text.read(n) : this.#io.read(n)) as Promise<T>);
   }
 
   /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
   async readInto(buffer: NodeJS.ArrayBufferView): Promise<number> {
+    checkArgCount(arguments.length, 1, 'readInto(buffer)', 'use readAtInto(position, buffer, offset, length) for a position or a part of the buffer');
     const bytes = toBytes(buffer, 'buffer');
-    this.checkOpen('read');
-    if (this.text) throw unsupported('readInto() needs a file opened in binary mode');
-    return this.enqueue(() => this.io.readInto(bytes));
+    this.#checkOpen('read');
+    if (this.#text) throw unsupported('readInto() needs a file opened in binary mode');
+    return this.#enqueue(() => this.#io.readInto(bytes));
   }
 
   /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
   async readline(limit: number = -1): Promise<T> {
+    checkArgCount(arguments.length, 1, 'readline(limit)');
     const max = checkSizeOrAll(limit, 'limit');
-    this.checkOpen('read');
-    return this.enqueue(() => this.readLine(max));
+    this.#checkOpen('read');
+    return this.#enqueue(() => this.#readLine(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
   async readlines(hint: number = -1): Promise<T[]> {
+    checkArgCount(arguments.length, 1, 'readlines(hint)');
     const max = checkSizeOrAll(hint, 'hint');
-    this.checkOpen('read');
-    return this.enqueue(() => this.readLines(max <= 0 ? Infinity : max));
+    this.#checkOpen('read');
+    return this.#enqueue(() => this.#readLines(max <= 0 ? Infinity : max));
   }
 
   /**
@@ -214,26 +217,38 @@ export class AsyncFile<T extends Data = Data> {
   write(data: WriteData<T>): Promise<number> {
     let checked: string | Uint8Array;
     try {
-      checked = this.checkData(data, 'data');
-      this.checkOpen('write');
+      checkArgCount(arguments.length, 1, 'write(data)', 'use writeAt(position, data) for positional writes');
+      checked = this.#checkData(data, 'data');
+      this.#checkOpen('write');
       // Nothing queued ahead and room in the buffer: done now, like the queued call would be
       // in this same tick, minus its promises (docs/performance.md, "Third round").
-      const now = this.pending !== 0 ? undefined : typeof checked === 'string' ? this.text!.writeNow(checked) : this.io.writeNow(checked);
+      const now = !this.#idle() ? undefined : typeof checked === 'string' ? this.#text!.writeNow(checked) : this.#io.writeNow(checked);
       if (now !== undefined) return Promise.resolve(now);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.enqueue(() => this.writeData(checked));
+    return this.#enqueue(() => this.#writeData(checked));
   }
 
-  /** Write every item of an iterable (or async iterable) as one call; no separators are added. */
+  /**
+   * Write every item of an iterable; no separators are added. A sync iterable is written as
+   * one call; an async iterable item by item as it produces them (other calls on the file
+   * may take effect in between: the iterable may itself read this file).
+   */
   async writelines(lines: Iterable<WriteData<T>> | AsyncIterable<WriteData<T>>): Promise<void> {
+    checkArgCount(arguments.length, 1, 'writelines(lines)');
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
-    this.checkOpen('write');
-    return this.enqueue(async () => {
-      for await (const line of lines) await this.writeData(this.checkData(line, 'lines'));
+    this.#checkOpen('write');
+    if (Symbol.asyncIterator in lines) {
+      // The file's queue is not held while user code produces the lines: it may use this
+      // file (read what it transforms), and would wait for writelines() forever.
+      for await (const line of lines) await this.write(line);
+      return;
+    }
+    return this.#enqueue(async () => {
+      for (const line of lines) await this.#writeData(this.#checkData(line, 'lines'));
     });
   }
 
@@ -242,37 +257,42 @@ export class AsyncFile<T extends Data = Data> {
    * Text mode accepts only seek(0), seek(tell()) and seek(0, 2). Resolves the new position.
    */
   async seek(offset: number, whence: Whence = 0): Promise<number> {
+    checkArgCount(arguments.length, 2, 'seek(offset, whence)');
     checkInteger(offset, 'offset', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     if (whence !== 0 && whence !== 1 && whence !== 2) {
       throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
     }
-    this.checkOpen('lseek');
-    const text = this.text;
-    return this.enqueue(() => (text ? text.seek(offset, whence) : this.io.seek(offset, whence)));
+    this.#checkOpen('lseek');
+    const text = this.#text;
+    return this.#enqueue(() => (text ? text.seek(offset, whence) : this.#io.seek(offset, whence)));
   }
 
   /** The position (text mode: an opaque number for seek()). */
   async tell(): Promise<number> {
-    this.checkOpen('lseek');
-    const text = this.text;
-    return this.enqueue(() => (text ? text.tell() : this.io.tell()));
+    checkArgCount(arguments.length, 0, 'tell()');
+    this.#checkOpen('lseek');
+    const text = this.#text;
+    return this.#enqueue(() => (text ? text.tell() : this.#io.tell()));
   }
 
   /** Cut or extend the file to `size` bytes (default: the position); the position stays. Resolves the size. */
   async truncate(size?: number): Promise<number> {
+    checkArgCount(arguments.length, 1, 'truncate(size)');
     const at = size === undefined || size === null ? undefined : checkPosition(size, 'size');
-    this.checkOpen('ftruncate');
-    const text = this.text;
-    return this.enqueue(() => (text ? text.truncate(at) : this.io.truncate(at)));
+    this.#checkOpen('ftruncate');
+    const text = this.#text;
+    return this.#enqueue(() => (text ? text.truncate(at) : this.#io.truncate(at)));
   }
 
   /** fstat the file (after flushing, so the size includes earlier writes). Fields as fs.Stats. */
   async stat(): Promise<Stats> {
-    this.checkOpen('fstat');
-    return this.enqueue(async () => {
-      await this.flushLayers();
-      const st = await this.backend.fstat(this.io.fd);
-      if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
+    checkArgCount(arguments.length, 0, 'stat()');
+    this.#checkOpen('fstat');
+    return this.#enqueue(async () => {
+      await this.#flushLayers();
+      this.#io.checkRunning('fstat');
+      const st = await this.#backend.fstat(this.#io.fd);
+      if (typeof st === 'number') throw uvException(st, 'fstat', this.#path);
       return new Stats(st);
     });
   }
@@ -285,30 +305,33 @@ export class AsyncFile<T extends Data = Data> {
    */
   flush(): Promise<void> {
     try {
-      this.checkOpen('write');
+      checkArgCount(arguments.length, 0, 'flush()');
+      this.#checkOpen('write');
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.pending === 0) {
+    if (this.#idle()) {
       // What the queued call would do in this same tick; its kernel write starts at the
       // checkpoint, as it would when the queue ran empty.
-      const group = this.joinFlushGroup();
-      this.startCommitsAtCheckpoint();
+      const group = this.#joinFlushGroup();
+      this.#startCommitsAtCheckpoint();
       return group.written;
     }
-    return this.enqueue(() => Promise.resolve(this.joinFlushGroup())).then((group) => group.written);
+    return this.#enqueue(() => Promise.resolve(this.#joinFlushGroup())).then((group) => group.written);
   }
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
   async sync(): Promise<void> {
-    this.checkOpen('fsync');
-    return this.enqueue(() => this.syncOp(false));
+    checkArgCount(arguments.length, 0, 'sync()');
+    this.#checkOpen('fsync');
+    return this.#enqueue(() => this.#syncOp(false));
   }
 
   /** flush(), then fdatasync(2): data (and the metadata needed to read it) on stable storage. */
   async datasync(): Promise<void> {
-    this.checkOpen('fdatasync');
-    return this.enqueue(() => this.syncOp(true));
+    checkArgCount(arguments.length, 0, 'datasync()');
+    this.#checkOpen('fdatasync');
+    return this.#enqueue(() => this.#syncOp(true));
   }
 
   /**
@@ -318,21 +341,43 @@ export class AsyncFile<T extends Data = Data> {
    * the first call rejects with the flush error.
    */
   close(): Promise<void> {
-    if (this.closePromise !== undefined) return this.closePromise.then(noop, noop);
-    this.closePromise = this.enqueue(() => this.shutdown());
-    this.cancelStragglersAfter(getConfig().closeTimeoutMs, this.closePromise);
-    return this.closePromise;
+    if (arguments.length > 0) return Promise.reject(tooManyArgs('close()', arguments.length));
+    if (this.#closePromise !== undefined) return this.#closePromise.then(noop, noop);
+    this.#record.closing = true;
+    this.#closePromise = this.#enqueue(() => this.#shutdown());
+    this.#cancelStragglersAfter(getConfig().closeTimeoutMs, this.#closePromise);
+    return this.#closePromise;
   }
 
   /**
    * closeTimeoutMs: if close() has not finished after `ms`, cancel every op still in flight
-   * on the fd (they reject with ECANCELED), so the queued close can run. The timer starts
-   * when close() is called, covering queued calls as well as positional ones.
+   * on the fd (they reject with ECANCELED); on a file that cannot seek, also make every kernel
+   * op it would start from then on reject ECANCELED at once (the final flush, calls queued
+   * ahead of close), so closeTimeoutMs bounds the whole close(). The timer starts when close()
+   * is called, covering queued calls as well as positional ones.
    */
-  private cancelStragglersAfter(ms: number, closing: Promise<void>): void {
-    const timer = setTimeout(() => void this.backend.cancelFd(this.io.fd), ms);
+  #cancelStragglersAfter(ms: number, closing: Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.#stragglersCancelled = true;
+      // On a pipe, socket or terminal an op can wait forever: what still runs before the fd
+      // closes starts no kernel op there. A regular file's ops end; they still run (the final
+      // flush of what was written before close() included).
+      if (!this.#io.seekable) this.#io.stop();
+      void this.#backend.cancelFd(this.#io.fd);
+    }, ms);
     const stop = (): void => clearTimeout(timer);
     closing.then(stop, stop);
+  }
+
+  /**
+   * util.inspect() / console.log(): `AsyncFile { name, mode, closed, position }`, the file's
+   * public face (its state is in private fields; JSON.stringify() shows name and mode).
+   * `position` is the byte position of the buffered layer (null right after an append, until
+   * the end is known).
+   */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const face = { name: this.name, mode: this.mode, closed: this.closed, position: this.#io.knownPosition };
+    return `AsyncFile ${show(face, options)}`;
   }
 
   /** `await using f = await open(…)` closes the file at the end of the block. */
@@ -355,14 +400,15 @@ export class AsyncFile<T extends Data = Data> {
    */
   readAt(position: number, size: number): Promise<Buffer> {
     try {
+      checkArgCount(arguments.length, 2, 'readAt(position, size)');
       checkPosition(position);
       checkInteger(size, 'size', 0, MAX_LENGTH);
-      this.checkPositional(this.io.readable, 'read');
+      this.#checkPositional(this.#io.readable, 'read');
     } catch (err) {
       return Promise.reject(err);
     }
     const buf = allocResult(size);
-    const r = this.startPread(buf, 0, size, position, (n) => fitted(buf, n));
+    const r = this.#startPread(buf, 0, size, position, (n) => fitted(buf, n));
     return r instanceof Promise ? r : Promise.resolve(r);
   }
 
@@ -374,15 +420,16 @@ export class AsyncFile<T extends Data = Data> {
     let bytes: Uint8Array;
     let len: number;
     try {
+      checkArgCount(arguments.length, 4, 'readAtInto(position, buffer, offset, length)');
       checkPosition(position);
       bytes = toBytes(buffer, 'buffer');
       checkInteger(offset, 'offset', 0, bytes.byteLength);
       len = length === undefined ? bytes.byteLength - offset : checkInteger(length, 'length', 0, bytes.byteLength - offset);
-      this.checkPositional(this.io.readable, 'read');
+      this.#checkPositional(this.#io.readable, 'read');
     } catch (err) {
       return Promise.reject(err);
     }
-    const r = this.startPread(bytes, offset, len, position, count);
+    const r = this.#startPread(bytes, offset, len, position, count);
     return typeof r === 'number' ? Promise.resolve(r) : r;
   }
 
@@ -393,54 +440,91 @@ export class AsyncFile<T extends Data = Data> {
    * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
   async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
+    checkArgCount(arguments.length, 2, 'writeAt(position, data)');
     checkPosition(position);
     const bytes = toBytes(data, 'data');
-    this.checkPositional(this.io.writable, 'write');
-    this.inflight++;
+    this.#checkPositional(this.#io.writable, 'write');
+    const len = bytes.byteLength;
+    // Taken now, in call order: the barrier waits for what came before, and this write for the
+    // earlier writeAt()s it overlaps; calls after it wait for it (positionalWrite()).
+    const barrier = this.#pending !== 0 || this.#io.hasPendingWrites || this.#io.positionAfterAppend ? this.#barrier() : undefined;
+    const [start, end] = this.#io.append ? [0, Infinity] : [position, position + len];
+    const earlier = this.#writesBefore(start, end);
+    const finished = this.#positionalWrite(start, end);
+    this.#inflight++;
     try {
-      if (this.pending !== 0 || this.io.hasPendingWrites || this.io.positionAfterAppend) await this.barrier();
-      const len = bytes.byteLength;
+      if (barrier !== undefined) await barrier;
+      if (earlier !== undefined) await earlier;
       let done = 0;
       while (done < len) {
-        const n = await this.backend.write(this.io.fd, bytes, done, len - done, position + done);
-        if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+        this.#io.checkRunning('write');
+        const n = await this.#backend.write(this.#io.fd, bytes, done, len - done, position + done);
+        if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path);
         done += n;
       }
-      this.io.invalidate(position, len);
+      this.#io.invalidate(position, len);
       return len;
     } finally {
-      this.positionalDone();
+      finished();
+      this.#positionalDone();
     }
   }
 
+  /** Register a writeAt() of [start, end) in flight; call the returned function when it ends. */
+  #positionalWrite(start: number, end: number): () => void {
+    let settle!: () => void;
+    const write: PositionalWrite = { start, end, done: new Promise<void>((resolve) => (settle = resolve)) };
+    this.#positionalWrites.add(write);
+    return () => {
+      this.#positionalWrites.delete(write);
+      settle();
+    };
+  }
+
+  /** Settles when the writeAt()s now in flight over [start, end) have ended; undefined if none. */
+  #writesBefore(start = 0, end = Infinity): Promise<unknown> | undefined {
+    if (this.#positionalWrites.size === 0) return undefined;
+    const waits: Promise<void>[] = [];
+    for (const w of this.#positionalWrites) if (w.start < end && start < w.end) waits.push(w.done);
+    return waits.length === 0 ? undefined : Promise.all(waits);
+  }
+
+  /** Nothing queued and no writeAt() in flight: a call may take effect at once. */
+  #idle(): boolean {
+    return this.#pending === 0 && this.#positionalWrites.size === 0;
+  }
+
   /** Run `op` after every earlier call on this file has settled. */
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.pending++ === 0 ? startNow(op) : this.tail.then(op);
-    this.tail = result.then(this.opDone, this.opDone);
+  #enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const writes = this.#writesBefore();
+    const ahead = this.#pending++ === 0 ? writes : writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
+    const result = ahead === undefined ? startNow(op) : ahead.then(op);
+    this.#tail = result.then(this.#opDone, this.#opDone);
     return result;
   }
 
   /** Reject calls made after close(). */
-  private checkOpen(syscall: string): void {
-    if (this.closePromise !== undefined) throw closedFileError(syscall, this.path);
+  #checkOpen(syscall: string): void {
+    if (this.#closePromise !== undefined) throw closedFileError(syscall, this.#path);
   }
 
-  /** An open file, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
-  private checkPositional(allowed: boolean, syscall: string): void {
-    this.checkOpen(syscall);
-    if (!allowed) throw systemError('EBADF', syscall, this.path);
+  /** An open file that can seek, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
+  #checkPositional(allowed: boolean, syscall: string): void {
+    this.#checkOpen(syscall);
+    if (!this.#io.seekable) throw systemError('ESPIPE', syscall, this.#path); // io_uring would ignore the position
+    if (!allowed) throw systemError('EBADF', syscall, this.#path);
   }
 
   /** A positional op waits here for queued calls and buffered writes ahead of it. */
-  private barrier(): Promise<void> {
-    return this.enqueue(async () => {
-      await this.flushLayers();
-      await this.io.settle();
+  #barrier(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#flushLayers();
+      await this.#io.settle();
     });
   }
 
-  private positionalDone(): void {
-    if (--this.inflight === 0 && this.drained !== undefined) this.drained();
+  #positionalDone(): void {
+    if (--this.#inflight === 0 && this.#drained !== undefined) this.#drained();
   }
 
   /**
@@ -451,50 +535,54 @@ export class AsyncFile<T extends Data = Data> {
    * functions so that such a read costs one promise, not three (~0.3 µs of ~3.5 at one read
    * in flight, docs/performance.md). Otherwise a promise of it.
    */
-  private startPread<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): R | Promise<R> {
-    this.inflight++;
-    const readNow = this.backend.readNow;
-    if (this.pending !== 0 || this.io.hasPendingWrites || readNow === undefined) return this.preadLater(buf, off, len, position, result);
-    const first = readNow.call(this.backend, this.io.fd, buf, off, len, position);
+  #startPread<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): R | Promise<R> {
+    this.#inflight++;
+    const readNow = this.#backend.readNow;
+    if (!this.#idle() || this.#io.hasPendingWrites || readNow === undefined) return this.#preadLater(buf, off, len, position, result);
+    const first = readNow.call(this.#backend, this.#io.fd, buf, off, len, position);
     if (typeof first === 'number' && (first === len || first === 0)) {
-      this.positionalDone();
+      this.#positionalDone();
       return result(first);
     }
-    return this.finishPread(first, buf, off, len, position, result);
+    return this.#finishPread(first, buf, off, len, position, result);
   }
 
   /** startPread() behind queued calls and buffered writes, or on a backend without readNow. */
-  private async preadLater<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): Promise<R> {
+  async #preadLater<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): Promise<R> {
     let first: Promise<number>;
+    const writes = this.#writesBefore(position, position + len);
     try {
-      if (this.pending !== 0 || this.io.hasPendingWrites) await this.barrier();
-      first = this.backend.read(this.io.fd, buf, off, len, position);
+      if (this.#pending !== 0 || this.#io.hasPendingWrites) await this.#barrier();
+      if (writes !== undefined) await writes;
+      this.#io.checkRunning('read');
+      first = this.#backend.read(this.#io.fd, buf, off, len, position);
     } catch (err) {
-      this.positionalDone();
+      this.#positionalDone();
       throw err;
     }
-    return this.finishPread(first, buf, off, len, position, result);
+    return this.#finishPread(first, buf, off, len, position, result);
   }
 
   /** The rest of a positional read whose first pread gave `first`: errors, short reads, `inflight`. */
-  private async finishPread<R>(
+  async #finishPread<R>(
     first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R,
   ): Promise<R> {
     try {
       const n = await first;
-      if (n < 0) throw uvException(n, 'read', this.path);
-      return result(n === len || n === 0 ? n : n + (await this.preadFully(buf, off + n, len - n, position + n)));
+      if (n < 0) throw uvException(n, 'read', this.#path);
+      return result(n === len || n === 0 ? n : n + (await this.#preadFully(buf, off + n, len - n, position + n)));
     } finally {
-      this.positionalDone();
+      this.#positionalDone();
     }
   }
 
   /** pread until `len` bytes or end of file. */
-  private async preadFully(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+  async #preadFully(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
     let got = 0;
     while (got < len) {
-      const n = await this.backend.read(this.io.fd, buf, off + got, len - got, position + got);
-      if (n < 0) throw uvException(n, 'read', this.path);
+      this.#io.checkRunning('read');
+      const n = await this.#backend.read(this.#io.fd, buf, off + got, len - got, position + got);
+      if (n < 0) throw uvException(n, 'read', this.#path);
       if (n === 0) break;
       got += n;
     }
@@ -502,27 +590,27 @@ export class AsyncFile<T extends Data = Data> {
   }
 
   /** The right data type for the mode: a string in text mode, bytes in binary mode. */
-  private checkData(data: unknown, name: string): string | Uint8Array {
-    if (this.text) {
+  #checkData(data: unknown, name: string): string | Uint8Array {
+    if (this.#text) {
       if (typeof data !== 'string') throw invalidType(name, 'of type string (text mode)', data);
       return data;
     }
     return toBytes(data, name);
   }
 
-  private writeData(data: string | Uint8Array): Promise<number> {
-    return typeof data === 'string' ? this.text!.write(data) : this.io.write(data);
+  #writeData(data: string | Uint8Array): Promise<number> {
+    return typeof data === 'string' ? this.#text!.write(data) : this.#io.write(data);
   }
 
-  private readLine(limit: number): Promise<T> {
-    return (this.text ? this.text.readline(limit) : this.io.readline(limit)) as Promise<T>;
+  #readLine(limit: number): Promise<T> {
+    return (this.#text ? this.#text.readline(limit) : this.#io.readline(limit)) as Promise<T>;
   }
 
-  private async readLines(hint: number): Promise<T[]> {
+  async #readLines(hint: number): Promise<T[]> {
     const lines: T[] = [];
     let total = 0;
     while (total < hint) {
-      const line = await this.readLine(-1);
+      const line = await this.#readLine(-1);
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;
@@ -536,8 +624,8 @@ export class AsyncFile<T extends Data = Data> {
    * layer at once, so only that layer holds data to commit. The promise is wrapped so the
    * queue moves on without waiting for it, and marked handled until flush()'s caller awaits it.
    */
-  private joinFlushGroup(): { written: Promise<void> } {
-    const written = this.io.commit();
+  #joinFlushGroup(): { written: Promise<void> } {
+    const written = this.#io.commit();
     written.catch(noop);
     return { written };
   }
@@ -547,28 +635,28 @@ export class AsyncFile<T extends Data = Data> {
    * every flush of this synchronous run (and of the continuations already queued) joins the
    * same kernel write.
    */
-  private startCommitsAtCheckpoint(): void {
-    if (this.commitsScheduled) return;
-    this.commitsScheduled = true;
-    RESOLVED.then(this.commitsAtCheckpoint);
+  #startCommitsAtCheckpoint(): void {
+    if (this.#commitsScheduled) return;
+    this.#commitsScheduled = true;
+    RESOLVED.then(this.#commitsAtCheckpoint);
   }
 
   /** Flush the text layer (which flushes the binary one) or the binary layer. */
-  private flushLayers(): Promise<void> {
-    return this.text ? this.text.flush() : this.io.flush();
+  #flushLayers(): Promise<void> {
+    return this.#text ? this.#text.flush() : this.#io.flush();
   }
 
-  private async syncOp(datasync: boolean): Promise<void> {
-    await this.flushLayers();
-    const r = await this.backend.fsync(this.io.fd, datasync);
-    if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync', this.path);
+  async #syncOp(datasync: boolean): Promise<void> {
+    await this.#flushLayers();
+    const r = await this.#backend.fsync(this.#io.fd, datasync);
+    if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync', this.#path);
   }
 
   /** Wait until no positional op is in flight. */
-  private positionalDrain(): Promise<void> | undefined {
-    if (this.inflight === 0) return undefined;
+  #positionalDrain(): Promise<void> | undefined {
+    if (this.#inflight === 0) return undefined;
     return new Promise((resolve) => {
-      this.drained = resolve;
+      this.#drained = resolve;
     });
   }
 
@@ -576,19 +664,19 @@ export class AsyncFile<T extends Data = Data> {
    * The body of close(). In-flight positional ops are waited for, never abandoned: closing an
    * fd under a pending op could let it touch a file that reuses the fd number.
    */
-  private async shutdown(): Promise<void> {
-    leakRegistry.unregister(this);
+  async #shutdown(): Promise<void> {
     let failure: unknown;
     try {
-      await this.flushLayers();
+      await this.#flushLayers();
     } catch (err) {
       failure = err;
     }
-    await this.positionalDrain();
-    this.io.releaseBuffer();
-    if (this.ownsFd) {
-      const r = await this.backend.close(this.io.fd);
-      if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.path);
+    await this.#positionalDrain();
+    forget(this.#record); // before the fd is closed: an exit from here on must not close it again
+    this.#io.releaseBuffer(!this.#stragglersCancelled);
+    if (this.#ownsFd) {
+      const r = await this.#backend.close(this.#io.fd);
+      if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.#path);
     }
     if (failure !== undefined) throw failure;
   }

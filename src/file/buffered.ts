@@ -9,10 +9,11 @@
  * and every op on a file that cannot seek (pipes, sockets, terminals).
  */
 import type { OpBackend, PathLike } from '../engine/types';
-import { uvException } from '../errors';
+import { fileTooLarge, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from './buffer-pool';
 import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
+import { MAX_LENGTH } from './validate';
 
 /** `pos` value meaning "at the end of the file, offset not known yet" (after an append). */
 const AT_END = -1;
@@ -67,7 +68,8 @@ export class BufferedFile implements BufferedIO {
   readonly fd: number;
   private readonly backend: OpBackend;
   private readonly path: PathLike | undefined;
-  private readonly append: boolean;
+  /** Writes go to the end of the file (the fd has O_APPEND). */
+  readonly append: boolean;
   private readonly bufferSize: number;
   /** Allocated on first buffered read or write. */
   private buf: Buffer = EMPTY;
@@ -91,6 +93,22 @@ export class BufferedFile implements BufferedIO {
   private waiters: FlushWaiter[] = [];
   /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
   private pumping = false;
+  /** stop() was called: no new kernel op starts on this file. */
+  private stopped = false;
+  /** Bytes of the group write in flight whose result has not arrived (0: none). */
+  private groupInFlight = 0;
+  /**
+   * A group write's result, applied when the backend settles it (its onDone), not in the
+   * awaiting continuation: at process exit no continuation runs, but the backend's drainSync()
+   * still settles ops, so flushSync() then knows exactly which bytes the kernel took.
+   */
+  private readonly applyWritten = (n: number): void => {
+    this.groupInFlight = 0;
+    if (n <= 0) return;
+    this.wOff += n;
+    this.wStart += n;
+    this.written += n;
+  };
 
   /** Wrap an open fd; see {@link BufferedFileOptions}. */
   constructor(options: BufferedFileOptions) {
@@ -105,9 +123,33 @@ export class BufferedFile implements BufferedIO {
     this.pos = options.position;
   }
 
+  /**
+   * close() gave up waiting (closeTimeoutMs): every kernel op this file would start from now on
+   * rejects ECANCELED at once instead, so the close that stopped waiting cannot wait again (a
+   * flush retrying bytes a full pipe will never take).
+   */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Whether stop() was called. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Throw ECANCELED once stop() was called. */
+  checkRunning(syscall: string): void {
+    if (this.stopped) throw systemError('ECANCELED', syscall, this.path);
+  }
+
   /** Whether written bytes still wait in the buffer (positional ops must flush them first). */
   get hasPendingWrites(): boolean {
     return this.wLen > 0;
+  }
+
+  /** The logical position, or null right after an append (the end, not known yet). */
+  get knownPosition(): number | null {
+    return this.pos === AT_END ? null : this.pos;
   }
 
   /** Whether the position is "the end, after an append" (a writeAt must settle it first). */
@@ -285,6 +327,7 @@ export class BufferedFile implements BufferedIO {
     if (!this.writable) throw systemError('EBADF', 'ftruncate', this.path);
     await this.settle();
     const at = size ?? (await this.tell());
+    this.checkRunning('ftruncate');
     const r = await this.backend.ftruncate(this.fd, at);
     if (r < 0) throw uvException(r, 'ftruncate', this.path);
     this.invalidate(at, Infinity);
@@ -344,13 +387,32 @@ export class BufferedFile implements BufferedIO {
   /** Write buf[wOff, end) at the pending position, advancing past what the kernel takes. */
   private async writePending(end: number): Promise<void> {
     while (this.wOff < end) {
-      const n = await this.backend.write(this.fd, this.buf, this.wOff, end - this.wOff, this.writePosition(this.wStart));
+      this.checkRunning('write');
+      this.groupInFlight = end - this.wOff;
+      const n = await this.backend.write(this.fd, this.buf, this.wOff, end - this.wOff, this.writePosition(this.wStart), this.applyWritten);
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
-      this.wOff += n;
-      this.wStart += n;
-      this.written += n;
     }
   }
+
+  /**
+   * The exit path (no event-loop turn will come; the backend has drained its ops): write every
+   * pending byte now, at its position, with the backend's synchronous write. A group write
+   * whose result never arrived (the fallback cannot wait for libuv's pool) is written again
+   * where that is harmless — the same bytes at the same offsets — and assumed to land where
+   * the kernel picks the offset (append, pipes), so no byte is written twice. Throws the
+   * Node-shaped error of a write that fails; the unwritten rest is then lost.
+   */
+  flushSync(): void {
+    if (this.groupInFlight > 0 && this.writePosition(0) === -1) this.applyWritten(this.groupInFlight);
+    this.groupInFlight = 0;
+    while (this.wOff < this.wLen) {
+      const n = this.backend.writeSync(this.fd, this.buf, this.wOff, this.wLen - this.wOff, this.writePosition(this.wStart));
+      if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+      this.applyWritten(n);
+    }
+    this.wOff = this.wLen = 0;
+  }
+
 
   /**
    * Resolve the commits whose bytes are written; after a failure, reject the rest of the
@@ -368,6 +430,7 @@ export class BufferedFile implements BufferedIO {
 
   /** The file's size from fstat. */
   async fileSize(): Promise<number> {
+    this.checkRunning('fstat');
     const st = await this.backend.fstat(this.fd);
     if (typeof st === 'number') throw uvException(st, 'fstat', this.path);
     return st.size;
@@ -379,11 +442,11 @@ export class BufferedFile implements BufferedIO {
   }
 
   /**
-   * Give the buffer back to the pool and forget pending data. Only for close(), once no op
-   * can run on this file any more.
+   * Give the buffer back to the pool (`reuse`; not when an abandoned op may still write into
+   * it) and forget pending data. Only for close(), once no op can run on this file any more.
    */
-  releaseBuffer(): void {
-    if (this.buf.length !== 0) releaseBuffer(this.buf);
+  releaseBuffer(reuse: boolean): void {
+    if (this.buf.length !== 0 && reuse) releaseBuffer(this.buf);
     this.buf = EMPTY;
     this.rLen = this.wOff = this.wLen = 0;
     this.accepted = this.written;
@@ -418,6 +481,7 @@ export class BufferedFile implements BufferedIO {
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {
+    this.checkRunning('read');
     const n = await this.backend.read(this.fd, target, off, len, this.readPosition(this.pos));
     if (n < 0) throw uvException(n, 'read', this.path);
     return n;
@@ -481,11 +545,13 @@ export class BufferedFile implements BufferedIO {
   /** Read up to `limit` bytes to EOF, sizing the first chunk from fstat when the file can seek. */
   private async readAll(limit: number): Promise<Buffer> {
     const remaining = this.seekable ? Math.max(0, (await this.fileSize()) - this.pos) : 0;
+    if (Math.min(remaining, limit) > MAX_LENGTH) throw fileTooLarge(remaining);
     let chunk = Math.max(remaining + 1, this.bufferSize);
     const parts: Buffer[] = [];
     let total = 0;
     while (total < limit) {
-      const want = Math.min(chunk, limit - total);
+      if (total === MAX_LENGTH) throw fileTooLarge(total + 1);
+      const want = Math.min(chunk, limit - total, MAX_LENGTH - total);
       const part = Buffer.allocUnsafe(want);
       const n = await this.readFully(part, 0, want);
       if (n > 0) parts.push(fitted(part, n));
@@ -502,6 +568,7 @@ export class BufferedFile implements BufferedIO {
     let off = 0;
     const len = data.byteLength;
     while (off < len) {
+      this.checkRunning('write');
       const n = await this.backend.write(this.fd, data, off, len - off, this.writePosition(this.pos));
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
       off += n;

@@ -2,9 +2,11 @@
  * open() and wrapFd(): check the arguments, open the fd through the engine's backend and
  * build the layers (BufferedFile, then a TextFile in text mode) under an AsyncFile.
  */
+import { constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd } from '../engine';
+import { getBackend, getBackendForFd, isEngineFd } from '../engine';
 import type { OpBackend, PathLike, RawStat } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -15,7 +17,7 @@ import { Stats } from './stats';
 import { TextFile } from './text';
 import { getCodec } from './text-codec';
 import type { TextOptions } from './types';
-import { checkInteger, invalidType } from './validate';
+import { checkArgCount, checkInteger, invalidType } from './validate';
 
 /** Options of open(). */
 export interface OpenOptions {
@@ -29,11 +31,42 @@ export interface OpenOptions {
   bufferSize?: number;
 }
 
+/** Options of open() in binary mode: the text options may only be absent or null. */
+export interface BinaryOpenOptions {
+  encoding?: null;
+  errors?: null;
+  newline?: null;
+  /** Size of the file's buffer in bytes (default: getConfig().bufferSize). */
+  bufferSize?: number;
+}
+
 /** Options of wrapFd(). */
 export interface WrapFdOptions extends OpenOptions {
   /** close() closes the fd (default true, like Python's closefd). */
   ownsFd?: boolean;
 }
+
+type ModeKind = 'r' | 'w' | 'a' | 'x';
+type InAnyOrder2<A extends string, B extends string> = `${A}${B}` | `${B}${A}`;
+type InAnyOrder3<A extends string, B extends string, C extends string> = `${A}${InAnyOrder2<B, C>}` | `${B}${InAnyOrder2<A, C>}` | `${C}${InAnyOrder2<A, B>}`;
+
+/**
+ * Every valid mode string (CPython's rules): one of 'r', 'w', 'a', 'x', optionally 'b' or 't'
+ * and '+', each at most once, in any order — 76 strings.
+ */
+export type OpenMode = ModeKind | InAnyOrder2<ModeKind, 'b' | 't' | '+'> | InAnyOrder3<ModeKind, 'b' | 't', '+'>;
+
+/** A mode with 'b': the file reads and writes Buffers. */
+type BinaryModeString = `${string}b${string}`;
+
+/**
+ * The type a mode argument must have: a literal mode must be an {@link OpenMode} ('rw' or
+ * 'banana' do not type-check); a mode known only as `string` is checked when open() runs.
+ */
+export type CheckedMode<M extends string> = string extends M ? M : M extends OpenMode ? M : OpenMode;
+
+/** The options a mode takes: a binary mode takes no text options. */
+export type OptionsForMode<M extends string> = string extends M ? OpenOptions : M extends BinaryModeString ? BinaryOpenOptions : OpenOptions;
 
 /** Largest accepted bufferSize (1 GiB). */
 const MAX_BUFFER_SIZE = 2 ** 30;
@@ -49,7 +82,7 @@ interface CheckedOptions {
 }
 
 /** The AsyncFile type a mode string gives: Buffer data with 'b', string data without. */
-export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends `${string}b${string}` ? AsyncFile<Buffer> : AsyncFile<string>;
+export type FileForMode<M extends string> = string extends M ? AsyncFile : M extends BinaryModeString ? AsyncFile<Buffer> : AsyncFile<string>;
 
 function invalidValue(name: string, value: unknown, why: string): TypeError {
   return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${why}. Received ${JSON.stringify(value) ?? String(value)}`);
@@ -115,6 +148,8 @@ interface LayerInit {
   options: CheckedOptions;
   st: RawStat;
   ownsFd: boolean;
+  /** Where the file position starts (default: 0, or the end in append mode). */
+  position?: number;
 }
 
 /** Build BufferedFile (+ TextFile) and the AsyncFile over them. */
@@ -128,7 +163,7 @@ function buildFile(init: LayerInit): AsyncFile {
     append: init.mode.append,
     seekable: canSeek(init.st),
     bufferSize: init.options.bufferSize,
-    position: init.mode.append ? init.st.size : 0,
+    position: init.position ?? (init.mode.append ? init.st.size : 0),
   });
   const textOptions = init.options.text;
   const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
@@ -155,7 +190,10 @@ function buildFile(init: LayerInit): AsyncFile {
  * console.log(await f.readline()); // 'hello\n'
  * await f.close();
  */
-export async function open<M extends string = 'r'>(path: string | Buffer | URL, mode?: M, options?: OpenOptions): Promise<FileForMode<M>> {
+export async function open(path: string | Buffer | URL, mode?: undefined, options?: OpenOptions): Promise<AsyncFile<string>>;
+export async function open<M extends string>(path: string | Buffer | URL, mode: CheckedMode<M>, options?: OptionsForMode<M>): Promise<FileForMode<M>>;
+export async function open(path: string | Buffer | URL, mode?: string, options?: OpenOptions | BinaryOpenOptions): Promise<AsyncFile> {
+  checkArgCount(arguments.length, 3, 'open(path, mode, options)');
   const p = toPath(path);
   const parsed = parseMode(mode ?? 'r');
   const checked = checkOptions(options, parsed, OPEN_KEYS);
@@ -165,30 +203,66 @@ export async function open<M extends string = 'r'>(path: string | Buffer | URL, 
   try {
     const st = await statForOpen(backend, fd, p);
     if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
-    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true }) as FileForMode<M>;
+    return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
   } catch (err) {
     await backend.close(fd);
     throw err;
   }
 }
 
+/** What the kernel says of an fd we did not open: its offset and whether it has O_APPEND. */
+interface FdState {
+  position: number;
+  append: boolean;
+}
+
+/**
+ * The fd's offset and O_APPEND flag from /proc/self/fdinfo (Linux; node:fs has no lseek).
+ * Undefined where there is no such file (other systems, or no /proc mounted).
+ */
+async function fdState(fd: number): Promise<FdState | undefined> {
+  let info: string;
+  try {
+    info = await readFile(`/proc/self/fdinfo/${fd}`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const pos = /^pos:\s*(\d+)/m.exec(info);
+  const flags = /^flags:\s*([0-7]+)/m.exec(info);
+  if (!pos || !flags) return undefined;
+  return { position: Number(pos[1]), append: (parseInt(flags[1], 8) & constants.O_APPEND) !== 0 };
+}
+
 /**
  * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
- * have no effect). The file position starts at 0 (in append mode: at the end); the fd's
- * own offset is neither read nor moved, as every op is positional.
+ * have no effect). The file position starts where the fd's offset is (Linux; elsewhere at 0),
+ * or at the end in append mode; an fd with O_APPEND (Linux) appends whatever the mode. The fd's own offset is not moved, as every op is positional. A number
+ * that is not an open fd rejects with EBADF, and so does one of the library's own descriptors.
  *
  * @example
  * const out = await wrapFd(1, 'w', { ownsFd: false });
  * await out.write('to stdout\n');
  * await out.close(); // flushes; fd 1 stays open
  */
-export async function wrapFd<M extends string>(fd: number, mode: M, options?: WrapFdOptions): Promise<FileForMode<M>> {
+export async function wrapFd<M extends string>(
+  fd: number,
+  mode: CheckedMode<M>,
+  options?: OptionsForMode<M> & Pick<WrapFdOptions, 'ownsFd'>,
+): Promise<FileForMode<M>> {
+  checkArgCount(arguments.length, 3, 'wrapFd(fd, mode, options)');
   checkInteger(fd, 'fd', 0, 2 ** 31 - 1);
   const parsed = parseMode(mode);
   const checked = checkOptions(options, parsed, WRAP_KEYS);
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
   const backend = getBackendForFd();
+  // The fstat starts the engine if it is not running, so its descriptors exist by the check.
   const st = await statForOpen(backend, fd, undefined);
-  return buildFile({ backend, fd, name: fd, path: undefined, mode: parsed, options: checked, st, ownsFd }) as FileForMode<M>;
+  if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
+  const state = canSeek(st) ? await fdState(fd) : undefined;
+  // O_APPEND: writes land at the end whatever the mode; the position starts at the offset
+  // (Python's FileIO seeks to the end only for an 'a' mode).
+  const used = state?.append ? { ...parsed, append: true } : parsed;
+  const position = parsed.append ? st.size : state?.position;
+  return buildFile({ backend, fd, name: fd, path: undefined, mode: used, options: checked, st, ownsFd, position }) as FileForMode<M>;
 }

@@ -9,7 +9,10 @@
  * position (the BufferedIO, which has read ahead, is moved back first).
  *
  * The window holds text as decoded, before newline translation (translation happens as text
- * is returned), so window indices map to bytes without any newline bookkeeping. In the
+ * is returned), so window indices map to bytes without any newline bookkeeping. Text decoded
+ * while a read looks for its end is kept as a list of pieces, each searched once (with the one
+ * character before it, for a terminator split between pieces) and joined once when the read
+ * returns: a read is linear in the length of what it returns, however long the line. In the
  * universal newline modes (undefined and '') a '\r' at the end of decoded text is held back
  * as undecoded bytes until the next character is known, so '\r\n' is never split between
  * two pieces and no "pending '\r'" state ever needs to be part of a cookie.
@@ -48,11 +51,15 @@ export const TEXT_CHUNK_SIZE = 8192;
 interface ReadWindow {
   /** Absolute byte position of text[0] (a clean decoder state). */
   start: number;
-  /** Bytes decoded into `text`. */
+  /** Bytes decoded into the window's text. */
   byteLength: number;
-  /** Decoded text, not yet newline-translated. */
+  /** Decoded text, not yet newline-translated: `text` followed by `pieces` (see flatText). */
   text: string;
-  /** UTF-16 index in `text` of the next character to return. */
+  /** Text decoded after `text`, not joined to it yet. */
+  pieces: string[];
+  /** UTF-16 length of the window's text (`text` and `pieces`). */
+  length: number;
+  /** UTF-16 index in the window's text of the next character to return. */
   pos: number;
   /**
    * [text index, byte offset in the window] around each replaced or ignored byte range
@@ -103,12 +110,14 @@ export class TextFile implements TextIO {
     const w = await this.openWindow();
     if (size < 0) {
       this.append(w, await this.buffered.read(-1), true);
-      return this.take(w, w.text.length);
+      return this.take(w, w.length);
     }
     let [end, got] = this.advance(w.text, w.pos, size);
-    while (got < size && (await this.fill(w))) {
-      const [more, n] = this.advance(w.text, end, size - got);
-      end = more;
+    let added: string;
+    while (got < size && (added = await this.fill(w)) !== '') {
+      // end is where the window ended before `added` (the last advance ran out of text)
+      const [more, n] = this.advance(added, 0, size - got);
+      end += more;
       got += n;
     }
     return this.take(w, end);
@@ -119,20 +128,28 @@ export class TextFile implements TextIO {
     checkInteger('limit', limit);
     this.checkReadable('read');
     const w = await this.openWindow();
+    // The search runs over `seg`, the window's text from index segStart to its end: the
+    // window at first, then each added piece with the character before it.
+    let seg = w.text;
+    let segStart = 0;
     let searchFrom = w.pos;
-    let [limitEnd, got] = limit >= 0 ? this.advance(w.text, w.pos, limit) : [Infinity, 0];
+    let [limitEnd, got] = limit >= 0 ? this.advance(seg, w.pos, limit) : [Infinity, 0];
     for (;;) {
-      const end = findLineEnd(w.text, searchFrom, this.newline, true);
+      const found = findLineEnd(seg, searchFrom - segStart, this.newline, true);
+      const end = found === -1 ? -1 : segStart + found;
       if (got === limit && (end === -1 || end > limitEnd)) return this.take(w, limitEnd);
       if (end !== -1) return this.take(w, end);
-      searchFrom = Math.max(w.pos, resumeSearchAt(w.text.length, this.newline));
-      if (!(await this.fill(w))) {
-        const last = findLineEnd(w.text, searchFrom, this.newline, false);
-        return this.take(w, Math.min(last === -1 ? w.text.length : last, limitEnd));
+      searchFrom = Math.max(w.pos, resumeSearchAt(w.length, this.newline));
+      const added = await this.fill(w);
+      if (added === '') {
+        const last = findLineEnd(seg, searchFrom - segStart, this.newline, false);
+        return this.take(w, Math.min(last === -1 ? w.length : segStart + last, limitEnd));
       }
+      seg = seg.slice(seg.length - (w.length - added.length - searchFrom)) + added;
+      segStart = searchFrom;
       if (limit >= 0 && got < limit) {
-        const [more, n] = this.advance(w.text, limitEnd, limit - got);
-        limitEnd = more;
+        const [more, n] = this.advance(seg, limitEnd - segStart, limit - got);
+        limitEnd = segStart + more;
         got += n;
       }
     }
@@ -281,9 +298,10 @@ export class TextFile implements TextIO {
     if (!w) {
       const start = this.buffered.seekable ? await this.buffered.tell() : 0;
       if (!this.markSettled && start !== 0) await this.readMark(start);
-      return (this.window = { start, byteLength: 0, text: '', pos: 0, marks: [], pending: EMPTY });
+      return (this.window = { start, byteLength: 0, text: '', pieces: [], length: 0, pos: 0, marks: [], pending: EMPTY });
     }
-    if (w.pos === w.text.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
+    this.flatText(w); // pieces are left only when a read failed part-way
+    if (w.pos === w.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
     return w;
   }
 
@@ -296,21 +314,33 @@ export class TextFile implements TextIO {
     const bytes = this.bytePosition(w) - w.start;
     w.marks = w.marks.filter(([t, b]) => t >= w.pos && b >= bytes).map(([t, b]) => [t - w.pos, b - bytes]);
     w.text = w.text.slice(w.pos);
+    w.length -= w.pos;
     w.pos = 0;
     w.start += bytes;
     w.byteLength -= bytes;
   }
 
-  /** Decode more text into `w`; false at EOF when nothing more could be decoded. */
-  private async fill(w: ReadWindow): Promise<boolean> {
-    const before = w.text.length;
-    while (w.text.length === before) {
+  /** Decode more text into `w`; resolves the text added ('' at EOF when nothing more could be decoded). */
+  private async fill(w: ReadWindow): Promise<string> {
+    const before = w.pieces.length;
+    const length = w.length;
+    while (w.length === length) {
       const chunk = await this.buffered.read1(TEXT_CHUNK_SIZE);
       const eof = chunk.length === 0;
       this.append(w, chunk, eof);
-      if (eof) return w.text.length > before;
+      if (eof) break;
     }
-    return true;
+    return w.pieces.length === before + 1 ? w.pieces[before] : w.pieces.slice(before).join('');
+  }
+
+  /** The window's text as one string (the pieces joined onto it). */
+  private flatText(w: ReadWindow): string {
+    if (w.pieces.length > 0) {
+      w.pieces.unshift(w.text);
+      w.text = w.pieces.join('');
+      w.pieces = [];
+    }
+    return w.text;
   }
 
   /**
@@ -340,9 +370,10 @@ export class TextFile implements TextIO {
       used -= this.crBytes.length;
     }
     w.pending = all.subarray(used);
-    for (const [t, b] of d.marks ?? []) w.marks.push([w.text.length + t, w.byteLength + b]);
+    for (const [t, b] of d.marks ?? []) w.marks.push([w.length + t, w.byteLength + b]);
     w.byteLength += used;
-    w.text += text;
+    if (text !== '') w.pieces.push(text);
+    w.length += text.length;
     if (final && w.pending.length > 0) this.append(w, EMPTY, true);
   }
 
@@ -358,7 +389,7 @@ export class TextFile implements TextIO {
 
   /** Return text from the window's position up to `end` (translated) and move the position there. */
   private take(w: ReadWindow, end: number): string {
-    const out = w.text.slice(w.pos, end);
+    const out = this.flatText(w).slice(w.pos, end);
     w.pos = end;
     return this.newline === undefined ? translateUniversal(out) : out;
   }
@@ -369,12 +400,13 @@ export class TextFile implements TextIO {
    * (errors 'ignore') the earliest byte offset wins, as in CPython's tell().
    */
   private bytePosition(w: ReadWindow): number {
+    const text = this.flatText(w);
     const marks = w.marks;
     let i = 0;
     while (i < marks.length && marks[i][0] < w.pos) i++;
     if (i < marks.length && marks[i][0] === w.pos) return w.start + marks[i][1];
     const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
-    return w.start + byteAt + this.codec.byteLength(w.text.slice(textAt, w.pos));
+    return w.start + byteAt + this.codec.byteLength(text.slice(textAt, w.pos));
   }
 }
 

@@ -21,6 +21,20 @@ export function invalidType(name: string, expected: string, value: unknown): Typ
   return argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be ${expected}. Received ${describe(value)}`);
 }
 
+/**
+ * TypeError ERR_TOO_MANY_ARGS for a call with `count` arguments to `method`, which takes
+ * fewer: an argument a method does not take would otherwise be ignored silently (write(buf,
+ * 1, 2, 0) meaning something else to a node:fs user). `hint` says what to use instead.
+ */
+export function tooManyArgs(method: string, count: number, hint?: string): TypeError {
+  return argTypeError('ERR_TOO_MANY_ARGS', `${method} got ${count} arguments, more than it takes${hint === undefined ? '' : `: ${hint}`}`);
+}
+
+/** Throw tooManyArgs() when `count` (the call's arguments.length) exceeds `max`. */
+export function checkArgCount(count: number, max: number, method: string, hint?: string): void {
+  if (count > max) throw tooManyArgs(method, count, hint);
+}
+
 /** An integer in [min, max]; throws TypeError/RangeError otherwise. */
 export function checkInteger(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number') throw invalidType(name, 'of type number', value);

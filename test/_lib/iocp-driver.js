@@ -13,7 +13,7 @@ const STATX_SIZE = 256;
 function loadIocpAddon() {
   const candidates = [
     path.join(root, 'prebuilds', 'win32-x64', 'ayafileio.node'),
-    path.join(root, 'build', 'Release', 'ayafileio.node'),
+    path.join(root, 'native', 'build', 'Release', 'ayafileio.node'),
   ];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error(`no IOCP addon in ${candidates.join(' or ')}`);

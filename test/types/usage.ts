@@ -18,8 +18,10 @@ import {
 } from 'ayafileio';
 import type {
   OpenOptions,
+  BinaryOpenOptions,
   WrapFdOptions,
   FileForMode,
+  OpenMode,
   BackendInfo,
   PlatformName,
   AyafileioConfig,
@@ -75,8 +77,10 @@ async function files(): Promise<void> {
     await scoped.read(1);
   }
 
-  const wrapOptions: WrapFdOptions = { ownsFd: false };
-  const wrapped: AsyncFile = await wrapFd(0, 'rb', wrapOptions);
+  const wrapOptions: WrapFdOptions = { ownsFd: false, encoding: 'utf-8' };
+  const wrappedText: AsyncFile<string> = await wrapFd(1, 'a', wrapOptions);
+  const wrapped: AsyncFile = await wrapFd(0, 'rb', { ownsFd: false, bufferSize: 4096 });
+  void wrappedText;
   const into: number = await wrapped.readAtInto(0, new Uint8Array(8));
   void into;
 
@@ -102,6 +106,36 @@ async function modeTyped(mode: string): Promise<void> {
   const fdFile: AsyncFile<Buffer> = await wrapFd(3, 'wb');
   void [s, lines, bytes, data, fdFile];
 
+  const plusFirst: AsyncFile<Buffer> = await open('a.bin', '+ab');
+  const explicitText: AsyncFile<string> = await open('a.txt', 'wt', { encoding: 'latin-1', newline: '' });
+  const binaryOptions: BinaryOpenOptions = { bufferSize: 1 << 16, encoding: null };
+  await open('a.bin', 'rb', binaryOptions);
+  const anyMode: OpenMode = 'x+';
+  const viaType: AsyncFile<Buffer | string> = await open('a', anyMode);
+  await wrapFd(3, 'r', { ownsFd: false, encoding: 'utf-8' });
+  void [plusFirst, explicitText, viaType];
+
+  // @ts-expect-error not a mode: 'rw' has two kinds
+  await open('a', 'rw');
+  // @ts-expect-error not a mode
+  await open('a', 'banana');
+  // @ts-expect-error 'b' twice
+  await open('a', 'rbb');
+  // @ts-expect-error both 'b' and 't'
+  await open('a', 'rbt');
+  // @ts-expect-error binary mode takes no encoding
+  await open('a', 'rb', { encoding: 'utf-8' });
+  // @ts-expect-error binary mode takes no newline
+  await open('a', 'wb', { newline: '' });
+  // @ts-expect-error not a mode
+  await wrapFd(3, 'read');
+  // @ts-expect-error binary mode takes no encoding
+  await wrapFd(3, 'rb', { encoding: 'utf-8', ownsFd: false });
+  // @ts-expect-error 'rw' is not an OpenMode
+  const badMode: OpenMode = 'rw';
+  // @ts-expect-error a binary mode gives Buffers
+  const textFromBinary: AsyncFile<string> = await open('a', 'ab');
+  void [badMode, textFromBinary];
   // @ts-expect-error text mode reads strings
   const wrong: Buffer = await text.read();
   // @ts-expect-error binary mode writes bytes, not strings

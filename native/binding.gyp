@@ -1,5 +1,8 @@
 {
   "variables": {
+    # Built by scripts/build-addon.js (npm install in the repository, or npm run build:addon) into
+    # native/build/Release. It lives here, not at the package root, so that npm never runs
+    # node-gyp on its own when the package is installed: users get the prebuilds.
     # 1: build with AddressSanitizer + UBSan (scripts/test-asan.sh builds such a copy)
     "aya_sanitize%": 0,
     # Development only: 1 builds the macOS backend (native/darwin/) on Linux, against a
@@ -11,32 +14,40 @@
   "targets": [
     {
       "target_name": "ayafileio",
-      "sources": ["native/common/napi_args.c", "native/common/slab_pool.c"],
+      "sources": ["common/napi_args.c", "common/slab_pool.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
-        ["OS=='linux' and aya_dispatch_on_linux==0", {
-          "sources": ["native/linux/ring.c", "native/linux/creds.c", "native/linux/engine.c"]
+        ["OS=='linux'", {
+          "sources": ["linux/ring.c", "linux/creds.c", "linux/engine.c",
+                      "linux/notify_loop.c", "linux/notify_thread.c"],
+          # dlsym (notify_loop.c) and pthreads live in libc itself only from glibc 2.34 on.
+          "libraries": ["-ldl", "-lpthread"],
+          # scripts/prebuild.js reads this condition (its name and its own sources) for the
+          # Linux prebuilds; the development build of the macOS backend nests inside it.
+          "conditions": [
+            ["aya_dispatch_on_linux==1", {
+              "sources/": [["exclude", "^linux/"]],
+              "cflags_c": ["-fblocks"],
+              "defines": ["_GNU_SOURCE"],
+              "include_dirs": ["<(aya_libdispatch)/include"],
+              "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"]
+            }]
+          ]
         }],
         ["OS=='mac' or aya_dispatch_on_linux==1", {
-          "sources": ["native/common/completions.c", "native/common/offthread.c",
-                      "native/darwin/addon.c", "native/darwin/deliver.c", "native/darwin/fdtable.c",
-                      "native/darwin/ops.c", "native/darwin/sys.c"]
+          "sources": ["common/completions.c", "common/offthread.c",
+                      "darwin/addon.c", "darwin/deliver.c", "darwin/fdtable.c",
+                      "darwin/ops.c", "darwin/sys.c"]
         }],
         ["OS=='mac'", {
           # Apple clang compiles blocks (-fblocks) by default; libdispatch is in libSystem.
           "xcode_settings": { "GCC_C_LANGUAGE_STANDARD": "c11", "OTHER_CFLAGS": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"] }
         }],
-        ["aya_dispatch_on_linux==1", {
-          "cflags_c": ["-fblocks"],
-          "defines": ["_GNU_SOURCE"],
-          "include_dirs": ["<(aya_libdispatch)/include"],
-          "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"]
-        }],
         ["OS=='win'", {
-          "sources": ["native/common/completions.c", "native/common/offthread.c",
-                      "native/win/addon.c", "native/win/errors.c", "native/win/fdtable.c", "native/win/open.c",
-                      "native/win/ops.c", "native/win/port.c", "native/win/stat.c"],
+          "sources": ["common/completions.c", "common/offthread.c",
+                      "win/addon.c", "win/errors.c", "win/fdtable.c", "win/open.c",
+                      "win/ops.c", "win/port.c", "win/stat.c"],
           # The same Windows 10 API level as scripts/build-win.sh's mingw build. Only kernel32
           # functions are used, and node-gyp links kernel32.lib already.
           "defines": ["UNICODE", "_UNICODE", "_WIN32_WINNT=0x0A00"],

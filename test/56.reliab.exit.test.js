@@ -1,0 +1,148 @@
+'use strict';
+// What survives the end of the program (docs/api.md, "What survives the end of the program"):
+// an awaited write to a file the program never closed is in the file after a natural end,
+// process.exit(), an uncaught exception, and the end of a worker (natural, exit, throw), with
+// one warning per unclosed file; buffered group writes in flight at exit land exactly once.
+// A terminated worker's fds are closed (Linux: counted in /proc/self/fd). Each scenario runs
+// in a child process on the pass's backend.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmpDir, runNode, DIST, openFdCount } = require('./_lib/reliab-util.js');
+
+const INDEX = JSON.stringify(path.join(DIST, 'index.js'));
+const WARNING = /\[AYAFILEIO_UNCLOSED_FILE\]/g;
+
+/** A child that opens argv[1] with mode argv[2], writes one awaited line, then ends as argv[3] says. */
+const ENDER = `
+const { open } = require(${INDEX});
+const [file, mode, how] = process.argv.slice(1);
+(async () => {
+  const f = await open(file, mode, mode.includes('b') ? undefined : { newline: '' }); // '\\n' as is on Windows too
+  await f.write(mode.includes('b') ? Buffer.from('important\\n') : 'important\\n');
+  if (how === 'exit') process.exit(0);
+  if (how === 'throw') throw new Error('boom');
+})();
+`;
+
+/** The same in a worker thread; the main thread waits for it. */
+const WORKER_ENDER = `
+const { Worker } = require('node:worker_threads');
+const [file, mode, how] = process.argv.slice(1);
+const body = ${JSON.stringify(ENDER)}.replace('process.argv.slice(1)', 'require("node:worker_threads").workerData');
+const w = new Worker(body, { eval: true, workerData: [file, mode, how] });
+w.on('error', () => {});
+w.on('exit', (code) => console.log('worker exit ' + code));
+`;
+
+const ENDINGS = [
+  { how: 'natural', status: 0 },
+  { how: 'exit', status: 0 },
+  { how: 'throw', status: 1 },
+];
+
+for (const where of ['main thread', 'worker']) {
+  for (const { how, status } of ENDINGS) {
+    test(`${where}, ${how} end without close(): the awaited write is in the file (w, wb, a), one warning per file`, async (t) => {
+      const dir = tmpDir(t);
+      for (const mode of ['w', 'wb', 'a']) {
+        const file = path.join(dir, `out-${mode}.txt`);
+        if (mode === 'a') fs.writeFileSync(file, 'before\n');
+        const r = await runNode(where === 'worker' ? WORKER_ENDER : ENDER, { argv: [file, mode, how], killAfterMs: 30_000 });
+        assert.strictEqual(r.signal, null, r.stderr);
+        if (where === 'worker') {
+          assert.strictEqual(r.status, 0, r.stderr);
+          assert.match(r.stdout, new RegExp(`worker exit ${status}`));
+        } else {
+          assert.strictEqual(r.status, status, r.stderr);
+        }
+        const want = mode === 'a' ? 'before\nimportant\n' : 'important\n';
+        assert.strictEqual(fs.readFileSync(file, 'utf8'), want, `mode ${mode}: ${r.stderr}`);
+        assert.strictEqual((r.stderr.match(WARNING) ?? []).length, 1, `one warning for the unclosed file:\n${r.stderr}`);
+      }
+    });
+  }
+}
+
+test('text encoder state survives: a UTF-16 file written without close() starts with its byte order mark once', async (t) => {
+  const dir = tmpDir(t);
+  const file = path.join(dir, 'u16.txt');
+  const code = `
+const { open } = require(${INDEX});
+(async () => {
+  const f = await open(process.argv[1], 'w', { encoding: 'utf-16', newline: '' });
+  await f.write('héllo ');
+  await f.write('wörld\\n');
+  process.exit(0);
+})();`;
+  const r = await runNode(code, { argv: [file], killAfterMs: 30_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const bytes = fs.readFileSync(file);
+  assert.deepStrictEqual([...bytes.subarray(0, 2)], [0xff, 0xfe], 'the BOM first');
+  assert.strictEqual(bytes.subarray(2).toString('utf16le'), 'héllo wörld\n');
+});
+
+test('exit from a timer while buffered group writes are in flight: every acknowledged line once, in order', async (t) => {
+  const dir = tmpDir(t);
+  for (const mode of ['w', 'a']) {
+    const file = path.join(dir, `stream-${mode}.txt`);
+    const code = `
+const { open } = require(${INDEX});
+const fs = require('node:fs');
+const [file, mode] = process.argv.slice(1);
+(async () => {
+  const f = await open(file, mode, { bufferSize: 4096, newline: '' });
+  let acked = 0;
+  setTimeout(() => { console.log('acked ' + acked); process.exit(0); }, 40);
+  for (;;) {
+    await f.write('line ' + acked + '\\n');
+    acked++;
+    if (acked % 7 === 0) f.flush(); // not awaited: group writes are in flight at exit
+  }
+})();`;
+    const r = await runNode(code, { argv: [file, mode], killAfterMs: 30_000 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const acked = Number(/acked (\d+)/.exec(r.stdout)[1]);
+    const lines = fs.readFileSync(file, 'utf8').split('\n').slice(0, -1);
+    assert.ok(acked > 0, 'the child wrote something');
+    assert.ok(lines.length >= acked, `${lines.length} lines in the file, ${acked} acknowledged`);
+    lines.forEach((line, i) => assert.strictEqual(line, `line ${i}`, `line ${i} in order, never twice`));
+  }
+});
+
+test('terminated workers leave no fds behind (files open, reads in flight)', { skip: process.platform !== 'linux' && 'counts /proc/self/fd (Linux)' }, async (t) => {
+  const dir = tmpDir(t);
+  const code = `
+const { Worker } = require('node:worker_threads');
+const fs = require('node:fs');
+const { readFile } = require(${INDEX});
+const dir = process.argv[1];
+const body = \`
+const { open } = require(${INDEX.replace(/\\/g, '\\\\')});
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const files = [];
+  for (let i = 0; i < 10; i++) files.push(await open(workerData + '/f' + i, 'w+b'));
+  for (const f of files) { await f.write(Buffer.alloc(100, 1)); void f.readAt(0, 50); }
+  parentPort.postMessage('ready');
+  setInterval(() => {}, 1000); // stays alive until terminated
+})();\`;
+const run = (workers) => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
+  const w = new Worker(body, { eval: true, workerData: dir });
+  w.on('message', () => w.terminate().then(resolve));
+})));
+(async () => {
+  // Warm-up: the engine's own fds and what Node keeps after a first worker count in the baseline.
+  await readFile('/proc/self/status').then(() => run(1));
+  const count = () => fs.readdirSync('/proc/self/fd').length;
+  const before = count();
+  await run(20);
+  console.log(JSON.stringify({ before, after: count() }));
+})();`;
+  const r = await runNode(code, { argv: [dir], killAfterMs: 60_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const { before, after } = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.strictEqual(after, before, `fds before ${before}, after 20 terminated workers with 10 files each ${after}`);
+  assert.ok(openFdCount() > 0);
+});
