@@ -31,7 +31,11 @@
               "cflags_c": ["-fblocks"],
               "defines": ["_GNU_SOURCE"],
               "include_dirs": ["<(aya_libdispatch)/include"],
-              "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"]
+              "libraries": ["-L<(aya_libdispatch)/lib", "-ldispatch", "-lBlocksRuntime", "-Wl,-rpath,<(aya_libdispatch)/lib"],
+              # Never unloaded, as libdispatch in macOS's libSystem: a worker that alone loaded
+              # the addon unloads it at exit, and its thread's libdispatch TSD destructors
+              # (set by a semaphore or group wait on that thread) would then run unmapped code.
+              "ldflags": ["-Wl,-z,nodelete"]
             }]
           ]
         }],

@@ -113,7 +113,10 @@ napi_value aya_ring_info(napi_env env, size_t entries, const char *const *featur
   return info;
 }
 
+/*
+ * The slab pool first: cleanup hooks run last-registered first, so at teardown the backend
+ * stops and drains its reads before the pool frees the slabs they may still be writing into.
+ */
 NAPI_MODULE_INIT() {
-  napi_value out = aya_backend_init(env, exports);
-  return out != NULL && aya_slab_pool_init(env, out) ? out : NULL;
+  return aya_slab_pool_init(env, exports) ? aya_backend_init(env, exports) : NULL;
 }
