@@ -8,10 +8,11 @@ const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const root = JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'));
-const linuxNative = process.platform === 'linux' && process.env.AYAFILEIO_BACKEND !== 'fallback';
+const index = path.join(__dirname, '..', 'dist', 'index.js');
+const root = JSON.stringify(index);
+const ioUring = require(index).getBackendInfo().backend === 'io_uring';
 const onNode = !process.versions.bun && !process.versions.deno;
-const skip = !linuxNative ? 'io_uring only (the IOCP addon always uses its waiter thread)' : !onNode ? 'Node only (other hosts have no libuv loop)' : false;
+const skip = !ioUring ? 'io_uring only (the IOCP and Dispatch I/O addons always hand over through their threadsafe function)' : !onNode ? 'Node only (other hosts have no libuv loop)' : false;
 
 /** getBackendInfo().ring.wakeup and a large read's check, in a child with `env`. */
 function wakeupIn(env) {
