@@ -12,7 +12,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, uvException } from '../errors';
+import { argTypeError, partialWriteError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
 import { forget, remember, type OpenFileRecord } from './open-files';
@@ -457,9 +457,9 @@ export class AsyncFile<T extends Data = Data> {
       if (earlier !== undefined) await earlier;
       let done = 0;
       while (done < len) {
-        this.#io.checkRunning('write');
+        if (this.#io.isStopped) throw partialWriteError(systemError('ECANCELED', 'write', this.#path), done);
         const n = await this.#backend.write(this.#io.fd, bytes, done, len - done, position + done);
-        if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path);
+        if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path), done);
         done += n;
       }
       this.#io.invalidate(position, len);
