@@ -11,6 +11,7 @@ import { describeReceived, getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, fileTooLarge, partialWriteError, uvException } from './errors';
+import { repeatCancel } from './file/asyncfile';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { toPath } from './file/open';
 import { errnoByName } from './file/errno';
@@ -215,9 +216,10 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
   const file: Opened = { backend, fd, signal, cancelled: false };
+  let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
-    void backend.cancelFd(fd);
+    cancelling = repeatCancel(backend, fd);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   let result: T;
@@ -229,6 +231,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    clearInterval(cancelling);
   }
   const closed = await backend.close(fd);
   if (closed < 0) throw uvException(closed, 'close');

@@ -63,6 +63,20 @@ function startNow<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
+ * the returned interval: a cancel that meets an op just being handed to a kernel worker can
+ * find nothing to cancel, and the op would then wait (on a pipe) forever.
+ */
+export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
+  void backend.cancelFd(fd);
+  const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);
+  again.unref();
+  return again;
+}
+
+const CANCEL_AGAIN_MS = 100;
+
 /** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
 interface PositionalWrite {
   start: number;
@@ -357,15 +371,19 @@ export class AsyncFile<T extends Data = Data> {
    * is called, covering queued calls as well as positional ones.
    */
   #cancelStragglersAfter(ms: number, closing: Promise<void>): void {
+    let repeat: ReturnType<typeof setInterval> | undefined;
     const timer = setTimeout(() => {
       this.#stragglersCancelled = true;
       // On a pipe, socket or terminal an op can wait forever: what still runs before the fd
       // closes starts no kernel op there. A regular file's ops end; they still run (the final
       // flush of what was written before close() included).
       if (!this.#io.seekable) this.#io.stop();
-      void this.#backend.cancelFd(this.#io.fd);
+      repeat = repeatCancel(this.#backend, this.#io.fd);
     }, ms);
-    const stop = (): void => clearTimeout(timer);
+    const stop = (): void => {
+      clearTimeout(timer);
+      clearInterval(repeat);
+    };
     closing.then(stop, stop);
   }
 
