@@ -19,6 +19,8 @@ export interface SystemError extends Error {
   path?: string;
   /** The second path involved (rename, link), if any. */
   dest?: string;
+  /** A write that failed after part of its data reached the file: how many bytes did. */
+  bytesWritten?: number;
 }
 
 let errorMap: Map<number, [string, string]> | undefined;
@@ -64,6 +66,15 @@ export function fileTooLarge(size: number): RangeError & { code: string } {
   const err = new RangeError(`File size (${size}) is greater than 2 GiB`) as RangeError & { code: string };
   err.code = 'ERR_FS_FILE_TOO_LARGE';
   return err;
+}
+
+/**
+ * `err` for a write that failed after `written` of its bytes reached the file (a short write,
+ * then ENOSPC, or a pipe write cancelled by closeTimeoutMs): it says so in `bytesWritten`, so a
+ * failed write is never mistaken for one that touched nothing.
+ */
+export function partialWriteError<E extends Error>(err: E, written: number): E & { bytesWritten: number } {
+  return Object.assign(err, { bytesWritten: written });
 }
 
 /** A TypeError with a Node-style `code` such as 'ERR_INVALID_ARG_TYPE'. */

@@ -10,7 +10,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import { describeReceived, getConfig } from './config';
 import { getBackend } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
-import { argTypeError, fileTooLarge, uvException } from './errors';
+import { argTypeError, fileTooLarge, partialWriteError, uvException } from './errors';
+import { repeatCancel } from './file/asyncfile';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { toPath } from './file/open';
 import { errnoByName } from './file/errno';
@@ -167,7 +168,8 @@ interface Opened {
 async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
   throwIfAborted(options.signal);
   const key = slotKey(path);
-  await acquireSlot(key);
+  // An abort while waiting for a slot rejects at once; the slot, when it comes, is given back.
+  await untilAborted(acquireSlot(key), options.signal, () => releaseSlot(key));
   try {
     return await openRunClose(path, options, body);
   } finally {
@@ -175,16 +177,49 @@ async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: 
   }
 }
 
+/**
+ * `op`, or an AbortError as soon as `signal` aborts: an open blocked on a FIFO, or a wait for a
+ * slot, may never end by itself. What `op` yields after the abort goes to `late` (an fd to
+ * close, a slot to give back).
+ */
+function untilAborted<T>(op: Promise<T>, signal: AbortSignal | undefined, late: (value: T) => unknown): Promise<T> {
+  if (signal === undefined) return op;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      op.then(late, noop);
+      try {
+        throwIfAborted(signal);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    op.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+function noop(): void {}
+
 async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
   const { flags, mode, signal } = options;
   const backend = getBackend();
   throwIfAborted(signal);
-  const fd = await backend.open(path, flags, mode);
+  const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
   const file: Opened = { backend, fd, signal, cancelled: false };
+  let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
-    void backend.cancelFd(fd);
+    cancelling = repeatCancel(backend, fd);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   let result: T;
@@ -196,6 +231,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    clearInterval(cancelling);
   }
   const closed = await backend.close(fd);
   if (closed < 0) throw uvException(closed, 'close');
@@ -299,7 +335,7 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promis
       positional = false;
       continue;
     }
-    if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write');
+    if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write'), done);
     done += n;
   }
 }

@@ -271,6 +271,7 @@ test("closeTimeoutMs gives up on a stuck FIFO read: its late data never lands in
   const read = stuck.read(8).then(() => 'read', (err) => err.code);
   await stuck.close();
   assert.strictEqual(await read, 'ECANCELED', 'the stuck read was given up on');
+  aya.configure({ closeTimeoutMs: 4000 }); // the victim's own close must not cancel its flush
   const victim = await aya.open(path.join(dir, 'victim'), 'w+b');
   await victim.write(Buffer.from('hello world!'));
   const late = fs.openSync(fifo, fs.constants.O_RDWR);

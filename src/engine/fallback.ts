@@ -110,6 +110,7 @@ export class FallbackBackend implements OpBackend {
   /** Nothing to wait for here: libuv's pool finishes (or not) on its own threads. */
   drainSync(): void {}
 
+  /** fs.writeSync: blocks until the kernel takes the bytes (a pipe nobody reads: forever). */
   writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
     let done = 0;
     try {

@@ -33,6 +33,8 @@ const NOT_HERE = -(2 ** 31);
 const STATX_SIZE = 256;
 /** drainSync(): how long one addon wait lasts before JavaScript looks at the clock again. */
 const DRAIN_SLICE_MS = 50;
+/** The least time the exit path waits for cancelled and running ops to end (see waitSync). */
+const DRAIN_MIN_MS = 10_000;
 
 /** What the resolver of a token expects: a number, or a stat parsed from the statx buffer. */
 const enum Kind {
@@ -232,13 +234,16 @@ export class NativeBackend implements OpBackend {
   }
 
   /**
-   * Settle completions right here until `done()`: ops still out after `cancelAfterMs` are
-   * cancelled, and what has not ended closeTimeoutMs after that is given up on.
+   * Settle completions right here until `done()`: ops still out after `cancelAfterMs`
+   * (Infinity: never) are cancelled, and what has not ended max(closeTimeoutMs, 10 s) after
+   * that is given up on.
    */
   private waitSync(done: () => boolean, cancelAfterMs: number): void {
     if (this.addon.drainSync === undefined || this.down) return;
     const cancelAt = Date.now() + cancelAfterMs;
-    const giveUpAt = cancelAt + getConfig().closeTimeoutMs;
+    // Cancelled ops end at once on a kernel that can cancel (5.19+); a write already running
+    // finishes first, and its result is what the exit path needs: not less than DRAIN_MIN_MS.
+    const giveUpAt = cancelAt + Math.max(getConfig().closeTimeoutMs, DRAIN_MIN_MS);
     let cancelled = false;
     while (!done() && Date.now() < giveUpAt) {
       const cancel: boolean = !cancelled && Date.now() >= cancelAt;
@@ -250,12 +255,12 @@ export class NativeBackend implements OpBackend {
   }
 
   /** The exit path's write: issue it and wait for it right here (see drainSync()). */
-  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
+  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number, bounded: boolean): number {
     let result: number | undefined;
     void this.write(fd, buf, off, len, pos, (n) => {
       result = n;
     });
-    this.waitSync(() => result !== undefined, getConfig().closeTimeoutMs);
+    this.waitSync(() => result !== undefined, bounded ? getConfig().closeTimeoutMs : Infinity);
     return result ?? ECANCELED;
   }
 

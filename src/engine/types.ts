@@ -85,8 +85,12 @@ export interface OpBackend {
    * fallback cannot wait for libuv's thread pool and returns at once.
    */
   drainSync(cancelAfterMs: number): void;
-  /** The exit path's write, done before returning: bytes written or a negative errno. */
-  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number;
+  /**
+   * The exit path's write, done before returning: bytes written or a negative errno. With
+   * `bounded` (a pipe, socket or terminal, whose reader may never read) the native backends
+   * give up after closeTimeoutMs; otherwise (a regular file: its write ends) they wait.
+   */
+  writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number, bounded: boolean): number;
   /** The exit path's close, done before returning: 0 or a negative errno. */
   closeSync(fd: number): number;
 }

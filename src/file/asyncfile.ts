@@ -12,7 +12,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, uvException } from '../errors';
+import { argTypeError, partialWriteError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
 import { forget, remember, type OpenFileRecord } from './open-files';
@@ -62,6 +62,20 @@ function startNow<T>(op: () => Promise<T>): Promise<T> {
     return Promise.reject(err);
   }
 }
+
+/**
+ * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
+ * the returned interval: a cancel that meets an op just being handed to a kernel worker can
+ * find nothing to cancel, and the op would then wait (on a pipe) forever.
+ */
+export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
+  void backend.cancelFd(fd);
+  const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);
+  again.unref();
+  return again;
+}
+
+const CANCEL_AGAIN_MS = 100;
 
 /** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
 interface PositionalWrite {
@@ -357,15 +371,19 @@ export class AsyncFile<T extends Data = Data> {
    * is called, covering queued calls as well as positional ones.
    */
   #cancelStragglersAfter(ms: number, closing: Promise<void>): void {
+    let repeat: ReturnType<typeof setInterval> | undefined;
     const timer = setTimeout(() => {
       this.#stragglersCancelled = true;
       // On a pipe, socket or terminal an op can wait forever: what still runs before the fd
       // closes starts no kernel op there. A regular file's ops end; they still run (the final
       // flush of what was written before close() included).
       if (!this.#io.seekable) this.#io.stop();
-      void this.#backend.cancelFd(this.#io.fd);
+      repeat = repeatCancel(this.#backend, this.#io.fd);
     }, ms);
-    const stop = (): void => clearTimeout(timer);
+    const stop = (): void => {
+      clearTimeout(timer);
+      clearInterval(repeat);
+    };
     closing.then(stop, stop);
   }
 
@@ -457,9 +475,9 @@ export class AsyncFile<T extends Data = Data> {
       if (earlier !== undefined) await earlier;
       let done = 0;
       while (done < len) {
-        this.#io.checkRunning('write');
+        if (this.#io.isStopped) throw partialWriteError(systemError('ECANCELED', 'write', this.#path), done);
         const n = await this.#backend.write(this.#io.fd, bytes, done, len - done, position + done);
-        if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path);
+        if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path), done);
         done += n;
       }
       this.#io.invalidate(position, len);

@@ -9,7 +9,7 @@
  * and every op on a file that cannot seek (pipes, sockets, terminals).
  */
 import type { OpBackend, PathLike } from '../engine/types';
-import { fileTooLarge, uvException } from '../errors';
+import { fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from './buffer-pool';
 import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
@@ -398,15 +398,17 @@ export class BufferedFile implements BufferedIO {
    * The exit path (no event-loop turn will come; the backend has drained its ops): write every
    * pending byte now, at its position, with the backend's synchronous write. A group write
    * whose result never arrived (the fallback cannot wait for libuv's pool) is written again
-   * where that is harmless — the same bytes at the same offsets — and assumed to land where
-   * the kernel picks the offset (append, pipes), so no byte is written twice. Throws the
-   * Node-shaped error of a write that fails; the unwritten rest is then lost.
+   * where that is harmless — the same bytes at the same offsets — and counted as landed where
+   * the kernel picks the offset (append, pipes): the pool thread usually has it out already
+   * (small flushes every few writes: measured, writing it again doubled a line in most runs),
+   * though exit can end the thread before a large one is out (docs/api.md says so).
+   * Throws the Node-shaped error of a write that fails; the unwritten rest is then lost.
    */
   flushSync(): void {
     if (this.groupInFlight > 0 && this.writePosition(0) === -1) this.applyWritten(this.groupInFlight);
     this.groupInFlight = 0;
     while (this.wOff < this.wLen) {
-      const n = this.backend.writeSync(this.fd, this.buf, this.wOff, this.wLen - this.wOff, this.writePosition(this.wStart));
+      const n = this.backend.writeSync(this.fd, this.buf, this.wOff, this.wLen - this.wOff, this.writePosition(this.wStart), !this.seekable);
       if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
       this.applyWritten(n);
     }
@@ -568,9 +570,9 @@ export class BufferedFile implements BufferedIO {
     let off = 0;
     const len = data.byteLength;
     while (off < len) {
-      this.checkRunning('write');
+      if (this.stopped) throw partialWriteError(systemError('ECANCELED', 'write', this.path), off);
       const n = await this.backend.write(this.fd, data, off, len - off, this.writePosition(this.pos));
-      if (n <= 0) throw uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path);
+      if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.path), off);
       off += n;
       if (!this.append) this.pos += n;
     }

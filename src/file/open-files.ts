@@ -83,13 +83,21 @@ function closeCollected(record: OpenFileRecord): void {
   flushAndClose(record, what);
 }
 
-/** 'beforeExit': the loop ran dry with files still open. Close them, as CPython does at exit. */
+/**
+ * 'beforeExit': the loop ran dry with files still open. Close them, as CPython does at exit —
+ * one turn later, so the program's own 'beforeExit' handlers (which may write to and close
+ * their files) run first, whenever they were registered.
+ */
 function closeAtNaturalEnd(): void {
+  if (openFiles.size > 0) setImmediate(closeUnclosed);
+}
+
+function closeUnclosed(): void {
   for (const record of [...openFiles]) {
     if (record.closing) continue;
     record.closing = true;
     const what = `${describe(record)} was still open when the program ended`;
-    process.emitWarning(`${what}; closing it now. Call close() or use "await using".`, { code: WARNING_CODE });
+    process.emitWarning(`${what}; ${record.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)'}. Call close() or use "await using".`, { code: WARNING_CODE });
     const file = record.file.deref();
     if (file === undefined) {
       flushAndClose(record, what);
@@ -122,7 +130,7 @@ function finishAtExit(): void {
   for (const backend of new Set(records.map((r) => r.backend))) backend.drainSync(0);
   for (const record of records) {
     const what = `${describe(record)} was still open at exit`;
-    if (!record.closing) warnNow(`${what}; writing its buffered data and closing it. Call close() or use "await using".`);
+    if (!record.closing) warnNow(`${what}; writing its buffered data${record.ownsFd ? ' and closing it' : ''}. Call close() or use "await using".`);
     try {
       // A file whose close() gave up waiting (closeTimeoutMs) is not written again: its
       // pending bytes are what a stuck pipe would not take.
