@@ -149,7 +149,7 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
   int rc = aya_ring_setup(&e->ring, o);
   if (rc < 0) return rc;
   /* A plain eventfd: IORING_REGISTER_EVENTFD_ASYNC would stay silent for inline and
-   * DEFER_TASKRUN completions and hang us (docs/engine-notes.md). */
+   * DEFER_TASKRUN completions and hang us (docs/engine-notes.md, set-ups that hang). */
   rc = aya_ring_register(&e->ring, AYA_REGISTER_EVENTFD, &e->efd, 1);
   if (rc == 0 && (e->ring.setup_flags & AYA_SETUP_SQPOLL)) rc = aya_creds_snapshot(&e->creds);
   if (rc < 0) {
