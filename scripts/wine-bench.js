@@ -98,7 +98,7 @@ function filesContenders(dir) {
   const item = Buffer.from(JSON.stringify({ url: 'https://example.com/', data: 'x'.repeat(1024) }));
   const viaBackend = (backend, name) => async () => ({
     // Overwrites a fixed set of names: creating fresh files measures the filesystem's
-    // inode recycling, not the library (BENCH-NOTES).
+    // inode recycling, not the library (docs/performance.md, Method).
     run: (depth) => timed(depth, ROUND_MS, async (lane, i) => {
       const fd = check(await backend.open(path.join(dir, `${name}-${lane}-${i % 50}.json`), O_WRONLY | O_CREAT | O_TRUNC, 0o666), 'open');
       check(await backend.write(fd, item, 0, item.length, 0), 'write');

@@ -1,7 +1,7 @@
 'use strict';
 // Text mode through the public open(): characters, incremental decoding across buffer
 // boundaries, error modes, exact tell() cookies, and writes/truncates at the logical position
-// after reads (where CPython goes wrong: CPYTHON-NOTES A, B, D).
+// after reads (where CPython goes wrong: docs/text.md caveats A, B, D).
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');

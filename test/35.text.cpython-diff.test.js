@@ -4,7 +4,7 @@
 // mode; binary modes too), plus fixed cases shifting '\r\n' and multi-byte characters across
 // every offset of the chunk size, applied to the same starting file by CPython (one
 // long-lived python3 process, test/_lib/pyref.py) and by our public open(); every result and
-// the final bytes must match. Sequences honour CPYTHON-NOTES.md (see test/_lib/textdiff.js).
+// the final bytes must match. Sequences honour docs/text.md's caveats A–F (see test/_lib/textdiff.js).
 // `npm run test:diff:long` (this file with --long) runs 100,000 random sequences;
 // DIFF_SEED=n picks another seed.
 const test = require('node:test');

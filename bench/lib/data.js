@@ -72,8 +72,8 @@ function chunkOk(buf, len, pos) {
 
 /**
  * Make sure `file` is a block file of `bytes` bytes, writing it only when it is missing or
- * wrong (a warm directory is reused: BENCH-NOTES), then read it all once to warm the page
- * cache while checking every block. Returns 'reused' or 'written'.
+ * wrong (a warm directory is reused: docs/performance.md, Method), then read it all once to
+ * warm the page cache while checking every block. Returns 'reused' or 'written'.
  */
 function ensureBlockFile(file, bytes) {
   if (!blockFileIntact(file, bytes)) {

@@ -1,7 +1,7 @@
 'use strict';
 // fio with one io_uring ring as the practical limit of the read scenarios. fio does not hand
 // its data back, so its rounds are marked `unverified` (a reference line, not a contender);
-// --invalidate=0 keeps the page cache warm (BENCH-NOTES: the default drops it).
+// --invalidate=0 keeps the page cache warm (docs/performance.md, Method: the default drops it).
 
 const { execFile } = require('node:child_process');
 const scenarios = require('./scenarios');

@@ -299,7 +299,7 @@ function processAlive(pid) {
   }
 }
 
-/** Where the bench works by default: a warm directory reused across runs (BENCH-NOTES). */
+/** Where the bench works by default: a warm directory reused across runs (docs/performance.md, Method). */
 function defaultDir() {
   return path.join(os.tmpdir(), 'ayafileio-bench');
 }

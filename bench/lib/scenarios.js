@@ -51,7 +51,7 @@ function inFlight(count, worker) {
   return Promise.all(all);
 }
 
-/** Empties `file` for a new round, keeping its inode (no delete-then-create: BENCH-NOTES). */
+/** Empties `file` for a new round, keeping its inode (no delete-then-create: docs/performance.md, Method). */
 function truncateFile(file) {
   fs.closeSync(fs.openSync(file, 'w'));
 }
@@ -182,7 +182,7 @@ async function runCrawleeFiles(adapter, kase, ctx) {
       const i = next++;
       const line = data.recordLine(i, ctx.nonce);
       const s = performance.now();
-      // 'w' overwrites the previous round's file in place (no unlink: BENCH-NOTES).
+      // 'w' overwrites the previous round's file in place (no unlink: docs/performance.md, Method).
       const f = await adapter.open(path.join(dir, data.recordFileName(i)), 'w');
       await f.write(line);
       await f.close();

@@ -149,7 +149,7 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
   int rc = aya_ring_setup(&e->ring, o);
   if (rc < 0) return rc;
   /* A plain eventfd: IORING_REGISTER_EVENTFD_ASYNC would stay silent for inline and
-   * DEFER_TASKRUN completions and hang us (see ENGINE-NOTES). */
+   * DEFER_TASKRUN completions and hang us (docs/engine-notes.md, set-ups that hang). */
   rc = aya_ring_register(&e->ring, AYA_REGISTER_EVENTFD, &e->efd, 1);
   if (rc == 0 && (e->ring.setup_flags & AYA_SETUP_SQPOLL)) rc = aya_creds_snapshot(&e->creds);
   if (rc < 0) {
@@ -772,8 +772,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
  * Reads and writes at least this long go straight to the kernel's io-wq workers
  * (IOSQE_ASYNC): a cached copy of this size costs tens of microseconds, which would otherwise
  * run inline on the JS thread, one op after another; in the workers several run in parallel
- * while JavaScript goes on. Below it, the punt costs more than the copy (ENGINE-NOTES: 4 KiB
- * reads were 4-18x slower with IOSQE_ASYNC).
+ * while JavaScript goes on. Below it, the punt costs more than the copy (docs/engine-notes.md,
+ * IOSQE_ASYNC; the numbers are in docs/performance.md).
  */
 #define ASYNC_COPY_MIN (256u * 1024u)
 

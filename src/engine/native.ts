@@ -2,7 +2,7 @@
  * The JavaScript side of the native addon (io_uring on Linux, IOCP on Windows): op tokens,
  * the pending-promise table, batching, and per-op fallback.
  *
- * Batching (measured in /work/shared/ENGINE-NOTES.md): the first op of a batch is handed to
+ * Batching (why: docs/engine-notes.md, Batching): the first op of a batch is handed to
  * the kernel by its own addon call (its ticket says submitNow), and whatever finished inline
  * (cached reads do) is settled before the op call returns; later ops in the same synchronous
  * run only queue, and one `submit()` at the

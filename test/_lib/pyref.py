@@ -13,7 +13,7 @@ Result: {"id", "results": [{"v": value} | {"e": exception class} | {"state": tru
          "stopped": index or null, "final": hex of the file after close}
 A tell() or seek() cookie carrying decoder state (>= 2**64) is reported as {"state": true}: it is not a
 byte position and is only usable for seeking. A UnicodeDecodeError stops the sequence
-(CPYTHON-NOTES F: where it surfaces is CPython-specific), and so does a text seek to a cookie
+(docs/text.md caveat F: where it surfaces is CPython-specific), and so does a text seek to a cookie
 carrying decoder state ("stopped" is then the index of that seek, which did not run).
 """
 import json
@@ -50,7 +50,7 @@ def run_op(f, binary, op, tells):
 def seeks_to_decoder_state(f, op, tells):
     """True for a text seek to a cookie that carries decoder state (>= 2**64: a pending '\\r',
     or bytes the decoder holds). CPython's buffer then sits ahead of the logical position, so a
-    following write or truncate lands late (CPYTHON-NOTES B): the comparison stops there."""
+    following write or truncate lands late (docs/text.md caveat B): the comparison stops there."""
     if op[0] == "seektell":
         cookie = tells[op[1]]
     elif op[0] == "seek" and op[2] == 1 and op[1] == 0:

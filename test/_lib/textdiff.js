@@ -1,6 +1,6 @@
 'use strict';
 // The CPython differential test's machinery: a seeded generator of operation sequences that
-// honours every caveat in CPYTHON-NOTES.md (A–F), a client for the long-lived Python
+// honours every caveat A–F of docs/text.md ("Caveats A–F"), a client for the long-lived Python
 // reference process (test/_lib/pyref.py), a runner that applies a sequence to our
 // implementation, and the comparison. The test files choose what "our implementation" is.
 const { spawn } = require('node:child_process');
@@ -91,7 +91,7 @@ function readSize(rng) {
 }
 
 /**
- * One random sequence. Caveats honoured (CPYTHON-NOTES.md):
+ * One random sequence. Caveats honoured (docs/text.md, "Caveats A–F"):
  * A: a seek separates any read from a later write or truncate;
  * B: pyref.py stops the comparison before a seek to a cookie carrying decoder state
  *    (errors 'ignore' sequences seek only with seek(0) / seek(0, 2), see below);
