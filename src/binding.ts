@@ -115,16 +115,18 @@ function shippedPrebuilds(): string[] {
 
 interface Candidate {
   file: string;
-  /** Why it is missing, when it is (an absent local build is normal and not worth a word). */
-  missing?: string;
+  /** Why it is missing, when it is. */
+  missing: string;
 }
 
 /** The places to look for the addon, in order. */
 function candidates(): Candidate[] {
-  const list: Candidate[] = [];
+  // An explicit addon is the only one tried: one that fails is reported, never replaced by
+  // another silently (an ASan run must not test the release build).
   const explicit = process.env.AYAFILEIO_ADDON;
-  if (explicit) list.push({ file: path.resolve(explicit), missing: `AYAFILEIO_ADDON=${explicit}: no such file` });
-  list.push({ file: path.join(root, 'native', 'build', 'Release', 'ayafileio.node') });
+  if (explicit) return [{ file: path.resolve(explicit), missing: `AYAFILEIO_ADDON=${explicit}: no such file` }];
+  const local = path.join(root, 'native', 'build', 'Release', 'ayafileio.node');
+  const list: Candidate[] = [{ file: local, missing: `no local build at ${local}` }];
   const tag = prebuildTag();
   const shipped = shippedPrebuilds();
   list.push({
@@ -141,7 +143,7 @@ export function loadBinding(): BindingResult {
   const missing: string[] = [];
   for (const { file, missing: why } of candidates()) {
     if (!fs.existsSync(file)) {
-      if (why) missing.push(why);
+      missing.push(why);
       continue;
     }
     try {

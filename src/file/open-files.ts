@@ -54,6 +54,17 @@ function installHooks(): void {
   hooksInstalled = true;
   process.on('beforeExit', closeAtNaturalEnd);
   process.on('exit', finishAtExit);
+  // Deno emits no 'exit' after an uncaught exception or rejection: the last JavaScript it runs
+  // is its global 'error' / 'unhandledrejection' event, and it exits unless a listener
+  // prevents that (then the program goes on and nothing is finished here).
+  const host = globalThis as { Deno?: unknown; addEventListener?: (type: string, fn: (event: Event) => void) => void };
+  if (host.Deno !== undefined && typeof host.addEventListener === 'function') {
+    const finishUnlessPrevented = (event: Event): void => {
+      if (!event.defaultPrevented) finishAtExit();
+    };
+    host.addEventListener('error', finishUnlessPrevented);
+    host.addEventListener('unhandledrejection', finishUnlessPrevented);
+  }
 }
 
 function describe(record: OpenFileRecord): string {
