@@ -86,7 +86,7 @@ function installPacked(work) {
   if (r.status !== 0) throw new Error(`npm install of the tarball failed:\n${r.stdout}${r.stderr}`);
   // npm 11.16+ names a dependency's install scripts (prepare included) on every install.
   if (/install.scripts|allow.scripts/.test(r.stderr)) throw new Error(`npm warned about install scripts:\n${r.stderr}`);
-  for (const f of ['smoke.cjs', 'smoke.mjs']) fs.copyFileSync(path.join(__dirname, 'matrix', f), path.join(project, f));
+  for (const f of ['smoke.cjs', 'smoke.mjs', 'uncaught.mjs']) fs.copyFileSync(path.join(__dirname, 'matrix', f), path.join(project, f));
   const pkg = path.join(project, 'node_modules', 'ayafileio');
   if (fs.existsSync(path.join(pkg, 'native', 'build'))) throw new Error('the install compiled the addon');
   report('install', true, `${path.basename(tgz)} installed with PATH=${bin} (node, npm only); no install script, nothing compiled`);
@@ -103,6 +103,17 @@ function smoke(rt, exe, inst) {
     const out = (r.stdout + r.stderr).trim();
     report(`${rt.name} ${script}`, r.status === 0 && /smoke ok/.test(out), out.split('\n').slice(-3).join(' | '));
   }
+}
+
+/** An uncaught exception ends the program: its awaited, never-closed write must be in the file. */
+function uncaught(rt, exe, inst) {
+  const out = path.join(inst.project, `uncaught-${rt.name}.txt`);
+  const [cmd, argv] = commandFor(rt, exe, 'uncaught.mjs');
+  const env = { ...process.env, PATH: `${inst.bin}:${process.env.PATH}` };
+  if (rt.qemu) env.QEMU_LD_PREFIX = `/usr/${rt.qemu}-linux-gnu`;
+  const r = spawnSync(cmd, [...argv, out], { cwd: inst.project, env, encoding: 'utf8', timeout: 300000 });
+  const got = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '(no file)';
+  report(`${rt.name} uncaught.mjs`, r.status !== 0 && got === 'survived\n', `exit ${r.status}, file ${JSON.stringify(got)}`);
 }
 
 /** This repository's suite on `rt`, loading the tarball's prebuild. */
@@ -145,6 +156,7 @@ function main() {
       const exe = path.join(npmPackage(rt.pkg), rt.bin);
       fs.chmodSync(exe, 0o755);
       smoke(rt, exe, inst);
+      uncaught(rt, exe, inst);
       if (withSuite && !rt.qemu) suite(rt, exe, inst);
     }
   } finally {
