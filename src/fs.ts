@@ -8,10 +8,9 @@
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { describeReceived, getConfig } from './config';
-import { getBackend } from './engine/index';
+import { getBackend, repeatCancel } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
 import { argTypeError, fileTooLarge, partialWriteError, uvException } from './errors';
-import { repeatCancel } from './file/asyncfile';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { toPath } from './file/open';
 import { errnoByName } from './file/errno';

@@ -175,3 +175,18 @@ export function shutdown(): void {
   const backend = selection?.backend;
   if (backend instanceof NativeBackend) backend.shutdown();
 }
+
+/** How often repeatCancel() cancels again. */
+const CANCEL_AGAIN_MS = 100;
+
+/**
+ * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
+ * the returned interval: a cancel that meets an op just being handed to a kernel worker can
+ * find nothing to cancel, and the op would then wait (on a pipe) forever.
+ */
+export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
+  void backend.cancelFd(fd);
+  const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);
+  again.unref();
+  return again;
+}

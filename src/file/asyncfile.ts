@@ -11,6 +11,7 @@
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
+import { repeatCancel } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, partialWriteError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
@@ -62,20 +63,6 @@ function startNow<T>(op: () => Promise<T>): Promise<T> {
     return Promise.reject(err);
   }
 }
-
-/**
- * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
- * the returned interval: a cancel that meets an op just being handed to a kernel worker can
- * find nothing to cancel, and the op would then wait (on a pipe) forever.
- */
-export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
-  void backend.cancelFd(fd);
-  const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);
-  again.unref();
-  return again;
-}
-
-const CANCEL_AGAIN_MS = 100;
 
 /** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
 interface PositionalWrite {
