@@ -43,6 +43,17 @@ export class CallGate {
     if (--this.#inflight === 0 && this.#onDrained !== undefined) this.#onDrained();
   }
 
+  /** Run `op` as one call: refused once close() was called, counted in flight until it settles. */
+  async run<T>(syscall: string, op: () => Promise<T>): Promise<T> {
+    this.check(syscall);
+    this.enter();
+    try {
+      return await op();
+    } finally {
+      this.leave();
+    }
+  }
+
   /** Settles once no call is in flight; undefined when none is now. */
   drained(): Promise<void> | undefined {
     if (this.#inflight === 0) return undefined;
