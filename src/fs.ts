@@ -10,10 +10,9 @@ import { constants as bufferConstants } from 'node:buffer';
 import { describeReceived, getConfig } from './config';
 import { getBackend, repeatCancel } from './engine/index';
 import type { OpBackend, PathLike } from './engine/types';
-import { argTypeError, fileTooLarge, partialWriteError, uvException } from './errors';
+import { argTypeError, fileTooLarge, partialWriteError, uvException, errnoByName } from './errors';
 import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
 import { toPath } from './file/open';
-import { errnoByName } from './file/errno';
 import { checkArgCount, invalidType, toBytes, tooManyArgs } from './file/validate';
 import { acquireSlot, releaseSlot, slotKey } from './open-limit';
 

@@ -141,3 +141,12 @@ test('a pipe is not seekable: reads and writes work, seek/tell fail with ESPIPE'
   await rejectsWith(r.seek(0), { code: 'ESPIPE' });
   await r.close();
 });
+
+test('the forced fallback never loads the addon, not even for readAt() result slabs', {
+  skip: process.env.AYAFILEIO_BACKEND !== 'fallback' ? 'the fallback pass checks this' : process.platform !== 'linux' && 'reads /proc/self/maps',
+}, async () => {
+  const f = await open(fileWith('slab'), 'rb');
+  assert.strictEqual((await f.readAt(0, 4)).toString(), 'slab');
+  await f.close();
+  assert.ok(!fs.readFileSync('/proc/self/maps', 'utf8').includes('ayafileio.node'), 'the addon is mapped into a fallback process');
+});

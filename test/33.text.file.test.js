@@ -308,3 +308,17 @@ test('text mode on a pipe: lines decode across reads, and tell() rejects with ES
   await f.close();
   assert.strictEqual(await exited, 0);
 });
+
+test('text mode checks arguments at the public edge: integers only, non-strings refused, the file untouched', async () => {
+  const p = fileWith('abc');
+  const f = await open(p, 'r+');
+  await assert.rejects(f.read(1.5), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.readline(NaN), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.read('2'), { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(f.write(Buffer.from('x')), { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(f.truncate(-1), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.seek(3, 1), { code: 'ERR_INVALID_ARG_VALUE' }, 'text mode seeks only to cookies');
+  assert.strictEqual(await f.read(), 'abc', 'no refused call moved the position');
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abc');
+});

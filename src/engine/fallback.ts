@@ -5,9 +5,9 @@
  * backend's: >= 0 or a negative errno.
  */
 import * as fs from 'node:fs';
-import { errnoByName } from '../file/errno';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
+import { errnoByName } from '../errors';
 
 // libuv's numbers, as in Node's errors (Windows has its own: not os.constants.errno's).
 const ECANCELED = errnoByName('ECANCELED');

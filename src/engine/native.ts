@@ -14,10 +14,10 @@
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
-import { errnoByName } from '../file/errno';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
+import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
 const ENOSYS = errnoByName('ENOSYS');
@@ -302,6 +302,11 @@ export class NativeBackend implements OpBackend {
     const p = pathBytes(path);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
+  }
+
+  /** A slab from the addon's per-environment pool (OpBackend.allocSlab). */
+  allocSlab(): ArrayBuffer | null {
+    return this.addon.allocSlab();
   }
 
   /**

@@ -93,4 +93,10 @@ export interface OpBackend {
   writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number, bounded: boolean): number;
   /** The exit path's close, done before returning: 0 or a negative errno. */
   closeSync(fd: number): number;
+  /**
+   * A 64 KiB slab for small readAt() results (src/engine/slab.ts) whose memory the backend
+   * recycles when V8 collects it, or null when none is free; absent where the backend has no
+   * such pool (the slab then comes from Node).
+   */
+  allocSlab?(): ArrayBuffer | null;
 }

@@ -11,13 +11,12 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import { repeatCancel } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, partialWriteError, uvException } from '../errors';
+import { argTypeError, partialWriteError, uvException, closedFileError, errnoByName, systemError } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
-import { closedFileError, errnoByName, systemError } from './errno';
 import { OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
-import { allocResult } from './slab';
+import { allocResult } from '../engine/slab';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 

@@ -9,9 +9,8 @@
  * and every op on a file that cannot seek (pipes, sockets, terminals).
  */
 import type { OpBackend, PathLike } from '../engine/types';
-import { fileTooLarge, partialWriteError, uvException } from '../errors';
+import { fileTooLarge, partialWriteError, uvException, errnoByName, systemError } from '../errors';
 import { acquireBuffer, releaseBuffer } from './buffer-pool';
-import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
 import { MAX_LENGTH } from './validate';
 

@@ -30,8 +30,7 @@
  * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
  * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
  */
-import { argTypeError, outOfRange } from '../errors';
-import { systemError } from './errno';
+import { argTypeError, outOfRange, systemError } from '../errors';
 import { getCodec, decodeError, type Codec } from './text-codec';
 import {
   advanceChars,
@@ -72,7 +71,11 @@ interface ReadWindow {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees. */
+/**
+ * Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees.
+ * Arguments arrive checked (AsyncFile validates once, at the public edge); what is checked
+ * here is what only text mode refuses (seek to anything but a cookie).
+ */
 export class TextFile implements TextIO {
   /** The codec in use; for 'utf-16' it changes once the byte order mark has been read. */
   private codec: Codec;
@@ -105,7 +108,6 @@ export class TextFile implements TextIO {
 
   /** Read `size` code points (fewer only at EOF); size < 0 reads to EOF. '' at EOF. */
   async read(size: number = -1): Promise<string> {
-    checkInteger('size', size);
     this.checkReadable('read');
     const w = await this.openWindow();
     if (size < 0) {
@@ -125,7 +127,6 @@ export class TextFile implements TextIO {
 
   /** Read one line (terminated per `newline`), at most `limit` code points when limit >= 0. */
   async readline(limit: number = -1): Promise<string> {
-    checkInteger('limit', limit);
     this.checkReadable('read');
     const w = await this.openWindow();
     // The search runs over `seg`, the window's text from index segStart to its end: the
@@ -157,9 +158,6 @@ export class TextFile implements TextIO {
 
   /** Write `text` at the logical position; resolves the number of code points written. */
   async write(text: string): Promise<number> {
-    if (typeof text !== 'string') {
-      throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
-    }
     if (!this.buffered.writable) throw systemError('EBADF', 'write');
     const mark = this.codec.bom && !this.pastStart ? await this.markBeforeWrite() : EMPTY;
     const translated = translateForWrite(text, this.newline);
@@ -176,8 +174,8 @@ export class TextFile implements TextIO {
   /**
    * write() when nothing has to be read or awaited first — no byte order mark to decide, no
    * read window to re-synchronise, an encoding Buffer.write does itself, and room in the
-   * buffer: the code points written, at once. Otherwise undefined (use write(), which also
-   * reports bad arguments). AsyncFile tries it before queueing a write.
+   * buffer: the code points written, at once. Otherwise undefined (use write()). AsyncFile
+   * tries it before queueing a write.
    */
   writeNow(text: string): number | undefined {
     if (typeof text !== 'string' || !this.buffered.writable) return undefined;
@@ -236,10 +234,6 @@ export class TextFile implements TextIO {
    * buffer); seek(0, 2) (end of file). Resolves the new cookie.
    */
   async seek(cookie: number, whence: Whence = 0): Promise<number> {
-    checkInteger('offset', cookie);
-    if (whence !== 0 && whence !== 1 && whence !== 2) {
-      throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
-    }
     if (whence !== 0 && cookie !== 0) {
       throw argTypeError(
         'ERR_INVALID_ARG_VALUE',
@@ -261,10 +255,6 @@ export class TextFile implements TextIO {
 
   /** Truncate at `size` bytes (default: the current position); the position is unchanged. */
   async truncate(size?: number): Promise<number> {
-    if (size !== undefined) {
-      checkInteger('size', size);
-      if (size < 0) throw outOfRange('size', '>= 0', size);
-    }
     if (!this.buffered.writable) throw systemError('EBADF', 'ftruncate');
     const pos = await this.syncPosition();
     return this.buffered.truncate(size ?? pos);
@@ -407,11 +397,5 @@ export class TextFile implements TextIO {
     if (i < marks.length && marks[i][0] === w.pos) return w.start + marks[i][1];
     const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
     return w.start + byteAt + this.codec.byteLength(text.slice(textAt, w.pos));
-  }
-}
-
-function checkInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value)) {
-    throw argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be an integer. Received ${String(value)}`);
   }
 }

@@ -9,12 +9,12 @@
  * a slice kept alive keeps its whole slab alive (as a kept Buffer.allocUnsafe(1) keeps
  * Node's 8 KiB pool), so slabs are small and only sizes up to CARVE_MAX are carved.
  *
- * Slabs come from the addon when it is loaded: their memory goes back to a per-environment
- * free list when V8 collects them, so it stays mapped. Slabs from Buffer.allocUnsafeSlow go
+ * Slabs come from the engine's native backend when it has one (OpBackend.allocSlab): their
+ * memory goes back to a per-environment free list when V8 collects them, so it stays mapped. Slabs from Buffer.allocUnsafeSlow go
  * back to malloc, which returns heap tops to the kernel; the next slabs then page-fault
  * again, about 0.3 faults per 4 KiB read at 1,024 in flight (docs/performance.md).
  */
-import { loadBinding } from '../binding';
+import { getBackend } from './index';
 
 /** Bytes per slab (the addon's slabs are this size too: AYA_SLAB_BYTES). */
 const SLAB_SIZE = 64 * 1024;
@@ -24,11 +24,11 @@ const CARVE_MAX = 8 * 1024;
 let slab: ArrayBuffer = new ArrayBuffer(0);
 let used = 0;
 
-/** A fresh slab: recycled memory from the addon, else from Node (decided on first use). */
+/** A fresh slab: recycled memory from the backend, else from Node (decided on first use). */
 let newSlab = (): ArrayBuffer => {
-  const addon = loadBinding().addon;
+  const backend = getBackend();
   const fromNode = (): ArrayBuffer => Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
-  newSlab = addon === null ? fromNode : (): ArrayBuffer => addon.allocSlab() ?? fromNode();
+  newSlab = backend.allocSlab === undefined ? fromNode : (): ArrayBuffer => backend.allocSlab!() ?? fromNode();
   return newSlab();
 };
 
