@@ -5,7 +5,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { FallbackBackend } = require('../dist/engine/fallback.js');
+const { FallbackBackend } = require('./_lib/internals.js').fallbackBackend;
 
 test('fallback backend: open/write/read/close round trip with raw results', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-'));

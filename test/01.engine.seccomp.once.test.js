@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 
 /** The addon's backend when one loads: a filter on io_uring_setup only matters to io_uring. */
 const addonBackend = loadBinding().addon?.backend;
@@ -81,7 +81,7 @@ test('seccomp-blocked io_uring: fallback chosen with the reason, op suite passes
   try {
     const launcher = buildLauncher(dir);
     const probe = runBlocked(launcher, ['-e', `
-      const { getBackendInfo } = require('./dist/engine/index.js');
+      const { getBackendInfo } = require('./dist/index.js');
       process.stdout.write(JSON.stringify(getBackendInfo()));`]);
     assert.strictEqual(probe.status, 0, probe.stderr);
     const info = JSON.parse(probe.stdout);

@@ -9,8 +9,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const uvErrno = require('./_lib/uv-errno.js');
 const path = require('node:path');
-const { NativeBackend } = require('../dist/engine/native.js');
-const { FallbackBackend } = require('../dist/engine/fallback.js');
+const { NativeBackend } = require('./_lib/internals.js').nativeBackend;
+const { FallbackBackend } = require('./_lib/internals.js').fallbackBackend;
 
 /**
  * A fake addon speaking the ticket contract (token << 1 | submitNow): queued reads complete

@@ -6,7 +6,8 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+const { getBackendInfo } = require('../dist/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
 const E = require('./_lib/uv-errno.js'); // libuv's numbers (Windows has its own)

@@ -6,10 +6,10 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { applyConfig, getConfig } = require('../dist/config.js');
+const { configure, getBackendInfo } = require('../dist/index.js');
 
-applyConfig({ ...getConfig(), ioUringQueueDepth: 8 });
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+configure({ ioUringQueueDepth: 8 });
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const BLOCK = 4096;
 const COUNT = 10000; // reads and as many writes

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { getBackendInfo } = require('../dist/engine/index.js');
+const { getBackendInfo } = require('../dist/index.js');
 
 const hasStrace = !spawnSync('strace', ['-V']).error;
 const native = process.platform === 'linux' && getBackendInfo().backend === 'io_uring';

@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const internals = require('./_lib/internals.js');
 
 const root = path.join(__dirname, '..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -15,9 +16,9 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** The child: ring created as root (and used), then setuid, then the two opens. */
 const child = (sqpoll) => `
 const fs = require('node:fs');
-const { applyConfig, getConfig } = require('./dist/config.js');
-applyConfig({ ...getConfig(), ioUringSqpoll: ${sqpoll} });
-const { getBackend, getBackendInfo } = require('./dist/engine/index.js');
+const { configure, getBackendInfo } = require('./dist/index.js');
+configure({ ioUringSqpoll: ${sqpoll} });
+const { getBackend } = require(${JSON.stringify(internals.paths.engine)});
 (async () => {
   const b = getBackend();
   const [secret, open] = process.argv.slice(1);

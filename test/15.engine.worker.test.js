@@ -7,9 +7,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { getBackend } = require('../dist/engine/index.js');
+const internals = require('./_lib/internals.js');
+const { getBackend } = internals.engine;
 
-const enginePath = path.join(__dirname, '..', 'dist', 'engine', 'index.js');
+const enginePath = internals.paths.engine;
 const native = getBackend().kind !== 'fallback';
 
 /**

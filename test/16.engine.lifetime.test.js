@@ -8,7 +8,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
-const enginePath = JSON.stringify(path.join(__dirname, '..', 'dist', 'engine', 'index.js'));
+const internals = require('./_lib/internals.js');
+
+const enginePath = JSON.stringify(internals.paths.engine);
 
 test('an idle process with a set-up engine exits on its own', () => {
   const code = `
@@ -69,7 +71,7 @@ test('an op that stays pending does not keep the event loop busy', {
   timeout: 60000,
   skip: process.platform !== 'linux' ? 'counts syscalls through /proc/self/io' : false,
 }, async () => {
-  const { getBackend } = require('../dist/engine/index.js');
+  const { getBackend } = internals.engine;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-idle-'));
   const fifo = path.join(dir, 'fifo');
   try {

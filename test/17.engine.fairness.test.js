@@ -6,7 +6,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackend } = require('../dist/engine/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 const { scaledForWine } = require('./_lib/wine-scale.js');
 
 // The check: a 1M-read loop where reads complete inline (io_uring, ~4 µs each). The

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 
 const E = os.constants.errno;
 const loaded = process.platform === 'linux' ? loadBinding() : { addon: null, reason: 'io_uring addon is Linux-only' };

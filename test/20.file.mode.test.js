@@ -3,8 +3,8 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { parseMode } = require('../dist/file/mode.js');
-const { open } = require('../dist/file/open.js');
+const { parseMode } = require('./_lib/internals.js').mode;
+const { open } = require('../dist/index.js');
 const { tmpPath, fileWith, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Every ordering of the characters of `s`. */

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 const LINES = ['first line\n', 'b\n', '\n', 'a much longer third line\n', 'no newline at end'];
@@ -141,7 +141,7 @@ test('flush hands writes to the kernel (visible to others) without closing', asy
 });
 
 test('bufferSize defaults to getConfig().bufferSize', async () => {
-  const { getConfig } = require('../dist/config.js');
+  const { getConfig } = require('../dist/index.js');
   const p = tmpPath();
   const f = await open(p, 'wb');
   await f.write(Buffer.alloc(getConfig().bufferSize - 1));

@@ -9,7 +9,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { scaledForWine } = require('./_lib/wine-scale.js');
 
 const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || scaledForWine(2000, 500));

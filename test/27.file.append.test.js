@@ -3,7 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 // Measured under Wine (scripts/test-wine.sh sets AYAFILEIO_WINE): node:fs there loses 1-2 of

@@ -6,9 +6,10 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
-const { BufferedFile } = require('../dist/file/buffered.js');
-const { getBackend } = require('../dist/engine/index.js');
+const { open } = require('../dist/index.js');
+const { buffered, engine } = require('./_lib/internals.js');
+const { BufferedFile } = buffered;
+const { getBackend } = engine;
 const { tmpPath } = require('./_lib/file-helpers.js');
 
 const { ENOSPC } = require('./_lib/uv-errno.js');

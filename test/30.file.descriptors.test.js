@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const { execFileSync, spawn } = require('node:child_process');
-const { open, wrapFd } = require('../dist/file/open.js');
+const { open, wrapFd } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 const { runNode, assertChildOk, lastJson } = require('./_lib/reliab-util.js');
 
@@ -57,8 +57,8 @@ test("wrapFd of a just-closed fd number rejects EBADF even when the engine start
 });
 
 test("the engine's own descriptors can never be wrapped (so never closed by a file)", async () => {
-  const { loadBinding } = require('../dist/binding.js');
-  const { getBackend } = require('../dist/engine/index.js');
+  const { loadBinding } = require('./_lib/internals.js').binding;
+  const { getBackend } = require('./_lib/internals.js').engine;
   const backend = getBackend();
   await backend.fstat(0); // any op: the engine is running
   const own = backend.kind === 'io_uring' ? loadBinding().addon.ownFds() : [];

@@ -3,7 +3,7 @@
 // held-back incomplete sequences, the three error modes on decode and encode.
 const test = require('node:test');
 const assert = require('node:assert');
-const { getCodec } = require('../dist/file/text-codec.js');
+const { getCodec } = require('./_lib/internals.js').textCodec;
 
 const hex = (h) => Buffer.from(h.replace(/ /g, ''), 'hex');
 

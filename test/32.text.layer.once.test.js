@@ -3,7 +3,7 @@
 // BufferedIO: what it asks of the buffer, and that the buffer ends where the text is.
 const test = require('node:test');
 const assert = require('node:assert');
-const { TextFile } = require('../dist/file/text.js');
+const { TextFile } = require('./_lib/internals.js').text;
 const { FakeBuffered } = require('./_lib/fake-buffered.js');
 
 const utf8 = { encoding: 'utf-8', errors: 'strict', newline: undefined };

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Read the whole file with read(step) calls; returns the pieces. */

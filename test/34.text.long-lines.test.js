@@ -6,7 +6,7 @@
 // quadratic work: 4x the line then costs 16x; a linear read costs 4x.
 const test = require('node:test');
 const assert = require('node:assert');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith } = require('./_lib/file-helpers.js');
 
 const MiB = 1 << 20;

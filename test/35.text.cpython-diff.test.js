@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { open } = require('../dist/index.js');
-const { TextFile } = require('../dist/file/text.js');
+const { TextFile } = require('./_lib/internals.js').text;
 const { FakeBuffered } = require('./_lib/fake-buffered.js');
 const { randomSequences, boundarySequences, runDifferential, modeInfo } = require('./_lib/textdiff.js');
 

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { tmpPath } = require('./_lib/file-helpers.js');
 
 const MiB = 1024 * 1024;

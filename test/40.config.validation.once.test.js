@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { configure, getConfig, resetConfig } = require('../dist/index.js');
-const { subscribeConfig } = require('../dist/config.js');
+const { subscribeConfig } = require('./_lib/internals.js').config;
 
 const DEFAULTS = {
   handlePoolMaxPerKey: 64,

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const { configure, resetConfig } = require('../dist/index.js');
-const { acquireBuffer, releaseBuffer, bufferPoolStats } = require('../dist/file/buffer-pool.js');
+const { acquireBuffer, releaseBuffer, bufferPoolStats } = require('./_lib/internals.js').bufferPool;
 
 /** Take `n` buffers of `size` and give them all back. */
 function cycle(n, size) {

@@ -8,8 +8,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { readFile, writeFile, appendFile, configure, resetConfig } = require('../dist/index.js');
-const { getBackend } = require('../dist/engine/index.js');
-const { slotStats } = require('../dist/open-limit.js');
+const { getBackend } = require('./_lib/internals.js').engine;
+const { slotStats } = require('./_lib/internals.js').openLimit;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-limit-'));
 const files = Array.from({ length: 6 }, (_, i) => path.join(dir, `f${i}`));

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { configure, resetConfig, getBackendInfo, open, readFile } = require('../dist/index.js');
-const { getBackend } = require('../dist/engine/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const onIoUring = getBackendInfo().backend === 'io_uring';
 const noRing = !onIoUring && `the backend is ${getBackendInfo().backend}, not io_uring`;

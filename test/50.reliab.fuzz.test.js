@@ -15,7 +15,7 @@ const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
 const RUNS = scaledForWine(100, 20);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
-  const { getBackend } = require('../dist/engine/index.js');
+  const { getBackend } = require('./_lib/internals.js').engine;
   const backend = getBackend();
   const before = { ...stats };
   await fuzz('ops', backend, { seed: SEED, numRuns: RUNS, maxCommands: 120 });

@@ -100,7 +100,7 @@ test('EBADF: wrapFd of a closed fd, raw ops on a bad fd, methods after close', a
   fs.closeSync(fd);
   await rejectsWithCode(noSyncThrow(() => aya.wrapFd(fd, 'rb')), 'EBADF');
 
-  const backend = require('../dist/engine/index.js').getBackend();
+  const backend = require('./_lib/internals.js').engine.getBackend();
   const ebadf = -require('./_lib/uv-errno.js').EBADF;
   assert.strictEqual(await backend.read(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.write(fd, Buffer.alloc(4), 0, 4, 0), ebadf);

@@ -36,7 +36,7 @@ function dropChild(fx, warm) {
   return `
     const fs = require('node:fs');
     const aya = require(${JSON.stringify(path.join(DIST, 'index.js'))});
-    const { getBackend } = require(${JSON.stringify(path.join(DIST, 'engine', 'index.js'))});
+    const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
     const fx = ${JSON.stringify(fx)};
     const report = (p) => p.then((v) => (typeof v === 'number' && v < 0 ? ['raw', v] : 'ok'), (e) => [e.code, e.errno, e.syscall]);
     (async () => {

@@ -71,7 +71,7 @@ test('bench rejects unknown options, missing values and unknown case names', asy
 });
 
 test('parseBenchArgs: flags, repeated and comma-separated lists', () => {
-  const { parseBenchArgs } = require('../dist/cli.js');
+  const { parseBenchArgs } = require('./_lib/internals.js').cli;
   assert.deepStrictEqual(parseBenchArgs(['--quick', '--only', 'randread,seqread', '--only', 'crawlee-files', '--json', 'r.json']), {
     profile: 'quick',
     only: ['randread', 'seqread', 'crawlee-files'],

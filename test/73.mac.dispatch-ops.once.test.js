@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 const { IocpDriver } = require('./_lib/iocp-driver.js');
 
 const loaded = loadBinding();
