@@ -21,7 +21,7 @@ test('op interface: concurrent random sequences give node:fs results and bytes',
   await fuzz('ops', backend, { seed: SEED, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
   // node:fs on Windows runs positional ops on one fd one at a time here (OpInterpreter in
-  // _lib/reliab-fuzz.js says why), so its batches are smaller.
+  // _lib/fuzz-ops.js says why), so its batches are smaller.
   const minInFlight = process.platform === 'win32' && backend.kind === 'fallback' ? 4 : 20;
   assert.ok(stats.maxInFlight >= minInFlight, `expected batches of >= ${minInFlight} ops in flight, largest was ${stats.maxInFlight}`);
   t.diagnostic(`op-level fuzz: ${JSON.stringify(stats)}`);
