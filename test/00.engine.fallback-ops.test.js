@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the node:fs fallback backend, built directly (native, waiter-thread and fallback passes alike), every platform; what: op-level smoke test, raw results and negative errno.
 // Op-level smoke test of the node:fs backend: raw results, negative errno on failure.
 const test = require('node:test');
 const assert = require('node:assert');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring blocked by seccomp, so the fallback (native pass only), Linux with a C compiler; what: the fallback is chosen with its reason and test/10 passes on it.
 // io_uring blocked by a seccomp filter (as Docker's default profile does): the process picks
 // the fallback on its own, says why, and the op-level suite passes on it. A small launcher,
 // compiled here, installs a filter answering EPERM to io_uring_setup and execs node.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: NativeBackend's JavaScript side over a scripted stand-in addon, and the node:fs fallback per op (native pass only), every platform; what: -ENOSYS ops re-run on the fallback, completions reach their promises.
 // The JavaScript side of the native contract, against a scripted stand-in addon: an op the
 // addon refuses with -ENOSYS (an opcode the kernel lacks) runs on the node:fs fallback for
 // that op only; other refusals resolve as raw errnos; completions reach the right promises,

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the loaded addon's slab pool: io_uring, IOCP or Dispatch I/O (native pass only), every platform with an addon; what: slabs recycled, readAt() results never overlap.
 // The addon's result-slab pool (native/common/slab_pool.c): a collected slab's memory goes
 // to the environment's idle list and the next allocSlab() reuses it; readAt() results carved
 // from these slabs never overlap.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend through getBackend() (native, waiter-thread and fallback passes), every platform (Buffer-path and FIFO cases POSIX); what: each op's raw result against node:fs.
 // Op-level suite: every op of getBackend() — whichever backend this pass selected — with raw
 // results (>= 0, or a negative errno), compared with what node:fs says.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; the ring depth is io_uring's), every platform; what: 20,000 concurrent ops through a depth-8 ring, none lost or mixed up.
 // 20,000 concurrent 4 KiB reads and writes through a ring of depth 8: the SQ overflows by a
 // factor of 2,500, and no op may fail (no EBUSY), be lost, or get another op's result.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the node:fs fallback when no addon loads (native pass only; dist/ copied without its addon), every platform (prebuild-tag case Linux); what: the reason given, AYAFILEIO_BACKEND=native or an unknown value fails loudly.
 // Without a loadable addon the library runs on the fallback and says why; forcing the native
 // backend then fails loudly instead of silently falling back.
 const test = require('node:test');

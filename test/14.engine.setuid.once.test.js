@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring, plain and SQPOLL rings (native pass only), Linux as root; what: ops after setuid() run with the new uid (CVE-2024-22017).
 // CVE-2024-22017: after process.setuid(65534), ops must run as uid 65534 — opening a 0600
 // root-owned file fails EACCES — on a plain ring and on an SQPOLL ring (whose kernel thread
 // keeps its creator's credentials, so the engine must replace it). Runs as root only.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; IOCP's native case skipped: no FIFOs), every platform; what: a worker terminated with 1,000 ops in flight.
 // Each worker thread has its own engine; terminating one with 1,000 ops in flight must not
 // crash the process or disturb the main thread's engine.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO case POSIX, syscall count Linux); what: the engine keeps the process alive exactly while ops are in flight.
 // The engine keeps the process alive exactly while an op is in flight: an idle process (ring
 // set up, ops done) exits on its own; one waiting on a FIFO read stays until the read ends.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: a loop of inline completions still lets the event loop turn.
 // Cached reads complete inside io_uring_enter and settle without an event-loop turn; a loop
 // of them must still let the loop turn now and then, or timers and other I/O starve.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; ring checks io_uring's), every platform; what: configure() with ops in flight loses or mixes up none.
 // configure() while ops are in flight: the engine switches to a ring built from the new
 // options once the old ring drains; no op is lost or mixed up on the way.
 const test = require('node:test');

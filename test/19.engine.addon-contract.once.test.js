@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the io_uring addon directly (native pass only), Linux; what: the native binding contract: tokens, raw results, cancel, refusals, info(), shutdown().
 // The native addon against its contract directly (docs/architecture.md): tokens echoed back,
 // results raw, cancel of an in-flight op, refusals at once, info() and shutdown().
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: Python mode strings, parsed and applied on open.
 // Python mode strings: parsing, and what each mode does to the file on open.
 const test = require('node:test');
 const assert = require('node:assert');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: the file buffer (Python's BufferedRandom): reads, writes, seeks across a 7-byte buffer.
 // One buffer per file (Python's BufferedRandom): reads, readlines, writes, seeks and tells
 // mixed with a 7-byte buffer, so every op crosses buffer boundaries.
 const test = require('node:test');

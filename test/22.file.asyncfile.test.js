@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: AsyncFile call order, lines, iteration, stat, properties, wrapFd().
 // AsyncFile: call order without awaiting, lines, iteration, stat, properties, wrapFd.
 const test = require('node:test');
 const assert = require('node:assert');

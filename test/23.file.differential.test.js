@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: seeded differential test of binary-mode AsyncFile against an in-memory model.
 // Seeded random differential test of binary-mode AsyncFile against an in-memory model of a
 // file with POSIX/Python semantics. Small buffer sizes put every op near a buffer boundary;
 // ops are issued in random un-awaited batches, so call order is checked too.

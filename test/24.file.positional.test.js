@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: readAt/readAtInto/writeAt.
 // readAt / readAtInto / writeAt: positional, parallel, position untouched, see buffered writes.
 const test = require('node:test');
 const assert = require('node:assert');

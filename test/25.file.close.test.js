@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (/dev/full case Linux, FIFO case POSIX); what: close(): flush, in-flight calls, EBADF after, unclosed files, closeTimeoutMs.
 // close(): flushes, waits for in-flight ops, idempotent; afterwards every method rejects
 // with EBADF. asyncDispose, and files dropped without close.
 const test = require('node:test');

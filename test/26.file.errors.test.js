@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: Node-shaped OS errors and ERR_* argument errors.
 // Error shapes: OS failures are Node-shaped (code, errno, syscall, path, message like fs);
 // argument errors are TypeError/RangeError with ERR_* codes; all as rejected promises.
 const test = require('node:test');

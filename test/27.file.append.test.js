@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes; the fallback's case skipped under Wine), every platform; what: append mode with concurrent writers.
 // Append mode: every write lands at the end (O_APPEND), even with several writers at once.
 const test = require('node:test');
 const assert = require('node:assert');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: AsyncFile in text mode over the text layer.
 // AsyncFile in text mode delegates to the text layer: strings in and out, character counts.
 const test = require('node:test');
 const assert = require('node:assert');

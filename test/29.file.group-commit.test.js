@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: group commit of flush(), on real files and on BufferedFile over a scripted backend.
 // Group commit: flush() resolves once the kernel holds every earlier write, but writes and
 // flushes made while a kernel write is in flight do not wait for it; they fill the buffer and
 // share the next kernel write. Checked on real files (both backends) and, for the exact

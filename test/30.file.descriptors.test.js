@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes; the engine's own fds are io_uring's), every platform (fd-offset and /proc cases Linux, FIFO cases POSIX); what: wrapFd() and special files as node:fs.
 // Descriptors and special files behave as node:fs does (issue 12, item 4): wrapFd() starts
 // at the fd's offset and appends on an O_APPEND fd, refuses numbers that are not the caller's
 // open files (the engine's own eventfd and ring included), positional calls on a pipe reject

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: the codecs alone (native pass only), every platform; what: text codecs: names, incremental decoding, error modes.
 // The text codecs (src/file/text-codec.ts) on their own: names, incremental decoding with
 // held-back incomplete sequences, the three error modes on decode and encode.
 const test = require('node:test');

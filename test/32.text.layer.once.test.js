@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: TextFile on an in-memory buffer (native pass only), every platform; what: the text layer's contract with the buffer below.
 // TextFile against its contract with the layer below (src/file/types.ts), on an in-memory
 // BufferedIO: what it asks of the buffer, and that the buffer ends where the text is.
 const test = require('node:test');

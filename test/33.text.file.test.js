@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: text mode through open(): decoding, error modes, tell() cookies, writes after reads.
 // Text mode through the public open(): characters, incremental decoding across buffer
 // boundaries, error modes, exact tell() cookies, and writes/truncates at the logical position
 // after reads (where CPython goes wrong: docs/text.md caveats A, B, D).

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform with python3 (skipped under Wine); what: differential test against CPython's open().
 // Differential test against CPython's own open(): seeded random sequences of operations
 // (text modes r/r+/w/w+/a/a+ with utf-8/utf-16-le/latin-1, every newline setting and error
 // mode; binary modes too), plus fixed cases shifting '\r\n' and multi-byte characters across

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: reads and writes of 1 byte to 64 MiB against node:fs.
 // Reads and writes from 1 byte to 64 MiB at unaligned offsets, compared with node:fs. Large
 // ops are where backends split work: Dispatch I/O delivers a read in parts of at most its
 // high-water mark (1 MiB), each of which must land at its own offset in the caller's buffer.

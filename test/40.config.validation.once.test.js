@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: configuration only (native pass only), every platform; what: configure()/getConfig()/resetConfig(): validation, aliases, change hooks.
 // configure()/getConfig()/resetConfig(): every option, every kind of bad value, atomicity,
 // snake_case aliases, reset. Backend-independent, so it runs once.
 const test = require('node:test');

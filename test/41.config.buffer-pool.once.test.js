@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend (native pass only), every platform (/proc case Linux); what: the file-buffer pool and bufferPoolMax.
 // bufferPoolMax: the pool of reusable file buffers (src/file/buffer-pool.ts) reuses released
 // buffers, keeps at most bufferPoolMax idle ones, and follows configure() at once.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend and a forced-fallback child (native pass only), every platform; what: the debug log: off, on, its lines.
 // The debug log: silent by default (the message function is not even called), on with
 // configure({ enableDebugLog: true }) or NODE_DEBUG naming ayafileio, off again after reset.
 // Each case runs in a child process so its stderr can be captured.

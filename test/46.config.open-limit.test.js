@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (fd-limit case Linux); what: handlePoolMaxTotal/PerKey cap the whole-file helpers' open files.
 // handlePoolMaxTotal / handlePoolMaxPerKey cap how many files readFile/writeFile/appendFile
 // hold open at once. Counted by wrapping the backend's open/close; every call must still
 // complete with the right result (no deadlock, errors give their slot back).

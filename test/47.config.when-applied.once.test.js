@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring for the ring options, the native pass's backend for bufferSize (native pass only), every platform; what: when options take effect.
 // When options take effect (docs/api.md): the io_uring options re-create the ring at once
 // (visible in getBackendInfo().ring), bufferSize applies to files opened afterwards.
 const test = require('node:test');

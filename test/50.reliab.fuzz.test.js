@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: differential fuzz of the op interface and AsyncFile against node:fs.
 // Differential fuzz against node:fs (issue 4): seeded random sequences of open/read/write/
 // positional read-write/truncate/stat/close over several files, many ops in flight at once,
 // every result and the final bytes compared with node:fs. A fixed budget here (the runner's

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend (native pass only), every platform (the run case skipped under Wine); what: the bench command end to end, tiny sizes.
 // The benchmark command end to end, with tiny sizes: it must produce verified results for
 // every case it ran and valid JSON/SVG files. (Speed is never asserted here.)
 const test = require('node:test');
