@@ -11,7 +11,7 @@ const DIST = path.join(__dirname, '..', '..', 'dist');
 /** Each seam's module, relative to dist/. */
 const MODULES = Object.freeze({
   // getBackend(): the op interface every backend implements (raw results, negative errno).
-  // The engine tests drive ops below AsyncFile, and some tests count or fake its opens/closes.
+  // The engine tests drive ops below AsyncFile; other tests count its calls or see raw results.
   engine: 'engine/index.js',
   // FallbackBackend: the node:fs backend on its own, whatever backend the pass selected.
   fallbackBackend: 'engine/fallback.js',
@@ -22,7 +22,7 @@ const MODULES = Object.freeze({
   binding: 'binding.js',
   // subscribeConfig(): the change hook the engine listens on (configure() is public).
   config: 'config.js',
-  // acquireBuffer/releaseBuffer/bufferPoolStats: the file-buffer pool has no public counter.
+  // acquireBuffer/releaseBuffer/bufferPoolStats: the file-buffer pool; nothing public shows it.
   bufferPool: 'file/buffer-pool.js',
   // parseMode(): the flags and capabilities a mode string maps to, beyond what open() shows.
   mode: 'file/mode.js',
@@ -34,7 +34,7 @@ const MODULES = Object.freeze({
   textCodec: 'file/text-codec.js',
   // slotStats(): how many whole-file helper slots are taken and waited for.
   openLimit: 'open-limit.js',
-  // debugLog()/isDebugEnabled(): the debug log's gate, with a message function that counts calls.
+  // debugLog()/isDebugEnabled(): the debug log's gate, with a message function that records its call.
   debug: 'debug.js',
   // parseBenchArgs(): the `ayafileio bench` command's argument parser.
   cli: 'cli.js',
@@ -45,7 +45,7 @@ const paths = Object.freeze(Object.fromEntries(
   Object.entries(MODULES).map(([name, module]) => [name, path.join(DIST, ...module.split('/'))]),
 ));
 
-const seams = { DIST, MODULES, paths };
+const seams = { MODULES, paths };
 for (const name of Object.keys(MODULES)) {
   // Loaded on first use: requiring a module can start work (the engine reads the configuration).
   Object.defineProperty(seams, name, { enumerable: true, get: () => require(paths[name]) });
