@@ -96,7 +96,7 @@ const TEST_DIR = path.join(ROOT, 'test');
 test('line 2 of every test file says what it covers, in the passes scripts/run-tests.js gives it', () => {
   const problems = [];
   for (const name of fs.readdirSync(TEST_DIR).filter((f) => f.endsWith('.test.js'))) {
-    const line = fs.readFileSync(path.join(TEST_DIR, name), 'utf8').split('\n')[1] ?? '';
+    const line = fs.readFileSync(path.join(TEST_DIR, name), 'utf8').split(/\r?\n/)[1] ?? '';
     const once = name.endsWith('.once.test.js');
     if (!/^\/\/ Covers: .+ \(.*pass.*\), .+; what: .+\.$/.test(line)) {
       problems.push(`${name}: line 2 is not "// Covers: <backends> (<passes>), <platforms>; what: <what it tests>."`);
