@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), every platform (tmpfs and root-owned-file cases Linux as root); what: faults give Node-shaped errors, no crash.
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (tmpfs cases Linux as root, root-owned-file case POSIX as root, unlinked-file case POSIX); what: faults give Node-shaped errors, no crash.
 // Faults (issue 4): each gives a Node-shaped error (rejected promise, never a synchronous
 // throw) and no crash, on whichever backend this pass runs.
 const test = require('node:test');

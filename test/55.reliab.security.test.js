@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), every platform (credential cases Linux as root); what: credentials after a privilege drop, paths passed as given.
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (credential cases POSIX as root, Buffer-name case POSIX); what: credentials after a privilege drop, paths passed as given.
 // Security (issue 4).
 // 1. Credentials: io_uring work runs with the credentials the ring was created with
 //    (CVE-2024-22017 in libuv). As root, a child drops to nobody with setgroups/setgid/setuid
