@@ -112,13 +112,15 @@ test('line 2 of every test file says what it covers, in the passes scripts/run-t
 });
 
 test('tests reach compiled internals only through test/_lib/internals.js, and docs/architecture.md lists each seam', () => {
-  const { MODULES } = require('./_lib/internals.js');
+  const { MODULES, paths } = require('./_lib/internals.js');
   const arch = fs.readFileSync(path.join(ROOT, 'docs', 'architecture.md'), 'utf8');
   const start = arch.indexOf('\n## Test seams\n');
   assert.ok(start >= 0, 'docs/architecture.md has a "Test seams" section');
   const section = arch.slice(start, arch.indexOf('\n## ', start + 1));
   for (const [name, module] of Object.entries(MODULES)) {
-    const row = `| \`${name}\` | \`src/${module.replace(/\.js$/, '.ts')}\` |`;
+    const source = `src/${module.replace(/\.js$/, '.ts')}`;
+    assert.ok(fs.existsSync(path.join(ROOT, source)) && fs.existsSync(paths[name]), `the seam ${name}: ${source} and its compiled ${module} exist`);
+    const row = `| \`${name}\` | \`${source}\` |`;
     assert.ok(section.includes(row), `"Test seams" has the row ${row}`);
   }
   // dist/ names that are public: the entry points and the package's command (dist/cli.js).
