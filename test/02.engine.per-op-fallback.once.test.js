@@ -1,4 +1,5 @@
 'use strict';
+// Covers: NativeBackend's JavaScript side over a scripted stand-in addon, and the node:fs fallback per op (native pass only), every platform; what: -ENOSYS ops re-run on the fallback, completions reach their promises.
 // The JavaScript side of the native contract, against a scripted stand-in addon: an op the
 // addon refuses with -ENOSYS (an opcode the kernel lacks) runs on the node:fs fallback for
 // that op only; other refusals resolve as raw errnos; completions reach the right promises,
@@ -9,8 +10,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const uvErrno = require('./_lib/uv-errno.js');
 const path = require('node:path');
-const { NativeBackend } = require('../dist/engine/native.js');
-const { FallbackBackend } = require('../dist/engine/fallback.js');
+const { NativeBackend } = require('./_lib/internals.js').nativeBackend;
+const { FallbackBackend } = require('./_lib/internals.js').fallbackBackend;
 
 /**
  * A fake addon speaking the ticket contract (token << 1 | submitNow): queued reads complete

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend through getBackend() (native, waiter-thread and fallback passes), every platform (Buffer-path and FIFO cases POSIX); what: each op's raw result against node:fs.
 // Op-level suite: every op of getBackend() — whichever backend this pass selected — with raw
 // results (>= 0, or a negative errno), compared with what node:fs says.
 const test = require('node:test');
@@ -6,7 +7,8 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+const { getBackendInfo } = require('../dist/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
 const E = require('./_lib/uv-errno.js'); // libuv's numbers (Windows has its own)

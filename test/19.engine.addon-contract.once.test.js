@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the io_uring addon directly (native pass only), Linux; what: the native binding contract: tokens, raw results, cancel, refusals, info(), shutdown().
 // The native addon against its contract directly (docs/architecture.md): tokens echoed back,
 // results raw, cancel of an in-flight op, refusals at once, info() and shutdown().
 const test = require('node:test');
@@ -7,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 
 const E = os.constants.errno;
 const loaded = process.platform === 'linux' ? loadBinding() : { addon: null, reason: 'io_uring addon is Linux-only' };

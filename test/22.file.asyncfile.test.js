@@ -1,10 +1,10 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: AsyncFile call order, lines, iteration, stat, properties, wrapFd().
 // AsyncFile: call order without awaiting, lines, iteration, stat, properties, wrapFd.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open, wrapFd } = require('../dist/file/open.js');
-const { Stats } = require('../dist/file/stats.js');
+const { open, wrapFd, Stats } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('calls issued without awaiting take effect in call order', async () => {

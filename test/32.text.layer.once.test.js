@@ -1,9 +1,10 @@
 'use strict';
+// Covers: no backend: TextFile on an in-memory buffer (native pass only), every platform; what: the text layer's contract with the buffer below.
 // TextFile against its contract with the layer below (src/file/types.ts), on an in-memory
 // BufferedIO: what it asks of the buffer, and that the buffer ends where the text is.
 const test = require('node:test');
 const assert = require('node:assert');
-const { TextFile } = require('../dist/file/text.js');
+const { TextFile } = require('./_lib/internals.js').text;
 const { FakeBuffered } = require('./_lib/fake-buffered.js');
 
 const utf8 = { encoding: 'utf-8', errors: 'strict', newline: undefined };

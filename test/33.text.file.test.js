@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: text mode through open(): decoding, error modes, tell() cookies, writes after reads.
 // Text mode through the public open(): characters, incremental decoding across buffer
 // boundaries, error modes, exact tell() cookies, and writes/truncates at the logical position
 // after reads (where CPython goes wrong: docs/text.md caveats A, B, D).
@@ -6,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Read the whole file with read(step) calls; returns the pieces. */

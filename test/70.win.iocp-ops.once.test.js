@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the IOCP addon directly (native pass only), Windows; what: ops on regular files through the native binding contract.
 // The IOCP addon's ops on regular files, driven through the native binding contract:
 // results, Node-numbered errors (compared with what node:fs itself reports on the same
 // machine), open dispositions, append, stat, long paths, and many random reads at depth.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the IOCP addon directly (native pass only), Windows; what: synchronous completions, cancel, close and shutdown on a named pipe.
 // IOCP paths regular files do not reach under Wine (which completes file I/O always
 // asynchronously): a named pipe from node:net completes at once when data is waiting, so
 // it drives the synchronous-completion path (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: the

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: IOCP and the node:fs fallback (native and fallback passes), Windows; what: getBackendInfo() names the backend truly used; wrapFd() of a node:fs fd.
 // On Windows the native pass must really run on the IOCP addon (not quietly on the fallback),
 // and getBackendInfo() must say so; wrapFd() of a node:fs fd goes to node:fs, since IOCP fds
 // index the addon's own handle table.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the Dispatch I/O addon directly (native pass only), macOS or Linux with a libdispatch build; what: channel offsets, append, EBADF, pipes, cancel, close, shutdown.
 // The Dispatch I/O addon (native/darwin/) driven through the native binding contract: offsets
 // of random channels made on an fd whose position is not 0, pos -1 and O_APPEND, an EBADF
 // that must not spoil the fd, pipe reads that return what is there, cancelFd, close after
@@ -11,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 const { IocpDriver } = require('./_lib/iocp-driver.js');
 
 const loaded = loadBinding();
