@@ -91,10 +91,10 @@ test('per-op fallback on -ENOSYS, raw refusals, completions routed by token', as
     assert.deepStrictEqual(await Promise.all(reads), [3, 5, 7]);
     // The batch's first op submits itself; the rest go in one submit() at the checkpoint.
     assert.deepStrictEqual(addon.calls, ['read+submit', 'read', 'read', 'write', 'write', 'submit']);
-    assert.strictEqual(b.pendingCount, 2);
+    assert.strictEqual(b.inFlightCount, 2);
     addon.wake();
     assert.deepStrictEqual(await Promise.all(failing), [-uvErrno.EIO, -uvErrno.EIO]);
-    assert.strictEqual(b.pendingCount, 0);
+    assert.strictEqual(b.inFlightCount, 0);
     fs.closeSync(fd);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -110,7 +110,7 @@ test('shutdown settles every pending op with -ECANCELED', async () => {
   const ops = [b.read(3, Buffer.alloc(1), 0, 1, 0), b.read(3, Buffer.alloc(1), 0, 1, 0)];
   b.shutdown();
   assert.deepStrictEqual(await Promise.all(ops), [-uvErrno.ECANCELED, -uvErrno.ECANCELED]);
-  assert.strictEqual(b.pendingCount, 0);
+  assert.strictEqual(b.inFlightCount, 0);
 });
 
 test('under IOCP an fd op the addon refuses with -ENOSYS is not handed to node:fs (its fds index the addon table)', async () => {

@@ -1,6 +1,6 @@
 /**
  * The JavaScript side of the native addon (io_uring on Linux, IOCP on Windows): op tokens,
- * the pending-promise table, batching, and per-op fallback.
+ * the in-flight table (promises by token), batching, and per-op fallback.
  *
  * Batching (why: docs/engine-notes.md, Batching): the first op of a batch is handed to
  * the kernel by its own addon call (its ticket says submitNow), and whatever finished inline
@@ -188,11 +188,11 @@ export class NativeBackend implements OpBackend {
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    const r = this.readNow(fd, buf, off, len, pos);
+    const r = this.readInline(fd, buf, off, len, pos);
     return typeof r === 'number' ? Promise.resolve(r) : r;
   }
 
-  readNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
+  readInline(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
     if (len > MAX_IO_CHUNK) return chunkedRead(this.readOne, fd, buf, off, len, pos);
     return this.readOneNow(fd, buf, off, len, pos);
   }
@@ -339,7 +339,7 @@ export class NativeBackend implements OpBackend {
    * The promise of op `t`, which the addon accepted with `rc` completion pairs written. Safe to
    * set up after the call: completions reach JavaScript only through the pairs of a submit or
    * a later onComplete, never in between. An op that finished inline during its own call
-   * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
+   * (submitNow) gets an already-settled promise: no resolver, no entry in the in-flight table.
    */
   private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): Promise<T> {
     const r = this.trackNow<T>(t, rc, buf, kind, path, onDone);
@@ -419,7 +419,7 @@ export class NativeBackend implements OpBackend {
 
   /**
    * Settle `count` [token, result] pairs from the completions array, except the pair of op
-   * `own` (not yet in the pending table): its result is returned, or NOT_HERE.
+   * `own` (not yet in the in-flight table): its result is returned, or NOT_HERE.
    */
   private settle(count: number, own = -1): number {
     const c = this.completions;
@@ -450,7 +450,7 @@ export class NativeBackend implements OpBackend {
   }
 
   /** Ops accepted and not yet settled. */
-  get pendingCount(): number {
+  get inFlightCount(): number {
     return this.inFlight;
   }
 }

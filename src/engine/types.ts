@@ -58,7 +58,7 @@ export interface OpBackend {
    * io_uring) returns its result as a number rather than a promise: the caller skips a
    * promise and a microtask. Backends that never finish inline leave it out.
    */
-  readNow?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
+  readInline?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
   /**
    * Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written.
    * `onDone`, if given, is called with the same result when the op settles, before any

@@ -10,13 +10,13 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import { repeatCancel } from '../engine/index';
+import { allocResult, fitted } from '../engine/slab';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, partialWriteError, uvException, closedFileError, errnoByName, systemError } from '../errors';
-import { fitted, type BufferedFile } from './buffered';
+import type { BufferedFile } from './buffered';
 import { OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
-import { allocResult } from '../engine/slab';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 
@@ -152,14 +152,14 @@ export class AsyncFile<T extends Data = Data> {
   async readline(limit: number = -1): Promise<T> {
     checkArgCount(arguments.length, 1, 'readline(limit)');
     const max = checkSizeOrAll(limit, 'limit');
-    return this.#gate.queued('read', () => this.#readLine(max));
+    return this.#gate.queued('read', () => this.#line(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
   async readlines(hint: number = -1): Promise<T[]> {
     checkArgCount(arguments.length, 1, 'readlines(hint)');
     const max = checkSizeOrAll(hint, 'hint');
-    return this.#gate.queued('read', () => this.#readLines(max <= 0 ? Infinity : max));
+    return this.#gate.queued('read', () => this.#lines(max <= 0 ? Infinity : max));
   }
 
   /**
@@ -405,14 +405,14 @@ export class AsyncFile<T extends Data = Data> {
 
   /**
    * pread buf[off, off + len) at `position`, to `len` bytes or end of file. The common case
-   * — the backend finished the read inside the call (readNow) with every byte or at end of
+   * — the backend finished the read inside the call (readInline) with every byte or at end of
    * file — gives the count itself, not a promise: readAt and readAtInto then cost one promise,
    * not three (docs/performance.md, "Engine hot path").
    */
   #pread(buf: Uint8Array, off: number, len: number, position: number): number | Promise<number> {
     this.#io.checkRunning('read');
     const backend = this.#backend;
-    const first = backend.readNow === undefined ? backend.read(this.#io.fd, buf, off, len, position) : backend.readNow(this.#io.fd, buf, off, len, position);
+    const first = backend.readInline === undefined ? backend.read(this.#io.fd, buf, off, len, position) : backend.readInline(this.#io.fd, buf, off, len, position);
     if (typeof first === 'number' && (first === len || first === 0)) return first;
     return this.#preadRest(first, buf, off, len, position);
   }
@@ -455,15 +455,15 @@ export class AsyncFile<T extends Data = Data> {
     return typeof data === 'string' ? this.#text!.write(data) : this.#io.write(data);
   }
 
-  #readLine(limit: number): Promise<T> {
+  #line(limit: number): Promise<T> {
     return (this.#text ? this.#text.readline(limit) : this.#io.readline(limit)) as Promise<T>;
   }
 
-  async #readLines(hint: number): Promise<T[]> {
+  async #lines(hint: number): Promise<T[]> {
     const lines: T[] = [];
     let total = 0;
     while (total < hint) {
-      const line = await this.#readLine(-1);
+      const line = await this.#line(-1);
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;

@@ -76,12 +76,12 @@ export class CallGate {
 /** What the ordered gate needs from the buffered layers under the file. */
 export interface OrderedLayers {
   /**
-   * Whether a positional op must first wait for the layers to settle: written bytes still in
+   * Whether a positional op must first wait for the layers to catch up: written bytes still in
    * the buffer, or a position "at the end after an append" not learnt yet.
    */
-  readonly unsettled: boolean;
+  readonly behind: boolean;
   /** Write out what the layers hold and learn the position (what a positional op waits for). */
-  settle(): Promise<void>;
+  catchUp(): Promise<void>;
   /** The queue ran empty: nothing more can join the current flush group (group commit). */
   queueEmpty(): void;
 }
@@ -104,7 +104,7 @@ export interface Range {
  * The gate of a file whose calls take effect in call order (AsyncFile). Queued calls run one
  * at a time; positional ops (a Range) skip the queue and may run in parallel, and wait only for
  * what they must see: the queued calls and buffered writes made before them (through a
- * barrier, a settle() issued through the queue) and the earlier writes overlapping them.
+ * barrier, a catchUp() issued through the queue) and the earlier writes overlapping them.
  * The one rule, in {@link OrderedGate.ahead}: a call starts at once when nothing it must wait
  * for is outstanding.
  */
@@ -222,7 +222,7 @@ export class OrderedGate extends CallGate {
    * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
    * for, or undefined when it may start now. A queued call waits for the queue and every
    * positional write in flight; a positional op waits for a barrier through the queue when
-   * calls are queued or the layers are unsettled, and for the positional writes it overlaps.
+   * calls are queued or the layers are behind, and for the positional writes it overlaps.
    */
   ahead(range?: Range): Promise<unknown> | undefined {
     const writes = this.#writesOver(range?.start ?? 0, range?.end ?? Infinity);
@@ -230,8 +230,8 @@ export class OrderedGate extends CallGate {
       if (this.#queued === 0) return writes;
       return writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
     }
-    if (this.#queued === 0 && !this.#layers.unsettled) return writes;
-    const barrier = this.#enqueue(() => this.#layers.settle());
+    if (this.#queued === 0 && !this.#layers.behind) return writes;
+    const barrier = this.#enqueue(() => this.#layers.catchUp());
     return writes === undefined ? barrier : Promise.all([barrier, writes]);
   }
 
