@@ -1,7 +1,7 @@
 /*
  * Argument helpers shared by the native backends. The TypeScript side validates every
  * argument before calling in, so these only convert; a conversion failure (a bug on the JS
- * side) makes the op return -EINVAL rather than throw.
+ * side) makes the op return AYA_EINVAL rather than throw.
  */
 #ifndef AYA_NAPI_ARGS_H
 #define AYA_NAPI_ARGS_H

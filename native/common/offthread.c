@@ -6,6 +6,7 @@
  * onComplete. State is per environment (main thread, each worker) in the instance data.
  */
 #include <stdlib.h>
+#include "errors.h"
 #include "napi_args.h"
 #include "offthread.h"
 #include "statx.h"
@@ -18,9 +19,6 @@ typedef struct {
 
 /* Tokens index the backends' tables: JavaScript's stay far below this. */
 #define AYA_MAX_TOKEN (1 << 24)
-
-/* When N-API cannot even give a call's arguments (not expected): EINVAL as POSIX numbers it. */
-#define AYA_NO_STATE (-22)
 
 #define AYA_DEFAULT_CLOSE_TIMEOUT_MS 4000
 
@@ -43,12 +41,12 @@ typedef struct {
 /* The prologue of every op(ticket, ...) and, with_fd, op(ticket, fd, ...). False: c->refusal. */
 static bool op_call(napi_env env, napi_callback_info info, bool with_fd, aya_op_call *c) {
   c->rq = (aya_request){ .fd = -1, .pos = -1 };
-  c->refusal = AYA_NO_STATE;
+  c->refusal = AYA_EINVAL;
   if (!aya_get_call(env, info, &c->call)) return false;
   c->g = c->call.state;
-  c->refusal = aya_backend.not_started;
+  c->refusal = AYA_ENOSYS;
   if (!aya_env_started(c->g->st)) return false;
-  c->refusal = aya_backend.einval;
+  c->refusal = AYA_EINVAL;
   if (!aya_arg_ticket(env, &c->call, &c->rq.token, &c->now) || c->rq.token >= AYA_MAX_TOKEN) return false;
   return !with_fd || aya_arg_i32(env, &c->call, 1, &c->rq.fd);
 }
@@ -63,7 +61,7 @@ static napi_value issue(napi_env env, aya_op_call *c) {
   struct aya_op *op = aya_op_new(st, &c->rq);
   if (op == NULL) {
     free(c->rq.path);
-    rc = aya_backend.enomem;
+    rc = AYA_ENOMEM;
   } else if (c->rq.kind == AYA_OP_READ || c->rq.kind == AYA_OP_WRITE) {
     rc = aya_issue_io(st, op);
   } else {
@@ -88,7 +86,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!op_call(env, info, false, &c)) return aya_int(env, c.refusal);
   c.rq.kind = AYA_OP_OPEN;
   if (!aya_arg_i32(env, &c.call, 2, &flags) || !aya_arg_i32(env, &c.call, 3, &mode) || !arg_path(env, &c, 1)) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   c.rq.flags = (uint32_t)flags;
   c.rq.mode = (uint32_t)mode;
@@ -100,7 +98,7 @@ static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_ki
   aya_op_call c;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   c.rq.kind = kind;
-  if (!aya_arg_io(env, &c.call, 2, &c.rq.data, &c.rq.len, &c.rq.pos)) return aya_int(env, aya_backend.einval);
+  if (!aya_arg_io(env, &c.call, 2, &c.rq.data, &c.rq.len, &c.rq.pos)) return aya_int(env, AYA_EINVAL);
   return issue(env, &c);
 }
 
@@ -118,7 +116,7 @@ static napi_value fd_op(napi_env env, napi_callback_info info, aya_op_kind kind)
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   c.rq.kind = kind;
   if (kind == AYA_OP_FTRUNCATE && (!aya_arg_i64(env, &c.call, 2, &c.rq.length) || c.rq.length < 0)) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   if (kind == AYA_OP_FSYNC && napi_get_value_bool(env, c.call.argv[2], &c.rq.datasync) != napi_ok) {
     c.rq.datasync = false;
@@ -145,10 +143,10 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   c.rq.kind = AYA_OP_STAT;
   if (!aya_arg_bytes(env, &c.call, 3, &c.rq.out, &out_len) || out_len < AYA_STATX_BYTES) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   if (!aya_arg_is_nullish(env, &c.call, 2)) {
-    if (!arg_path(env, &c, 2)) return aya_int(env, aya_backend.einval);
+    if (!arg_path(env, &c, 2)) return aya_int(env, AYA_EINVAL);
     c.rq.fd = -1;
   }
   return issue(env, &c);
@@ -160,7 +158,7 @@ static napi_value immediate_op(napi_env env, napi_callback_info info, bool whole
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   struct aya_env *st = c.g->st;
   int32_t answer = whole_fd ? aya_cancel_fd(st, c.rq.fd) : aya_cancel(st, c.rq.fd);
-  if (!aya_push_ready(st, c.rq.token, answer)) return aya_int(env, aya_backend.enomem);
+  if (!aya_push_ready(st, c.rq.token, answer)) return aya_int(env, AYA_ENOMEM);
   return aya_int(env, c.now ? aya_take_finished(env, st) : 0);
 }
 
@@ -181,17 +179,17 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, g == NULL ? 0 : aya_take_finished(env, g->st));
 }
 
-/* drainSync(timeoutMs, cancel): see aya_drain_sync(); -ENOSYS when not started. */
+/* drainSync(timeoutMs, cancel): see aya_drain_sync(); AYA_ENOSYS when not started. */
 static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t timeout_ms;
   bool cancel;
-  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_NO_STATE);
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL);
   aya_glue *g = call.state;
-  if (!aya_env_started(g->st)) return aya_int(env, aya_backend.enosys);
+  if (!aya_env_started(g->st)) return aya_int(env, AYA_ENOSYS);
   if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
       napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   return aya_int(env, aya_drain_sync(env, g->st, (uint32_t)timeout_ms, cancel));
 }
@@ -220,14 +218,14 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   int32_t *pairs;
   size_t count;
   napi_ref completions;
-  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_NO_STATE);
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL);
   aya_glue *g = call.state;
   if (call.argc < 3 || napi_typeof(env, call.argv[0], &t0) != napi_ok || t0 != napi_object ||
       !aya_arg_i32_array(env, &call, 1, &pairs, &count) || count < 2 ||
       napi_typeof(env, call.argv[2], &t2) != napi_ok || t2 != napi_function) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
-  if (napi_create_reference(env, call.argv[1], 1, &completions) != napi_ok) return aya_int(env, aya_backend.enomem);
+  if (napi_create_reference(env, call.argv[1], 1, &completions) != napi_ok) return aya_int(env, AYA_ENOMEM);
   if (!aya_env_started(g->st)) {
     int32_t r = aya_env_start(g->st, call.argv[2]);
     if (r < 0) {

@@ -50,8 +50,6 @@ typedef struct {
   const char *name;                     /* the `backend` export */
   const char *const *features;          /* info().features */
   size_t n_features;
-  int32_t einval, enomem, enosys;       /* the platform's libuv numbers */
-  int32_t not_started;                  /* what an op answers before init() / after shutdown() */
 } aya_backend_facts;
 
 extern const aya_backend_facts aya_backend;
@@ -82,7 +80,7 @@ int64_t aya_take_finished(napi_env env, struct aya_env *st);
  * drainSync(), the exit path (no loop turn will deliver results): with `cancel`, cancel every
  * op in flight first (as cancelFd does, on every fd); then block until a result is finished,
  * none is in flight, or timeout_ms pass, and copy the finished results into the completions
- * array. The pair count, or the platform's -ENOSYS without a completions array.
+ * array. The pair count, or AYA_ENOSYS without a completions array.
  */
 int64_t aya_drain_sync(napi_env env, struct aya_env *st, uint32_t timeout_ms, bool cancel);
 

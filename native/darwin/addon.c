@@ -3,7 +3,6 @@
  * (native/common/offthread.c checks the arguments and calls the functions of offthread.h):
  * its state, facts, path encoding (UTF-8) and the hand-over of finished results.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../common/napi_args.h"
@@ -81,8 +80,4 @@ const aya_backend_facts aya_backend = {
   .name = "dispatch_io",
   .features = kFeatures,
   .n_features = sizeof kFeatures / sizeof *kFeatures,
-  .einval = -EINVAL,
-  .enomem = -ENOMEM,
-  .enosys = -ENOSYS,
-  .not_started = -ENOSYS,
 };

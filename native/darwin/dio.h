@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "../common/completions.h"
+#include "../common/errors.h"
 #include "../common/offthread.h"
 #include "../common/statx.h"
 

@@ -79,10 +79,10 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   return f;
 }
 
-/* An fd this backend opened: position 0, owned. AYA_ENOMEM-style -errno on failure. */
+/* An fd this backend opened: position 0, owned. AYA_ENOMEM on failure. */
 int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append) {
   aya_fd *f = slot_init(t, fd, append, 0);
-  if (f == NULL) return -ENOMEM;
+  if (f == NULL) return AYA_ENOMEM;
   f->owned = 1;
   return fd;
 }

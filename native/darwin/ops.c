@@ -36,7 +36,7 @@ static void op_free(aya_op *op) {
 static int32_t finish_at_once(aya_env *st, aya_op *op, int32_t result) {
   int32_t token = op->rq.token;
   op_free(op);
-  return aya_pairs_push(&st->ready, token, result) ? 0 : -ENOMEM;
+  return aya_pairs_push(&st->ready, token, result) ? 0 : AYA_ENOMEM;
 }
 
 /* Count the op in the fd's group (close waits for it) and the environment's. 0: no memory. */
@@ -140,7 +140,7 @@ static int start_ready(aya_op *op) {
     }
   });
   dispatch_source_set_cancel_handler(src, ^{
-    if (!op->u.io.moved) op->result = -ECANCELED;
+    if (!op->u.io.moved) op->result = AYA_ECANCELED;
     aya_hand_over(op, 0);
   });
   dispatch_resume(src);
@@ -200,13 +200,13 @@ static int dispatch_may_serve(const aya_fd *f, const aya_op *op) {
 static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f) {
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->inflight_io++;
   if (f->kind != AYA_FD_READY || !dispatch_may_serve(f, op)) {
     dispatch_async_f(global_queue(), op, work_main);
   } else if (!start_ready(op)) {
-    op->result = -ENOMEM;
+    op->result = AYA_ENOMEM;
     aya_hand_over(op, 0);
   }
   return 0;
@@ -214,21 +214,21 @@ static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f) {
 
 int32_t aya_issue_io(aya_env *st, aya_op *op) {
   aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
-  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   if (f->kind != AYA_FD_CHANNELS || !dispatch_may_serve(f, op)) return issue_without_channel(st, op, f);
   int64_t at;
   dispatch_io_t ch = aya_fd_channel(f, op->rq.fd, io_target(op, f, &at));
-  if (ch == NULL) return finish_at_once(st, op, -ENOMEM);
+  if (ch == NULL) return finish_at_once(st, op, AYA_ENOMEM);
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->inflight_io++;
   off_t offset = (off_t)(at - f->base); /* ignored by stream channels */
   if (op->rq.kind == AYA_OP_READ) {
     start_read(op, ch, offset);
   } else if (!start_write(op, ch, offset)) {
-    op->result = -ENOMEM;
+    op->result = AYA_ENOMEM;
     aya_hand_over(op, 0);
   }
   return 0;
@@ -246,11 +246,11 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
   aya_fd *f = NULL;
   if (op->rq.fd >= 0) {
     f = aya_fd_get(&st->fds, op->rq.fd);
-    if (f == NULL) return finish_at_once(st, op, -EBADF);
+    if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   }
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   dispatch_async_f(global_queue(), op, work_main);
   return 0;
@@ -313,10 +313,10 @@ static void start_close(aya_op *op) {
 
 int32_t aya_issue_close(aya_env *st, aya_op *op) {
   aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
-  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   if (!aya_op_track(st, op)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->closing = 1;
   memcpy(op->u.close.channels, f->channels, sizeof f->channels);
@@ -376,7 +376,7 @@ void aya_finish_op(aya_env *st, aya_op *op) {
  * (it finishes on its own), as do the blocking calls; ENOENT when not in flight.
  */
 int32_t aya_cancel(aya_env *st, int32_t target) {
-  return aya_tokens_get(&st->by_token, target) == NULL ? -ENOENT : -EALREADY;
+  return aya_tokens_get(&st->by_token, target) == NULL ? AYA_ENOENT : AYA_EALREADY;
 }
 
 /*
@@ -385,7 +385,7 @@ int32_t aya_cancel(aya_env *st, int32_t target) {
  */
 int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
   aya_fd *f = aya_fd_slot(&st->fds, fd);
-  if (f == NULL) return -EBADF;
+  if (f == NULL) return AYA_EBADF;
   if (f->kind == AYA_FD_BLOCKING) return 0;
   if (f->kind == AYA_FD_READY) {
     dispatch_source_t *sources;

@@ -1,5 +1,6 @@
 /* Snapshot and compare uid/gid/supplementary groups (see creds.h for why). */
 #define _GNU_SOURCE
+#include "../common/errors.h"
 #include "creds.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ int aya_creds_snapshot(struct aya_creds *c) {
   int n = getgroups(0, NULL);
   if (n < 0) return -errno;
   c->groups = calloc((size_t)n + 1, sizeof(gid_t));
-  if (!c->groups) return -ENOMEM;
+  if (!c->groups) return AYA_ENOMEM;
   c->ngroups = getgroups(n, c->groups);
   return c->ngroups < 0 ? -errno : 0;
 }

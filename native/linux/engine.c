@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/errors.h"
 #include "../common/napi_args.h"
 #include "creds.h"
 #include "notify.h"
@@ -86,7 +87,7 @@ static int queue_push(struct sqe_queue *q, const struct aya_sqe *sqe) {
   if (q->len == q->cap) {
     uint32_t cap = q->cap ? q->cap * 2 : 64;
     struct aya_sqe *items = malloc((size_t)cap * sizeof *items);
-    if (!items) return -ENOMEM;
+    if (!items) return AYA_ENOMEM;
     for (uint32_t i = 0; i < q->len; i++) items[i] = q->items[(q->head + i) % q->cap];
     free(q->items);
     q->items = items;
@@ -187,7 +188,7 @@ static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
     return rc;
   }
   struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
-  if (!grown) return -ENOMEM;
+  if (!grown) return AYA_ENOMEM;
   e->retired = grown;
   struct retired_ring kept = {e->ring, e->creds, busy};
   struct aya_creds no_creds = {0};
@@ -341,7 +342,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   aya_ring_fence_unmuted();
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
-    if (rc == -EAGAIN || rc == -EBUSY) signal_eventfd(e);
+    if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -365,7 +366,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
 static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
   for (;;) {
     check_creds(e);
-    if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
+    if (!e->have_ring) return fail_waiting(e, AYA_ENOSYS, n);
     if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
     uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
@@ -374,7 +375,7 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
     /* The kernel was short of memory or CQ room: try again on the next loop turn. */
-    if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
+    if (submitted == AYA_EAGAIN || submitted == AYA_EBUSY) signal_eventfd(e);
     if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
   if (mute && e->ring_ops + e->internal_ops > 0) {
@@ -556,7 +557,7 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
 
 #define ENGINE_CALL(env, info, call)          \
   aya_call call;                              \
-  if (!aya_get_call(env, info, &call)) return aya_int(env, -EINVAL); \
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL); \
   struct engine *e = call.state
 
 static const char *const flag_names[] = {"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP",
@@ -631,17 +632,17 @@ static int attach_js(struct engine *e, const aya_call *call) {
   napi_env env = e->env;
   int32_t *pairs;
   size_t count;
-  if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return -EINVAL;
+  if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return AYA_EINVAL;
   release_js_refs(e, true);
   if (napi_create_reference(env, call->argv[1], 1, &e->pairs_ref) != napi_ok ||
       napi_create_reference(env, call->argv[2], 1, &e->on_complete_ref) != napi_ok)
-    return -EINVAL;
+    return AYA_EINVAL;
   e->pairs = pairs;
   e->pairs_cap = (uint32_t)(count / 2);
   napi_value resource, name;
   napi_create_object(env, &resource);
   napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name);
-  if (napi_async_init(env, resource, name, &e->async_ctx) != napi_ok) return -EINVAL;
+  if (napi_async_init(env, resource, name, &e->async_ctx) != napi_ok) return AYA_EINVAL;
   return 0;
 }
 
@@ -679,7 +680,7 @@ static bool same_options(const struct aya_ring_options *a, const struct aya_ring
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   struct aya_ring_options o;
-  if (call.argc < 3 || !parse_options(env, call.argv[0], &o)) return aya_int(env, -EINVAL);
+  if (call.argc < 3 || !parse_options(env, call.argv[0], &o)) return aya_int(env, AYA_EINVAL);
   int rc = attach_js(e, &call);
   if (rc < 0) return aya_int(env, rc);
   if (e->efd < 0 && (e->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) return aya_int(env, -errno);
@@ -703,8 +704,8 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
 
 /* Queue one SQE: straight into the ring when possible, else into `waiting`. */
 static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
-  if (!e->have_ring) return -ENOSYS;
-  if (!aya_ring_supports(&e->ring, sqe->opcode)) return -ENOSYS;
+  if (!e->have_ring) return AYA_ENOSYS;
+  if (!aya_ring_supports(&e->ring, sqe->opcode)) return AYA_ENOSYS;
   bool direct = e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
   struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
   if (slot) {
@@ -756,7 +757,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   int32_t flags, mode;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
       path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.user_data |= OPEN_TAG;
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
@@ -789,8 +790,8 @@ static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
       !aya_arg_bytes(env, &call, 2, &buf, &size) || !aya_arg_i64(env, &call, 3, &off) ||
       !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos) || off < 0 || len < 0 ||
       (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
-    return aya_int(env, -EINVAL);
-  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, -ENOSYS);
+    return aya_int(env, AYA_EINVAL);
+  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, AYA_ENOSYS);
   sqe.addr = (uint64_t)(uintptr_t)(buf + off);
   sqe.len = (uint32_t)len;
   sqe.off = (uint64_t)pos; /* -1: the file position */
@@ -809,7 +810,7 @@ static napi_value js_fsync(napi_env env, napi_callback_info info) {
   bool datasync = false;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
       napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.op_flags = datasync ? AYA_FSYNC_DATASYNC : 0;
   return queue_result(env, e, &sqe, now);
 }
@@ -822,7 +823,7 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
   int64_t len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
       !aya_arg_i64(env, &call, 2, &len) || len < 0)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.off = (uint64_t)len;
   return queue_result(env, e, &sqe, now);
 }
@@ -832,7 +833,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
   owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
 }
@@ -847,14 +848,14 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   size_t path_len, out_len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
       out_len < AYA_STATX_SIZE)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   if (aya_arg_is_nullish(env, &call, 2)) {
-    if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+    if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
     sqe.addr = (uint64_t)(uintptr_t)empty_path;
     sqe.op_flags = AT_EMPTY_PATH;
   } else {
     if (!aya_arg_bytes(env, &call, 2, &path, &path_len) || path_len == 0 || path[path_len - 1] != 0)
-      return aya_int(env, -EINVAL);
+      return aya_int(env, AYA_EINVAL);
     sqe.fd = AT_FDCWD;
     sqe.addr = (uint64_t)(uintptr_t)path;
   }
@@ -869,19 +870,19 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .fd = -1};
   int32_t target;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.addr = (uint64_t)target;
   return queue_result(env, e, &sqe, now);
 }
 
 /* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
- * cancelled (0 if none), or -EINVAL on older kernels. */
+ * cancelled (0 if none), or AYA_EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
   return queue_result(env, e, &sqe, now);
 }
@@ -910,9 +911,9 @@ static void wait_eventfd(struct engine *e, int ms) {
   }
 }
 
-/* Cancel every JS op in flight or waiting (the waiting ones complete -ECANCELED at once). */
+/* Cancel every JS op in flight or waiting (the waiting ones complete AYA_ECANCELED at once). */
 static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
-  n = fail_waiting(e, -ECANCELED, n);
+  n = fail_waiting(e, AYA_ECANCELED, n);
   if (e->ring_ops > 0) cancel_all(e);
   cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
   return n;
@@ -924,7 +925,7 @@ static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
  * an idle pipe would never end; a write already running still finishes with its real result).
  * Then blocks until a completion arrives, no JS op is in flight, or timeoutMs pass. Returns
  * the number of completion pairs written (the caller settles them and calls again while it
- * waits for more), or -ENOSYS without a ring.
+ * waits for more), or AYA_ENOSYS without a ring.
  */
 static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
@@ -932,8 +933,8 @@ static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   bool cancel = false;
   if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
       napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
-    return aya_int(env, -EINVAL);
-  if (!e->have_ring || !e->pairs) return aya_int(env, -ENOSYS);
+    return aya_int(env, AYA_EINVAL);
+  if (!e->have_ring || !e->pairs) return aya_int(env, AYA_ENOSYS);
   int64_t deadline = now_ms() + timeout_ms;
   uint32_t n = cancel ? cancel_in_flight(e, 0) : 0;
   for (;;) {

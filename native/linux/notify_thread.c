@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "../common/errors.h"
 #include "notify.h"
 
 struct thread_notifier {
@@ -70,12 +71,12 @@ static void on_finalized(napi_env env, void *data, void *hint) {
 
 static int thread_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, struct aya_notifier **out) {
   struct thread_notifier *n = calloc(1, sizeof *n);
-  if (!n) return -ENOMEM;
+  if (!n) return AYA_ENOMEM;
   n->base = (struct aya_notifier){&aya_notify_thread, on_wake, ctx};
   n->env = env;
   n->efd = efd;
   atomic_init(&n->doorbell, false);
-  int rc = -EINVAL;
+  int rc = AYA_EINVAL;
   napi_value name;
   if ((n->stop_fd = eventfd(0, EFD_CLOEXEC)) < 0) {
     rc = -errno;

@@ -67,8 +67,4 @@ const aya_backend_facts aya_backend = {
   .name = "iocp",
   .features = kFeatures,
   .n_features = sizeof kFeatures / sizeof *kFeatures,
-  .einval = AYA_EINVAL,
-  .enomem = AYA_ENOMEM,
-  .enosys = AYA_ENOSYS,
-  .not_started = AYA_EINVAL,
 };

@@ -19,24 +19,12 @@
 #include <stddef.h>
 #include <node_api.h>
 #include "../common/completions.h"
+#include "../common/errors.h"
 #include "../common/offthread.h"
 #include "../common/statx.h"
 
-/* ---- libuv's Windows errno numbers (include/uv/errno.h), so Node names them ---- */
-enum {
-  AYA_EOF = -4095,
-  AYA_EALREADY = -4084,
-  AYA_EBADF = -4083,
-  AYA_ECANCELED = -4081,
-  AYA_EINVAL = -4071,
-  AYA_EISDIR = -4068,
-  AYA_EMFILE = -4066,
-  AYA_ENOENT = -4058,
-  AYA_ENOMEM = -4057,
-  AYA_ENOSYS = -4054,
-};
-
-/* Win32 error -> negative libuv errno, as libuv's uv_translate_sys_error does. */
+/* Win32 error -> libuv's negative errno (AYA_E*), as libuv's uv_translate_sys_error does: the
+ * one place this backend translates a system error. */
 int32_t aya_uv_error(DWORD win32_error);
 
 /* ---- fs.constants.O_* on Windows (the MSVC CRT's _O_* values, plus libuv's) ---- */
