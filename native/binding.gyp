@@ -14,7 +14,7 @@
   "targets": [
     {
       "target_name": "ayafileio",
-      "sources": ["common/napi_args.c", "common/slab_pool.c"],
+      "sources": ["common/module.c", "common/napi_args.c", "common/slab_pool.c"],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [

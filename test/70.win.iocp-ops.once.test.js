@@ -38,7 +38,7 @@ async function fsErrno(fn) {
 test('exports the contract with backend "iocp"', { skip }, () => {
   const d = setup();
   assert.strictEqual(d.addon.backend, 'iocp');
-  for (const fn of ['init', 'open', 'read', 'write', 'fsync', 'ftruncate', 'close', 'statx', 'cancel', 'submit', 'shutdown']) {
+  for (const fn of ['init', 'open', 'read', 'write', 'fsync', 'ftruncate', 'close', 'statx', 'cancelFd', 'submit', 'shutdown']) {
     assert.strictEqual(typeof d.addon[fn], 'function', fn);
   }
   assert.ok(d.info.ops.includes('read'));

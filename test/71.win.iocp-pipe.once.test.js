@@ -78,19 +78,6 @@ test('a read that waits completes through the port and onComplete', { skip }, as
   cleanup();
 });
 
-test('cancel() stops an in-flight read with ECANCELED', { skip }, async () => {
-  const d = start();
-  const { fd, cleanup } = await connectPipe(d);
-  const read = d.issue('read', fd, Buffer.alloc(8), 0, 8, -1);
-  assert.strictEqual(await d.run('cancel', read.token), 0);
-  const r = await read.done;
-  assert.strictEqual(r.result, ECANCELED);
-  assert.strictEqual(util.getSystemErrorMap().get(r.result)[0], 'ECANCELED');
-  assert.strictEqual(util.getSystemErrorMap().get(await d.run('cancel', read.token))[0], 'ENOENT');
-  assert.strictEqual(await d.close(fd), 0);
-  cleanup();
-});
-
 test('cancelFd() cancels every read in flight on the fd and counts them', { skip }, async () => {
   const d = start();
   const { fd, cleanup } = await connectPipe(d);

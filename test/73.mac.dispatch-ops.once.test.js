@@ -52,7 +52,7 @@ async function fifo(d, name) {
 
 test('exports the contract with backend "dispatch_io"', { skip }, () => {
   const d = setup();
-  assert.strictEqual(d.addon.contractVersion, 2);
+  assert.strictEqual(d.addon.contractVersion, 3);
   assert.ok(d.info.features.includes('dispatch_io_random'));
   assert.deepStrictEqual(d.addon.info(), d.info);
 });
@@ -138,7 +138,7 @@ test('a directory read fails EISDIR and leaves nothing behind for the next file 
   }
 });
 
-test('a pipe read returns what is there; cancelFd stops waiting reads; cancel() answers EALREADY', { skip }, async () => {
+test('a pipe read returns what is there; cancelFd stops waiting reads', { skip }, async () => {
   const d = setup();
   const { p, fd } = await fifo(d, 'fifo-read');
   const buf = Buffer.alloc(64);
@@ -151,8 +151,6 @@ test('a pipe read returns what is there; cancelFd stops waiting reads; cancel() 
   const a = d.issue('read', fd, buf, 0, 8, -1);
   const b = d.issue('read', fd, buf, 8, 8, -1);
   await new Promise(setImmediate); // both submitted
-  assert.strictEqual(await d.run('cancel', a.token), -E.EALREADY);
-  assert.strictEqual(await d.run('cancel', 1 << 19), -E.ENOENT);
   assert.strictEqual(await d.run('cancelFd', fd), 2);
   assert.deepStrictEqual([(await a.done).result, (await b.done).result], [-E.ECANCELED, -E.ECANCELED]);
   fs.writeSync(w, 'after');

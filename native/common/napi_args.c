@@ -1,6 +1,5 @@
-/* Argument conversion helpers and module registration shared by the native backends. */
+/* Argument conversion helpers shared by the native backends. */
 #include "napi_args.h"
-#include "slab_pool.h"
 
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call) {
   call->argc = AYA_MAX_ARGS;
@@ -99,24 +98,4 @@ int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64
     return fallback;
   }
   return n;
-}
-
-napi_value aya_ring_info(napi_env env, size_t entries, const char *const *features, size_t n_features,
-                         const char *const *ops, size_t n_ops) {
-  napi_value info;
-  napi_create_object(env, &info);
-  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)entries));
-  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)entries));
-  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
-  napi_set_named_property(env, info, "features", aya_string_array(env, features, n_features));
-  napi_set_named_property(env, info, "ops", aya_string_array(env, ops, n_ops));
-  return info;
-}
-
-/*
- * The slab pool first: cleanup hooks run last-registered first, so at teardown the backend
- * stops and drains its reads before the pool frees the slabs they may still be writing into.
- */
-NAPI_MODULE_INIT() {
-  return aya_slab_pool_init(env, exports) ? aya_backend_init(env, exports) : NULL;
 }

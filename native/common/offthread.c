@@ -141,7 +141,7 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   aya_op_call c;
   size_t out_len;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
-  c.rq.kind = AYA_OP_STAT;
+  c.rq.kind = AYA_OP_STATX;
   if (!aya_arg_bytes(env, &c.call, 3, &c.rq.out, &out_len) || out_len < AYA_STATX_BYTES) {
     return aya_int(env, AYA_EINVAL);
   }
@@ -152,24 +152,14 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   return issue(env, &c);
 }
 
-/* cancel(ticket, target) / cancelFd(ticket, fd): answered at once; the result waits with the finished ones. */
-static napi_value immediate_op(napi_env env, napi_callback_info info, bool whole_fd) {
+/* cancelFd(ticket, fd): how many reads/writes on fd were cancelled, or EBADF; answered at once,
+ * the answer waits with the finished results. */
+static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   aya_op_call c;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   struct aya_env *st = c.g->st;
-  int32_t answer = whole_fd ? aya_cancel_fd(st, c.rq.fd) : aya_cancel(st, c.rq.fd);
-  if (!aya_push_ready(st, c.rq.token, answer)) return aya_int(env, AYA_ENOMEM);
+  if (!aya_push_ready(st, c.rq.token, aya_cancel_fd(st, c.rq.fd))) return aya_int(env, AYA_ENOMEM);
   return aya_int(env, c.now ? aya_take_finished(env, st) : 0);
-}
-
-/* cancel(ticket, target): the backend's answer (0, ENOENT not in flight, EALREADY). */
-static napi_value js_cancel(napi_env env, napi_callback_info info) {
-  return immediate_op(env, info, false);
-}
-
-/* cancelFd(ticket, fd): how many reads/writes on fd were cancelled, or EBADF. */
-static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
-  return immediate_op(env, info, true);
 }
 
 /* submit(): ops are already with the system; hand over the ones that have finished. */
@@ -204,8 +194,14 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
 
 /* What init()/info() report: the shape io_uring's info has, filled with what the backend has. */
 static napi_value backend_info(napi_env env, const aya_glue *g) {
-  static const char *const ops[] = { "open", "read", "write", "fsync", "ftruncate", "statx", "close", "cancel" };
-  return aya_ring_info(env, g->pairs, aya_backend.features, aya_backend.n_features, ops, sizeof ops / sizeof *ops);
+  napi_value info;
+  napi_create_object(env, &info);
+  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)g->pairs));
+  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)g->pairs));
+  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
+  napi_set_named_property(env, info, "features", aya_string_array(env, aya_backend.features, aya_backend.n_features));
+  napi_set_named_property(env, info, "ops", aya_op_names(env, NULL, NULL));
+  return info;
 }
 
 /*
@@ -248,7 +244,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return null;
 }
 
-/* ---- module (registered by napi_args.c) ---- */
+/* ---- module (registered by module.c) ---- */
 
 static void env_cleanup(void *arg) {
   aya_glue *g = arg;
@@ -265,21 +261,15 @@ static void free_glue(napi_env env, void *data, void *hint) {
 }
 
 napi_value aya_backend_init(napi_env env, napi_value exports) {
-  static const napi_property_descriptor props[] = {
-    { "init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL },
-    { "info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL },
-    { "open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL },
-    { "read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL },
-    { "write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL },
-    { "fsync", NULL, js_fsync, NULL, NULL, NULL, napi_default, NULL },
-    { "ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL },
-    { "close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL },
-    { "statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL },
-    { "cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL },
-    { "cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL },
-    { "submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL },
-    { "shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL },
-    { "drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL },
+  static const aya_exports fns = {
+      .ops = {[AYA_OP_OPEN] = js_open, [AYA_OP_READ] = js_read, [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync, [AYA_OP_FTRUNCATE] = js_ftruncate, [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close, [AYA_OP_CANCEL_FD] = js_cancel_fd},
+      .init = js_init,
+      .info = js_info,
+      .submit = js_submit,
+      .shutdown = js_shutdown,
+      .drain_sync = js_drain_sync,
   };
   aya_glue *g = calloc(1, sizeof *g);
   if (g == NULL) return NULL;
@@ -290,10 +280,5 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     return NULL;
   }
   napi_add_env_cleanup_hook(env, env_cleanup, g);
-  napi_value name;
-  napi_create_string_utf8(env, aya_backend.name, NAPI_AUTO_LENGTH, &name);
-  napi_set_named_property(env, exports, "backend", name);
-  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
-  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
-  return exports;
+  return aya_define_exports(env, exports, aya_backend.name, &fns) ? exports : NULL;
 }

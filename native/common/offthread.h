@@ -3,7 +3,7 @@
  * other threads (IOCP, Dispatch I/O): offthread.c checks every argument, turns each op call
  * into an aya_request and hands it to the backend's functions declared below; results come
  * back through the backend's threadsafe function (completions.h). offthread.c defines
- * aya_backend_init (napi_args.h) for these backends.
+ * aya_backend_init (module.h) for these backends.
  */
 #ifndef AYA_OFFTHREAD_H
 #define AYA_OFFTHREAD_H
@@ -12,16 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-typedef enum {
-  AYA_OP_OPEN,
-  AYA_OP_READ,
-  AYA_OP_WRITE,
-  AYA_OP_FSYNC,
-  AYA_OP_FTRUNCATE,
-  AYA_OP_STAT,
-  AYA_OP_CLOSE,
-} aya_op_kind;
+#include "module.h"
 
 /* An op's arguments, checked; the backend's op keeps a copy. */
 typedef struct {
@@ -36,7 +27,7 @@ typedef struct {
   uint32_t mode;       /* open */
   int64_t length;      /* ftruncate */
   bool datasync;       /* fsync */
-  uint8_t *out;        /* stat: the 256-byte statx layout (statx.h) */
+  uint8_t *out;        /* statx: the 256-byte statx layout (statx.h) */
 } aya_request;
 
 /*
@@ -70,7 +61,6 @@ struct aya_op *aya_op_new(struct aya_env *st, const aya_request *rq);
 int32_t aya_issue_io(struct aya_env *st, struct aya_op *op);
 int32_t aya_issue_close(struct aya_env *st, struct aya_op *op);
 int32_t aya_issue_work(struct aya_env *st, struct aya_op *op);
-int32_t aya_cancel(struct aya_env *st, int32_t target);
 int32_t aya_cancel_fd(struct aya_env *st, int32_t fd);
 /* A result known at once, for the next aya_take_finished. 0: out of memory. */
 int aya_push_ready(struct aya_env *st, int32_t token, int32_t result);

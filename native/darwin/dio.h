@@ -104,7 +104,7 @@ typedef struct aya_env {
   int64_t close_timeout_ms;
   aya_fd_table fds;
   aya_pairs ready;                 /* finished ops' pairs not yet given to JavaScript */
-  aya_token_table by_token;        /* in-flight ops, for cancel() and cancelling pipe ops */
+  aya_token_table by_token;        /* in-flight ops, for cancelling pipe ops */
   size_t live;                     /* ops handed to other threads whose result is still to come */
   int tsfn_refed;
   int stuck;                       /* an op never finished: this state must never be freed */

@@ -354,7 +354,7 @@ void aya_finish_op(aya_env *st, aya_op *op) {
         if (op->result > 0 && op->advances_position) f->position += op->result;
       }
       break;
-    case AYA_OP_STAT:
+    case AYA_OP_STATX:
       if (op->result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
@@ -370,14 +370,6 @@ void aya_finish_op(aya_env *st, aya_op *op) {
 }
 
 /* ---- cancellation ---- */
-
-/*
- * Dispatch I/O stops a whole channel, never one op: a single in-flight op answers EALREADY
- * (it finishes on its own), as do the blocking calls; ENOENT when not in flight.
- */
-int32_t aya_cancel(aya_env *st, int32_t target) {
-  return aya_tokens_get(&st->by_token, target) == NULL ? AYA_ENOENT : AYA_EALREADY;
-}
 
 /*
  * Stop the fd's reads and writes (they end ECANCELED): its channels, or its pipe ops' sources.

@@ -126,7 +126,7 @@ int32_t aya_run_blocking(aya_op *op) {
     case AYA_OP_OPEN: return open_file(op);
     case AYA_OP_FSYNC: return sync_file(op);
     case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->rq.fd, (off_t)op->rq.length));
-    case AYA_OP_STAT: return stat_file(op);
+    case AYA_OP_STATX: return stat_file(op);
     default: return AYA_EINVAL;
   }
 }

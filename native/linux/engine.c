@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../common/errors.h"
+#include "../common/module.h"
 #include "../common/napi_args.h"
 #include "creds.h"
 #include "notify.h"
@@ -31,6 +32,14 @@
 /* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
  * recorded in the environment's fd set however its completion is reaped. */
 #define OPEN_TAG (1ull << 32)
+
+/* The kernel opcode of each op of the contract (common/module.h). */
+static const uint8_t uring_opcode[AYA_OP_COUNT] = {
+    [AYA_OP_OPEN] = AYA_IORING_OP_OPENAT,       [AYA_OP_READ] = AYA_IORING_OP_READ,
+    [AYA_OP_WRITE] = AYA_IORING_OP_WRITE,       [AYA_OP_FSYNC] = AYA_IORING_OP_FSYNC,
+    [AYA_OP_FTRUNCATE] = AYA_IORING_OP_FTRUNCATE, [AYA_OP_STATX] = AYA_IORING_OP_STATX,
+    [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,       [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
+};
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
  * (a terminated worker runs no JavaScript that could close them). */
@@ -299,7 +308,7 @@ static uint32_t reap_retired(struct engine *e, int32_t *out, uint32_t max) {
 static void cancel_on_retired(struct engine *e, struct retired_ring *r, uint32_t op_flags, int fd) {
   struct aya_sqe *sqe = aya_ring_get_sqe(&r->ring);
   if (!sqe) return; /* its SQ is full of requests already submitted: nothing of ours waits there */
-  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
   sqe->fd = fd;
   sqe->op_flags = op_flags;
   sqe->user_data = INTERNAL_TOKEN;
@@ -445,7 +454,7 @@ static void cancel_all(struct engine *e) {
     sqe = aya_ring_get_sqe(&e->ring);
   }
   if (!sqe) return;
-  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
   sqe->fd = -1;
   sqe->op_flags = AYA_ASYNC_CANCEL_ANY;
   sqe->user_data = INTERNAL_TOKEN;
@@ -567,15 +576,6 @@ static const char *const feature_names[] = {"SINGLE_MMAP", "NODROP", "SUBMIT_STA
     "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG",
     "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING"};
 
-struct named_op {
-  uint8_t opcode;
-  const char *name;
-};
-static const struct named_op engine_ops[] = {
-    {AYA_OP_OPENAT, "open"}, {AYA_OP_CLOSE, "close"}, {AYA_OP_READ, "read"},
-    {AYA_OP_WRITE, "write"}, {AYA_OP_FSYNC, "fsync"}, {AYA_OP_FTRUNCATE, "ftruncate"},
-    {AYA_OP_STATX, "statx"}, {AYA_OP_ASYNC_CANCEL, "cancel"}};
-
 /* The names of the bits set in `bits`, from `names` (bit i = names[i]). */
 static napi_value bit_names(napi_env env, uint32_t bits, const char *const *names, size_t n) {
   const char *set[32];
@@ -589,6 +589,11 @@ static void set_prop(napi_env env, napi_value obj, const char *name, napi_value 
   napi_set_named_property(env, obj, name, v);
 }
 
+/* Whether the kernel has the opcode of `op` (the ring's IORING_REGISTER_PROBE). */
+static bool ring_supports_op(const void *ring, aya_op_kind op) {
+  return aya_ring_supports(ring, uring_opcode[op]);
+}
+
 /* { entries, cqEntries, flags, features, ops } of the ring in use. */
 static napi_value ring_info(napi_env env, const struct engine *e) {
   napi_value obj;
@@ -598,11 +603,7 @@ static napi_value ring_info(napi_env env, const struct engine *e) {
   set_prop(env, obj, "cqEntries", aya_int(env, r->cq_entries));
   set_prop(env, obj, "flags", bit_names(env, r->setup_flags, flag_names, sizeof flag_names / sizeof *flag_names));
   set_prop(env, obj, "features", bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
-  const char *ops[sizeof engine_ops / sizeof *engine_ops];
-  size_t k = 0;
-  for (size_t i = 0; i < sizeof engine_ops / sizeof *engine_ops; i++)
-    if (aya_ring_supports(r, engine_ops[i].opcode)) ops[k++] = engine_ops[i].name;
-  set_prop(env, obj, "ops", aya_string_array(env, ops, k));
+  set_prop(env, obj, "ops", aya_op_names(env, ring_supports_op, r));
   if (e->notifier) {
     napi_value wakeup;
     napi_create_string_utf8(env, e->notifier->ops->name, NAPI_AUTO_LENGTH, &wakeup);
@@ -751,7 +752,7 @@ static bool arg_ticket(napi_env env, const aya_call *call, uint64_t *token, bool
 static napi_value js_open(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_OPENAT, .fd = AT_FDCWD};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_OPEN], .fd = AT_FDCWD};
   uint8_t *path;
   size_t len;
   int32_t flags, mode;
@@ -779,10 +780,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 #define ASYNC_COPY_MIN (256u * 1024u)
 
 /* read/write(ticket, fd, buf, off, len, pos): the shared argument checks. */
-static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
+static napi_value rw_op(napi_env env, napi_callback_info info, aya_op_kind op) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = opcode};
+  struct aya_sqe sqe = {.opcode = uring_opcode[op]};
   uint8_t *buf;
   size_t size;
   int64_t off, len, pos;
@@ -806,7 +807,7 @@ static napi_value js_write(napi_env env, napi_callback_info info) { return rw_op
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_FSYNC};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_FSYNC]};
   bool datasync = false;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
       napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
@@ -819,7 +820,7 @@ static napi_value js_fsync(napi_env env, napi_callback_info info) {
 static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_FTRUNCATE};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_FTRUNCATE]};
   int64_t len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
       !aya_arg_i64(env, &call, 2, &len) || len < 0)
@@ -832,7 +833,7 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CLOSE]};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
   owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
@@ -843,7 +844,7 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   static const char empty_path[] = "";
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_STATX, .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_STATX], .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
   uint8_t *path, *out;
   size_t path_len, out_len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
@@ -863,24 +864,12 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe, now);
 }
 
-/* cancel(ticket, targetToken) */
-static napi_value js_cancel(napi_env env, napi_callback_info info) {
-  ENGINE_CALL(env, info, call);
-  bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .fd = -1};
-  int32_t target;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
-    return aya_int(env, AYA_EINVAL);
-  sqe.addr = (uint64_t)target;
-  return queue_result(env, e, &sqe, now);
-}
-
 /* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
  * cancelled (0 if none), or AYA_EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CANCEL_FD], .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
     return aya_int(env, AYA_EINVAL);
   cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
@@ -980,27 +969,16 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     free(e);
     return NULL;
   }
-  napi_property_descriptor props[] = {
-      {"init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL},
-      {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
-      {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
-      {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
-      {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
-      {"fsync", NULL, js_fsync, NULL, NULL, NULL, napi_default, NULL},
-      {"ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL},
-      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
-      {"statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL},
-      {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
-      {"cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL},
-      {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
-      {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
-      {"drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL},
-      {"ownFds", NULL, js_own_fds, NULL, NULL, NULL, napi_default, NULL},
+  static const aya_exports fns = {
+      .ops = {[AYA_OP_OPEN] = js_open, [AYA_OP_READ] = js_read, [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync, [AYA_OP_FTRUNCATE] = js_ftruncate, [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close, [AYA_OP_CANCEL_FD] = js_cancel_fd},
+      .init = js_init,
+      .info = js_info,
+      .submit = js_submit,
+      .shutdown = js_shutdown,
+      .drain_sync = js_drain_sync,
+      .own_fds = js_own_fds,
   };
-  napi_value backend;
-  napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);
-  napi_set_named_property(env, exports, "backend", backend);
-  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
-  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
-  return exports;
+  return aya_define_exports(env, exports, "io_uring", &fns) ? exports : NULL;
 }

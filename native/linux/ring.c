@@ -142,10 +142,10 @@ static int map_rings(struct aya_ring *r, const struct aya_uring_params *p) {
 
 /* Which opcodes this kernel has (IORING_REGISTER_PROBE, 5.6). */
 static int probe_ops(struct aya_ring *r) {
-  size_t size = sizeof(struct aya_probe) + AYA_OP_COUNT_MAX * sizeof(struct aya_probe_op);
+  size_t size = sizeof(struct aya_probe) + AYA_IORING_OP_COUNT_MAX * sizeof(struct aya_probe_op);
   struct aya_probe *probe = calloc(1, size);
   if (!probe) return AYA_ENOMEM;
-  int rc = aya_ring_register(r, AYA_REGISTER_PROBE, probe, AYA_OP_COUNT_MAX);
+  int rc = aya_ring_register(r, AYA_REGISTER_PROBE, probe, AYA_IORING_OP_COUNT_MAX);
   if (rc >= 0) {
     for (unsigned i = 0; i < probe->ops_len; i++) {
       if (probe->ops[i].flags & AYA_PROBE_OP_SUPPORTED) {

@@ -54,17 +54,17 @@
 #define AYA_OFF_CQ_RING 0x8000000ULL
 #define AYA_OFF_SQES 0x10000000ULL
 
-/* Opcodes we use. */
+/* Opcodes we use (IORING_OP_*; engine.c maps the contract's ops, common/module.h, to them). */
 enum {
-  AYA_OP_FSYNC = 3,
-  AYA_OP_ASYNC_CANCEL = 14,
-  AYA_OP_OPENAT = 18,
-  AYA_OP_CLOSE = 19,
-  AYA_OP_STATX = 21,
-  AYA_OP_READ = 22,
-  AYA_OP_WRITE = 23,
-  AYA_OP_FTRUNCATE = 55, /* 6.9 */
-  AYA_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
+  AYA_IORING_OP_FSYNC = 3,
+  AYA_IORING_OP_ASYNC_CANCEL = 14,
+  AYA_IORING_OP_OPENAT = 18,
+  AYA_IORING_OP_CLOSE = 19,
+  AYA_IORING_OP_STATX = 21,
+  AYA_IORING_OP_READ = 22,
+  AYA_IORING_OP_WRITE = 23,
+  AYA_IORING_OP_FTRUNCATE = 55, /* 6.9 */
+  AYA_IORING_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
 };
 
 /* SQE flags. */

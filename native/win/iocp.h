@@ -106,7 +106,7 @@ typedef struct aya_env {
   DWORD close_timeout_ms;
   aya_fd_table fds;
   aya_pairs ready;                 /* finished without a packet; submit() hands them over */
-  aya_token_table by_token;        /* in-flight ops, for cancel() */
+  aya_token_table by_token;        /* in-flight ops, for cancelFd() */
   size_t live;                     /* ops whose packet is still to come */
   int tsfn_refed;
   SRWLOCK lock;                    /* guards delivered, doorbell and draining */

@@ -125,7 +125,7 @@ static int32_t run_blocking(aya_op *op) {
     /* FlushFileBuffers flushes data and metadata: it serves fdatasync too. */
     case AYA_OP_FSYNC: return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
     case AYA_OP_FTRUNCATE: return truncate_file(op);
-    case AYA_OP_STAT: return stat_file(op);
+    case AYA_OP_STATX: return stat_file(op);
     case AYA_OP_CLOSE: return close_file(op);
     default: return AYA_EINVAL;
   }
@@ -188,7 +188,7 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
     case AYA_OP_READ: case AYA_OP_WRITE:
       if (result > 0 && op->advances_position && f != NULL) f->position += result;
       break;
-    case AYA_OP_STAT:
+    case AYA_OP_STATX:
       if (result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
@@ -216,16 +216,6 @@ int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out) {
 }
 
 /* ---- cancellation ---- */
-
-int32_t aya_cancel(aya_env *st, int32_t target) {
-  aya_op *op = aya_tokens_get(&st->by_token, target);
-  if (op == NULL) return AYA_ENOENT;
-  /* Thread-pool work (open, flush, truncate, stat, close) cannot be interrupted. */
-  if (op->rq.kind != AYA_OP_READ && op->rq.kind != AYA_OP_WRITE) return AYA_EALREADY;
-  if (CancelIoEx(op->handle, &op->ov)) return 0;
-  DWORD err = GetLastError();
-  return err == ERROR_NOT_FOUND ? AYA_ENOENT : aya_uv_error(err);
-}
 
 /* Cancel the reads and writes in flight on `fd`: how many there were (they end ECANCELED). */
 int32_t aya_cancel_fd(aya_env *st, int32_t fd) {

@@ -239,7 +239,7 @@ export class NativeBackend implements OpBackend {
    * that is given up on.
    */
   private waitSync(done: () => boolean, cancelAfterMs: number): void {
-    if (this.addon.drainSync === undefined || this.down) return;
+    if (this.down) return;
     const cancelAt = Date.now() + cancelAfterMs;
     // Cancelled ops end at once on a kernel that can cancel (5.19+); a write already running
     // finishes first, and its result is what the exit path needs: not less than DRAIN_MIN_MS.
@@ -307,11 +307,10 @@ export class NativeBackend implements OpBackend {
   /**
    * Cancel every op in flight on `fd` (for a close() that stops waiting): they settle with
    * -ECANCELED. Resolves how many were cancelled (0 if none was in flight), or -ENOSYS where
-   * the addon or kernel cannot (before Linux 5.19).
+   * the kernel cannot (io_uring before Linux 5.19, which completes it -EINVAL).
    */
   cancelFd(fd: number): Promise<number> {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
-    if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
     const rc = this.addon.cancelFd(this.ticket(t), fd);
     if (rc < 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
