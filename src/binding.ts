@@ -58,8 +58,6 @@ export interface NativeOptions {
   queueDepth: number;
   sqpoll: boolean;
   ioWorkers: number;
-  /** IOCP: how long close() lets in-flight ops finish before cancelling them (io_uring ignores it). */
-  closeTimeoutMs: number;
   /** io_uring: the host runs libuv's loop, so completions may be watched there (else a waiter thread). */
   hostLoop: boolean;
 }

@@ -87,15 +87,3 @@ napi_value aya_string_array(napi_env env, const char *const *items, size_t n) {
   }
   return arr;
 }
-
-int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback) {
-  napi_value v;
-  bool has = false;
-  int64_t n;
-  if (napi_has_named_property(env, options, name, &has) != napi_ok || !has ||
-      napi_get_named_property(env, options, name, &v) != napi_ok || napi_get_value_int64(env, v, &n) != napi_ok ||
-      n < 0) {
-    return fallback;
-  }
-  return n;
-}

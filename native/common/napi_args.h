@@ -39,8 +39,6 @@ bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, ui
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count);
 /* argv[i] is null or undefined. */
 bool aya_arg_is_nullish(napi_env env, const aya_call *call, size_t i);
-/* options[name] as a non-negative integer, or `fallback` when absent or invalid. */
-int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback);
 /* A JS number for `v`. */
 napi_value aya_int(napi_env env, int64_t v);
 /* A JS array of strings. */

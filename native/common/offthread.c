@@ -20,8 +20,6 @@ typedef struct {
 /* Tokens index the backends' tables: JavaScript's stay far below this. */
 #define AYA_MAX_TOKEN (1 << 24)
 
-#define AYA_DEFAULT_CLOSE_TIMEOUT_MS 4000
-
 /* The call's arguments and the glue, only once init() has started the backend. */
 static aya_glue *ready_call(napi_env env, napi_callback_info info, aya_call *call) {
   if (!aya_get_call(env, info, call)) return NULL;
@@ -206,7 +204,7 @@ static napi_value backend_info(napi_env env, const aya_glue *g) {
 
 /*
  * init(options, completions, onComplete) -> info or -errno. Called again while started it
- * reconfigures: new closeTimeoutMs and completions array; the first onComplete stays.
+ * reconfigures: a new completions array; the first onComplete stays.
  */
 static napi_value js_init(napi_env env, napi_callback_info info) {
   aya_call call;
@@ -230,7 +228,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     }
   }
   g->pairs = count / 2;
-  aya_env_configure(g->st, completions, aya_option_i64(env, call.argv[0], "closeTimeoutMs", AYA_DEFAULT_CLOSE_TIMEOUT_MS));
+  aya_env_configure(g->st, completions);
   return backend_info(env, g);
 }
 

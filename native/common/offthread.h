@@ -53,8 +53,8 @@ bool aya_env_started(const struct aya_env *st);
 int32_t aya_env_start(struct aya_env *st, napi_value on_complete);
 /* Cancel and drain everything; from_js: shutdown() (else the environment is going away). */
 void aya_env_stop(struct aya_env *st, bool from_js);
-/* The completions array (the backend owns the reference now) and closeTimeoutMs. */
-void aya_env_configure(struct aya_env *st, napi_ref completions, int64_t close_timeout_ms);
+/* The completions array (the backend owns the reference now). */
+void aya_env_configure(struct aya_env *st, napi_ref completions);
 /* An op for the request, owning rq->path; NULL: out of memory. */
 struct aya_op *aya_op_new(struct aya_env *st, const aya_request *rq);
 /* Issue the op (read/write, close, or a blocking call): -errno when refused at once, else 0. */

@@ -8,9 +8,6 @@
 #include "../common/napi_args.h"
 #include "dio.h"
 
-/* closeTimeoutMs beyond this waits "forever" (dispatch_time's nanoseconds must not overflow). */
-#define AYA_MAX_CLOSE_TIMEOUT_MS ((int64_t)1 << 40)
-
 /* A private copy of a NUL-terminated UTF-8 path (no inner NULs), or NULL. */
 void *aya_copy_path(const uint8_t *data, size_t len) {
   if (len == 0 || data[len - 1] != 0 || strlen((const char *)data) != len - 1) return NULL;
@@ -50,10 +47,9 @@ bool aya_env_started(const aya_env *st) {
   return st->started;
 }
 
-void aya_env_configure(aya_env *st, napi_ref completions, int64_t close_timeout_ms) {
+void aya_env_configure(aya_env *st, napi_ref completions) {
   if (st->completions != NULL) napi_delete_reference(st->env, st->completions);
   st->completions = completions;
-  st->close_timeout_ms = close_timeout_ms < AYA_MAX_CLOSE_TIMEOUT_MS ? close_timeout_ms : AYA_MAX_CLOSE_TIMEOUT_MS;
 }
 
 int aya_push_ready(aya_env *st, int32_t token, int32_t result) {

@@ -123,7 +123,7 @@ static void stop_all_io(aya_env *st) {
   dispatch_source_t *sources;
   size_t n = aya_collect_sources(st, -1, &sources);
   aya_release_sources(sources, n, 1);
-  for (int32_t fd = 0; fd < st->fds.count; fd++) aya_fd_retire_channels(&st->fds.slots[fd]);
+  for (int32_t fd = 0; fd < st->fds.count; fd++) aya_fd_stop_channels(&st->fds.slots[fd]);
 }
 
 /* ---- the synchronous drain (process exit) ---- */

@@ -49,10 +49,9 @@ typedef struct aya_op {
     struct {
       dispatch_io_t channels[AYA_CH_COUNT];
       dispatch_group_t channels_out; /* the fd's channels libdispatch has not let go of */
-      dispatch_source_t timer;   /* fires after closeTimeoutMs: stop the fd's ops */
+      dispatch_source_t stop;    /* signalled (aya_fd_stop_channels): stop the fd's ops */
       dispatch_source_t *sources; /* pipe ops in flight when close was called (retained) */
       size_t n_sources;
-      int64_t timeout_ms;
     } close;
   } u;
 } aya_op;
@@ -79,6 +78,7 @@ typedef struct {
   dispatch_group_t ops;      /* ops using the fd: close waits for them */
   dispatch_group_t channels_out; /* entered per channel, left by its cleanup handler */
   uint32_t inflight_io;      /* reads and writes in flight (what cancelFd reports) */
+  dispatch_source_t close_stop; /* while closing: the close's stop source (retained) */
 } aya_fd;
 
 typedef struct {
@@ -91,6 +91,7 @@ aya_fd *aya_fd_slot(aya_fd_table *t, int32_t fd);
 int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append);
 dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which);
 void aya_fd_retire_channels(aya_fd *f);
+void aya_fd_stop_channels(aya_fd *f);
 void aya_fd_remove(aya_fd_table *t, int32_t fd);
 void aya_fd_close_owned(aya_fd_table *t);
 void aya_fd_table_free(aya_fd_table *t);
@@ -101,7 +102,6 @@ typedef struct aya_env {
   int started;                     /* init() succeeded and shutdown() has not run since */
   napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
   napi_ref completions;            /* the Int32Array results are written into */
-  int64_t close_timeout_ms;
   aya_fd_table fds;
   aya_pairs ready;                 /* finished ops' pairs not yet given to JavaScript */
   aya_token_table by_token;        /* in-flight ops, for cancelling pipe ops */

@@ -132,12 +132,25 @@ void aya_fd_retire_channels(aya_fd *f) {
   }
 }
 
+/*
+ * Stop the reads and writes on the fd's channels (they end ECANCELED): its own channels (new
+ * ops get new ones), or, once close() holds them, through the close's stop source.
+ */
+void aya_fd_stop_channels(aya_fd *f) {
+  if (f->close_stop != NULL) {
+    dispatch_source_merge_data(f->close_stop, 1);
+  } else {
+    aya_fd_retire_channels(f);
+  }
+}
+
 /* After close: the slot is free, its groups go (every channel cleaned up). */
 void aya_fd_remove(aya_fd_table *t, int32_t fd) {
   aya_fd *f = aya_fd_slot(t, fd);
   if (f == NULL) return;
   dispatch_release(f->ops);
   dispatch_release(f->channels_out);
+  if (f->close_stop != NULL) dispatch_release(f->close_stop);
   memset(f, 0, sizeof *f);
 }
 
@@ -158,6 +171,7 @@ void aya_fd_table_free(aya_fd_table *t) {
     aya_fd *f = &t->slots[fd];
     if (f->ops != NULL) dispatch_release(f->ops);
     if (f->channels_out != NULL) dispatch_release(f->channels_out);
+    if (f->close_stop != NULL) dispatch_release(f->close_stop);
   }
   free(t->slots);
   t->slots = NULL;

@@ -258,12 +258,13 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
 
 /*
  * close, as a chain of dispatch callbacks (a worker blocked waiting would hold a thread the
- * handlers it waits for may need): when the fd's ops have finished, the timer is cancelled,
- * and its cancel handler (which runs after a firing that stopped them) closes the channels;
- * when libdispatch has let go of the fd (every channel's cleanup handler ran), the fd is
- * closed while handing over (see aya_hand_over). If the ops outlast closeTimeoutMs, the
- * timer stops them first: channels with DISPATCH_IO_STOP, pipe ops' sources cancelled (they
- * end ECANCELED).
+ * handlers it waits for may need): when the fd's ops have finished, the close's `stop` source
+ * is cancelled, and its cancel handler (which runs after any stop it handled) closes the
+ * channels; when libdispatch has let go of the fd (every channel's cleanup handler ran), the
+ * fd is closed while handing over (see aya_hand_over). The close sets no time limit of its
+ * own: JavaScript stops the ops still out after closeTimeoutMs with cancelFd, which signals
+ * `stop` (aya_fd_stop_channels): channels closed with DISPATCH_IO_STOP, pipe ops' sources
+ * cancelled (they end ECANCELED).
  */
 static void close_stop_ops(aya_op *op) {
   for (int i = 0; i < AYA_CH_COUNT; i++) {
@@ -279,7 +280,7 @@ static void close_release_channels(aya_op *op) {
     dispatch_release(op->u.close.channels[i]);
   }
   aya_release_sources(op->u.close.sources, op->u.close.n_sources, 0);
-  if (op->u.close.timer != NULL) dispatch_release(op->u.close.timer);
+  if (op->u.close.stop != NULL) dispatch_release(op->u.close.stop);
   dispatch_group_t channels_out = op->u.close.channels_out;
   op->fd_ops = NULL; /* the close itself is not one of the fd's ops */
   dispatch_group_notify(channels_out, global_queue(), ^{
@@ -287,27 +288,31 @@ static void close_release_channels(aya_op *op) {
   });
 }
 
-/* Start the chain; without a timer (out of memory) the close just waits for the ops. */
-static void start_close(aya_op *op) {
-  dispatch_source_t timer = dispatch_source_create(DISPATCH_SOURCE_TYPE_TIMER, 0, 0, global_queue());
-  if (timer == NULL) {
+/*
+ * Start the chain. `f` keeps its own reference to the stop source until the close finishes, so
+ * a cancelFd() after the chain let go of it still signals a live (cancelled, so inert) source.
+ * Without a source (out of memory) the close just waits for the ops.
+ */
+static void start_close(aya_op *op, aya_fd *f) {
+  dispatch_source_t stop = dispatch_source_create(DISPATCH_SOURCE_TYPE_DATA_OR, 0, 0, global_queue());
+  if (stop == NULL) {
     dispatch_group_notify(op->fd_ops, global_queue(), ^{
       close_release_channels(op);
     });
     return;
   }
-  op->u.close.timer = timer;
-  dispatch_source_set_timer(timer, dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC),
-                            DISPATCH_TIME_FOREVER, 0);
-  dispatch_source_set_event_handler(timer, ^{
+  op->u.close.stop = stop;
+  dispatch_retain(stop);
+  f->close_stop = stop;
+  dispatch_source_set_event_handler(stop, ^{
     close_stop_ops(op);
   });
-  dispatch_source_set_cancel_handler(timer, ^{
+  dispatch_source_set_cancel_handler(stop, ^{
     close_release_channels(op);
   });
-  dispatch_resume(timer);
+  dispatch_resume(stop);
   dispatch_group_notify(op->fd_ops, global_queue(), ^{
-    dispatch_source_cancel(timer);
+    dispatch_source_cancel(stop);
   });
 }
 
@@ -322,12 +327,11 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   memcpy(op->u.close.channels, f->channels, sizeof f->channels);
   memset(f->channels, 0, sizeof f->channels);
   op->u.close.channels_out = f->channels_out;
-  op->u.close.timeout_ms = st->close_timeout_ms;
   op->u.close.n_sources = aya_collect_sources(st, op->rq.fd, &op->u.close.sources);
   op->fd_ops = f->ops;
   op->all = st->all;
   dispatch_group_enter(op->all);
-  start_close(op);
+  start_close(op, f);
   return 0;
 }
 
@@ -386,6 +390,6 @@ int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
     return (int32_t)n;
   }
   int32_t count = (int32_t)f->inflight_io;
-  if (!f->closing) aya_fd_retire_channels(f);
+  aya_fd_stop_channels(f);
   return count;
 }

@@ -43,10 +43,9 @@ bool aya_env_started(const aya_env *st) {
   return st->port != NULL;
 }
 
-void aya_env_configure(aya_env *st, napi_ref completions, int64_t close_timeout_ms) {
+void aya_env_configure(aya_env *st, napi_ref completions) {
   if (st->completions != NULL) napi_delete_reference(st->env, st->completions);
   st->completions = completions;
-  st->close_timeout_ms = close_timeout_ms >= (int64_t)INFINITE ? INFINITE - 1 : (DWORD)close_timeout_ms;
 }
 
 int aya_push_ready(aya_env *st, int32_t token, int32_t result) {

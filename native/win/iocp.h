@@ -62,7 +62,7 @@ typedef struct aya_op {
   union {
     struct { int skip_on_success; } open;
     struct { aya_statx fields; } stat;
-    struct { HANDLE drained; DWORD timeout_ms; } close;
+    struct { HANDLE drained; } close;
   } u;
 } aya_op;
 
@@ -103,7 +103,6 @@ typedef struct aya_env {
   HANDLE waiter;                   /* the thread in GetQueuedCompletionStatusEx */
   napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
   napi_ref completions;            /* the Int32Array results are written into */
-  DWORD close_timeout_ms;
   aya_fd_table fds;
   aya_pairs ready;                 /* finished without a packet; submit() hands them over */
   aya_token_table by_token;        /* in-flight ops, for cancelFd() */

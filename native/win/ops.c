@@ -94,12 +94,13 @@ int32_t aya_issue_io(aya_env *st, aya_op *op) {
 
 /* ---- thread-pool ops ---- */
 
+/*
+ * Wait for the fd's in-flight ops to end, then close the handle. The wait has no limit of its
+ * own: JavaScript cancels the ops still out after closeTimeoutMs (cancelFd, which reaches
+ * a closing fd), and they end ECANCELED.
+ */
 static int32_t close_file(aya_op *op) {
-  /* Give in-flight ops closeTimeoutMs to finish, then cancel them (they end ECANCELED). */
-  if (WaitForSingleObject(op->u.close.drained, op->u.close.timeout_ms) == WAIT_TIMEOUT) {
-    CancelIoEx(op->handle, NULL);
-    WaitForSingleObject(op->u.close.drained, INFINITE);
-  }
+  WaitForSingleObject(op->u.close.drained, INFINITE);
   return CloseHandle(op->handle) ? 0 : aya_uv_error(GetLastError());
 }
 
@@ -162,7 +163,6 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   if (f == NULL) return finish_untracked(st, op, AYA_EBADF);
   op->u.close.drained = CreateEventW(NULL, TRUE, f->inflight == 0, NULL);
   if (op->u.close.drained == NULL) return finish_untracked(st, op, aya_uv_error(GetLastError()));
-  op->u.close.timeout_ms = st->close_timeout_ms;
   op->handle = f->handle;
   f->closing = 1;
   f->close_op = op;

@@ -110,7 +110,6 @@ export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
     queueDepth: c.ioUringQueueDepth,
     sqpoll: c.ioUringSqpoll,
     ioWorkers: c.ioWorkerCount,
-    closeTimeoutMs: c.closeTimeoutMs,
     hostLoop: hostHasLibuv(),
   };
 }
@@ -461,8 +460,7 @@ export function createNativeBackend(addon: NativeAddon, fallback: FallbackBacken
   subscribeConfig((next, prev) => {
     const a = nativeOptions(next);
     const b = nativeOptions(prev);
-    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
-        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers) backend.start(a);
   });
   return backend;
 }
