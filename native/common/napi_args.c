@@ -28,8 +28,7 @@ static bool typed_array(napi_env env, const aya_call *call, size_t i, napi_typed
                         void **data) {
   size_t offset;
   napi_value ab;
-  return i < call->argc &&
-         napi_get_typedarray_info(env, call->argv[i], type, count, data, &ab, &offset) == napi_ok;
+  return i < call->argc && napi_get_typedarray_info(env, call->argv[i], type, count, data, &ab, &offset) == napi_ok;
 }
 
 bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data, size_t *len) {

@@ -32,13 +32,13 @@ typedef struct {
   aya_call call;
   aya_glue *g;
   aya_request rq;
-  bool now;          /* submitNow */
-  int32_t refusal;   /* < 0: answer this */
+  bool now;        /* submitNow */
+  int32_t refusal; /* < 0: answer this */
 } aya_op_call;
 
 /* The prologue of every op(ticket, ...) and, with_fd, op(ticket, fd, ...). False: c->refusal. */
 static bool op_call(napi_env env, napi_callback_info info, bool with_fd, aya_op_call *c) {
-  c->rq = (aya_request){ .fd = -1, .pos = -1 };
+  c->rq = (aya_request){.fd = -1, .pos = -1};
   c->refusal = AYA_EINVAL;
   if (!aya_get_call(env, info, &c->call)) return false;
   c->g = c->call.state;
@@ -260,9 +260,14 @@ static void free_glue(napi_env env, void *data, void *hint) {
 
 napi_value aya_backend_init(napi_env env, napi_value exports) {
   static const aya_exports fns = {
-      .ops = {[AYA_OP_OPEN] = js_open, [AYA_OP_READ] = js_read, [AYA_OP_WRITE] = js_write,
-              [AYA_OP_FSYNC] = js_fsync, [AYA_OP_FTRUNCATE] = js_ftruncate, [AYA_OP_STATX] = js_statx,
-              [AYA_OP_CLOSE] = js_close, [AYA_OP_CANCEL_FD] = js_cancel_fd},
+      .ops = {[AYA_OP_OPEN] = js_open,
+              [AYA_OP_READ] = js_read,
+              [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync,
+              [AYA_OP_FTRUNCATE] = js_ftruncate,
+              [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close,
+              [AYA_OP_CANCEL_FD] = js_cancel_fd},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

@@ -18,16 +18,16 @@
 typedef struct {
   aya_op_kind kind;
   int32_t token;
-  int32_t fd;          /* -1: open, stat of a path */
-  void *path;          /* open, stat of a path: a private copy in the platform's encoding, else NULL */
-  uint8_t *data;       /* read, write: the bytes (JavaScript keeps them alive until completion) */
+  int32_t fd;    /* -1: open, stat of a path */
+  void *path;    /* open, stat of a path: a private copy in the platform's encoding, else NULL */
+  uint8_t *data; /* read, write: the bytes (JavaScript keeps them alive until completion) */
   uint32_t len;
-  int64_t pos;         /* read, write: -1 for the fd's position */
-  uint32_t flags;      /* open: fs.constants.O_* */
-  uint32_t mode;       /* open */
-  int64_t length;      /* ftruncate */
-  bool datasync;       /* fsync */
-  uint8_t *out;        /* statx: the 256-byte statx layout (statx.h) */
+  int64_t pos;    /* read, write: -1 for the fd's position */
+  uint32_t flags; /* open: fs.constants.O_* */
+  uint32_t mode;  /* open */
+  int64_t length; /* ftruncate */
+  bool datasync;  /* fsync */
+  uint8_t *out;   /* statx: the 256-byte statx layout (statx.h) */
 } aya_request;
 
 /*
@@ -38,8 +38,8 @@ struct aya_env;
 struct aya_op;
 
 typedef struct {
-  const char *name;                     /* the `backend` export */
-  const char *const *features;          /* info().features */
+  const char *name;            /* the `backend` export */
+  const char *const *features; /* info().features */
   size_t n_features;
 } aya_backend_facts;
 

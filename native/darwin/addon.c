@@ -70,10 +70,10 @@ int64_t aya_take_finished(napi_env env, aya_env *st) {
   return (int64_t)n;
 }
 
-static const char *const kFeatures[] = { "dispatch_io_random", "dispatch_io_stream", "dispatch_io_stop" };
+static const char *const kFeatures[] = {"dispatch_io_random", "dispatch_io_stream", "dispatch_io_stop"};
 
 const aya_backend_facts aya_backend = {
-  .name = "dispatch_io",
-  .features = kFeatures,
-  .n_features = sizeof kFeatures / sizeof *kFeatures,
+    .name = "dispatch_io",
+    .features = kFeatures,
+    .n_features = sizeof kFeatures / sizeof *kFeatures,
 };

@@ -108,11 +108,11 @@ dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
     f->base = at < 0 ? 0 : (int64_t)at;
   }
   dispatch_group_enter(channels_out); /* before: a channel that fails may clean up at once */
-  dispatch_io_t ch = dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
-                                        ^(int error) {
-                                          (void)error;
-                                          dispatch_group_leave(channels_out);
-                                        });
+  dispatch_io_t ch =
+      dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), ^(int error) {
+        (void)error;
+        dispatch_group_leave(channels_out);
+      });
   if (ch == NULL) {
     dispatch_group_leave(channels_out);
     return NULL;

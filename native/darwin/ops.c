@@ -93,16 +93,17 @@ static void write_part(aya_op *op, bool done, dispatch_data_t left, int error) {
 }
 
 static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
-  dispatch_io_read(ch, offset, op->rq.len, global_queue(),
-                   ^(bool done, dispatch_data_t part, int error) {
-                     read_part(op, done, part, error);
-                   });
+  dispatch_io_read(ch, offset, op->rq.len, global_queue(), ^(bool done, dispatch_data_t part, int error) {
+    read_part(op, done, part, error);
+  });
 }
 
 static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
   dispatch_queue_t q = global_queue();
   /* No copy: JavaScript keeps the buffer alive until the op's completion arrives. */
-  dispatch_data_t data = dispatch_data_create(op->rq.data, op->rq.len, q, ^{});
+  dispatch_data_t data = dispatch_data_create(op->rq.data, op->rq.len, q,
+                                              ^{
+                                              });
   if (data == NULL) return 0;
   dispatch_io_write(ch, offset, data, q, ^(bool done, dispatch_data_t left, int error) {
     write_part(op, done, left, error);
@@ -117,8 +118,8 @@ static void work_main(void *arg);
 
 /* One read()/write() on the non-blocking fd; 0: nothing moved yet, wait for the next event. */
 static int try_move(aya_op *op) {
-  ssize_t n = op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len)
-                                         : write(op->rq.fd, op->rq.data, op->rq.len);
+  ssize_t n =
+      op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len) : write(op->rq.fd, op->rq.data, op->rq.len);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
   op->result = n < 0 ? -errno : (int32_t)n;
   return 1;
@@ -351,7 +352,8 @@ void aya_finish_op(aya_env *st, aya_op *op) {
     case AYA_OP_OPEN:
       finish_open(st, op);
       break;
-    case AYA_OP_READ: case AYA_OP_WRITE:
+    case AYA_OP_READ:
+    case AYA_OP_WRITE:
       if (op->u.io.source != NULL) dispatch_release(op->u.io.source);
       if (f != NULL) {
         f->inflight_io--;

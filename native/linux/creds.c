@@ -10,8 +10,12 @@
 #include <unistd.h>
 
 /* setfsuid(-1) is the documented way to read the fs uid without changing it. */
-static uid_t current_fsuid(void) { return (uid_t)setfsuid((uid_t)-1); }
-static gid_t current_fsgid(void) { return (gid_t)setfsgid((gid_t)-1); }
+static uid_t current_fsuid(void) {
+  return (uid_t)setfsuid((uid_t)-1);
+}
+static gid_t current_fsgid(void) {
+  return (gid_t)setfsgid((gid_t)-1);
+}
 
 /* The ids without the groups. Returns 0 or -errno. */
 static int snapshot_ids(struct aya_creds *c) {

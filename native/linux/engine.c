@@ -35,10 +35,10 @@
 
 /* The kernel opcode of each op of the contract (common/module.h). */
 static const uint8_t uring_opcode[AYA_OP_COUNT] = {
-    [AYA_OP_OPEN] = AYA_IORING_OP_OPENAT,       [AYA_OP_READ] = AYA_IORING_OP_READ,
-    [AYA_OP_WRITE] = AYA_IORING_OP_WRITE,       [AYA_OP_FSYNC] = AYA_IORING_OP_FSYNC,
+    [AYA_OP_OPEN] = AYA_IORING_OP_OPENAT,         [AYA_OP_READ] = AYA_IORING_OP_READ,
+    [AYA_OP_WRITE] = AYA_IORING_OP_WRITE,         [AYA_OP_FSYNC] = AYA_IORING_OP_FSYNC,
     [AYA_OP_FTRUNCATE] = AYA_IORING_OP_FTRUNCATE, [AYA_OP_STATX] = AYA_IORING_OP_STATX,
-    [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,       [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
+    [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -70,24 +70,24 @@ struct engine {
   napi_env env;
   struct aya_notifier *notifier; /* watches efd while the engine runs */
   bool notifier_refd;
-  bool async_cleanup;             /* on_env_cleanup, not on_env_exit, is registered */
+  bool async_cleanup; /* on_env_cleanup, not on_env_exit, is registered */
   int efd;
   struct aya_ring ring;
   bool have_ring;
   struct aya_ring_options opts;
-  struct aya_creds creds;      /* the creator's credentials, for SQPOLL rings */
-  uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
-  uint32_t internal_ops;       /* our own requests in the kernel */
+  struct aya_creds creds; /* the creator's credentials, for SQPOLL rings */
+  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel */
+  uint32_t internal_ops;  /* our own requests in the kernel */
   struct retired_ring *retired;
   uint32_t n_retired;
-  uint32_t retired_ops;        /* requests still in the kernel on retired rings */
+  uint32_t retired_ops; /* requests still in the kernel on retired rings */
   struct sqe_queue waiting;
-  struct fd_set_list owned;    /* fds opened here, not yet closed */
-  int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
-  uint32_t pairs_cap;          /* in pairs */
+  struct fd_set_list owned; /* fds opened here, not yet closed */
+  int32_t *pairs;           /* the JS completions Int32Array: [token, result, ...] */
+  uint32_t pairs_cap;       /* in pairs */
   napi_ref pairs_ref, on_complete_ref;
   napi_async_context async_ctx;
-  bool delivering;             /* inside onComplete: never re-enter it */
+  bool delivering; /* inside onComplete: never re-enter it */
 };
 
 /* ---- The waiting queue --------------------------------------------------------------- */
@@ -470,7 +470,8 @@ static void drain_retired(struct engine *e) {
   for (uint32_t i = 0; i < e->n_retired; i++) {
     struct retired_ring *r = &e->retired[i];
     while (r->ops > 0) {
-      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0) break;
+      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0)
+        break;
     }
     aya_ring_destroy(&r->ring);
     aya_creds_free(&r->creds);
@@ -564,17 +565,17 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
 
 /* ---- Exports ---------------------------------------------------------------------------------- */
 
-#define ENGINE_CALL(env, info, call)          \
-  aya_call call;                              \
+#define ENGINE_CALL(env, info, call)                                    \
+  aya_call call;                                                        \
   if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL); \
   struct engine *e = call.state
 
-static const char *const flag_names[] = {"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP",
-    "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32",
-    "SINGLE_ISSUER", "DEFER_TASKRUN"};
-static const char *const feature_names[] = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE",
-    "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG",
-    "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING"};
+static const char *const flag_names[] = {"IOPOLL",    "SQPOLL",     "SQ_AFF",        "CQSIZE",       "CLAMP",
+                                         "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL",    "COOP_TASKRUN", "TASKRUN_FLAG",
+                                         "SQE128",    "CQE32",      "SINGLE_ISSUER", "DEFER_TASKRUN"};
+static const char *const feature_names[] = {
+    "SINGLE_MMAP",     "NODROP",  "SUBMIT_STABLE",  "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL",   "POLL_32BITS",
+    "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS", "RSRC_TAGS",  "CQE_SKIP",        "LINKED_FILE", "REG_REG_RING"};
 
 /* The names of the bits set in `bits`, from `names` (bit i = names[i]). */
 static napi_value bit_names(napi_env env, uint32_t bits, const char *const *names, size_t n) {
@@ -602,7 +603,8 @@ static napi_value ring_info(napi_env env, const struct engine *e) {
   set_prop(env, obj, "entries", aya_int(env, r->sq_entries));
   set_prop(env, obj, "cqEntries", aya_int(env, r->cq_entries));
   set_prop(env, obj, "flags", bit_names(env, r->setup_flags, flag_names, sizeof flag_names / sizeof *flag_names));
-  set_prop(env, obj, "features", bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
+  set_prop(env, obj, "features",
+           bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
   set_prop(env, obj, "ops", aya_op_names(env, ring_supports_op, r));
   if (e->notifier) {
     napi_value wakeup;
@@ -800,8 +802,12 @@ static napi_value rw_op(napi_env env, napi_callback_info info, aya_op_kind op) {
   return queue_result(env, e, &sqe, now);
 }
 
-static napi_value js_read(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_READ); }
-static napi_value js_write(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_WRITE); }
+static napi_value js_read(napi_env env, napi_callback_info info) {
+  return rw_op(env, info, AYA_OP_READ);
+}
+static napi_value js_write(napi_env env, napi_callback_info info) {
+  return rw_op(env, info, AYA_OP_WRITE);
+}
 
 /* fsync(ticket, fd, datasync) */
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
@@ -834,7 +840,8 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CLOSE]};
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd))
+    return aya_int(env, AYA_EINVAL);
   owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
 }
@@ -869,7 +876,8 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CANCEL_FD], .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CANCEL_FD],
+                        .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
     return aya_int(env, AYA_EINVAL);
   cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
@@ -970,9 +978,14 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     return NULL;
   }
   static const aya_exports fns = {
-      .ops = {[AYA_OP_OPEN] = js_open, [AYA_OP_READ] = js_read, [AYA_OP_WRITE] = js_write,
-              [AYA_OP_FSYNC] = js_fsync, [AYA_OP_FTRUNCATE] = js_ftruncate, [AYA_OP_STATX] = js_statx,
-              [AYA_OP_CLOSE] = js_close, [AYA_OP_CANCEL_FD] = js_cancel_fd},
+      .ops = {[AYA_OP_OPEN] = js_open,
+              [AYA_OP_READ] = js_read,
+              [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync,
+              [AYA_OP_FTRUNCATE] = js_ftruncate,
+              [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close,
+              [AYA_OP_CANCEL_FD] = js_cancel_fd},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

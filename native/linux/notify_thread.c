@@ -83,9 +83,11 @@ static int thread_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, st
     goto fail;
   }
   if (napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, n, on_finalized, n, on_doorbell, &n->tsfn) != napi_ok)
+      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, n, on_finalized, n, on_doorbell, &n->tsfn) !=
+          napi_ok)
     goto fail;
-  if (napi_unref_threadsafe_function(env, n->tsfn) != napi_ok || (rc = -pthread_create(&n->thread, NULL, waiter_main, n)) < 0) {
+  if (napi_unref_threadsafe_function(env, n->tsfn) != napi_ok ||
+      (rc = -pthread_create(&n->thread, NULL, waiter_main, n)) < 0) {
     close(n->stop_fd);
     n->closed = true; /* on_finalized frees it */
     napi_release_threadsafe_function(n->tsfn, napi_tsfn_abort);

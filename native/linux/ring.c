@@ -86,8 +86,8 @@ static const uint32_t sqpoll_flag_sets[] = {
 /* io_uring_setup with the newest flag set the kernel accepts. Returns the fd or -errno. */
 static int setup_newest(const struct aya_ring_options *o, struct aya_uring_params *p) {
   const uint32_t *sets = o->sqpoll ? sqpoll_flag_sets : plain_flag_sets;
-  size_t n = o->sqpoll ? sizeof sqpoll_flag_sets / sizeof *sqpoll_flag_sets
-                       : sizeof plain_flag_sets / sizeof *plain_flag_sets;
+  size_t n =
+      o->sqpoll ? sizeof sqpoll_flag_sets / sizeof *sqpoll_flag_sets : sizeof plain_flag_sets / sizeof *plain_flag_sets;
   int fd = AYA_EINVAL;
   for (size_t i = 0; i < n; i++) {
     memset(p, 0, sizeof *p);

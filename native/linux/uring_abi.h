@@ -20,9 +20,9 @@
 #define AYA_SETUP_SQPOLL (1u << 1)
 #define AYA_SETUP_CQSIZE (1u << 3)
 #define AYA_SETUP_CLAMP (1u << 4)
-#define AYA_SETUP_SUBMIT_ALL (1u << 7)    /* 5.18 */
-#define AYA_SETUP_COOP_TASKRUN (1u << 8)  /* 5.19 */
-#define AYA_SETUP_TASKRUN_FLAG (1u << 9)  /* 5.19 */
+#define AYA_SETUP_SUBMIT_ALL (1u << 7)     /* 5.18 */
+#define AYA_SETUP_COOP_TASKRUN (1u << 8)   /* 5.19 */
+#define AYA_SETUP_TASKRUN_FLAG (1u << 9)   /* 5.19 */
 #define AYA_SETUP_SINGLE_ISSUER (1u << 12) /* 6.0 */
 #define AYA_SETUP_DEFER_TASKRUN (1u << 13) /* 6.1 */
 
@@ -63,7 +63,7 @@ enum {
   AYA_IORING_OP_STATX = 21,
   AYA_IORING_OP_READ = 22,
   AYA_IORING_OP_WRITE = 23,
-  AYA_IORING_OP_FTRUNCATE = 55, /* 6.9 */
+  AYA_IORING_OP_FTRUNCATE = 55,  /* 6.9 */
   AYA_IORING_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
 };
 

@@ -60,10 +60,10 @@ int64_t aya_take_finished(napi_env env, aya_env *st) {
   return pairs == NULL ? 0 : (int64_t)aya_take_ready(st, pairs, capacity);
 }
 
-static const char *const kFeatures[] = { "overlapped", "skip_completion_port_on_success", "cancel_io_ex" };
+static const char *const kFeatures[] = {"overlapped", "skip_completion_port_on_success", "cancel_io_ex"};
 
 const aya_backend_facts aya_backend = {
-  .name = "iocp",
-  .features = kFeatures,
-  .n_features = sizeof kFeatures / sizeof *kFeatures,
+    .name = "iocp",
+    .features = kFeatures,
+    .n_features = sizeof kFeatures / sizeof *kFeatures,
 };

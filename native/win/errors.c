@@ -11,6 +11,8 @@
 #define ERROR_ELEVATION_REQUIRED 740L
 #endif
 
+/* The tables below keep several case labels on a line, as libuv's does. */
+/* clang-format off */
 static int32_t io_error(DWORD e) {
   switch (e) {
     case ERROR_BEGINNING_OF_MEDIA: case ERROR_BUS_RESET: case ERROR_CRC:
@@ -118,8 +120,10 @@ static int32_t pipe_error(DWORD e) {
   }
 }
 
+/* clang-format on */
+
 int32_t aya_uv_error(DWORD win32_error) {
-  int32_t (*const groups[])(DWORD) = { io_error, path_error, access_error, misc_error, pipe_error };
+  int32_t (*const groups[])(DWORD) = {io_error, path_error, access_error, misc_error, pipe_error};
   for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
     int32_t uv = groups[i](win32_error);
     if (uv != 0) return uv;

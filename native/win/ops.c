@@ -122,13 +122,19 @@ static int32_t stat_file(aya_op *op) {
 
 static int32_t run_blocking(aya_op *op) {
   switch (op->rq.kind) {
-    case AYA_OP_OPEN: return aya_open_file(op);
+    case AYA_OP_OPEN:
+      return aya_open_file(op);
     /* FlushFileBuffers flushes data and metadata: it serves fdatasync too. */
-    case AYA_OP_FSYNC: return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
-    case AYA_OP_FTRUNCATE: return truncate_file(op);
-    case AYA_OP_STATX: return stat_file(op);
-    case AYA_OP_CLOSE: return close_file(op);
-    default: return AYA_EINVAL;
+    case AYA_OP_FSYNC:
+      return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
+    case AYA_OP_FTRUNCATE:
+      return truncate_file(op);
+    case AYA_OP_STATX:
+      return stat_file(op);
+    case AYA_OP_CLOSE:
+      return close_file(op);
+    default:
+      return AYA_EINVAL;
   }
 }
 
@@ -185,7 +191,8 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
     case AYA_OP_OPEN:
       if (result >= 0) result = install_fd(st, op);
       break;
-    case AYA_OP_READ: case AYA_OP_WRITE:
+    case AYA_OP_READ:
+    case AYA_OP_WRITE:
       if (result > 0 && op->advances_position && f != NULL) f->position += result;
       break;
     case AYA_OP_STATX:
