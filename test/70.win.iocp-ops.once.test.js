@@ -177,7 +177,7 @@ test('bad arguments are refused at once with EINVAL', { skip }, async () => {
 
 test('init() again reconfigures the running port; info() describes it', { skip }, async () => {
   const d = setup();
-  const again = d.addon.init({ closeTimeoutMs: 1000 }, d.completions, (n) => d.settle(n, 'callback'));
+  const again = d.addon.init({}, d.completions, (n) => d.settle(n, 'callback'));
   assert.deepStrictEqual(again, d.addon.info());
   assert.strictEqual(again.entries, d.completions.length / 2);
   const file = path.join(dir, 'after-reinit');

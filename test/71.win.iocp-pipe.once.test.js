@@ -122,7 +122,7 @@ test('shutdown() with a read in flight returns, and init() works again after it'
   d.issue('read', fd, Buffer.alloc(8), 0, 8, -1);
   assert.strictEqual(addon.shutdown(), 0);
   assert.strictEqual(addon.shutdown(), 0, 'idempotent');
-  assert.strictEqual(addon.read(1, fd, Buffer.alloc(1), 0, 1, 0), -4071, 'no port: refused');
+  assert.strictEqual(addon.read(1, fd, Buffer.alloc(1), 0, 1, 0), -4054, 'no port: ENOSYS, as on every backend');
   cleanup();
   driver = undefined;
   const again = start();
