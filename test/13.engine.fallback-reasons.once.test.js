@@ -63,7 +63,7 @@ test('an addon built for another binding contract is not loaded; the reason says
   assert.strictEqual(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout);
   assert.strictEqual(info.backend, 'fallback');
-  assert.match(info.reason, /built for contract 1, this package needs 2 \(rebuild it/);
+  assert.match(info.reason, /built for contract 1, this package needs 3 \(rebuild it/);
 });
 
 test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, naming the valid values', () => {

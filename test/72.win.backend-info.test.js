@@ -24,7 +24,7 @@ test('getBackendInfo() reports IOCP in the native pass, the fallback when forced
   assert.strictEqual(info.backend, 'iocp', info.reason);
   assert.strictEqual(info.isTrulyAsync, true);
   assert.strictEqual(info.reason, undefined);
-  for (const op of ['open', 'read', 'write', 'fsync', 'ftruncate', 'statx', 'close', 'cancel']) {
+  for (const op of ['open', 'read', 'write', 'fsync', 'ftruncate', 'statx', 'close', 'cancelFd']) {
     assert.ok(info.ring.ops.includes(op), op);
   }
   assert.ok(info.ring.features.includes('skip_completion_port_on_success'));

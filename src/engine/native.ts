@@ -110,7 +110,6 @@ export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
     queueDepth: c.ioUringQueueDepth,
     sqpoll: c.ioUringSqpoll,
     ioWorkers: c.ioWorkerCount,
-    closeTimeoutMs: c.closeTimeoutMs,
     hostLoop: hostHasLibuv(),
   };
 }
@@ -239,7 +238,7 @@ export class NativeBackend implements OpBackend {
    * that is given up on.
    */
   private waitSync(done: () => boolean, cancelAfterMs: number): void {
-    if (this.addon.drainSync === undefined || this.down) return;
+    if (this.down) return;
     const cancelAt = Date.now() + cancelAfterMs;
     // Cancelled ops end at once on a kernel that can cancel (5.19+); a write already running
     // finishes first, and its result is what the exit path needs: not less than DRAIN_MIN_MS.
@@ -312,11 +311,10 @@ export class NativeBackend implements OpBackend {
   /**
    * Cancel every op in flight on `fd` (for a close() that stops waiting): they settle with
    * -ECANCELED. Resolves how many were cancelled (0 if none was in flight), or -ENOSYS where
-   * the addon or kernel cannot (before Linux 5.19).
+   * the kernel cannot (io_uring before Linux 5.19, which completes it -EINVAL).
    */
   cancelFd(fd: number): Promise<number> {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
-    if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
     const rc = this.addon.cancelFd(this.ticket(t), fd);
     if (rc < 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
@@ -467,8 +465,7 @@ export function createNativeBackend(addon: NativeAddon, fallback: FallbackBacken
   subscribeConfig((next, prev) => {
     const a = nativeOptions(next);
     const b = nativeOptions(prev);
-    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
-        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers) backend.start(a);
   });
   return backend;
 }
