@@ -85,8 +85,8 @@ export class BufferedFile implements BufferedIO {
   private waiters: FlushWaiter[] = [];
   /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
   private pumping = false;
-  /** joinGroup() scheduled a startCommits() at the microtask checkpoint. */
-  private startScheduled = false;
+  /** Set while joinGroup() has a startCommits() scheduled at the microtask checkpoint: the file's queue. */
+  private startAtCheckpoint: { readonly busy: boolean } | undefined;
   /** stop() was called: no new kernel op starts on this file. */
   private stopped = false;
   /** Bytes of the group write in flight whose result has not arrived (0: none). */
@@ -361,15 +361,19 @@ export class BufferedFile implements BufferedIO {
    */
   joinGroup(queue: { readonly busy: boolean }): Promise<void> {
     const written = this.commit();
-    if (!this.startScheduled) {
-      this.startScheduled = true;
-      RESOLVED.then(() => {
-        this.startScheduled = false;
-        if (!queue.busy) this.startCommits();
-      });
+    if (this.startAtCheckpoint === undefined) {
+      this.startAtCheckpoint = queue;
+      RESOLVED.then(this.checkpoint);
     }
     return written;
   }
+
+  /** joinGroup()'s microtask checkpoint: start the group's write unless calls are queued. */
+  private readonly checkpoint = (): void => {
+    const queue = this.startAtCheckpoint!;
+    this.startAtCheckpoint = undefined;
+    if (!queue.busy) this.startCommits();
+  };
 
   /** The file's queue ran empty: nothing more can join the current group; its write starts. */
   queueEmpty(): void {

@@ -147,18 +147,20 @@ export class OrderedGate extends CallGate {
   }
 
   /**
-   * A call that is done at once when the file is idle: `now()` gives its result, or undefined
-   * when it needs the kernel; then (or when calls are ahead) `later` runs queued.
+   * A call that is done at once when the file is idle: `now(arg)` gives its result, or
+   * undefined when it needs the kernel; then (or when calls are ahead) `later(arg)` runs
+   * queued. `now` and `later` take the call's argument so callers can pass functions made
+   * once (the fast path allocates nothing but the returned promise).
    */
-  soon<T>(syscall: string, now: () => T | undefined, later: () => Promise<T>): Promise<T> {
+  soon<A, T>(syscall: string, now: (arg: A) => T | undefined, later: (arg: A) => Promise<T>, arg: A): Promise<T> {
     try {
       this.check(syscall);
-      const result = this.idle ? now() : undefined;
+      const result = this.idle ? now(arg) : undefined;
       if (result !== undefined) return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#enqueue(later);
+    return this.#enqueue(() => later(arg));
   }
 
   /**
@@ -187,35 +189,36 @@ export class OrderedGate extends CallGate {
   }
 
   /**
-   * A positional op over `range`: `op()` does it and gives a byte count (a number when the
-   * backend finished inside the call), `result` turns the count into the call's value. With
-   * nothing to wait for, `op` runs now, and a number it gives costs no promise but the one
-   * returned; otherwise it runs after what is ahead. Counted in flight until done.
+   * A positional op `call` (its Range and whatever `op` needs): `op(call)` starts it and gives
+   * the first kernel result (a number when the backend finished inside the call),
+   * `finish(call, n)` turns that into the call's value (or a promise of it, when more ops are
+   * needed: a short read). With nothing to wait for, `op` runs now, and a number it gives that
+   * `finish` completes costs no promise but the one returned; otherwise it runs after what is
+   * ahead. Counted in flight until done. `op` and `finish` take the call so callers can pass
+   * functions made once: the fast path allocates only `call` and the returned promise.
    */
-  positional<R>(syscall: string, range: Range, op: () => number | Promise<number>, result: (n: number) => R): Promise<R> {
+  positional<C extends Range, R>(syscall: string, call: C, op: (call: C) => number | Promise<number>, finish: (call: C, n: number) => R | Promise<R>): Promise<R> {
     try {
       this.check(syscall);
     } catch (err) {
       return Promise.reject(err);
     }
     this.enter();
-    const ahead = this.ahead(range);
-    const done = range.write ? this.#positionalWrite(range.start, range.end) : undefined;
-    if (ahead === undefined) {
-      let first: number | Promise<number>;
-      try {
-        first = op();
-      } catch (err) {
-        this.#ended(done);
-        return Promise.reject(err);
-      }
-      if (typeof first === 'number') {
-        this.#ended(done);
-        return Promise.resolve(result(first));
-      }
-      return this.#finish(first, result, done);
+    const ahead = this.ahead(call);
+    const done = call.write ? this.#positionalWrite(call.start, call.end) : undefined;
+    if (ahead !== undefined) return this.#settle(ahead.then(() => op(call)), call, finish, done);
+    let value: R | Promise<R>;
+    try {
+      const first = op(call);
+      if (typeof first !== 'number') return this.#settle(first, call, finish, done);
+      value = finish(call, first);
+    } catch (err) {
+      this.#ended(done);
+      return Promise.reject(err);
     }
-    return this.#finish(ahead.then(op), result, done);
+    if (value instanceof Promise) return this.#settle(value, call, passThrough, done);
+    this.#ended(done);
+    return Promise.resolve(value);
   }
 
   /**
@@ -235,9 +238,11 @@ export class OrderedGate extends CallGate {
     return writes === undefined ? barrier : Promise.all([barrier, writes]);
   }
 
-  async #finish<R>(n: Promise<number>, result: (n: number) => R, done: (() => void) | undefined): Promise<R> {
+  /** The rest of a positional op that did not end inside its call; it leaves the gate when done. */
+  async #settle<C, N, R>(first: Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>, done: (() => void) | undefined): Promise<R> {
     try {
-      return result(await n);
+      const value = finish(call, await first);
+      return value instanceof Promise ? await value : value;
     } finally {
       this.#ended(done);
     }
@@ -277,6 +282,11 @@ export class OrderedGate extends CallGate {
 }
 
 function noop(): void {}
+
+/** #settle()'s `finish` for a value that is already the result. */
+function passThrough<T>(_call: unknown, value: T): T {
+  return value;
+}
 
 /** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
 function startNow<T>(op: () => Promise<T>): Promise<T> {
