@@ -37,6 +37,10 @@ export interface NativeAddon {
    * (io_uring before Linux 5.19: -EINVAL).
    */
   cancelFd(ticket: number, fd: number): number;
+  /** Path ops, where the backend has them (io_uring): mkdirat, unlinkat (AT_REMOVEDIR when `dir`), renameat. */
+  mkdir?(ticket: number, path: Buffer, mode: number): number;
+  unlink?(ticket: number, path: Buffer, dir: boolean): number;
+  rename?(ticket: number, from: Buffer, to: Buffer): number;
   submit(): number;
   shutdown(): number;
   /**

@@ -222,3 +222,28 @@ test('cancelFd: ops stuck on an fd end ECANCELED, others are untouched', {
   require('node:fs').writeSync(keeper, Buffer.alloc(8));
   require('node:fs').closeSync(keeper);
 });
+
+test('mkdir, unlink (and rmdir), rename: raw results and errors as node:fs gives them; io_uring runs them in the kernel', async () => {
+  if (b.kind === 'io_uring') {
+    const ops = getBackendInfo().ring.ops;
+    for (const op of ['mkdir', 'unlink', 'rename']) assert.ok(ops.includes(op), `${op} (this kernel has mkdirat since 5.15)`);
+  }
+  const d = tmp('dir');
+  assert.strictEqual(await b.mkdir(d, 0o750), 0);
+  if (process.platform !== 'win32') assert.strictEqual(fs.statSync(d).mode & 0o777, 0o750 & ~process.umask(), 'mode, less the umask');
+  assert.ok(fs.statSync(d).isDirectory());
+  assert.strictEqual(await b.mkdir(d, 0o755), -E.EEXIST);
+  assert.strictEqual(await b.mkdir(path.join(dir, 'no', 'such'), 0o755), -E.ENOENT);
+  const f = path.join(d, 'file');
+  fs.writeFileSync(f, 'x');
+  assert.strictEqual(await b.unlink(d, true), -E.ENOTEMPTY, 'rmdir of a directory with a file');
+  const g = path.join(d, 'moved');
+  assert.strictEqual(await b.rename(f, g), 0);
+  assert.ok(!fs.existsSync(f) && fs.readFileSync(g, 'utf8') === 'x');
+  assert.strictEqual(await b.rename(f, g), -E.ENOENT);
+  assert.strictEqual(await b.unlink(g, false), 0);
+  assert.strictEqual(await b.unlink(g, false), -E.ENOENT);
+  if (process.platform === 'linux') assert.strictEqual(await b.unlink(d, false), -E.EISDIR, 'unlink of a directory');
+  assert.strictEqual(await b.unlink(d, true), 0);
+  assert.ok(!fs.existsSync(d));
+});

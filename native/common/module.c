@@ -8,14 +8,19 @@
 static const char *const op_names[AYA_OP_COUNT] = {
     [AYA_OP_OPEN] = "open",   [AYA_OP_READ] = "read",           [AYA_OP_WRITE] = "write",
     [AYA_OP_FSYNC] = "fsync", [AYA_OP_FTRUNCATE] = "ftruncate", [AYA_OP_STATX] = "statx",
-    [AYA_OP_CLOSE] = "close", [AYA_OP_CANCEL_FD] = "cancelFd",
+    [AYA_OP_CLOSE] = "close", [AYA_OP_CANCEL_FD] = "cancelFd", [AYA_OP_MKDIR] = "mkdir",
+    [AYA_OP_UNLINK] = "unlink", [AYA_OP_RENAME] = "rename",
 };
+
+/* The exports registered (one backend per build): info().ops lists only the ops it exports. */
+static const aya_exports *registered;
 
 napi_value aya_op_names(napi_env env, bool (*supported)(const void *ctx, aya_op_kind op), const void *ctx) {
   const char *names[AYA_OP_COUNT];
   size_t n = 0;
   for (int op = 0; op < AYA_OP_COUNT; op++) {
-    if (supported == NULL || supported(ctx, (aya_op_kind)op)) names[n++] = op_names[op];
+    bool exported = registered != NULL && registered->ops[op] != NULL;
+    if (exported && (supported == NULL || supported(ctx, (aya_op_kind)op))) names[n++] = op_names[op];
   }
   return aya_string_array(env, names, n);
 }
@@ -27,7 +32,10 @@ static napi_property_descriptor method(const char *name, napi_callback fn) {
 bool aya_define_exports(napi_env env, napi_value exports, const char *backend, const aya_exports *fns) {
   napi_property_descriptor props[AYA_OP_COUNT + 6];
   size_t n = 0;
-  for (int op = 0; op < AYA_OP_COUNT; op++) props[n++] = method(op_names[op], fns->ops[op]);
+  registered = fns;
+  for (int op = 0; op < AYA_OP_COUNT; op++) {
+    if (fns->ops[op] != NULL) props[n++] = method(op_names[op], fns->ops[op]);
+  }
   props[n++] = method("init", fns->init);
   props[n++] = method("info", fns->info);
   props[n++] = method("submit", fns->submit);

@@ -22,10 +22,14 @@ typedef enum {
   AYA_OP_STATX,
   AYA_OP_CLOSE,
   AYA_OP_CANCEL_FD,
+  /* Path ops (optional: a backend without them leaves them NULL; JavaScript uses node:fs). */
+  AYA_OP_MKDIR,
+  AYA_OP_UNLINK,
+  AYA_OP_RENAME,
   AYA_OP_COUNT
 } aya_op_kind;
 
-/* A backend's exports: its op functions by aya_op_kind, and the rest of the contract. */
+/* A backend's exports: its op functions by aya_op_kind (NULL: not exported), and the rest. */
 typedef struct {
   napi_callback ops[AYA_OP_COUNT];
   napi_callback init, info, submit, shutdown, drain_sync;
@@ -35,7 +39,7 @@ typedef struct {
 /* Put `backend`, `contractVersion` and the functions of `fns` on `exports`. */
 bool aya_define_exports(napi_env env, napi_value exports, const char *backend, const aya_exports *fns);
 
-/* info().ops: the names of the ops `supported(ctx, op)` accepts (every op when it is NULL). */
+/* info().ops: the names of the exported ops `supported(ctx, op)` accepts (every one when it is NULL). */
 napi_value aya_op_names(napi_env env, bool (*supported)(const void *ctx, aya_op_kind op), const void *ctx);
 
 /* Defined by the platform backend: its per-environment state, then aya_define_exports(). */

@@ -39,6 +39,8 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_WRITE] = AYA_IORING_OP_WRITE,         [AYA_OP_FSYNC] = AYA_IORING_OP_FSYNC,
     [AYA_OP_FTRUNCATE] = AYA_IORING_OP_FTRUNCATE, [AYA_OP_STATX] = AYA_IORING_OP_STATX,
     [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
+    [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
+    [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -871,6 +873,52 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe, now);
 }
 
+/* A NUL-terminated path argument (JavaScript keeps the buffer alive until the op completes). */
+static bool arg_path(napi_env env, const aya_call *call, size_t i, uint64_t *addr) {
+  uint8_t *path;
+  size_t len;
+  if (!aya_arg_bytes(env, call, i, &path, &len) || len == 0 || path[len - 1] != 0) return false;
+  *addr = (uint64_t)(uintptr_t)path;
+  return true;
+}
+
+/* mkdir(ticket, pathBuf, mode): mkdirat(AT_FDCWD, path, mode); the umask applies. */
+static napi_value js_mkdir(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_MKDIR], .fd = AT_FDCWD};
+  int32_t mode;
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !aya_arg_i32(env, &call, 2, &mode) || mode < 0)
+    return aya_int(env, AYA_EINVAL);
+  sqe.len = (uint32_t)mode;
+  return queue_result(env, e, &sqe, now);
+}
+
+/* unlink(ticket, pathBuf, dir): unlinkat(AT_FDCWD, path, dir ? AT_REMOVEDIR : 0). */
+static napi_value js_unlink(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_UNLINK], .fd = AT_FDCWD};
+  bool dir = false;
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) || call.argc < 3 ||
+      napi_get_value_bool(env, call.argv[2], &dir) != napi_ok)
+    return aya_int(env, AYA_EINVAL);
+  sqe.op_flags = dir ? AT_REMOVEDIR : 0;
+  return queue_result(env, e, &sqe, now);
+}
+
+/* rename(ticket, fromBuf, toBuf): renameat(AT_FDCWD, from, AT_FDCWD, to). */
+static napi_value js_rename(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_RENAME], .fd = AT_FDCWD, .len = (uint32_t)AT_FDCWD};
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !arg_path(env, &call, 2, &sqe.off)) /* off is addr2: the new path */
+    return aya_int(env, AYA_EINVAL);
+  return queue_result(env, e, &sqe, now);
+}
+
 /* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
  * cancelled (0 if none), or AYA_EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
@@ -985,7 +1033,10 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
               [AYA_OP_FTRUNCATE] = js_ftruncate,
               [AYA_OP_STATX] = js_statx,
               [AYA_OP_CLOSE] = js_close,
-              [AYA_OP_CANCEL_FD] = js_cancel_fd},
+              [AYA_OP_CANCEL_FD] = js_cancel_fd,
+              [AYA_OP_MKDIR] = js_mkdir,
+              [AYA_OP_UNLINK] = js_unlink,
+              [AYA_OP_RENAME] = js_rename},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

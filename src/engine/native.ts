@@ -303,6 +303,31 @@ export class NativeBackend implements OpBackend {
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
 
+  mkdir(path: PathLike, mode: number): Promise<number> {
+    if (this.addon.mkdir === undefined) return this.fallback.mkdir(path, mode);
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.mkdir(this.ticket(t), p, mode);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.mkdir(path, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
+  }
+
+  unlink(path: PathLike, dir: boolean): Promise<number> {
+    if (this.addon.unlink === undefined) return this.fallback.unlink(path, dir);
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.unlink(this.ticket(t), p, dir);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.unlink(path, dir) : this.track<number>(t, rc, undefined, Kind.Number, p);
+  }
+
+  rename(from: PathLike, to: PathLike): Promise<number> {
+    if (this.addon.rename === undefined) return this.fallback.rename(from, to);
+    const t = this.token();
+    const [a, b] = [pathBytes(from), pathBytes(to)];
+    const rc = this.addon.rename(this.ticket(t), a, b);
+    // `b` rides in the held-buffer slot: both paths stay alive until the kernel is done.
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.rename(from, to) : this.track<number>(t, rc, b, Kind.Number, a);
+  }
+
   /** A slab from the addon's per-environment pool (OpBackend.allocSlab). */
   allocSlab(): ArrayBuffer | null {
     return this.addon.allocSlab();

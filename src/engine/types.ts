@@ -74,6 +74,12 @@ export interface OpBackend {
   fstat(fd: number): Promise<StatResult>;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
+  /** mkdir(2) of one directory with `mode` (the umask applies). Resolves 0. */
+  mkdir(path: PathLike, mode: number): Promise<number>;
+  /** unlink(2), or rmdir(2) when `dir`. Resolves 0. */
+  unlink(path: PathLike, dir: boolean): Promise<number>;
+  /** rename(2). Resolves 0. */
+  rename(from: PathLike, to: PathLike): Promise<number>;
   /**
    * Give up on every op in flight on `fd` (close() after closeTimeoutMs): they settle with
    * -ECANCELED. Resolves how many were cancelled, or -ENOSYS where it cannot be done.
