@@ -11,6 +11,10 @@ bool aya_arg_i32(napi_env env, const aya_call *call, size_t i, int32_t *out) {
   return i < call->argc && napi_get_value_int32(env, call->argv[i], out) == napi_ok;
 }
 
+bool aya_arg_bool(napi_env env, const aya_call *call, size_t i, bool *out) {
+  return i < call->argc && napi_get_value_bool(env, call->argv[i], out) == napi_ok;
+}
+
 bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *submit_now) {
   int32_t ticket;
   if (!aya_arg_i32(env, call, 0, &ticket) || ticket < 0) return false;

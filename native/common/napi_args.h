@@ -25,6 +25,8 @@ typedef struct {
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call);
 /* argv[i] as int32 / int64 / double; false if it is not a number. */
 bool aya_arg_i32(napi_env env, const aya_call *call, size_t i, int32_t *out);
+/* Argument i as a boolean (false: missing or not a boolean). */
+bool aya_arg_bool(napi_env env, const aya_call *call, size_t i, bool *out);
 /* argv[0] of every op: the ticket `token << 1 | submitNow` (token: a small integer from JS). */
 bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *submit_now);
 bool aya_arg_i64(napi_env env, const aya_call *call, size_t i, int64_t *out);

@@ -116,9 +116,7 @@ static napi_value fd_op(napi_env env, napi_callback_info info, aya_op_kind kind)
   if (kind == AYA_OP_FTRUNCATE && (!aya_arg_i64(env, &c.call, 2, &c.rq.length) || c.rq.length < 0)) {
     return aya_int(env, AYA_EINVAL);
   }
-  if (kind == AYA_OP_FSYNC && napi_get_value_bool(env, c.call.argv[2], &c.rq.datasync) != napi_ok) {
-    c.rq.datasync = false;
-  }
+  if (kind == AYA_OP_FSYNC && !aya_arg_bool(env, &c.call, 2, &c.rq.datasync)) c.rq.datasync = false;
   return issue(env, &c);
 }
 
@@ -175,8 +173,7 @@ static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL);
   aya_glue *g = call.state;
   if (!aya_env_started(g->st)) return aya_int(env, AYA_ENOSYS);
-  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
-      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok) {
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || !aya_arg_bool(env, &call, 1, &cancel)) {
     return aya_int(env, AYA_EINVAL);
   }
   return aya_int(env, aya_drain_sync(env, g->st, (uint32_t)timeout_ms, cancel));

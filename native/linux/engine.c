@@ -817,8 +817,8 @@ static napi_value js_fsync(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_FSYNC]};
   bool datasync = false;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
-      napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+      !aya_arg_bool(env, &call, 2, &datasync))
     return aya_int(env, AYA_EINVAL);
   sqe.op_flags = datasync ? AYA_FSYNC_DATASYNC : 0;
   return queue_result(env, e, &sqe, now);
@@ -901,8 +901,8 @@ static napi_value js_unlink(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_UNLINK], .fd = AT_FDCWD};
   bool dir = false;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) || call.argc < 3 ||
-      napi_get_value_bool(env, call.argv[2], &dir) != napi_ok)
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !aya_arg_bool(env, &call, 2, &dir))
     return aya_int(env, AYA_EINVAL);
   sqe.op_flags = dir ? AT_REMOVEDIR : 0;
   return queue_result(env, e, &sqe, now);
@@ -976,8 +976,7 @@ static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   int32_t timeout_ms;
   bool cancel = false;
-  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
-      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || !aya_arg_bool(env, &call, 1, &cancel))
     return aya_int(env, AYA_EINVAL);
   if (!e->have_ring || !e->pairs) return aya_int(env, AYA_ENOSYS);
   int64_t deadline = now_ms() + timeout_ms;
