@@ -359,8 +359,7 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const call: Pread = { start: position, end: position + size, write: false, buf, off: 0 };
-    return this.#gate.positional('read', call, this.#preadFirst, this.#preadResult);
+    return this.#readAt(buf, 0, size, position, true) as Promise<Buffer>;
   }
 
   /**
@@ -380,8 +379,7 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const call: Pread = { start: position, end: position + len, write: false, buf: bytes, off: offset };
-    return this.#gate.positional('read', call, this.#preadFirst, this.#preadCount);
+    return this.#readAt(bytes, offset, len, position, false) as Promise<number>;
   }
 
   /**
@@ -419,13 +417,42 @@ export class AsyncFile<T extends Data = Data> {
    * promise: readAt and readAtInto then cost one promise, not three (docs/performance.md,
    * "Engine hot path").
    */
-  readonly #preadFirst = (r: Pread): number | Promise<number> => {
+  readonly #preadFirst = (r: Pread): number | Promise<number> => this.#pread(r.buf, r.off, r.end - r.start, r.start);
+
+  #pread(buf: Uint8Array, off: number, len: number, position: number): number | Promise<number> {
     this.#io.checkRunning('read');
     const backend = this.#backend;
-    const len = r.end - r.start;
-    if (backend.readInline === undefined) return backend.read(this.#io.fd, r.buf, r.off, len, r.start);
-    return backend.readInline(this.#io.fd, r.buf, r.off, len, r.start);
-  };
+    if (backend.readInline === undefined) return backend.read(this.#io.fd, buf, off, len, position);
+    return backend.readInline(this.#io.fd, buf, off, len, position);
+  }
+
+  /**
+   * A positional read through the gate. When the gate's rule lets it start now, the first
+   * pread runs here with no call object and, finished inline with every byte or at end of
+   * file (the common case of a cached read), resolves at once; otherwise the gate carries it.
+   * Resolves the bytes read as a Buffer fitted to them (`fit`: readAt) or their count.
+   */
+  #readAt(buf: Uint8Array, off: number, len: number, position: number, fit: boolean): Promise<Buffer | number> {
+    const finish = fit ? this.#preadResult : this.#preadCount;
+    const gate = this.#gate;
+    const end = position + len;
+    if (!gate.startsNow('read', position, end, false)) {
+      return gate.positional<Pread, Buffer | number>('read', { start: position, end, write: false, buf, off }, this.#preadFirst, finish);
+    }
+    gate.enter();
+    let first: number | Promise<number>;
+    try {
+      first = this.#pread(buf, off, len, position);
+      if (first === len || first === 0) {
+        gate.leave();
+        return Promise.resolve(fit ? fitted(buf as Buffer, first) : first);
+      }
+    } catch (err) {
+      gate.leave();
+      return Promise.reject(err);
+    }
+    return gate.follow<Pread, Buffer | number>({ start: position, end, write: false, buf, off }, first, finish);
+  }
 
   /** readAtInto's value once the first pread gave `n`: the count (more preads after a short one). */
   readonly #preadCount = (r: Pread, n: number): number | Promise<number> => {

@@ -124,6 +124,8 @@ export class OrderedGate extends CallGate {
   readonly #positional = new Map<Range, number>();
   /** How many positional ops have been tracked: the next one's number. */
   #tracked = 0;
+  /** How many of #positional write: while none does, reads conflict with nothing (no scan). */
+  #writesInFlight = 0;
   /** The smallest start and largest end among #positional: most ranges are checked against it alone. */
   #spanStart = Infinity;
   #spanEnd = -Infinity;
@@ -236,6 +238,22 @@ export class OrderedGate extends CallGate {
   }
 
   /**
+   * The one rule's answer for a positional op over [start, end) made now, without allocating:
+   * whether it may start at once (nothing queued, the layers caught up, no conflicting op in
+   * flight). Throws the closed-file error. A caller that starts it calls enter(), then leave()
+   * if it ended inside the call, or follow() with what the op gave.
+   */
+  startsNow(syscall: string, start: number, end: number, write: boolean): boolean {
+    this.check(syscall);
+    return this.#queued === 0 && !this.#layers.behind && this.#conflicts(start, end, write) === undefined;
+  }
+
+  /** A positional op started at once (startsNow) that did not end inside its call: as positional() goes on. */
+  follow<C extends Range, R>(call: C, first: number | Promise<number>, finish: (call: C, n: number) => R | Promise<R>): Promise<R> {
+    return this.#settle(first, call, finish);
+  }
+
+  /**
    * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
    * for, or undefined when it may start now. A queued call waits for the queue and every
    * positional op in flight; a positional op waits for a barrier through the queue when calls
@@ -247,7 +265,7 @@ export class OrderedGate extends CallGate {
       if (this.#queued === 0) return positional;
       return positional === undefined ? this.#tail : Promise.all([this.#tail, positional]);
     }
-    const conflicts = this.#conflicting(range);
+    const conflicts = this.#endOf(this.#conflicts(range.start, range.end, range.write));
     if (this.#queued === 0 && !this.#layers.behind) return conflicts;
     const barrier = this.#enqueue(() => this.#layers.catchUp());
     return conflicts === undefined ? barrier : Promise.all([barrier, conflicts]);
@@ -257,7 +275,7 @@ export class OrderedGate extends CallGate {
    * The rest of a positional op that did not end inside its call: tracked while in flight
    * (later calls may wait for it), then it leaves the gate.
    */
-  async #settle<C extends Range, N, R>(first: Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>): Promise<R> {
+  async #settle<C extends Range, N, R>(first: N | Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>): Promise<R> {
     this.#track(call);
     try {
       const value = finish(call, await first);
@@ -278,12 +296,14 @@ export class OrderedGate extends CallGate {
 
   #track(range: Range): void {
     this.#positional.set(range, this.#tracked++);
+    if (range.write) this.#writesInFlight++;
     if (range.start < this.#spanStart) this.#spanStart = range.start;
     if (range.end > this.#spanEnd) this.#spanEnd = range.end;
   }
 
   #untrack(range: Range): void {
     this.#positional.delete(range);
+    if (range.write) this.#writesInFlight--;
     if (this.#endWaiters.size !== 0) {
       const waiter = this.#endWaiters.get(range);
       if (waiter !== undefined) {
@@ -291,14 +311,13 @@ export class OrderedGate extends CallGate {
         waiter.resolve();
       }
     }
-    let oldest = Infinity;
     if (this.#positional.size === 0) {
       this.#spanStart = Infinity;
       this.#spanEnd = -Infinity;
-    } else {
-      oldest = this.#positional.values().next().value!;
     }
     const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
+    const oldest = this.#positional.size === 0 ? Infinity : this.#positional.values().next().value!;
     while (waiters.length !== 0 && waiters[0].upTo <= oldest) waiters.shift()!.resolve();
   }
 
@@ -317,19 +336,28 @@ export class OrderedGate extends CallGate {
   }
 
   /**
-   * Settles when the positional ops in flight that `range` conflicts with have ended (a write
-   * conflicts with every op it overlaps, a read with the writes); undefined if none.
+   * The positional ops in flight that an op over [start, end) conflicts with (a write with
+   * every op it overlaps, a read with the writes); undefined if none.
    */
-  #conflicting(range: Range): Promise<unknown> | undefined {
-    if (this.#positional.size === 0 || range.end <= this.#spanStart || this.#spanEnd <= range.start) return undefined;
-    let waits: Promise<void>[] | undefined;
+  #conflicts(start: number, end: number, write: boolean): Range[] | undefined {
+    if (!write && this.#writesInFlight === 0) return undefined;
+    if (this.#positional.size === 0 || end <= this.#spanStart || this.#spanEnd <= start) return undefined;
+    let found: Range[] | undefined;
     for (const op of this.#positional.keys()) {
-      if (!(op.write || range.write) || op.end <= range.start || range.end <= op.start) continue;
+      if ((op.write || write) && op.start < end && start < op.end) (found ??= []).push(op);
+    }
+    return found;
+  }
+
+  /** Settles when every op of `ops` has ended; undefined for none. */
+  #endOf(ops: Range[] | undefined): Promise<unknown> | undefined {
+    if (ops === undefined) return undefined;
+    const waits = ops.map((op) => {
       let waiter = this.#endWaiters.get(op);
       if (waiter === undefined) this.#endWaiters.set(op, (waiter = endWaiter()));
-      (waits ??= []).push(waiter.ended);
-    }
-    return waits === undefined ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
+      return waiter.ended;
+    });
+    return waits.length === 1 ? waits[0] : Promise.all(waits);
   }
 }
 
