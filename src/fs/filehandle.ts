@@ -1,0 +1,432 @@
+/**
+ * FileHandle for ayafileio/fs: node:fs/promises' FileHandle on the engine's ops. Unbuffered
+ * like Node's (an awaited write is in the kernel), every method an async call through one
+ * gate (Node's fsCall in lib/internal/fs/promises.js): a closed handle rejects with EBADF
+ * 'file closed', and each call holds a reference that close() waits for before the fd is
+ * closed. Streams and readLines() are node:fs's own stream classes driven through this
+ * handle's read/write/close.
+ */
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import type { FileHandle as NodeFileHandle } from 'node:fs/promises';
+import { createInterface, type Interface } from 'node:readline';
+import { ReadableStream } from 'node:stream/web';
+import { promisify } from 'node:util';
+import { getBackendForFd } from '../engine/index';
+import type { OpBackend, PathLike } from '../engine/types';
+import { argTypeError, uvException } from '../errors';
+import { toBytes } from '../file/validate';
+import { invalidArgType, invalidArgValue, outOfRangeArg, parseMode, validateInt32, validateInteger } from './args';
+import { toNodeStats } from './stats';
+import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
+
+/**
+ * The FileHandle ayafileio/fs's open() resolves: @types/node's FileHandle (every method, the
+ * same overloads) and an EventEmitter that emits 'close' when close() is called, as Node's does.
+ */
+export interface FileHandle extends NodeFileHandle, EventEmitter {}
+
+const fchmod = promisify(fs.fchmod);
+const fchown = promisify(fs.fchown);
+const futimes = promisify(fs.futimes);
+const fstatBigInt = promisify(fs.fstat) as (fd: number, options: { bigint: true }) => Promise<fs.BigIntStats>;
+
+/** A result object as Node builds it: no prototype. */
+function nullProto<T extends object>(fields: T): T {
+  return Object.assign(Object.create(null) as T, fields);
+}
+
+/** The error a call on a closed handle rejects with (Node's fsCall): EBADF, 'file closed', the method's syscall. */
+function fileClosed(syscall: string): Error {
+  return Object.assign(new Error('file closed'), { code: 'EBADF', syscall });
+}
+
+/** ERR_INVALID_STATE, as readableWebStream() throws it. */
+function invalidState(what: string): TypeError {
+  return argTypeError('ERR_INVALID_STATE', `Invalid state: ${what}`);
+}
+
+/** A position argument: a safe integer >= 0 (bigint accepted), anything else the fd's own position (-1). */
+function toPosition(position: unknown): number {
+  const n = typeof position === 'bigint' ? Number(position) : position;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : -1;
+}
+
+/** node:fs's checks of offset and length against a buffer of `size` bytes, for reads. */
+function checkReadRange(offset: number, length: number, size: number): void {
+  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
+  if (offset + length > size) throw outOfRangeArg('length', `<= ${size - offset}`, length);
+}
+
+/** node:fs's checks of offset and length for writes (validateOffsetLengthWrite). */
+function checkWriteRange(offset: number, length: number, size: number): void {
+  if (offset > size) throw outOfRangeArg('offset', `<= ${size}`, offset);
+  if (length > size - offset) throw outOfRangeArg('length', `<= ${size - offset}`, length);
+  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
+  validateInt32(length, 'length', 0);
+}
+
+/** An array of ArrayBufferViews, as readv/writev take. */
+function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBufferView[] {
+  if (!Array.isArray(buffers) || !buffers.every((b) => ArrayBuffer.isView(b))) {
+    throw invalidArgType('buffers', 'an instance of ArrayBufferView[]', buffers);
+  }
+}
+
+/** How many bytes a read from a stream asks for at a time (Node's default highWaterMark for files). */
+const WEB_STREAM_CHUNK = 16384;
+
+/**
+ * The implementation behind {@link FileHandle}. Methods take loose arguments and check them
+ * at run time with node:fs's rules; the public type is @types/node's.
+ */
+export class AyaFileHandle extends EventEmitter {
+  #fd: number;
+  readonly #backend: OpBackend;
+  /** 1 for the handle itself, plus one per call in flight and per stream holding it. */
+  #refs = 1;
+  #closing: Promise<void> | undefined;
+  #finishClose: (() => void) | undefined;
+  #locked = false;
+
+  /** @internal Wrap `fd`, just opened on `backend`. */
+  constructor(fd: number, backend: OpBackend) {
+    super();
+    this.#fd = fd;
+    this.#backend = backend;
+  }
+
+  /** The numeric descriptor, or -1 once closed. */
+  get fd(): number {
+    return this.#fd;
+  }
+
+  /** Run `body` as one call through the gate: rejected if closed, counted until it settles. */
+  async #call<T>(syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
+    if (this.#fd === -1) throw fileClosed(syscall);
+    this.#ref();
+    try {
+      return await body(this.#fd);
+    } finally {
+      this.#unref();
+    }
+  }
+
+  #ref(): void {
+    this.#refs++;
+  }
+
+  /** Drop a reference; the last one closes the fd and settles close(). */
+  #unref(): void {
+    if (--this.#refs > 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
+    const finish = this.#finishClose;
+    this.#finishClose = undefined;
+    const closed = this.#backend.close(fd).then((r) => {
+      if (r < 0) throw uvException(r, 'close');
+    });
+    this.#closing = closed.finally(() => {
+      this.#closing = undefined;
+    });
+    if (finish) finish();
+  }
+
+  /** Closes the file once the calls in flight have settled; every later call resolves at once. Emits 'close'. */
+  close = (): Promise<void> => {
+    if (this.#closing) return this.#closing;
+    if (this.#fd === -1) return Promise.resolve();
+    if (this.#refs === 1) {
+      this.#unref();
+    } else {
+      this.#refs--;
+      this.#closing = new Promise<void>((resolve) => {
+        this.#finishClose = resolve;
+      }).then(() => this.#closing);
+    }
+    const closing = this.#closing!;
+    this.emit('close');
+    return closing;
+  };
+
+  /** `await using fh = await open(…)`: closes the handle. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
+  #opened(fd: number, signal: AbortSignal | undefined): Opened {
+    return { backend: this.#backend, fd, signal, cancelled: false, current: true };
+  }
+
+  /** read(buffer, offset, length, position), read(buffer, options), read(options), read(). */
+  read(bufferOrOptions?: unknown, offsetOrOptions?: unknown, length?: unknown, position?: unknown): Promise<{ bytesRead: number; buffer: NodeJS.ArrayBufferView }> {
+    return this.#call('read', async (fd) => {
+      let buffer = bufferOrOptions;
+      let offset = offsetOrOptions;
+      if (!ArrayBuffer.isView(buffer)) {
+        if (buffer !== undefined && buffer !== null && typeof buffer !== 'object') throw invalidArgType('options', 'of type object', buffer);
+        const o = (buffer ?? {}) as { buffer?: unknown; offset?: unknown; length?: unknown; position?: unknown };
+        buffer = o.buffer ?? Buffer.alloc(16384);
+        if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+        offset = o.offset ?? 0;
+        length = o.length ?? buffer.byteLength - (offset as number);
+        position = o.position ?? null;
+      }
+      const view = buffer as NodeJS.ArrayBufferView;
+      if (offset !== null && typeof offset === 'object') {
+        const o = offset as { offset?: unknown; length?: unknown; position?: unknown };
+        offset = o.offset ?? 0;
+        length = o.length ?? view.byteLength - (offset as number);
+        position = o.position ?? null;
+      }
+      const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
+      const len = (length ?? view.byteLength - off) as number;
+      if (len === 0) return nullProto({ bytesRead: 0, buffer: view });
+      if (view.byteLength === 0) throw invalidArgValue('buffer', view, 'is empty and cannot be written');
+      checkReadRange(off, len, view.byteLength);
+      const n = await this.#backend.read(fd, toBytes(view, 'buffer'), off, len, toPosition(position));
+      if (n < 0) throw uvException(n, 'read');
+      return nullProto({ bytesRead: n, buffer: view });
+    });
+  }
+
+  /** write(buffer, offset, length, position), write(buffer, options), write(string, position, encoding). */
+  write(data: unknown, offsetOrOptions?: unknown, length?: unknown, position?: unknown): Promise<{ bytesWritten: number; buffer: unknown }> {
+    return this.#call('write', async (fd) => {
+      if (ArrayBuffer.isView(data)) {
+        if (data.byteLength === 0) return nullProto({ bytesWritten: 0, buffer: data });
+        let offset = offsetOrOptions;
+        if (offset !== null && typeof offset === 'object') {
+          const o = offset as { offset?: unknown; length?: unknown; position?: unknown };
+          offset = o.offset ?? 0;
+          length = o.length ?? data.byteLength - (offset as number);
+          position = o.position ?? null;
+        }
+        const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
+        const len = typeof length === 'number' ? length : data.byteLength - off;
+        checkWriteRange(off, len, data.byteLength);
+        const n = await this.#backend.write(fd, toBytes(data, 'buffer'), off, len, toPosition(position));
+        if (n < 0) throw uvException(n, 'write');
+        return nullProto({ bytesWritten: n, buffer: data });
+      }
+      if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
+      if (typeof length === 'string' && !Buffer.isEncoding(length)) throw argTypeError('ERR_UNKNOWN_ENCODING', `Unknown encoding: ${length}`);
+      const bytes = Buffer.from(data, (length as BufferEncoding | undefined) ?? 'utf8');
+      if (bytes.length === 0) return nullProto({ bytesWritten: 0, buffer: data });
+      const n = await this.#backend.write(fd, bytes, 0, bytes.length, toPosition(offsetOrOptions));
+      if (n < 0) throw uvException(n, 'write');
+      return nullProto({ bytesWritten: n, buffer: data });
+    });
+  }
+
+  /** Read into each buffer in turn (from `position`, or the fd's position), stopping at a short read. */
+  readv(buffers: unknown, position?: unknown): Promise<{ bytesRead: number; buffers: NodeJS.ArrayBufferView[] }> {
+    return this.#call('readv', async (fd) => {
+      checkBufferArray(buffers);
+      let pos = toPosition(position);
+      let total = 0;
+      for (const view of buffers) {
+        if (view.byteLength === 0) continue;
+        const n = await this.#backend.read(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
+        if (n < 0) throw uvException(n, 'read');
+        total += n;
+        if (pos >= 0) pos += n;
+        if (n < view.byteLength) break;
+      }
+      return nullProto({ bytesRead: total, buffers });
+    });
+  }
+
+  /** Write each buffer in turn (at `position`, or the fd's position), stopping at a short write. */
+  writev(buffers: unknown, position?: unknown): Promise<{ bytesWritten: number; buffers: NodeJS.ArrayBufferView[] }> {
+    return this.#call('writev', async (fd) => {
+      checkBufferArray(buffers);
+      let pos = toPosition(position);
+      let total = 0;
+      for (const view of buffers) {
+        if (view.byteLength === 0) continue;
+        const n = await this.#backend.write(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
+        if (n < 0) throw uvException(n, 'write');
+        total += n;
+        if (pos >= 0) pos += n;
+        if (n < view.byteLength) break;
+      }
+      return nullProto({ bytesWritten: total, buffers });
+    });
+  }
+
+  /** The rest of the file from the fd's position: a Buffer, or a string with an encoding. */
+  readFile(options?: unknown): Promise<string | Buffer> {
+    return this.#call('readFile', async (fd) => {
+      const parsed = parseOptions(options, 'r');
+      const data = await readOpened(this.#opened(fd, parsed.signal));
+      return parsed.encoding === null ? data : data.toString(parsed.encoding);
+    });
+  }
+
+  /** Write `data` (string, bytes, (async) iterable or stream) at the fd's position. */
+  writeFile(data: unknown, options?: unknown): Promise<void> {
+    return this.#call('writeFile', (fd) => this.#writeAll(fd, data, options, 'w'));
+  }
+
+  /** Like writeFile() (Node's appendFile on a handle writes at the fd's position too). */
+  appendFile(data: unknown, options?: unknown): Promise<void> {
+    return this.#call('writeFile', (fd) => this.#writeAll(fd, data, options, 'a'));
+  }
+
+  async #writeAll(fd: number, data: unknown, options: unknown, flag: string): Promise<void> {
+    const parsed = parseOptions(options, flag);
+    const source = writeSource(data, parsed.encoding);
+    await writeOpened(this.#opened(fd, parsed.signal), source, parsed.encoding, true);
+  }
+
+  /** fstat: an fs.Stats, or fs.BigIntStats with `{ bigint: true }`. */
+  stat(options?: { bigint?: boolean }): Promise<fs.Stats | fs.BigIntStats> {
+    return this.#call('fstat', async (fd) => {
+      if (options?.bigint) return fstatBigInt(fd, { bigint: true });
+      const st = await this.#backend.fstat(fd);
+      if (typeof st === 'number') throw uvException(st, 'fstat');
+      return toNodeStats(st);
+    });
+  }
+
+  /** ftruncate to `len` bytes (default 0; negative counts as 0). */
+  truncate(len: unknown = 0): Promise<void> {
+    return this.#call('ftruncate', async (fd) => {
+      const n = Math.max(0, validateInteger(len, 'len'));
+      const r = await this.#backend.ftruncate(fd, n);
+      if (r < 0) throw uvException(r, 'ftruncate');
+    });
+  }
+
+  /** fsync(2): data and metadata on disk. */
+  sync(): Promise<void> {
+    return this.#call('fsync', (fd) => this.#fsync(fd, false));
+  }
+
+  /** fdatasync(2): data on disk. */
+  datasync(): Promise<void> {
+    return this.#call('fdatasync', (fd) => this.#fsync(fd, true));
+  }
+
+  async #fsync(fd: number, datasync: boolean): Promise<void> {
+    const r = await this.#backend.fsync(fd, datasync);
+    if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync');
+  }
+
+  /** fchmod (node:fs: the engine has no such op). */
+  chmod(mode: unknown): Promise<void> {
+    return this.#call('fchmod', (fd) => fchmod(fd, parseMode(mode, 'mode', undefined)));
+  }
+
+  /** fchown (node:fs). */
+  chown(uid: unknown, gid: unknown): Promise<void> {
+    return this.#call('fchown', (fd) => {
+      validateInteger(uid, 'uid', -1, 4294967295);
+      validateInteger(gid, 'gid', -1, 4294967295);
+      return fchown(fd, uid as number, gid as number);
+    });
+  }
+
+  /** futimes (node:fs). */
+  utimes(atime: fs.TimeLike, mtime: fs.TimeLike): Promise<void> {
+    return this.#call('futimes', (fd) => futimes(fd, atime, mtime));
+  }
+
+  /** The read/close operations node:fs's ReadStream/WriteStream run through this handle. */
+  #streamOps(): Record<string, unknown> {
+    const done = <T>(p: Promise<T>, cb: (err: unknown, ...r: unknown[]) => void, ok: (v: T) => unknown[]): void => {
+      p.then((v) => cb(null, ...ok(v)), (err: unknown) => cb(err));
+    };
+    return {
+      read: (_fd: number, buf: Buffer, off: number, len: number, pos: number | null, cb: (err: unknown, ...r: unknown[]) => void) =>
+        done(this.read(buf, off, len, pos), cb, (r) => [r.bytesRead, r.buffer]),
+      write: (_fd: number, buf: Buffer, off: number, len: number, pos: number | null, cb: (err: unknown, ...r: unknown[]) => void) =>
+        done(this.write(buf, off, len, pos), cb, (r) => [r.bytesWritten, r.buffer]),
+      writev: (_fd: number, bufs: Buffer[], pos: number | null, cb: (err: unknown, ...r: unknown[]) => void) =>
+        done(this.writev(bufs, pos), cb, (r) => [r.bytesWritten, r.buffers]),
+      fsync: (_fd: number, cb: (err: unknown) => void) => done(this.sync(), cb, () => []),
+      close: (_fd: number, cb: (err: unknown) => void) => {
+        this.#unref();
+        done(this.close(), cb, () => []);
+      },
+    };
+  }
+
+  /** Options for a node:fs stream over this handle; holds a reference until the stream closes it. */
+  #streamOptions(options: object | undefined): never {
+    if (this.#fd === -1) throw fileClosed('open');
+    const o = { ...options, fd: this.#fd, fs: this.#streamOps() };
+    if ((options as { autoClose?: unknown } | undefined)?.autoClose !== false) this.#ref();
+    return o as never;
+  }
+
+  /** A node:fs ReadStream reading through this handle (start/end, highWaterMark, encoding as fs.createReadStream). */
+  createReadStream(options?: Parameters<NodeFileHandle['createReadStream']>[0]): fs.ReadStream {
+    const stream = fs.createReadStream(undefined as unknown as string, this.#streamOptions(options));
+    this.once('close', () => stream.close());
+    return stream;
+  }
+
+  /** A node:fs WriteStream writing through this handle. */
+  createWriteStream(options?: Parameters<NodeFileHandle['createWriteStream']>[0]): fs.WriteStream {
+    const stream = fs.createWriteStream(undefined as unknown as string, this.#streamOptions(options));
+    this.once('close', () => stream.close());
+    return stream;
+  }
+
+  /** A readline Interface over createReadStream(options): `for await (const line of fh.readLines())`. */
+  readLines(options?: Parameters<NodeFileHandle['createReadStream']>[0]): Interface {
+    return createInterface({ input: this.createReadStream(options), crlfDelay: Infinity });
+  }
+
+  /** A web ReadableStream of the file's bytes from the fd's position; the handle is locked to it. */
+  readableWebStream(options: { type?: string } = {}): ReadableStream {
+    if (this.#fd === -1) throw invalidState('The FileHandle is closed');
+    if (this.#closing) throw invalidState('The FileHandle is closing');
+    if (this.#locked) throw invalidState('The FileHandle is locked');
+    if (options.type !== undefined && typeof options.type !== 'string') throw invalidArgType('options.type', 'of type string', options.type);
+    this.#locked = true;
+    this.#ref();
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      this.#unref();
+    };
+    const readable = new ReadableStream({
+      type: 'bytes',
+      autoAllocateChunkSize: WEB_STREAM_CHUNK,
+      pull: async (controller) => {
+        const request = controller.byobRequest!;
+        const view = request.view!;
+        const { bytesRead } = await this.read(view, 0, view.byteLength);
+        if (bytesRead === 0) {
+          finish();
+          controller.close();
+          request.respond(0);
+          return;
+        }
+        request.respond(bytesRead);
+      },
+      cancel: finish,
+    });
+    this.once('close', () => void readable.cancel().catch(() => undefined));
+    return readable;
+  }
+}
+
+/** Open `path` on the engine (with `flags` as O_* bits and `mode`) and wrap the fd in a FileHandle. */
+export async function openHandle(path: PathLike, flags: number, mode: number): Promise<FileHandle> {
+  // IOCP's fds index the addon's handle table: a FileHandle's fd must be one node:fs understands.
+  const backend = getBackendForFd();
+  const fd = await backend.open(path, flags, mode);
+  if (fd < 0) throw uvException(fd, 'open', path);
+  return new AyaFileHandle(fd, backend) as unknown as FileHandle;
+}
+
+/** Whether `value` is a FileHandle of ayafileio/fs. */
+export function isFileHandle(value: unknown): value is FileHandle {
+  return value instanceof AyaFileHandle;
+}
