@@ -110,7 +110,7 @@ function track(promise) {
 /** A commit, then the caller's "nothing more to add": the group's kernel write starts. */
 function commitNow(io) {
   const written = io.commit();
-  io.startCommits();
+  io.queueEmpty();
   return written;
 }
 
@@ -124,7 +124,7 @@ async function groupInFlight(bytes) {
   return { backend, io, lead };
 }
 
-test('commits gather until startCommits(): one kernel write for all of them', async () => {
+test('commits gather until the queue runs empty (queueEmpty()): one kernel write for all of them', async () => {
   const backend = scriptedBackend();
   const io = bufferedOver(backend);
   const commits = [];
@@ -133,8 +133,8 @@ test('commits gather until startCommits(): one kernel write for all of them', as
     commits.push(track(io.commit()));
   }
   await settleJobs();
-  assert.strictEqual(backend.held.length, 0, 'no kernel write before startCommits()');
-  io.startCommits();
+  assert.strictEqual(backend.held.length, 0, 'no kernel write before queueEmpty()');
+  io.queueEmpty();
   await settleJobs();
   assert.strictEqual(backend.release(), 'pqr');
   await settleJobs();
@@ -156,7 +156,7 @@ test('writes made while a group is in the kernel do not wait; their flushes shar
   assert.strictEqual(backend.release(), 'bc', 'one write for both waiting flushes');
   await settleJobs();
   assert.deepStrictEqual([second.value, third.value], ['resolved', 'resolved']);
-  assert.strictEqual(io.hasPendingWrites, false);
+  assert.strictEqual(backend.file.join(''), 'abc', 'every byte written, once, in order');
 });
 
 test('a failed group rejects only the flushes whose bytes were not written; the rest is retried in order', async () => {

@@ -1,13 +1,11 @@
 /**
  * AsyncFile: the public file object returned by open() and wrapFd().
  *
- * Calls on one file take effect in call order: each goes through a per-file queue (a promise
- * chain that starts an op synchronously when the file is idle). When the queue is empty, a
- * write that fits in the buffer and a flush joining the next group commit are done at once
- * without entering it (the queued call would have done the same in the same tick).
- * Positional ops (readAt, readAtInto, writeAt) skip the queue and may run in parallel; when
- * queued calls or buffered writes are outstanding they first wait for a flush issued through
- * the queue, so they see every write made before them.
+ * Every call passes through the file's gate (./gate.ts): the closed check, call order, and
+ * the positional ops close() waits for. Calls take effect in call order; when nothing is
+ * queued, a write that fits in the buffer and a flush joining the next group commit are done
+ * at once (the queued call would have done the same in the same tick). Positional ops
+ * (readAt, readAtInto, writeAt) may run in parallel and wait only for what they must see.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
@@ -16,6 +14,7 @@ import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, partialWriteError, uvException } from '../errors';
 import { fitted, type BufferedFile } from './buffered';
 import { closedFileError, errnoByName, systemError } from './errno';
+import { OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
 import { allocResult } from './slab';
@@ -45,30 +44,9 @@ export type Data = Buffer | string;
 /** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
 export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
 
-function noop(): void {}
-
-/** An already-settled promise, for microtask checkpoints. */
-const RESOLVED = Promise.resolve();
-
-/** startPread()'s result for readAtInto: the byte count itself. */
+/** readAtInto's result: the byte count itself. */
 function count(n: number): number {
   return n;
-}
-
-/** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
-function startNow<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return op();
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
-/** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
-interface PositionalWrite {
-  start: number;
-  end: number;
-  done: Promise<void>;
 }
 
 function unsupported(what: string): Error {
@@ -94,35 +72,12 @@ export class AsyncFile<T extends Data = Data> {
   readonly #textOptions: TextOptions | undefined;
   readonly #path: PathLike | undefined;
   readonly #ownsFd: boolean;
-  /** Queued calls not yet settled (0: the next call starts at once). */
-  #pending = 0;
-  /** Settles (never rejects) when the last queued call has settled. */
-  #tail: Promise<unknown> = Promise.resolve();
-  /** Positional ops in flight; close() waits for them before closing the fd. */
-  #inflight = 0;
-  /** Set while close() waits for positional ops to finish. */
-  #drained: (() => void) | undefined;
-  #closePromise: Promise<void> | undefined;
+  /** Every call passes here: closed check, call order, positional ops in flight. */
+  readonly #gate: OrderedGate;
   /** This file's entry among the open files (finished for the program if it never closes). */
   readonly #record: OpenFileRecord;
-  /** writeAt() calls in flight; later calls wait for them (docs/api.md, "Call order"). */
-  readonly #positionalWrites = new Set<PositionalWrite>();
   /** close() gave up waiting and cancelled ops: a fallback op may still write into the buffer. */
   #stragglersCancelled = false;
-  /**
-   * A queued call settled. When it was the last, nothing more can join the current flush
-   * group (group commit), so its kernel write starts now: every flush queued in this run of
-   * calls shares it.
-   */
-  readonly #opDone = (): void => {
-    if (--this.#pending === 0) this.#io.startCommits();
-  };
-  /** A flush joined a group outside the queue; its kernel write starts at the next checkpoint. */
-  #commitsScheduled = false;
-  readonly #commitsAtCheckpoint = (): void => {
-    this.#commitsScheduled = false;
-    if (this.#pending === 0) this.#io.startCommits(); // else the queue's last opDone does it
-  };
 
   /** Internal: use open() or wrapFd(). */
   constructor(init: AsyncFileInit) {
@@ -134,13 +89,14 @@ export class AsyncFile<T extends Data = Data> {
     this.mode = init.mode;
     this.#path = init.path;
     this.#ownsFd = init.ownsFd;
+    this.#gate = new OrderedGate((syscall) => closedFileError(syscall, this.#path), init.io);
     this.#record = { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd, file: new WeakRef(this), closing: false };
     remember(this, this.#record);
   }
 
   /** True once close() has been called. */
   get closed(): boolean {
-    return this.#closePromise !== undefined;
+    return this.#gate.closing;
   }
 
   /** The text encoding (text mode), or undefined (binary mode). */
@@ -180,34 +136,31 @@ export class AsyncFile<T extends Data = Data> {
   async read(size: number = -1): Promise<T> {
     checkArgCount(arguments.length, 1, 'read(size)', 'use readAt(position, size) to read at a position');
     const n = checkSizeOrAll(size, 'size');
-    this.#checkOpen('read');
     const text = this.#text;
-    return this.#enqueue(() => (text ? text.read(n) : this.#io.read(n)) as Promise<T>);
+    return this.#gate.queued('read', () => (text ? text.read(n) : this.#io.read(n)) as Promise<T>);
   }
 
   /** Binary mode: fill `buffer` from the file (fewer bytes only at end of file); resolves the count. */
   async readInto(buffer: NodeJS.ArrayBufferView): Promise<number> {
     checkArgCount(arguments.length, 1, 'readInto(buffer)', 'use readAtInto(position, buffer, offset, length) for a position or a part of the buffer');
     const bytes = toBytes(buffer, 'buffer');
-    this.#checkOpen('read');
+    this.#gate.check('read');
     if (this.#text) throw unsupported('readInto() needs a file opened in binary mode');
-    return this.#enqueue(() => this.#io.readInto(bytes));
+    return this.#gate.queued('read', () => this.#io.readInto(bytes));
   }
 
   /** Read one line including its '\n' (text: per `newline`); at most `limit` bytes/characters. */
   async readline(limit: number = -1): Promise<T> {
     checkArgCount(arguments.length, 1, 'readline(limit)');
     const max = checkSizeOrAll(limit, 'limit');
-    this.#checkOpen('read');
-    return this.#enqueue(() => this.#readLine(max));
+    return this.#gate.queued('read', () => this.#readLine(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
   async readlines(hint: number = -1): Promise<T[]> {
     checkArgCount(arguments.length, 1, 'readlines(hint)');
     const max = checkSizeOrAll(hint, 'hint');
-    this.#checkOpen('read');
-    return this.#enqueue(() => this.#readLines(max <= 0 ? Infinity : max));
+    return this.#gate.queued('read', () => this.#readLines(max <= 0 ? Infinity : max));
   }
 
   /**
@@ -220,15 +173,13 @@ export class AsyncFile<T extends Data = Data> {
     try {
       checkArgCount(arguments.length, 1, 'write(data)', 'use writeAt(position, data) for positional writes');
       checked = this.#checkData(data, 'data');
-      this.#checkOpen('write');
-      // Nothing queued ahead and room in the buffer: done now, like the queued call would be
-      // in this same tick, minus its promises (docs/performance.md, "Third round").
-      const now = !this.#idle() ? undefined : typeof checked === 'string' ? this.#text!.writeNow(checked) : this.#io.writeNow(checked);
-      if (now !== undefined) return Promise.resolve(now);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#enqueue(() => this.#writeData(checked));
+    // Room in the buffer: done now, like the queued call would be in this same tick, minus
+    // its promises (docs/performance.md, "Third round").
+    const now = typeof checked === 'string' ? () => this.#text!.writeNow(checked as string) : () => this.#io.writeNow(checked as Uint8Array);
+    return this.#gate.soon('write', now, () => this.#writeData(checked));
   }
 
   /**
@@ -241,14 +192,14 @@ export class AsyncFile<T extends Data = Data> {
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines || Symbol.asyncIterator in lines)) {
       throw invalidType('lines', 'an iterable', lines);
     }
-    this.#checkOpen('write');
+    this.#gate.check('write');
     if (Symbol.asyncIterator in lines) {
       // The file's queue is not held while user code produces the lines: it may use this
       // file (read what it transforms), and would wait for writelines() forever.
       for await (const line of lines) await this.write(line);
       return;
     }
-    return this.#enqueue(async () => {
+    return this.#gate.queued('write', async () => {
       for (const line of lines) await this.#writeData(this.#checkData(line, 'lines'));
     });
   }
@@ -263,34 +214,30 @@ export class AsyncFile<T extends Data = Data> {
     if (whence !== 0 && whence !== 1 && whence !== 2) {
       throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
     }
-    this.#checkOpen('lseek');
     const text = this.#text;
-    return this.#enqueue(() => (text ? text.seek(offset, whence) : this.#io.seek(offset, whence)));
+    return this.#gate.queued('lseek', () => (text ? text.seek(offset, whence) : this.#io.seek(offset, whence)));
   }
 
   /** The position (text mode: an opaque number for seek()). */
   async tell(): Promise<number> {
     checkArgCount(arguments.length, 0, 'tell()');
-    this.#checkOpen('lseek');
     const text = this.#text;
-    return this.#enqueue(() => (text ? text.tell() : this.#io.tell()));
+    return this.#gate.queued('lseek', () => (text ? text.tell() : this.#io.tell()));
   }
 
   /** Cut or extend the file to `size` bytes (default: the position); the position stays. Resolves the size. */
   async truncate(size?: number): Promise<number> {
     checkArgCount(arguments.length, 1, 'truncate(size)');
     const at = size === undefined || size === null ? undefined : checkPosition(size, 'size');
-    this.#checkOpen('ftruncate');
     const text = this.#text;
-    return this.#enqueue(() => (text ? text.truncate(at) : this.#io.truncate(at)));
+    return this.#gate.queued('ftruncate', () => (text ? text.truncate(at) : this.#io.truncate(at)));
   }
 
   /** fstat the file (after flushing, so the size includes earlier writes). Fields as fs.Stats. */
   async stat(): Promise<Stats> {
     checkArgCount(arguments.length, 0, 'stat()');
-    this.#checkOpen('fstat');
-    return this.#enqueue(async () => {
-      await this.#flushLayers();
+    return this.#gate.queued('fstat', async () => {
+      await this.#io.flush();
       this.#io.checkRunning('fstat');
       const st = await this.#backend.fstat(this.#io.fd);
       if (typeof st === 'number') throw uvException(st, 'fstat', this.#path);
@@ -305,34 +252,21 @@ export class AsyncFile<T extends Data = Data> {
    * buffer, and flushes made meanwhile share one kernel write (group commit).
    */
   flush(): Promise<void> {
-    try {
-      checkArgCount(arguments.length, 0, 'flush()');
-      this.#checkOpen('write');
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (this.#idle()) {
-      // What the queued call would do in this same tick; its kernel write starts at the
-      // checkpoint, as it would when the queue ran empty.
-      const group = this.#joinFlushGroup();
-      this.#startCommitsAtCheckpoint();
-      return group.written;
-    }
-    return this.#enqueue(() => Promise.resolve(this.#joinFlushGroup())).then((group) => group.written);
+    if (arguments.length > 0) return Promise.reject(tooManyArgs('flush()', arguments.length));
+    // What takes effect in call order is joining the next group commit (buffered.ts, joinGroup).
+    return this.#gate.joined('write', () => this.#io.joinGroup(this.#gate));
   }
 
   /** flush(), then fsync(2): data and metadata are on stable storage. */
   async sync(): Promise<void> {
     checkArgCount(arguments.length, 0, 'sync()');
-    this.#checkOpen('fsync');
-    return this.#enqueue(() => this.#syncOp(false));
+    return this.#gate.queued('fsync', () => this.#syncOp(false));
   }
 
   /** flush(), then fdatasync(2): data (and the metadata needed to read it) on stable storage. */
   async datasync(): Promise<void> {
     checkArgCount(arguments.length, 0, 'datasync()');
-    this.#checkOpen('fdatasync');
-    return this.#enqueue(() => this.#syncOp(true));
+    return this.#gate.queued('fdatasync', () => this.#syncOp(true));
   }
 
   /**
@@ -343,11 +277,13 @@ export class AsyncFile<T extends Data = Data> {
    */
   close(): Promise<void> {
     if (arguments.length > 0) return Promise.reject(tooManyArgs('close()', arguments.length));
-    if (this.#closePromise !== undefined) return this.#closePromise.then(noop, noop);
-    this.#record.closing = true;
-    this.#closePromise = this.#enqueue(() => this.#shutdown());
-    this.#cancelStragglersAfter(getConfig().closeTimeoutMs, this.#closePromise);
-    return this.#closePromise;
+    const first = !this.#gate.closing;
+    const closing = this.#gate.closeQueued(() => this.#shutdown());
+    if (first) {
+      this.#record.closing = true;
+      this.#cancelStragglersAfter(getConfig().closeTimeoutMs, closing);
+    }
+    return closing;
   }
 
   /**
@@ -404,17 +340,18 @@ export class AsyncFile<T extends Data = Data> {
    * position. Positional calls may run in parallel with each other.
    */
   readAt(position: number, size: number): Promise<Buffer> {
+    let buf: Buffer;
     try {
       checkArgCount(arguments.length, 2, 'readAt(position, size)');
       checkPosition(position);
       checkInteger(size, 'size', 0, MAX_LENGTH);
       this.#checkPositional(this.#io.readable, 'read');
+      buf = allocResult(size);
     } catch (err) {
       return Promise.reject(err);
     }
-    const buf = allocResult(size);
-    const r = this.#startPread(buf, 0, size, position, (n) => fitted(buf, n));
-    return r instanceof Promise ? r : Promise.resolve(r);
+    const range: Range = { start: position, end: position + size, write: false };
+    return this.#gate.positional('read', range, () => this.#pread(buf, 0, size, position), (n) => fitted(buf, n));
   }
 
   /**
@@ -434,8 +371,8 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const r = this.#startPread(bytes, offset, len, position, count);
-    return typeof r === 'number' ? Promise.resolve(r) : r;
+    const range: Range = { start: position, end: position + len, write: false };
+    return this.#gate.positional('read', range, () => this.#pread(bytes, offset, len, position), count);
   }
 
   /**
@@ -444,154 +381,66 @@ export class AsyncFile<T extends Data = Data> {
    * O_APPEND).
    * Binary read-ahead over the range is dropped; text already decoded ahead is not.
    */
-  async writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
-    checkArgCount(arguments.length, 2, 'writeAt(position, data)');
-    checkPosition(position);
-    const bytes = toBytes(data, 'data');
-    this.#checkPositional(this.#io.writable, 'write');
-    const len = bytes.byteLength;
-    // Taken now, in call order: the barrier waits for what came before, and this write for the
-    // earlier writeAt()s it overlaps; calls after it wait for it (positionalWrite()).
-    const barrier = this.#pending !== 0 || this.#io.hasPendingWrites || this.#io.positionAfterAppend ? this.#barrier() : undefined;
-    const [start, end] = this.#io.append ? [0, Infinity] : [position, position + len];
-    const earlier = this.#writesBefore(start, end);
-    const finished = this.#positionalWrite(start, end);
-    this.#inflight++;
+  writeAt(position: number, data: NodeJS.ArrayBufferView): Promise<number> {
+    let bytes: Uint8Array;
     try {
-      if (barrier !== undefined) await barrier;
-      if (earlier !== undefined) await earlier;
-      let done = 0;
-      while (done < len) {
-        if (this.#io.isStopped) throw partialWriteError(systemError('ECANCELED', 'write', this.#path), done);
-        const n = await this.#backend.write(this.#io.fd, bytes, done, len - done, position + done);
-        if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path), done);
-        done += n;
-      }
-      this.#io.invalidate(position, len);
-      return len;
-    } finally {
-      finished();
-      this.#positionalDone();
+      checkArgCount(arguments.length, 2, 'writeAt(position, data)');
+      checkPosition(position);
+      bytes = toBytes(data, 'data');
+      this.#checkPositional(this.#io.writable, 'write');
+    } catch (err) {
+      return Promise.reject(err);
     }
+    const len = bytes.byteLength;
+    // An append lands at the end, wherever that is: it overlaps every range.
+    const range: Range = this.#io.append ? { start: 0, end: Infinity, write: true } : { start: position, end: position + len, write: true };
+    return this.#gate.positional('write', range, () => this.#pwriteAll(bytes, position), count);
   }
 
-  /** Register a writeAt() of [start, end) in flight; call the returned function when it ends. */
-  #positionalWrite(start: number, end: number): () => void {
-    let settle!: () => void;
-    const write: PositionalWrite = { start, end, done: new Promise<void>((resolve) => (settle = resolve)) };
-    this.#positionalWrites.add(write);
-    return () => {
-      this.#positionalWrites.delete(write);
-      settle();
-    };
-  }
-
-  /** Settles when the writeAt()s now in flight over [start, end) have ended; undefined if none. */
-  #writesBefore(start = 0, end = Infinity): Promise<unknown> | undefined {
-    if (this.#positionalWrites.size === 0) return undefined;
-    const waits: Promise<void>[] = [];
-    for (const w of this.#positionalWrites) if (w.start < end && start < w.end) waits.push(w.done);
-    return waits.length === 0 ? undefined : Promise.all(waits);
-  }
-
-  /** Nothing queued and no writeAt() in flight: a call may take effect at once. */
-  #idle(): boolean {
-    return this.#pending === 0 && this.#positionalWrites.size === 0;
-  }
-
-  /** Run `op` after every earlier call on this file has settled. */
-  #enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const writes = this.#writesBefore();
-    const ahead = this.#pending++ === 0 ? writes : writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
-    const result = ahead === undefined ? startNow(op) : ahead.then(op);
-    this.#tail = result.then(this.#opDone, this.#opDone);
-    return result;
-  }
-
-  /** Reject calls made after close(). */
-  #checkOpen(syscall: string): void {
-    if (this.#closePromise !== undefined) throw closedFileError(syscall, this.#path);
-  }
-
-  /** An open file that can seek, opened for the access a positional op needs (even for 0 bytes, like pread(2)). */
+  /** Reject positional calls on a file that cannot seek or was not opened for the access (even for 0 bytes, like pread(2)). */
   #checkPositional(allowed: boolean, syscall: string): void {
-    this.#checkOpen(syscall);
+    this.#gate.check(syscall);
     if (!this.#io.seekable) throw systemError('ESPIPE', syscall, this.#path); // io_uring would ignore the position
     if (!allowed) throw systemError('EBADF', syscall, this.#path);
   }
 
-  /** A positional op waits here for queued calls and buffered writes ahead of it. */
-  #barrier(): Promise<void> {
-    return this.#enqueue(async () => {
-      await this.#flushLayers();
-      await this.#io.settle();
-    });
-  }
-
-  #positionalDone(): void {
-    if (--this.#inflight === 0 && this.#drained !== undefined) this.#drained();
-  }
-
   /**
-   * Start a positional read of buf[off, off + len) at `position`, counted in `inflight` until
-   * it is done; `result` turns the byte count into what the caller resolves. The common case —
-   * nothing queued ahead, and the backend finished the read inside the call with every byte
-   * (or at end of file) — returns that result itself: readAt and readAtInto are not async
-   * functions so that such a read costs one promise, not three (~0.3 µs of ~3.5 at one read
-   * in flight, docs/performance.md). Otherwise a promise of it.
+   * pread buf[off, off + len) at `position`, to `len` bytes or end of file. The common case
+   * — the backend finished the read inside the call (readNow) with every byte or at end of
+   * file — gives the count itself, not a promise: readAt and readAtInto then cost one promise,
+   * not three (docs/performance.md, "Engine hot path").
    */
-  #startPread<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): R | Promise<R> {
-    this.#inflight++;
-    const readNow = this.#backend.readNow;
-    if (!this.#idle() || this.#io.hasPendingWrites || readNow === undefined) return this.#preadLater(buf, off, len, position, result);
-    const first = readNow.call(this.#backend, this.#io.fd, buf, off, len, position);
-    if (typeof first === 'number' && (first === len || first === 0)) {
-      this.#positionalDone();
-      return result(first);
-    }
-    return this.#finishPread(first, buf, off, len, position, result);
+  #pread(buf: Uint8Array, off: number, len: number, position: number): number | Promise<number> {
+    this.#io.checkRunning('read');
+    const backend = this.#backend;
+    const first = backend.readNow === undefined ? backend.read(this.#io.fd, buf, off, len, position) : backend.readNow(this.#io.fd, buf, off, len, position);
+    if (typeof first === 'number' && (first === len || first === 0)) return first;
+    return this.#preadRest(first, buf, off, len, position);
   }
 
-  /** startPread() behind queued calls and buffered writes, or on a backend without readNow. */
-  async #preadLater<R>(buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R): Promise<R> {
-    let first: Promise<number>;
-    const writes = this.#writesBefore(position, position + len);
-    try {
-      if (this.#pending !== 0 || this.#io.hasPendingWrites) await this.#barrier();
-      if (writes !== undefined) await writes;
-      this.#io.checkRunning('read');
-      first = this.#backend.read(this.#io.fd, buf, off, len, position);
-    } catch (err) {
-      this.#positionalDone();
-      throw err;
-    }
-    return this.#finishPread(first, buf, off, len, position, result);
-  }
-
-  /** The rest of a positional read whose first pread gave `first`: errors, short reads, `inflight`. */
-  async #finishPread<R>(
-    first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number, result: (n: number) => R,
-  ): Promise<R> {
-    try {
-      const n = await first;
-      if (n < 0) throw uvException(n, 'read', this.#path);
-      return result(n === len || n === 0 ? n : n + (await this.#preadFully(buf, off + n, len - n, position + n)));
-    } finally {
-      this.#positionalDone();
-    }
-  }
-
-  /** pread until `len` bytes or end of file. */
-  async #preadFully(buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+  /** The rest of a pread whose first op gave `first`: its error, or the short read continued to `len` or end of file. */
+  async #preadRest(first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
     let got = 0;
-    while (got < len) {
-      this.#io.checkRunning('read');
-      const n = await this.#backend.read(this.#io.fd, buf, off + got, len - got, position + got);
+    for (let n = await first; ; n = await this.#backend.read(this.#io.fd, buf, off + got, len - got, position + got)) {
       if (n < 0) throw uvException(n, 'read', this.#path);
-      if (n === 0) break;
       got += n;
+      if (n === 0 || got === len) return got;
+      this.#io.checkRunning('read');
     }
-    return got;
+  }
+
+  /** pwrite all of `bytes` at `position`; a failure part-way reports the bytes written (partialWriteError). */
+  async #pwriteAll(bytes: Uint8Array, position: number): Promise<number> {
+    const len = bytes.byteLength;
+    let done = 0;
+    while (done < len) {
+      if (this.#io.isStopped) throw partialWriteError(systemError('ECANCELED', 'write', this.#path), done);
+      const n = await this.#backend.write(this.#io.fd, bytes, done, len - done, position + done);
+      if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write', this.#path), done);
+      done += n;
+    }
+    this.#io.invalidate(position, len);
+    return len;
   }
 
   /** The right data type for the mode: a string in text mode, bytes in binary mode. */
@@ -623,46 +472,10 @@ export class AsyncFile<T extends Data = Data> {
     return lines;
   }
 
-  /**
-   * The part of flush() that runs in call order (queued, or at once when nothing is queued):
-   * join the binary layer's next group commit. The text layer hands every write to the binary
-   * layer at once, so only that layer holds data to commit. The promise is wrapped so the
-   * queue moves on without waiting for it, and marked handled until flush()'s caller awaits it.
-   */
-  #joinFlushGroup(): { written: Promise<void> } {
-    const written = this.#io.commit();
-    written.catch(noop);
-    return { written };
-  }
-
-  /**
-   * Start the group commits of flushes made outside the queue at the microtask checkpoint:
-   * every flush of this synchronous run (and of the continuations already queued) joins the
-   * same kernel write.
-   */
-  #startCommitsAtCheckpoint(): void {
-    if (this.#commitsScheduled) return;
-    this.#commitsScheduled = true;
-    RESOLVED.then(this.#commitsAtCheckpoint);
-  }
-
-  /** Flush the text layer (which flushes the binary one) or the binary layer. */
-  #flushLayers(): Promise<void> {
-    return this.#text ? this.#text.flush() : this.#io.flush();
-  }
-
   async #syncOp(datasync: boolean): Promise<void> {
-    await this.#flushLayers();
+    await this.#io.flush();
     const r = await this.#backend.fsync(this.#io.fd, datasync);
     if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync', this.#path);
-  }
-
-  /** Wait until no positional op is in flight. */
-  #positionalDrain(): Promise<void> | undefined {
-    if (this.#inflight === 0) return undefined;
-    return new Promise((resolve) => {
-      this.#drained = resolve;
-    });
   }
 
   /**
@@ -672,11 +485,11 @@ export class AsyncFile<T extends Data = Data> {
   async #shutdown(): Promise<void> {
     let failure: unknown;
     try {
-      await this.#flushLayers();
+      await this.#io.flush();
     } catch (err) {
       failure = err;
     }
-    await this.#positionalDrain();
+    await this.#gate.drained();
     forget(this.#record); // before the fd is closed: an exit from here on must not close it again
     this.#io.releaseBuffer(!this.#stragglersCancelled);
     if (this.#ownsFd) {

@@ -93,6 +93,8 @@ export class BufferedFile implements BufferedIO {
   private waiters: FlushWaiter[] = [];
   /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
   private pumping = false;
+  /** joinGroup() scheduled a startCommits() at the microtask checkpoint. */
+  private startScheduled = false;
   /** stop() was called: no new kernel op starts on this file. */
   private stopped = false;
   /** Bytes of the group write in flight whose result has not arrived (0: none). */
@@ -142,19 +144,17 @@ export class BufferedFile implements BufferedIO {
     if (this.stopped) throw systemError('ECANCELED', syscall, this.path);
   }
 
-  /** Whether written bytes still wait in the buffer (positional ops must flush them first). */
-  get hasPendingWrites(): boolean {
-    return this.wLen > 0;
+  /**
+   * Whether settle() has work: written bytes wait in the buffer, or the position is "the end
+   * after an append", not learnt yet. Reads and positional ops settle first.
+   */
+  get unsettled(): boolean {
+    return this.wLen > 0 || this.pos === AT_END;
   }
 
   /** The logical position, or null right after an append (the end, not known yet). */
   get knownPosition(): number | null {
     return this.pos === AT_END ? null : this.pos;
-  }
-
-  /** Whether the position is "the end, after an append" (a writeAt must settle it first). */
-  get positionAfterAppend(): boolean {
-    return this.pos === AT_END;
   }
 
   /** Forget read-ahead that overlaps [position, position + length): it was just overwritten. */
@@ -165,7 +165,7 @@ export class BufferedFile implements BufferedIO {
   /** Read `size` bytes (fewer only at EOF); size < 0 reads to EOF. */
   async read(size: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled()) await this.settle();
+    if (this.unsettled) await this.settle();
     if (size < 0) return this.readAll(Infinity);
     if (size <= this.available()) return this.takeCopy(size);
     if (size > DIRECT_READ_MAX) return this.readAll(size);
@@ -176,7 +176,7 @@ export class BufferedFile implements BufferedIO {
   /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
   async read1(size: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled()) await this.settle();
+    if (this.unsettled) await this.settle();
     if (size === 0) return EMPTY;
     const want = size < 0 ? this.bufferSize : size;
     if (this.available() <= 0) {
@@ -189,14 +189,14 @@ export class BufferedFile implements BufferedIO {
   /** Fill `target` as far as the file allows; resolves the number of bytes read. */
   async readInto(target: Uint8Array): Promise<number> {
     this.requireReadable();
-    if (this.unsettled()) await this.settle();
+    if (this.unsettled) await this.settle();
     return this.readFully(target, 0, target.byteLength);
   }
 
   /** Read through the next '\n' (included), at most `limit` bytes when limit >= 0. */
   async readline(limit: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled()) await this.settle();
+    if (this.unsettled) await this.settle();
     const max = limit < 0 ? Infinity : limit;
     const parts: Buffer[] = [];
     let total = 0;
@@ -361,8 +361,31 @@ export class BufferedFile implements BufferedIO {
     });
   }
 
+  /**
+   * flush()'s part of group commit: join the next group (commit()). Its kernel write starts at
+   * the microtask checkpoint, so every flush of this synchronous run joins it; or, when calls
+   * are queued on the file by then, once the queue runs empty (queueEmpty()), so every flush
+   * queued in that run joins it too.
+   */
+  joinGroup(queue: { readonly busy: boolean }): Promise<void> {
+    const written = this.commit();
+    if (!this.startScheduled) {
+      this.startScheduled = true;
+      RESOLVED.then(() => {
+        this.startScheduled = false;
+        if (!queue.busy) this.startCommits();
+      });
+    }
+    return written;
+  }
+
+  /** The file's queue ran empty: nothing more can join the current group; its write starts. */
+  queueEmpty(): void {
+    this.startCommits();
+  }
+
   /** Start writing the groups that commits wait for, unless a kernel write is already out. */
-  startCommits(): void {
+  private startCommits(): void {
     if (this.pumping || this.waiters.length === 0) return;
     this.pumping = true;
     void this.pumpGroups();
@@ -475,11 +498,6 @@ export class BufferedFile implements BufferedIO {
 
   private requireReadable(): void {
     if (!this.readable) throw systemError('EBADF', 'read', this.path);
-  }
-
-  /** Whether settle() has work: a read must first flush writes or find the end after an append. */
-  private unsettled(): boolean {
-    return this.wLen > 0 || this.pos === AT_END;
   }
 
   private async rawRead(target: Uint8Array, off: number, len: number): Promise<number> {

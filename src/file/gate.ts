@@ -1,0 +1,277 @@
+/**
+ * The gate every call on an open file passes through, as every method of Node's FileHandle
+ * passes through `fsCall` (lib/internal/fs/promises.js): one place that refuses calls on a
+ * closed file, counts the calls in flight that close() waits for, and — for AsyncFile's
+ * ordered calls — decides whether a call starts at once or after the calls ahead of it.
+ */
+
+/**
+ * Calls in flight on one file and its close. A call is counted from enter() to leave();
+ * close() stops new calls at once (check() throws) and runs its `finish` once, after the
+ * calls it waits for.
+ */
+export class CallGate {
+  /** Calls between enter() and leave(). */
+  #inflight = 0;
+  /** Set while drained() waits for the last call to leave. */
+  #onDrained: (() => void) | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #closedError: (syscall: string) => Error;
+
+  /** `closedError(syscall)` is what a call made after close() throws. */
+  constructor(closedError: (syscall: string) => Error) {
+    this.#closedError = closedError;
+  }
+
+  /** True once close() has been called. */
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Throw the closed-file error once close() has been called. */
+  check(syscall: string): void {
+    if (this.#closing !== undefined) throw this.#closedError(syscall);
+  }
+
+  /** A call starts; close() waits for its leave(). */
+  enter(): void {
+    this.#inflight++;
+  }
+
+  /** A call entered with enter() has ended. */
+  leave(): void {
+    if (--this.#inflight === 0 && this.#onDrained !== undefined) this.#onDrained();
+  }
+
+  /** Settles once no call is in flight; undefined when none is now. */
+  drained(): Promise<void> | undefined {
+    if (this.#inflight === 0) return undefined;
+    return new Promise((resolve) => {
+      this.#onDrained = resolve;
+    });
+  }
+
+  /**
+   * Close once: the first call runs `finish` (which waits for what it must, see drained());
+   * later calls resolve when it has settled, whatever its outcome.
+   */
+  close(finish: () => Promise<void>): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing.then(noop, noop);
+    this.#closing = finish();
+    return this.#closing;
+  }
+}
+
+/** What the ordered gate needs from the buffered layers under the file. */
+export interface OrderedLayers {
+  /**
+   * Whether a positional op must first wait for the layers to settle: written bytes still in
+   * the buffer, or a position "at the end after an append" not learnt yet.
+   */
+  readonly unsettled: boolean;
+  /** Write out what the layers hold and learn the position (what a positional op waits for). */
+  settle(): Promise<void>;
+  /** The queue ran empty: nothing more can join the current flush group (group commit). */
+  queueEmpty(): void;
+}
+
+/** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
+interface PositionalWrite {
+  start: number;
+  end: number;
+  done: Promise<void>;
+}
+
+/** Where a positional op covers, and whether it writes there. */
+export interface Range {
+  start: number;
+  end: number;
+  write: boolean;
+}
+
+/**
+ * The gate of a file whose calls take effect in call order (AsyncFile). Queued calls run one
+ * at a time; positional ops (a Range) skip the queue and may run in parallel, and wait only for
+ * what they must see: the queued calls and buffered writes made before them (through a
+ * barrier, a settle() issued through the queue) and the earlier writes overlapping them.
+ * The one rule, in {@link OrderedGate.ahead}: a call starts at once when nothing it must wait
+ * for is outstanding.
+ */
+export class OrderedGate extends CallGate {
+  readonly #layers: OrderedLayers;
+  /** Queued calls not yet settled (0: the next call starts at once). */
+  #queued = 0;
+  /** Settles (never rejects) when the last queued call has settled. */
+  #tail: Promise<unknown> = Promise.resolve();
+  /** Positional writes in flight; later calls wait for those they overlap. */
+  readonly #writes = new Set<PositionalWrite>();
+  /** A queued call settled; the last one tells the layers the queue ran empty. */
+  readonly #queuedDone = (): void => {
+    if (--this.#queued === 0) this.#layers.queueEmpty();
+  };
+
+  constructor(closedError: (syscall: string) => Error, layers: OrderedLayers) {
+    super(closedError);
+    this.#layers = layers;
+  }
+
+  /** Nothing queued and no positional write in flight: a call may take effect at once. */
+  get idle(): boolean {
+    return this.#queued === 0 && this.#writes.size === 0;
+  }
+
+  /** Calls are queued: the queue's last call will tell the layers when it runs empty. */
+  get busy(): boolean {
+    return this.#queued !== 0;
+  }
+
+  /** Run `op` after every earlier call on the file has settled (checked, as every call). */
+  queued<T>(syscall: string, op: () => Promise<T>): Promise<T> {
+    try {
+      this.check(syscall);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#enqueue(op);
+  }
+
+  /**
+   * A call that is done at once when the file is idle: `now()` gives its result, or undefined
+   * when it needs the kernel; then (or when calls are ahead) `later` runs queued.
+   */
+  soon<T>(syscall: string, now: () => T | undefined, later: () => Promise<T>): Promise<T> {
+    try {
+      this.check(syscall);
+      const result = this.idle ? now() : undefined;
+      if (result !== undefined) return Promise.resolve(result);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#enqueue(later);
+  }
+
+  /**
+   * A call whose effect in call order is to join something that completes later (a flush
+   * joining a group commit): `join()` runs at once when the file is idle, else in the queue,
+   * which moves on as soon as it has joined; resolves what `join()`'s promise resolves.
+   */
+  joined<T>(syscall: string, join: () => Promise<T>): Promise<T> {
+    try {
+      this.check(syscall);
+      if (this.idle) return join();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    let outcome!: Promise<T>;
+    const joinedInOrder = this.#enqueue(async () => {
+      outcome = join();
+      outcome.catch(noop); // handled until the caller, who awaits it below, sees it
+    });
+    return joinedInOrder.then(() => outcome);
+  }
+
+  /** close() through the queue: `finish` runs after every call made before it. */
+  closeQueued(finish: () => Promise<void>): Promise<void> {
+    return this.close(() => this.#enqueue(finish));
+  }
+
+  /**
+   * A positional op over `range`: `op()` does it and gives a byte count (a number when the
+   * backend finished inside the call), `result` turns the count into the call's value. With
+   * nothing to wait for, `op` runs now, and a number it gives costs no promise but the one
+   * returned; otherwise it runs after what is ahead. Counted in flight until done.
+   */
+  positional<R>(syscall: string, range: Range, op: () => number | Promise<number>, result: (n: number) => R): Promise<R> {
+    try {
+      this.check(syscall);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.enter();
+    const ahead = this.ahead(range);
+    const done = range.write ? this.#positionalWrite(range.start, range.end) : undefined;
+    if (ahead === undefined) {
+      let first: number | Promise<number>;
+      try {
+        first = op();
+      } catch (err) {
+        this.#ended(done);
+        return Promise.reject(err);
+      }
+      if (typeof first === 'number') {
+        this.#ended(done);
+        return Promise.resolve(result(first));
+      }
+      return this.#finish(first, result, done);
+    }
+    return this.#finish(ahead.then(op), result, done);
+  }
+
+  /**
+   * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
+   * for, or undefined when it may start now. A queued call waits for the queue and every
+   * positional write in flight; a positional op waits for a barrier through the queue when
+   * calls are queued or the layers are unsettled, and for the positional writes it overlaps.
+   */
+  ahead(range?: Range): Promise<unknown> | undefined {
+    const writes = this.#writesOver(range?.start ?? 0, range?.end ?? Infinity);
+    if (range === undefined) {
+      if (this.#queued === 0) return writes;
+      return writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
+    }
+    if (this.#queued === 0 && !this.#layers.unsettled) return writes;
+    const barrier = this.#enqueue(() => this.#layers.settle());
+    return writes === undefined ? barrier : Promise.all([barrier, writes]);
+  }
+
+  async #finish<R>(n: Promise<number>, result: (n: number) => R, done: (() => void) | undefined): Promise<R> {
+    try {
+      return result(await n);
+    } finally {
+      this.#ended(done);
+    }
+  }
+
+  #ended(done: (() => void) | undefined): void {
+    if (done !== undefined) done();
+    this.leave();
+  }
+
+  #enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const ahead = this.ahead();
+    this.#queued++;
+    const result = ahead === undefined ? startNow(op) : ahead.then(op);
+    this.#tail = result.then(this.#queuedDone, this.#queuedDone);
+    return result;
+  }
+
+  /** Register a positional write of [start, end) in flight; call the returned function when it ends. */
+  #positionalWrite(start: number, end: number): () => void {
+    let settle!: () => void;
+    const write: PositionalWrite = { start, end, done: new Promise<void>((resolve) => (settle = resolve)) };
+    this.#writes.add(write);
+    return () => {
+      this.#writes.delete(write);
+      settle();
+    };
+  }
+
+  /** Settles when the positional writes now in flight over [start, end) have ended; undefined if none. */
+  #writesOver(start: number, end: number): Promise<unknown> | undefined {
+    if (this.#writes.size === 0) return undefined;
+    const waits: Promise<void>[] = [];
+    for (const w of this.#writes) if (w.start < end && start < w.end) waits.push(w.done);
+    return waits.length === 0 ? undefined : Promise.all(waits);
+  }
+}
+
+function noop(): void {}
+
+/** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
+function startNow<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return op();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
