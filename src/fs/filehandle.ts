@@ -1,9 +1,9 @@
 /**
  * FileHandle for ayafileio/fs: node:fs/promises' FileHandle on the engine's ops. Unbuffered
  * like Node's (an awaited write is in the kernel), every method an async call through one
- * gate (Node's fsCall in lib/internal/fs/promises.js): a closed handle rejects with EBADF
- * 'file closed', and each call holds a reference that close() waits for before the fd is
- * closed. Streams and readLines() are node:fs's own stream classes driven through this
+ * gate, the CallGate AsyncFile uses too (Node's fsCall in lib/internal/fs/promises.js): after
+ * close() a call rejects with EBADF 'file closed', and close() waits for the calls in flight
+ * before the fd is closed. Streams and readLines() are node:fs's own stream classes driven through this
  * handle's read/write/close.
  */
 import { EventEmitter } from 'node:events';
@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
+import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { invalidArgType, invalidArgValue, outOfRangeArg, parseMode, validateInt32, validateInteger } from './args';
 import { toNodeStats } from './stats';
@@ -83,10 +84,8 @@ const WEB_STREAM_CHUNK = 16384;
 export class AyaFileHandle extends EventEmitter {
   #fd: number;
   readonly #backend: OpBackend;
-  /** 1 for the handle itself, plus one per call in flight and per stream holding it. */
-  #refs = 1;
-  #closing: Promise<void> | undefined;
-  #finishClose: (() => void) | undefined;
+  /** The closed check and the calls in flight close() waits for (streams count as one call while open). */
+  readonly #gate = new CallGate(fileClosed);
   #locked = false;
 
   /** @internal Wrap `fd`, just opened on `backend`. */
@@ -101,51 +100,31 @@ export class AyaFileHandle extends EventEmitter {
     return this.#fd;
   }
 
-  /** Run `body` as one call through the gate: rejected if closed, counted until it settles. */
+  /** Run `body` as one call through the gate: rejected once close() was called, waited for by close(). */
   async #call<T>(syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
-    if (this.#fd === -1) throw fileClosed(syscall);
-    this.#ref();
+    this.#gate.check(syscall);
+    this.#gate.enter();
     try {
       return await body(this.#fd);
     } finally {
-      this.#unref();
+      this.#gate.leave();
     }
   }
 
-  #ref(): void {
-    this.#refs++;
-  }
-
-  /** Drop a reference; the last one closes the fd and settles close(). */
-  #unref(): void {
-    if (--this.#refs > 0) return;
-    const fd = this.#fd;
-    this.#fd = -1;
-    const finish = this.#finishClose;
-    this.#finishClose = undefined;
-    const closed = this.#backend.close(fd).then((r) => {
+  /**
+   * Close the file once the calls in flight have settled (and streams over it have closed);
+   * idempotent: a later call resolves when the close has. The first call emits 'close'.
+   */
+  close = (): Promise<void> => {
+    const first = !this.#gate.closing;
+    const closing = this.#gate.close(async () => {
+      await this.#gate.drained();
+      const fd = this.#fd;
+      this.#fd = -1;
+      const r = await this.#backend.close(fd);
       if (r < 0) throw uvException(r, 'close');
     });
-    this.#closing = closed.finally(() => {
-      this.#closing = undefined;
-    });
-    if (finish) finish();
-  }
-
-  /** Closes the file once the calls in flight have settled; every later call resolves at once. Emits 'close'. */
-  close = (): Promise<void> => {
-    if (this.#closing) return this.#closing;
-    if (this.#fd === -1) return Promise.resolve();
-    if (this.#refs === 1) {
-      this.#unref();
-    } else {
-      this.#refs--;
-      this.#closing = new Promise<void>((resolve) => {
-        this.#finishClose = resolve;
-      }).then(() => this.#closing);
-    }
-    const closing = this.#closing!;
-    this.emit('close');
+    if (first) this.emit('close');
     return closing;
   };
 
@@ -348,7 +327,7 @@ export class AyaFileHandle extends EventEmitter {
         done(this.writev(bufs, pos), cb, (r) => [r.bytesWritten, r.buffers]),
       fsync: (_fd: number, cb: (err: unknown) => void) => done(this.sync(), cb, () => []),
       close: (_fd: number, cb: (err: unknown) => void) => {
-        this.#unref();
+        this.#gate.leave();
         done(this.close(), cb, () => []);
       },
     };
@@ -356,9 +335,9 @@ export class AyaFileHandle extends EventEmitter {
 
   /** Options for a node:fs stream over this handle; holds a reference until the stream closes it. */
   #streamOptions(options: object | undefined): never {
-    if (this.#fd === -1) throw fileClosed('open');
+    this.#gate.check('open');
     const o = { ...options, fd: this.#fd, fs: this.#streamOps() };
-    if ((options as { autoClose?: unknown } | undefined)?.autoClose !== false) this.#ref();
+    if ((options as { autoClose?: unknown } | undefined)?.autoClose !== false) this.#gate.enter();
     return o as never;
   }
 
@@ -384,16 +363,16 @@ export class AyaFileHandle extends EventEmitter {
   /** A web ReadableStream of the file's bytes from the fd's position; the handle is locked to it. */
   readableWebStream(options: { type?: string } = {}): ReadableStream {
     if (this.#fd === -1) throw invalidState('The FileHandle is closed');
-    if (this.#closing) throw invalidState('The FileHandle is closing');
+    if (this.#gate.closing) throw invalidState('The FileHandle is closing');
     if (this.#locked) throw invalidState('The FileHandle is locked');
     if (options.type !== undefined && typeof options.type !== 'string') throw invalidArgType('options.type', 'of type string', options.type);
     this.#locked = true;
-    this.#ref();
+    this.#gate.enter();
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
-      this.#unref();
+      this.#gate.leave();
     };
     const readable = new ReadableStream({
       type: 'bytes',
