@@ -184,3 +184,23 @@ export function getOptions(options: unknown): Record<string, unknown> {
   validateSignal(o.signal);
   return o;
 }
+
+/** A position argument: a safe integer >= 0 (bigint accepted); anything else is the fd's own position (-1). */
+export function toPosition(position: unknown): number {
+  const n = typeof position === 'bigint' ? Number(position) : position;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : -1;
+}
+
+/** node:fs's checks of offset and length against a buffer of `size` bytes, for reads (validateOffsetLengthRead). */
+export function checkReadRange(offset: number, length: number, size: number): void {
+  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
+  if (offset + length > size) throw outOfRangeArg('length', `<= ${size - offset}`, length);
+}
+
+/** node:fs's checks of offset and length for writes (validateOffsetLengthWrite). */
+export function checkWriteRange(offset: number, length: number, size: number): void {
+  if (offset > size) throw outOfRangeArg('offset', `<= ${size}`, offset);
+  if (length > size - offset) throw outOfRangeArg('length', `<= ${size - offset}`, length);
+  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
+  validateInt32(length, 'length', 0);
+}

@@ -17,7 +17,7 @@ import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
-import { invalidArgType, invalidArgValue, outOfRangeArg, parseMode, validateInt32, validateInteger } from './args';
+import { checkReadRange, checkWriteRange, invalidArgType, invalidArgValue, parseMode, toPosition, validateInteger } from './args';
 import { toNodeStats } from './stats';
 import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
@@ -45,26 +45,6 @@ function fileClosed(syscall: string): Error {
 /** ERR_INVALID_STATE, as readableWebStream() throws it. */
 function invalidState(what: string): TypeError {
   return argTypeError('ERR_INVALID_STATE', `Invalid state: ${what}`);
-}
-
-/** A position argument: a safe integer >= 0 (bigint accepted), anything else the fd's own position (-1). */
-function toPosition(position: unknown): number {
-  const n = typeof position === 'bigint' ? Number(position) : position;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : -1;
-}
-
-/** node:fs's checks of offset and length against a buffer of `size` bytes, for reads. */
-function checkReadRange(offset: number, length: number, size: number): void {
-  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
-  if (offset + length > size) throw outOfRangeArg('length', `<= ${size - offset}`, length);
-}
-
-/** node:fs's checks of offset and length for writes (validateOffsetLengthWrite). */
-function checkWriteRange(offset: number, length: number, size: number): void {
-  if (offset > size) throw outOfRangeArg('offset', `<= ${size}`, offset);
-  if (length > size - offset) throw outOfRangeArg('length', `<= ${size - offset}`, length);
-  if (length < 0) throw outOfRangeArg('length', '>= 0', length);
-  validateInt32(length, 'length', 0);
 }
 
 /** An array of ArrayBufferViews, as readv/writev take. */

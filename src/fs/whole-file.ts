@@ -330,25 +330,40 @@ export function writeOpened(file: Opened, source: WriteSource, encoding: BufferE
 }
 
 /**
- * readFile on a path, in node:fs's order of checks: options, then the signal, then the path.
- * Used by both ayafileio's readFile and ayafileio/fs's.
+ * readFile on a path, checked in node:fs's order (options, then the path) before it returns
+ * the work to run; the signal is looked at when that runs. The callback form (ayafileio/fs)
+ * throws what these checks throw; the promise forms reject with it.
  */
-export async function readWholeFile(path: unknown, options: unknown): Promise<string | Buffer> {
+export function prepareRead(path: unknown, options: unknown): () => Promise<string | Buffer> {
   const parsed = parseOptions(options, 'r');
-  throwIfAborted(parsed.signal);
   const target = validatePath(path);
-  const data = await withFile(target, { ...parsed, mode: 0o666 }, readOpened);
-  return parsed.encoding === null ? data : data.toString(parsed.encoding);
+  return async () => {
+    throwIfAborted(parsed.signal);
+    const data = await withFile(target, { ...parsed, mode: 0o666 }, readOpened);
+    return parsed.encoding === null ? data : data.toString(parsed.encoding);
+  };
 }
 
-/** writeFile/appendFile on a path (they differ only in the default flag), checked in node:fs's order. */
-export async function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
+/** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */
+export function prepareWrite(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): () => Promise<void> {
   const parsed = parseOptions(options, defaultFlag, maxMode);
   const source = writeSource(data, parsed.encoding);
-  throwIfAborted(parsed.signal);
   const target = validatePath(path);
   const append = (parsed.flags & O.O_APPEND) !== 0;
-  await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+  return async () => {
+    throwIfAborted(parsed.signal);
+    await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+  };
+}
+
+/** readFile on a path: every failure, argument errors included, a rejection. */
+export async function readWholeFile(path: unknown, options: unknown): Promise<string | Buffer> {
+  return prepareRead(path, options)();
+}
+
+/** writeFile/appendFile on a path: every failure a rejection. */
+export async function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
+  return prepareWrite(path, data, options, defaultFlag, maxMode)();
 }
 
 /**
