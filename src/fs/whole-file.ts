@@ -206,16 +206,18 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   return result;
 }
 
-/**
- * Node's AbortError (name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`),
- * thrown once `signal` is aborted.
- */
+/** Node's AbortError: name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`. */
+class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(cause: unknown) {
+    super('The operation was aborted', { cause });
+    this.name = 'AbortError';
+  }
+}
+
+/** Throw Node's AbortError once `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted !== true) return;
-  const err = new Error('The operation was aborted', { cause: signal.reason }) as Error & { code: string };
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
-  throw err;
+  if (signal?.aborted === true) throw new AbortError(signal.reason);
 }
 
 /**
