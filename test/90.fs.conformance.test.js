@@ -5,57 +5,16 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-fs-conf-'));
-test.after(() => fs.rmSync(root, { recursive: true, force: true }));
-let counter = 0;
+const twins = require('./_lib/fs-twins.js');
 
-/** A fresh directory for each implementation, both holding `files` ({ name: content }). */
-function twinDirs(files = {}) {
-  const n = counter++;
-  return ['node', 'aya'].map((who) => {
-    const dir = path.join(root, `${n}-${who}`);
-    fs.mkdirSync(dir);
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    return dir;
-  });
-}
-
-const ERROR_FIELDS = ['name', 'code', 'errno', 'syscall', 'path', 'dest', 'message'];
-
-/** What a call gave: its value, or its error's fields with the directory replaced by '<dir>'. */
-async function outcome(call, dir) {
-  const scrub = (v) => (typeof v === 'string' ? v.split(dir).join('<dir>') : v);
-  try {
-    return { value: await call() };
-  } catch (err) {
-    const fields = {};
-    for (const k of ERROR_FIELDS) if (err[k] !== undefined) fields[k] = scrub(err[k]);
-    return { error: fields, class: err.constructor.name };
-  }
-}
-
-/**
- * Run `call(fsModule, dir)` on node:fs/promises and ayafileio/fs in twin directories; assert
- * the same outcome and, when `files` is true, the same directory contents afterwards.
- */
-async function same(call, { files = {}, value = (v) => v } = {}) {
-  const [nd, ad] = twinDirs(files);
-  const want = await outcome(() => call(nodeFsp, nd), nd);
-  const got = await outcome(() => call(aya, ad), ad);
-  if (want.error || got.error) {
-    assert.deepStrictEqual(got, want);
-    return;
-  }
-  assert.deepStrictEqual(value(got.value, ad), value(want.value, nd));
-  const contents = (d) => fs.readdirSync(d).sort().map((f) => [f, fs.statSync(path.join(d, f)).isFile() ? fs.readFileSync(path.join(d, f), 'latin1') : 'dir']);
-  assert.deepStrictEqual(contents(ad), contents(nd));
-}
+const { twinDirs } = twins;
+/** Run `call(fsModule, dir)` on both modules and compare (test/_lib/fs-twins.js). */
+const same = (call, options) => twins.same(aya, call, options);
 
 test('the module has every name node:fs/promises has, and its constants', () => {
   for (const name of Object.keys(nodeFsp)) assert.ok(name in aya, name);

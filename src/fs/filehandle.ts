@@ -10,14 +10,15 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import type { FileHandle as NodeFileHandle } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
-import { ReadableStream } from 'node:stream/web';
+import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException } from '../errors';
+import { errnoByName } from '../file/errno';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
-import { checkReadRange, checkWriteRange, invalidArgType, invalidArgValue, parseMode, toPosition, validateInteger } from './args';
+import { checkReadRange, checkWriteRange, invalidArgType, invalidArgValue, parseMode, toPosition, validateBoolean, validateInteger } from './args';
 import { toNodeStats } from './stats';
 import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
@@ -27,10 +28,13 @@ import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from 
  */
 export interface FileHandle extends NodeFileHandle, EventEmitter {}
 
+const EINVAL = errnoByName('EINVAL');
 const fchmod = promisify(fs.fchmod);
 const fchown = promisify(fs.fchown);
 const futimes = promisify(fs.futimes);
 const fstatBigInt = promisify(fs.fstat) as (fd: number, options: { bigint: true }) => Promise<fs.BigIntStats>;
+
+function noop(): void {}
 
 /** A result object as Node builds it: no prototype. */
 function nullProto<T extends object>(fields: T): T {
@@ -50,7 +54,7 @@ function invalidState(what: string): TypeError {
 /** An array of ArrayBufferViews, as readv/writev take. */
 function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBufferView[] {
   if (!Array.isArray(buffers) || !buffers.every((b) => ArrayBuffer.isView(b))) {
-    throw invalidArgType('buffers', 'an instance of ArrayBufferView[]', buffers);
+    throw invalidArgType('buffers', 'an ArrayBufferView[]', buffers);
   }
 }
 
@@ -66,6 +70,8 @@ export class AyaFileHandle extends EventEmitter {
   readonly #backend: OpBackend;
   /** The closed check and the calls in flight close() waits for (streams count as one call while open). */
   readonly #gate = new CallGate(fileClosed);
+  /** What the first close() returned (the close itself). */
+  #closed: Promise<void> | undefined;
   #locked = false;
 
   /** @internal Wrap `fd`, just opened on `backend`. */
@@ -96,7 +102,7 @@ export class AyaFileHandle extends EventEmitter {
    * idempotent: a later call resolves when the close has. The first call emits 'close'.
    */
   close = (): Promise<void> => {
-    const first = !this.#gate.closing;
+    if (this.#closed !== undefined) return this.#closed.then(noop, noop);
     const closing = this.#gate.close(async () => {
       await this.#gate.drained();
       const fd = this.#fd;
@@ -104,7 +110,8 @@ export class AyaFileHandle extends EventEmitter {
       const r = await this.#backend.close(fd);
       if (r < 0) throw uvException(r, 'close');
     });
-    if (first) this.emit('close');
+    this.#closed = closing;
+    this.emit('close');
     return closing;
   };
 
@@ -183,6 +190,7 @@ export class AyaFileHandle extends EventEmitter {
   readv(buffers: unknown, position?: unknown): Promise<{ bytesRead: number; buffers: NodeJS.ArrayBufferView[] }> {
     return this.#call('readv', async (fd) => {
       checkBufferArray(buffers);
+      if (buffers.length === 0) throw uvException(EINVAL, 'read'); // as libuv refuses a read of no buffers
       let pos = toPosition(position);
       let total = 0;
       for (const view of buffers) {
@@ -201,6 +209,7 @@ export class AyaFileHandle extends EventEmitter {
   writev(buffers: unknown, position?: unknown): Promise<{ bytesWritten: number; buffers: NodeJS.ArrayBufferView[] }> {
     return this.#call('writev', async (fd) => {
       checkBufferArray(buffers);
+      if (buffers.length === 0) return nullProto({ bytesWritten: 0, buffers });
       let pos = toPosition(position);
       let total = 0;
       for (const view of buffers) {
@@ -308,16 +317,18 @@ export class AyaFileHandle extends EventEmitter {
       fsync: (_fd: number, cb: (err: unknown) => void) => done(this.sync(), cb, () => []),
       close: (_fd: number, cb: (err: unknown) => void) => {
         this.#gate.leave();
-        done(this.close(), cb, () => []);
+        // The close itself, not a later close() call's echo of it: the stream's 'close' comes
+        // before the code awaiting close() goes on, as with Node's FileHandle.
+        done(this.#closed ?? this.close(), cb, () => []);
       },
     };
   }
 
-  /** Options for a node:fs stream over this handle; holds a reference until the stream closes it. */
+  /** Options for a node:fs stream over this handle; the stream counts as a call in flight until it closes the handle. */
   #streamOptions(options: object | undefined): never {
     this.#gate.check('open');
     const o = { ...options, fd: this.#fd, fs: this.#streamOps() };
-    if ((options as { autoClose?: unknown } | undefined)?.autoClose !== false) this.#gate.enter();
+    this.#gate.enter(); // left by the stream's close (when the handle closes, if not before)
     return o as never;
   }
 
@@ -340,38 +351,63 @@ export class AyaFileHandle extends EventEmitter {
     return createInterface({ input: this.createReadStream(options), crlfDelay: Infinity });
   }
 
-  /** A web ReadableStream of the file's bytes from the fd's position; the handle is locked to it. */
-  readableWebStream(options: { type?: string } = {}): ReadableStream {
+  /**
+   * A web ReadableStream (bytes) of the file from the fd's position; the handle is locked to
+   * it, and with `autoClose` closed when the stream ends or is cancelled.
+   */
+  readableWebStream(options: { type?: 'bytes'; autoClose?: boolean } = {}): ReadableStream {
     if (this.#fd === -1) throw invalidState('The FileHandle is closed');
     if (this.#gate.closing) throw invalidState('The FileHandle is closing');
     if (this.#locked) throw invalidState('The FileHandle is locked');
-    if (options.type !== undefined && typeof options.type !== 'string') throw invalidArgType('options.type', 'of type string', options.type);
     this.#locked = true;
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    const autoClose = options.autoClose ?? false;
+    validateBoolean(autoClose, 'options.autoClose');
     this.#gate.enter();
     let done = false;
-    const finish = (): void => {
+    const finish = async (): Promise<void> => {
       if (done) return;
       done = true;
       this.#gate.leave();
+      if (autoClose) await this.close();
     };
+    let controller!: ReadableByteStreamController;
     const readable = new ReadableStream({
       type: 'bytes',
       autoAllocateChunkSize: WEB_STREAM_CHUNK,
-      pull: async (controller) => {
-        const request = controller.byobRequest!;
+      start: (c) => {
+        controller = c;
+      },
+      pull: async (c) => {
+        const request = c.byobRequest!;
         const view = request.view!;
-        const { bytesRead } = await this.read(view, 0, view.byteLength);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await this.read(view, 0, view.byteLength));
+        } catch (err) {
+          if (done) return; // the handle was closed meanwhile: the stream has ended
+          throw err;
+        }
+        if (done) return;
         if (bytesRead === 0) {
-          finish();
-          controller.close();
-          request.respond(0);
-          return;
+          await finish(); // before the reader sees the end: with autoClose, the handle is closed by then
+          c.close();
         }
         request.respond(bytesRead);
       },
       cancel: finish,
     });
-    this.once('close', () => void readable.cancel().catch(() => undefined));
+    // Closing the handle ends the stream (Node cancels it), so close() need not wait for a reader.
+    this.once('close', () => {
+      if (done) return;
+      void finish();
+      try {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      } catch {
+        // already closed or errored
+      }
+    });
     return readable;
   }
 }
