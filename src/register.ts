@@ -7,7 +7,9 @@
  *
  * - node:fs/promises: open, readFile, writeFile, appendFile, stat, truncate;
  * - node:fs: open, close, read, write, fstat, fsync, fdatasync, ftruncate, readFile,
- *   writeFile, appendFile, stat, truncate (fd calls only for fds the replaced open() opened).
+ *   writeFile, appendFile, stat, truncate (fd calls only for fds the replaced open() opened);
+ *   createReadStream/createWriteStream also take the FileHandle the replaced open() gives as
+ *   `options.fd`.
  *
  * Untouched: synchronous calls, every other function, fds opened elsewhere. What differs
  * from node:fs: docs/migrating.md.
@@ -16,10 +18,12 @@ import * as nodeFs from 'node:fs';
 import * as nodeFsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import * as callbacks from './fs/callbacks';
+import * as streams from './fs/filehandle';
 import * as promises from './fs/promises';
 
 const PROMISE_NAMES = ['open', 'readFile', 'writeFile', 'appendFile', 'stat', 'truncate'] as const;
 const CALLBACK_NAMES = ['open', 'close', 'read', 'write', 'fstat', 'fsync', 'fdatasync', 'ftruncate', 'readFile', 'writeFile', 'appendFile', 'stat', 'truncate'] as const;
+const STREAM_NAMES = ['createReadStream', 'createWriteStream'] as const;
 
 /** The module objects as require() gives them (not TypeScript's namespace copies). */
 const fsModule = require('node:fs') as typeof nodeFs;
@@ -36,5 +40,6 @@ function install(target: object, name: string, replacement: (...args: never[]) =
 if (!(fsModule.open as unknown as Record<symbol, unknown>)[REGISTERED]) {
   for (const name of PROMISE_NAMES) install(fspModule, name, promises[name] as (...args: never[]) => unknown);
   for (const name of CALLBACK_NAMES) install(fsModule, name, callbacks[name] as (...args: never[]) => unknown);
+  for (const name of STREAM_NAMES) install(fsModule, name, streams[name] as (...args: never[]) => unknown);
   syncBuiltinESMExports();
 }

@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import type { FileHandle as NodeFileHandle } from 'node:fs/promises';
 import { createInterface, type Interface } from 'node:readline';
+import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
@@ -29,6 +30,9 @@ import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from 
 export interface FileHandle extends NodeFileHandle, EventEmitter {}
 
 const EINVAL = errnoByName('EINVAL');
+/** node:fs's stream constructors as loaded (ayafileio/register later puts the functions below in their place). */
+const nodeCreateReadStream = fs.createReadStream;
+const nodeCreateWriteStream = fs.createWriteStream;
 const fchmod = promisify(fs.fchmod);
 const fchown = promisify(fs.fchown);
 const futimes = promisify(fs.futimes);
@@ -147,7 +151,8 @@ export class AyaFileHandle extends EventEmitter {
         position = o.position ?? null;
       }
       const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
-      const len = (length ?? view.byteLength - off) as number;
+      const rawLen = length ?? view.byteLength - off;
+      const len = typeof rawLen === 'number' ? rawLen : Number(rawLen) | 0; // as fs.read's `length |= 0`
       if (len === 0) return nullProto({ bytesRead: 0, buffer: view });
       if (view.byteLength === 0) throw invalidArgValue('buffer', view, 'is empty and cannot be written');
       checkReadRange(off, len, view.byteLength);
@@ -302,8 +307,8 @@ export class AyaFileHandle extends EventEmitter {
     return this.#call('futimes', (fd) => futimes(fd, atime, mtime));
   }
 
-  /** The read/close operations node:fs's ReadStream/WriteStream run through this handle. */
-  #streamOps(): Record<string, unknown> {
+  /** The operations node:fs's ReadStream/WriteStream run through this handle; `release` lets go of it. */
+  #streamOps(release: () => void): Record<string, unknown> {
     const done = <T>(p: Promise<T>, cb: (err: unknown, ...r: unknown[]) => void, ok: (v: T) => unknown[]): void => {
       p.then((v) => cb(null, ...ok(v)), (err: unknown) => cb(err));
     };
@@ -316,7 +321,7 @@ export class AyaFileHandle extends EventEmitter {
         done(this.writev(bufs, pos), cb, (r) => [r.bytesWritten, r.buffers]),
       fsync: (_fd: number, cb: (err: unknown) => void) => done(this.sync(), cb, () => []),
       close: (_fd: number, cb: (err: unknown) => void) => {
-        this.#gate.leave();
+        release();
         // The close itself, not a later close() call's echo of it: the stream's 'close' comes
         // before the code awaiting close() goes on, as with Node's FileHandle.
         done(this.#closed ?? this.close(), cb, () => []);
@@ -324,26 +329,43 @@ export class AyaFileHandle extends EventEmitter {
     };
   }
 
-  /** Options for a node:fs stream over this handle; the stream counts as a call in flight until it closes the handle. */
-  #streamOptions(options: object | undefined): never {
+  /**
+   * A node:fs stream over this handle, its reads, writes and close going through the handle's
+   * methods. While open it counts as a call in flight, and closing the handle closes it; it
+   * lets go of the handle once it has ended, finished, failed or closed (with autoClose:
+   * false the handle stays open, as in Node).
+   */
+  #stream<S extends fs.ReadStream | fs.WriteStream>(create: (options: never) => S, options: object | undefined): S {
     this.#gate.check('open');
-    const o = { ...options, fd: this.#fd, fs: this.#streamOps() };
-    this.#gate.enter(); // left by the stream's close (when the handle closes, if not before)
-    return o as never;
+    let released = false;
+    const onHandleClose = (): void => void stream.close();
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.off('close', onHandleClose);
+      this.#gate.leave();
+    };
+    this.#gate.enter();
+    let stream: S;
+    try {
+      stream = create({ ...options, fd: this.#fd, fs: this.#streamOps(release) } as never);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    this.once('close', onHandleClose);
+    finished(stream, release);
+    return stream;
   }
 
   /** A node:fs ReadStream reading through this handle (start/end, highWaterMark, encoding as fs.createReadStream). */
   createReadStream(options?: Parameters<NodeFileHandle['createReadStream']>[0]): fs.ReadStream {
-    const stream = fs.createReadStream(undefined as unknown as string, this.#streamOptions(options));
-    this.once('close', () => stream.close());
-    return stream;
+    return this.#stream((o) => nodeCreateReadStream(undefined as unknown as string, o), options);
   }
 
-  /** A node:fs WriteStream writing through this handle. */
+  /** A node:fs WriteStream writing through this handle (start, highWaterMark, encoding, flush as fs.createWriteStream). */
   createWriteStream(options?: Parameters<NodeFileHandle['createWriteStream']>[0]): fs.WriteStream {
-    const stream = fs.createWriteStream(undefined as unknown as string, this.#streamOptions(options));
-    this.once('close', () => stream.close());
-    return stream;
+    return this.#stream((o) => nodeCreateWriteStream(undefined as unknown as string, o), options);
   }
 
   /** A readline Interface over createReadStream(options): `for await (const line of fh.readLines())`. */
@@ -424,4 +446,27 @@ export async function openHandle(path: PathLike, flags: number, mode: number): P
 /** Whether `value` is a FileHandle of ayafileio/fs. */
 export function isFileHandle(value: unknown): value is FileHandle {
   return value instanceof AyaFileHandle;
+}
+
+/** The FileHandle given as `options.fd`, when it is one of ayafileio/fs's. */
+function handleIn(options: unknown): FileHandle | undefined {
+  const fd = options !== null && typeof options === 'object' ? (options as { fd?: unknown }).fd : undefined;
+  return isFileHandle(fd) ? fd : undefined;
+}
+
+/**
+ * node:fs's createReadStream, which also takes an ayafileio/fs FileHandle as `options.fd`
+ * (node:fs's own takes only its own FileHandle): then it is `fd.createReadStream(options)`.
+ */
+export function createReadStream(path: fs.PathLike, options?: BufferEncoding | Record<string, unknown>): fs.ReadStream {
+  const handle = handleIn(options);
+  if (handle) return handle.createReadStream({ ...(options as object), fd: undefined } as never);
+  return nodeCreateReadStream(path, options as BufferEncoding);
+}
+
+/** node:fs's createWriteStream, which also takes an ayafileio/fs FileHandle as `options.fd`. */
+export function createWriteStream(path: fs.PathLike, options?: BufferEncoding | Record<string, unknown>): fs.WriteStream {
+  const handle = handleIn(options);
+  if (handle) return handle.createWriteStream({ ...(options as object), fd: undefined } as never);
+  return nodeCreateWriteStream(path, options as BufferEncoding);
 }

@@ -14,6 +14,7 @@
 import * as nodeFs from 'node:fs';
 import type * as nodeFsp from 'node:fs/promises';
 import * as callbacks from './callbacks';
+import * as handleStreams from './filehandle';
 import * as promisesApi from './promises';
 
 export type { FileHandle } from './filehandle';
@@ -132,10 +133,10 @@ export const closeSync = nodeFs.closeSync;
 export const copyFileSync = nodeFs.copyFileSync;
 /** node:fs's cpSync. */
 export const cpSync = nodeFs.cpSync;
-/** node:fs's createReadStream. */
-export const createReadStream = nodeFs.createReadStream;
-/** node:fs's createWriteStream. */
-export const createWriteStream = nodeFs.createWriteStream;
+/** node:fs's createReadStream; `options.fd` may also be an ayafileio/fs FileHandle. */
+export const createReadStream = handleStreams.createReadStream as typeof nodeFs.createReadStream;
+/** node:fs's createWriteStream; `options.fd` may also be an ayafileio/fs FileHandle. */
+export const createWriteStream = handleStreams.createWriteStream as typeof nodeFs.createWriteStream;
 /** node:fs's exists. */
 export const exists = nodeFs.exists;
 /** node:fs's existsSync. */
