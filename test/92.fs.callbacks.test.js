@@ -125,7 +125,7 @@ test('both forms: promise without a callback, node:fs\'s callback form with one'
   assert.strictEqual(aya.promises.readFile, aya.promises.readFile);
   assert.strictEqual(typeof aya.realpath.native, 'function');
   assert.strictEqual(aya.readFileSync, fs.readFileSync);
-  assert.strictEqual(aya.createReadStream, fs.createReadStream);
+  assert.strictEqual(aya.existsSync, fs.existsSync);
 });
 
 /**
