@@ -48,6 +48,22 @@ test('readFile: encodings, flags, URL and Buffer paths, errors', async () => {
   for (const call of cases) await same(call, { files });
 });
 
+/** An AbortSignal aborted on the next tick: node:fs's calls have not settled by then. */
+function abortSoon() {
+  const c = new AbortController();
+  process.nextTick(() => c.abort());
+  return c.signal;
+}
+
+test('an abort on the next tick stops readFile and writeFile, as in Node', async () => {
+  await same((f, d) => f.readFile(path.join(d, 'a'), { signal: abortSoon() }), { files: { a: 'x'.repeat(100000) } });
+  // (Whether the file exists by then differs: Node finishes the open first, ayafileio/fs stops
+  // waiting for it; so only the rejection is compared.)
+  const [, d] = twinDirs();
+  await assert.rejects(aya.writeFile(path.join(d, 'w'), 'data', { signal: abortSoon() }), { name: 'AbortError', code: 'ABORT_ERR' });
+  await assert.rejects(aya.appendFile(path.join(d, 'w'), ['a', 'b'], { signal: abortSoon() }), { name: 'AbortError', code: 'ABORT_ERR' });
+});
+
 test('readFile of /proc files (size 0, with content) as Node reads them', { skip: process.platform !== 'linux' && 'no /proc' }, async () => {
   const a = await aya.readFile('/proc/self/status', 'utf8');
   const n = await nodeFsp.readFile('/proc/self/status', 'utf8');

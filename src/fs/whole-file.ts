@@ -310,8 +310,21 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promis
   }
 }
 
+/**
+ * With an AbortSignal, let the current tick end before the first op. node:fs's calls never
+ * settle in the tick they were made in, so code that aborts on the next tick
+ * (process.nextTick) expects to stop them; an io_uring op completing inline would win that race.
+ */
+async function startAbortable(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return;
+  throwIfAborted(signal);
+  await new Promise<void>((resolve) => process.nextTick(resolve));
+  throwIfAborted(signal);
+}
+
 /** Read the rest of an open file: its size from fstat (regular files), else chunks until EOF. */
 export async function readOpened(file: Opened): Promise<Buffer> {
+  await startAbortable(file.signal);
   const size = await expectedSize(file);
   return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
 }
@@ -326,7 +339,8 @@ async function writeChunks(file: Opened, chunks: Iterable<unknown> | AsyncIterab
 }
 
 /** Write `source` to an open file (at its position when `file.current` or `append`, else from offset 0). */
-export function writeOpened(file: Opened, source: WriteSource, encoding: BufferEncoding | null, append: boolean): Promise<void> {
+export async function writeOpened(file: Opened, source: WriteSource, encoding: BufferEncoding | null, append: boolean): Promise<void> {
+  await startAbortable(file.signal);
   if (source instanceof Uint8Array) return writeAll(file, source, append || file.current);
   return writeChunks(file, source, encoding);
 }
