@@ -169,3 +169,11 @@ test('open: every flag string Node accepts and numeric flags, mode on create', a
   }
   await same((f, d) => f.open(path.join(d, 'a'), 'r', 'zz'), { files: { a: 'abc' } });
 });
+
+test('import and require give one module: the default export is the CommonJS module object', async () => {
+  const esm = await import('ayafileio/fs');
+  assert.strictEqual(esm.default, aya);
+  for (const name of Object.keys(aya)) assert.strictEqual(esm[name], aya[name], name);
+  const esmPromises = esm.default.promises;
+  for (const name of Object.keys(nodeFsp)) assert.strictEqual(typeof esmPromises[name], typeof nodeFsp[name], name);
+});
