@@ -65,6 +65,8 @@ test('write: buffer and string forms, positions, append handles, errors', async 
     (h) => h.write('zz', 3).then(wr),
     (h) => h.write('\u00e9\u00e9', 0, 'latin1').then(wr),
     (h) => h.write('aa', null, 'hex').then(wr),
+    (h) => h.write('abc', 0, 'hex'),
+    (h) => h.write('abc', 0, 'no-such-encoding').then(wr),
     async (h) => [wr(await h.write('1')), wr(await h.write('2')), wr(await h.write(Buffer.from('3'), 0, 1, null))],
     (h) => h.write(Buffer.alloc(0)).then(wr),
     (h) => h.write(new Uint16Array([0x4142])).then(wr),

@@ -83,6 +83,8 @@ test('an fd from open(): write, fstat, read forms, ftruncate, fsync, fdatasync, 
     log.push(await callback(f.write, [fd, 'at 1', 1], d, buffer));
     log.push(await callback(f.write, [fd, Buffer.from('xy'), { offset: 1, position: 9 }], d, buffer));
     log.push(await callback(f.write, [fd, 5], d));
+    log.push(await callback(f.write, [fd, 'abc', 0, 'hex'], d));
+    log.push(await callback(f.write, [fd, 'abc', 0, 'no-such-encoding'], d, buffer));
     log.push(await callback(f.write, [fd, Buffer.from('ab'), 3], d));
     log.push(await callback(f.fstat, [fd], d, (s) => [s.size, s.isFile(), s instanceof fs.Stats]));
     log.push(await callback(f.fstat, [fd, { bigint: true }], d, (s) => [s.size]));

@@ -204,3 +204,15 @@ export function checkWriteRange(offset: number, length: number, size: number): v
   if (length < 0) throw outOfRangeArg('length', '>= 0', length);
   validateInt32(length, 'length', 0);
 }
+
+/**
+ * A string to write, encoded as node:fs's write(fd, string, position, encoding) does: an
+ * encoding Node does not know counts as utf8, and hex of odd length is refused.
+ */
+export function encodeForWrite(data: string, encoding: unknown): Buffer {
+  const known = typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8';
+  if (known.toLowerCase() === 'hex' && data.length % 2 !== 0) {
+    throw invalidArgValue('encoding', encoding, `is invalid for data of length ${data.length}`);
+  }
+  return Buffer.from(data, known);
+}

@@ -11,7 +11,7 @@ import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
 import { toBytes } from '../file/validate';
 import {
-  checkReadRange, checkWriteRange, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, toPosition,
+  checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, toPosition,
   validateCallback, validateFd, validateInteger, validatePath,
 } from './args';
 import { stat as statPromise, truncate as truncatePromise } from './promises';
@@ -142,9 +142,8 @@ export function write(fd: number, ...args: unknown[]): void {
     return;
   }
   if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
-  const [position, encoding = 'utf8'] = given;
-  if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) throw invalidArgValue('encoding', encoding, 'is invalid encoding');
-  const bytes = Buffer.from(data, encoding);
+  const [position, encoding] = given;
+  const bytes = encodeForWrite(data, encoding);
   rawOp(backend.write(fd, bytes, 0, bytes.length, toPosition(position)), 'write', cb, (n) => [n, data]);
 }
 

@@ -19,7 +19,7 @@ import { argTypeError, uvException } from '../errors';
 import { errnoByName } from '../file/errno';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
-import { checkReadRange, checkWriteRange, invalidArgType, invalidArgValue, parseMode, toPosition, validateBoolean, validateInteger } from './args';
+import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, toPosition, validateBoolean, validateInteger } from './args';
 import { toNodeStats } from './stats';
 import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
@@ -182,8 +182,7 @@ export class AyaFileHandle extends EventEmitter {
         return nullProto({ bytesWritten: n, buffer: data });
       }
       if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
-      if (typeof length === 'string' && !Buffer.isEncoding(length)) throw argTypeError('ERR_UNKNOWN_ENCODING', `Unknown encoding: ${length}`);
-      const bytes = Buffer.from(data, (length as BufferEncoding | undefined) ?? 'utf8');
+      const bytes = encodeForWrite(data, length);
       if (bytes.length === 0) return nullProto({ bytesWritten: 0, buffer: data });
       const n = await this.#backend.write(fd, bytes, 0, bytes.length, toPosition(offsetOrOptions));
       if (n < 0) throw uvException(n, 'write');
