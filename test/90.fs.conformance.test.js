@@ -134,7 +134,7 @@ test('stat and truncate on the engine give what Node gives', async () => {
 
 test('path calls are Node\'s own and behave as Node\'s', async () => {
   const cases = [
-    (f, d) => f.mkdir(path.join(d, 'x', 'y'), { recursive: true }).then((r) => r && path.relative(d, r)),
+    (f, d) => f.mkdir(path.join(d, 'x', 'y'), { recursive: true }).then((r) => r && path.basename(r)),
     (f, d) => f.mkdir(path.join(d, 'a')),
     (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'b')),
     (f, d) => f.rename(path.join(d, 'missing'), path.join(d, 'b')),

@@ -141,8 +141,7 @@ test('stat, truncate, sync, datasync, chmod, chown, utimes', async () => {
   await same(onHandle('r', (h) => h.chmod('9')), { files });
   await same(onHandle('r', async (h) => {
     await h.utimes(1_000_000, new Date(2_000_000_000));
-    const s = await h.stat();
-    return [s.atimeMs, s.mtimeMs];
+    return (await h.stat()).mtimeMs; // (not atime: Wine moves it on the next read)
   }), { files });
   if (process.getuid) await same(onHandle('r', (h) => h.chown(process.getuid(), process.getgid())), { files });
   await same(onHandle('r', (h) => h.chown('x', 0)), { files });

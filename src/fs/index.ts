@@ -118,6 +118,15 @@ export const utimes: typeof nodeFsp.utimes & typeof nodeFs.utimes = dual(promise
 /** node:fs/promises' watch (node:fs's with a callback). */
 export const watch: typeof nodeFsp.watch & typeof nodeFs.watch = dual(promisesApi.watch, nodeFs.watch);
 
+/** The type of node:fs's glob / globSync in the @types/node in use (undefined where it has none). */
+type NodeFsGlob = typeof nodeFs extends { glob: infer G } ? G : undefined;
+type NodeFsGlobSync = typeof nodeFs extends { globSync: infer G } ? G : undefined;
+const nodeFsGlob = (nodeFs as { glob?: (...args: never[]) => unknown }).glob;
+/** node:fs/promises' glob (node:fs's with a callback), where the running Node has it (22+), else undefined. */
+export const glob = (promisesApi.glob && nodeFsGlob ? dual(promisesApi.glob as (...args: never[]) => unknown, nodeFsGlob) : undefined) as promisesApi.NodeFspGlob & NodeFsGlob;
+/** node:fs's globSync, where the running Node has it (22+), else undefined. */
+export const globSync = (nodeFs as { globSync?: unknown }).globSync as NodeFsGlobSync | undefined;
+
 // The rest of node:fs, as node:fs's own: synchronous calls, streams, classes.
 /** node:fs's appendFileSync. */
 export const appendFileSync = nodeFs.appendFileSync;

@@ -142,5 +142,9 @@ export const realpath = node.realpath;
 export const mkdtemp = node.mkdtemp;
 /** node:fs/promises' watch. */
 export const watch = node.watch;
+/** node:fs/promises' glob, where the running Node has it (22+), else undefined. */
+export const glob = (node as { glob?: unknown }).glob as NodeFspGlob;
+/** The type of node:fs/promises' glob in the @types/node in use (undefined where it has none). */
+export type NodeFspGlob = typeof nodeFsp extends { glob: infer G } ? G | undefined : undefined;
 /** fs.constants: O_* flags, S_* mode bits, access and copyFile modes. */
 export const constants = node.constants;
