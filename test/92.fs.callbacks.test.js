@@ -107,6 +107,18 @@ test('an fd from open(): write, fstat, read forms, ftruncate, fsync, fdatasync, 
   });
 });
 
+test('util.promisify of read and write resolves { bytesRead, buffer } / { bytesWritten, buffer }, as node:fs\'s', async () => {
+  const { promisify } = require('node:util');
+  await same(async (f, d) => {
+    const fd = await promisify(f.open)(path.join(d, 'a'), 'r+');
+    const w = await promisify(f.write)(fd, Buffer.from('XY'), 0, 2, 1);
+    const r = await promisify(f.read)(fd, Buffer.alloc(4), 0, 4, 0);
+    const o = await promisify(f.read)(fd, {});
+    await promisify(f.close)(fd);
+    return [w.bytesWritten, w.buffer.toString(), r.bytesRead, r.buffer.toString(), o.bytesRead, o.buffer.length];
+  }, { a: 'abcdef' });
+});
+
 test('fds opened elsewhere go to node:fs untouched', async () => {
   const [, d] = twinDirs({ a: 'abcdef' });
   const fd = fs.openSync(path.join(d, 'a'), 'r+');

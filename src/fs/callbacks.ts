@@ -6,6 +6,7 @@
  * goes to node:fs's own function, untouched.
  */
 import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
@@ -146,6 +147,17 @@ export function write(fd: number, ...args: unknown[]): void {
   const bytes = encodeForWrite(data, encoding);
   rawOp(backend.write(fd, bytes, 0, bytes.length, toPosition(position)), 'write', cb, (n) => [n, data]);
 }
+
+// util.promisify(fs.read) / (fs.write) resolve { bytesRead, buffer } / { bytesWritten, buffer }
+// in node:fs; so they do with these (under ayafileio/register, they are node:fs's).
+Object.defineProperty(read, promisify.custom, {
+  value: (fd: number, ...args: unknown[]) =>
+    new Promise((resolve, reject) => read(fd, ...args, (err: unknown, bytesRead: number, buffer: unknown) => (err ? reject(err) : resolve({ bytesRead, buffer })))),
+});
+Object.defineProperty(write, promisify.custom, {
+  value: (fd: number, ...args: unknown[]) =>
+    new Promise((resolve, reject) => write(fd, ...args, (err: unknown, bytesWritten: number, buffer: unknown) => (err ? reject(err) : resolve({ bytesWritten, buffer })))),
+});
 
 /** fstat(fd[, options], callback): an fs.Stats from the engine, fs.BigIntStats from node:fs. */
 export function fstat(fd: number, ...args: unknown[]): void {
