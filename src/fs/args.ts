@@ -216,3 +216,10 @@ export function encodeForWrite(data: string, encoding: unknown): Buffer {
   }
   return Buffer.from(data, known);
 }
+
+/** The offset, length and position of a read/write options object, with node:fs's defaults for `view`. */
+export function rangeOptions(options: object | null | undefined, view: { byteLength: number }): { offset: unknown; length: unknown; position: unknown } {
+  const o = (options ?? {}) as { offset?: unknown; length?: unknown; position?: unknown };
+  const offset = o.offset ?? 0;
+  return { offset, length: o.length ?? view.byteLength - (offset as number), position: o.position ?? null };
+}

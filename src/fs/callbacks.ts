@@ -12,7 +12,7 @@ import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
 import { toBytes } from '../file/validate';
 import {
-  checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, toPosition,
+  checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition,
   validateCallback, validateFd, validateInteger, validatePath,
 } from './args';
 import { stat as statPromise, truncate as truncatePromise } from './promises';
@@ -101,9 +101,8 @@ export function read(fd: number, ...args: unknown[]): void {
       buffer = Buffer.alloc(16384);
     }
     if (params !== undefined && typeof params !== 'object') throw invalidArgType('options', 'of type object', params);
-    offset = params?.offset ?? 0;
-    length = params?.length ?? (buffer as NodeJS.ArrayBufferView | undefined)?.byteLength! - (offset as number);
-    position = params?.position ?? null;
+    if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+    ({ offset, length, position } = rangeOptions(params, buffer));
   }
   if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
   validateCallback(callback);
@@ -130,12 +129,7 @@ export function write(fd: number, ...args: unknown[]): void {
   const given = args.slice(1, -1);
   if (ArrayBuffer.isView(data)) {
     let [offset, length, position] = given;
-    if (offset !== null && typeof offset === 'object') {
-      const o = offset as { offset?: unknown; length?: unknown; position?: unknown };
-      offset = o.offset ?? 0;
-      length = o.length ?? data.byteLength - (offset as number);
-      position = o.position ?? null;
-    }
+    if (offset !== null && typeof offset === 'object') ({ offset, length, position } = rangeOptions(offset, data));
     const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
     const len = typeof length === 'number' ? length : data.byteLength - off;
     checkWriteRange(off, len, data.byteLength);

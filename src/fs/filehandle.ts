@@ -19,7 +19,7 @@ import { argTypeError, uvException } from '../errors';
 import { errnoByName } from '../file/errno';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
-import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, toPosition, validateBoolean, validateInteger } from './args';
+import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger } from './args';
 import { toNodeStats } from './stats';
 import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
@@ -136,20 +136,13 @@ export class AyaFileHandle extends EventEmitter {
       let offset = offsetOrOptions;
       if (!ArrayBuffer.isView(buffer)) {
         if (buffer !== undefined && buffer !== null && typeof buffer !== 'object') throw invalidArgType('options', 'of type object', buffer);
-        const o = (buffer ?? {}) as { buffer?: unknown; offset?: unknown; length?: unknown; position?: unknown };
-        buffer = o.buffer ?? Buffer.alloc(16384);
+        const options = buffer as { buffer?: unknown } | null | undefined;
+        buffer = options?.buffer ?? Buffer.alloc(16384);
         if (!ArrayBuffer.isView(buffer)) throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
-        offset = o.offset ?? 0;
-        length = o.length ?? buffer.byteLength - (offset as number);
-        position = o.position ?? null;
+        ({ offset, length, position } = rangeOptions(options, buffer));
       }
       const view = buffer as NodeJS.ArrayBufferView;
-      if (offset !== null && typeof offset === 'object') {
-        const o = offset as { offset?: unknown; length?: unknown; position?: unknown };
-        offset = o.offset ?? 0;
-        length = o.length ?? view.byteLength - (offset as number);
-        position = o.position ?? null;
-      }
+      if (offset !== null && typeof offset === 'object') ({ offset, length, position } = rangeOptions(offset, view));
       const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
       const rawLen = length ?? view.byteLength - off;
       const len = typeof rawLen === 'number' ? rawLen : Number(rawLen) | 0; // as fs.read's `length |= 0`
@@ -168,12 +161,7 @@ export class AyaFileHandle extends EventEmitter {
       if (ArrayBuffer.isView(data)) {
         if (data.byteLength === 0) return nullProto({ bytesWritten: 0, buffer: data });
         let offset = offsetOrOptions;
-        if (offset !== null && typeof offset === 'object') {
-          const o = offset as { offset?: unknown; length?: unknown; position?: unknown };
-          offset = o.offset ?? 0;
-          length = o.length ?? data.byteLength - (offset as number);
-          position = o.position ?? null;
-        }
+        if (offset !== null && typeof offset === 'object') ({ offset, length, position } = rangeOptions(offset, data));
         const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
         const len = typeof length === 'number' ? length : data.byteLength - off;
         checkWriteRange(off, len, data.byteLength);
