@@ -50,8 +50,8 @@ export interface WriteFileOptions {
   signal?: AbortSignal;
 }
 
-/** Data writeFile()/appendFile() accept. */
-export type WriteFileData = string | NodeJS.ArrayBufferView;
+/** Data writeFile()/appendFile() accept: a string, bytes, or an (async) iterable or stream of them. */
+export type WriteFileData = string | NodeJS.ArrayBufferView | Iterable<string | NodeJS.ArrayBufferView> | AsyncIterable<string | NodeJS.ArrayBufferView>;
 
 const O = fsConstants;
 const ESPIPE = errnoByName('ESPIPE');
