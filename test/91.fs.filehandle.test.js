@@ -302,3 +302,26 @@ test('createReadStream/createWriteStream of ayafileio/fs take its FileHandle as 
     return [read, h.fd, h2.fd];
   }, { files: { f: TEXT } });
 });
+
+test('a handle dropped without close() has its fd closed when collected, with Node\'s warnings (DEP0137)', () => {
+  const { spawnSync } = require('node:child_process');
+  const code = `
+    const fs = require('node:fs');
+    const warnings = [];
+    process.on('warning', (w) => warnings.push([w.name, w.code ?? null]));
+    (async () => {
+      let fd;
+      await (async () => { fd = (await require('ayafileio/fs').open('package.json')).fd; })();
+      // Finalizers run after a collection, on a later turn: collect until this one has.
+      for (let i = 0; i < 200 && warnings.length < 2; i++) {
+        global.gc();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      let closed = false;
+      try { fs.fstatSync(fd); } catch (err) { closed = err.code; }
+      console.log(JSON.stringify({ closed, warnings }));
+    })();`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--no-warnings', '-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.deepStrictEqual(JSON.parse(r.stdout), { closed: 'EBADF', warnings: [['Warning', null], ['DeprecationWarning', 'DEP0137']] });
+});

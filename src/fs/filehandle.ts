@@ -66,6 +66,21 @@ function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBuff
 const WEB_STREAM_CHUNK = 16384;
 
 /**
+ * A handle the program dropped without closing it: its fd is closed when the handle is
+ * collected, with the warnings Node gives for its own FileHandle (DEP0137).
+ */
+const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>(({ fd, backend }) => {
+  process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
+  process.emitWarning(
+    'Closing a FileHandle object on garbage collection is deprecated. Please close FileHandle objects explicitly using ' +
+      'FileHandle.prototype.close(). In the future, an error will be thrown if a file descriptor is closed during garbage collection.',
+    'DeprecationWarning',
+    'DEP0137',
+  );
+  void backend.close(fd);
+});
+
+/**
  * The implementation behind {@link FileHandle}. Methods take loose arguments and check them
  * at run time with node:fs's rules; the public type is @types/node's.
  */
@@ -83,6 +98,7 @@ export class AyaFileHandle extends EventEmitter {
     super();
     this.#fd = fd;
     this.#backend = backend;
+    collected.register(this, { fd, backend }, this);
   }
 
   /** The numeric descriptor, or -1 once closed. */
@@ -111,6 +127,7 @@ export class AyaFileHandle extends EventEmitter {
       await this.#gate.drained();
       const fd = this.#fd;
       this.#fd = -1;
+      collected.unregister(this);
       const r = await this.#backend.close(fd);
       if (r < 0) throw uvException(r, 'close');
     });
