@@ -14,9 +14,11 @@
   "targets": [
     {
       "target_name": "ayafileio",
-      "sources": ["common/napi_args.c", "common/slab_pool.c"],
+      "sources": ["common/module.c", "common/napi_args.c", "common/slab_pool.c"],
       "defines": ["NAPI_VERSION=8"],
-      "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      # -Werror: every build of these sources is warning-free (scripts/build-win.sh, scripts/build-darwin.sh
+      # and scripts/prebuild.js's zig builds too); fix a warning, never silence it.
+      "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror"],
       "conditions": [
         ["OS=='linux'", {
           "sources": ["linux/ring.c", "linux/creds.c", "linux/engine.c",
@@ -46,7 +48,7 @@
         }],
         ["OS=='mac'", {
           # Apple clang compiles blocks (-fblocks) by default; libdispatch is in libSystem.
-          "xcode_settings": { "GCC_C_LANGUAGE_STANDARD": "c11", "OTHER_CFLAGS": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"] }
+          "xcode_settings": { "GCC_C_LANGUAGE_STANDARD": "c11", "OTHER_CFLAGS": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror"] }
         }],
         ["OS=='win'", {
           "sources": ["common/completions.c", "common/offthread.c",

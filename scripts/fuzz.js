@@ -21,7 +21,7 @@ function argValue(name, fallback) {
 async function fuzzHere(kind, seed, ms) {
   const { fuzz, stats } = require(path.join(__dirname, '..', 'test', '_lib', 'reliab-fuzz.js'));
   const target = kind === 'ops'
-    ? require(path.join(__dirname, '..', 'dist', 'engine', 'index.js')).getBackend()
+    ? require(path.join(__dirname, '..', 'test', '_lib', 'internals.js')).engine.getBackend()
     : require(path.join(__dirname, '..', 'dist', 'index.js'));
   let failure = null;
   try {

@@ -76,7 +76,7 @@ function buildWithZig(target, headers) {
   const out = path.join(root, 'prebuilds', target.tag, 'ayafileio.node');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   zigCc([
-    '-target', target.zig, '-shared', '-fPIC', '-s', ...b.cflags, '-Werror',
+    '-target', target.zig, '-shared', '-fPIC', '-s', ...b.cflags,
     ...b.defines.map((d) => `-D${d}`), `-I${headers}`, ...b.sources, '-o', out, ...b.libraries,
   ]);
   let note = '';

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The native binding contract this package speaks; an addon built for another is not loaded. */
-export const CONTRACT_VERSION = 2;
+export const CONTRACT_VERSION = 3;
 
 /**
  * The exports every native backend provides (docs/architecture.md, "native binding contract").
@@ -32,9 +32,15 @@ export interface NativeAddon {
   ftruncate(ticket: number, fd: number, len: number): number;
   close(ticket: number, fd: number): number;
   statx(ticket: number, fd: number, path: Buffer | null, out: Uint8Array): number;
-  cancel(ticket: number, target: number): number;
-  /** Cancel every in-flight op on `fd`; completes with the count cancelled. */
-  cancelFd?(ticket: number, fd: number): number;
+  /**
+   * Cancel every in-flight op on `fd` (they end -ECANCELED); completes with the count cancelled
+   * (io_uring before Linux 5.19: -EINVAL).
+   */
+  cancelFd(ticket: number, fd: number): number;
+  /** Path ops, where the backend has them (io_uring): mkdirat, unlinkat (AT_REMOVEDIR when `dir`), renameat. */
+  mkdir?(ticket: number, path: Buffer, mode: number): number;
+  unlink?(ticket: number, path: Buffer, dir: boolean): number;
+  rename?(ticket: number, from: Buffer, to: Buffer): number;
   submit(): number;
   shutdown(): number;
   /**
@@ -42,7 +48,7 @@ export interface NativeAddon {
    * then block until a completion arrives, none is in flight, or `timeoutMs` pass.
    * Returns the pairs written (settled by the caller), or -ENOSYS without a ring/port.
    */
-  drainSync?(timeoutMs: number, cancel: boolean): number;
+  drainSync(timeoutMs: number, cancel: boolean): number;
   /** A 64 KiB ArrayBuffer whose memory is recycled when collected (null if none can be made). */
   allocSlab(): ArrayBuffer | null;
   /** [idle, outstanding] slabs of this environment's pool (for tests). */
@@ -56,8 +62,6 @@ export interface NativeOptions {
   queueDepth: number;
   sqpoll: boolean;
   ioWorkers: number;
-  /** IOCP: how long close() lets in-flight ops finish before cancelling them (io_uring ignores it). */
-  closeTimeoutMs: number;
   /** io_uring: the host runs libuv's loop, so completions may be watched there (else a waiter thread). */
   hostLoop: boolean;
 }

@@ -11,9 +11,12 @@ import { checkArgCount } from './file/validate';
 
 /** Every option of configure(), with the seed's defaults. */
 export interface AyafileioConfig {
-  /** How many files readFile/writeFile/appendFile hold open at once on one path; more calls wait. */
+  /**
+   * How many files readFile/writeFile/appendFile hold open at once on one path; more calls
+   * wait. (The name is the seed's: it caps open files; no handle is pooled.)
+   */
   handlePoolMaxPerKey: number;
-  /** How many files readFile/writeFile/appendFile hold open at once in total; more calls wait. */
+  /** How many files readFile/writeFile/appendFile hold open at once in total; more calls wait (caps open files, as above). */
   handlePoolMaxTotal: number;
   /** Cap on io_uring's kernel worker threads (bounded and unbounded); 0 = the kernel's default. */
   ioWorkerCount: number;

@@ -24,11 +24,27 @@ export interface SystemError extends Error {
 }
 
 let errorMap: Map<number, [string, string]> | undefined;
+const errnoByCode = new Map<string, number>();
 
 /** The [code, description] libuv gives a negative errno, e.g. [-2 → 'ENOENT', 'no such file or directory']. */
 export function describeErrno(errno: number): [string, string] {
   errorMap ??= getSystemErrorMap();
   return errorMap.get(errno) ?? ['UNKNOWN', 'unknown error'];
+}
+
+/**
+ * libuv's negative errno for a code such as 'EBADF': the one table of error numbers every
+ * backend and layer uses (libuv's numbers differ from the C library's on Windows, so not
+ * os.constants.errno).
+ */
+export function errnoByName(code: string): number {
+  if (errnoByCode.size === 0) {
+    errorMap ??= getSystemErrorMap();
+    for (const [errno, [name]] of errorMap) errnoByCode.set(name, errno);
+  }
+  const errno = errnoByCode.get(code);
+  if (errno === undefined) throw new Error(`no libuv errno named ${code}`);
+  return errno;
 }
 
 function pathToString(path: PathLike | undefined): string | undefined {
@@ -90,5 +106,22 @@ export function outOfRange(name: string, range: string, received: unknown): Rang
     `The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`,
   ) as RangeError & { code: string };
   err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+/** A Node-shaped error for a failure we detect ourselves, e.g. ('EBADF', 'write', path). */
+export function systemError(code: string, syscall: string, path?: PathLike): SystemError {
+  return uvException(errnoByName(code), syscall, path);
+}
+
+/** The error every method of a closed file rejects with: EBADF, "I/O operation on closed file". */
+export function closedFileError(syscall: string, path?: PathLike): SystemError {
+  const where = path === undefined ? '' : ` '${String(path)}'`;
+  const err = new Error(`EBADF: I/O operation on closed file, ${syscall}${where}`) as SystemError;
+  err.errno = errnoByName('EBADF');
+  err.code = 'EBADF';
+  err.syscall = syscall;
+  if (path !== undefined) err.path = String(path);
+  Error.captureStackTrace(err, closedFileError);
   return err;
 }

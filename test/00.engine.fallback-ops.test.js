@@ -1,11 +1,12 @@
 'use strict';
+// Covers: the node:fs fallback backend, built directly (native, waiter-thread and fallback passes alike), every platform; what: op-level smoke test, raw results and negative errno.
 // Op-level smoke test of the node:fs backend: raw results, negative errno on failure.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { FallbackBackend } = require('../dist/engine/fallback.js');
+const { FallbackBackend } = require('./_lib/internals.js').fallbackBackend;
 
 test('fallback backend: open/write/read/close round trip with raw results', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-'));

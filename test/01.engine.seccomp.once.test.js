@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring blocked by seccomp, so the fallback (native pass only), Linux with a C compiler; what: the fallback is chosen with its reason and test/10 passes on it.
 // io_uring blocked by a seccomp filter (as Docker's default profile does): the process picks
 // the fallback on its own, says why, and the op-level suite passes on it. A small launcher,
 // compiled here, installs a filter answering EPERM to io_uring_setup and execs node.
@@ -8,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const { loadBinding } = require('./_lib/internals.js').binding;
 
 /** The addon's backend when one loads: a filter on io_uring_setup only matters to io_uring. */
 const addonBackend = loadBinding().addon?.backend;
@@ -81,7 +82,7 @@ test('seccomp-blocked io_uring: fallback chosen with the reason, op suite passes
   try {
     const launcher = buildLauncher(dir);
     const probe = runBlocked(launcher, ['-e', `
-      const { getBackendInfo } = require('./dist/engine/index.js');
+      const { getBackendInfo } = require('./dist/index.js');
       process.stdout.write(JSON.stringify(getBackendInfo()));`]);
     assert.strictEqual(probe.status, 0, probe.stderr);
     const info = JSON.parse(probe.stdout);

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: NativeBackend's JavaScript side over a scripted stand-in addon, and the node:fs fallback per op (native pass only), every platform; what: -ENOSYS ops re-run on the fallback, completions reach their promises.
 // The JavaScript side of the native contract, against a scripted stand-in addon: an op the
 // addon refuses with -ENOSYS (an opcode the kernel lacks) runs on the node:fs fallback for
 // that op only; other refusals resolve as raw errnos; completions reach the right promises,
@@ -9,8 +10,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const uvErrno = require('./_lib/uv-errno.js');
 const path = require('node:path');
-const { NativeBackend } = require('../dist/engine/native.js');
-const { FallbackBackend } = require('../dist/engine/fallback.js');
+const { NativeBackend } = require('./_lib/internals.js').nativeBackend;
+const { FallbackBackend } = require('./_lib/internals.js').fallbackBackend;
 
 /**
  * A fake addon speaking the ticket contract (token << 1 | submitNow): queued reads complete
@@ -90,10 +91,10 @@ test('per-op fallback on -ENOSYS, raw refusals, completions routed by token', as
     assert.deepStrictEqual(await Promise.all(reads), [3, 5, 7]);
     // The batch's first op submits itself; the rest go in one submit() at the checkpoint.
     assert.deepStrictEqual(addon.calls, ['read+submit', 'read', 'read', 'write', 'write', 'submit']);
-    assert.strictEqual(b.pendingCount, 2);
+    assert.strictEqual(b.inFlightCount, 2);
     addon.wake();
     assert.deepStrictEqual(await Promise.all(failing), [-uvErrno.EIO, -uvErrno.EIO]);
-    assert.strictEqual(b.pendingCount, 0);
+    assert.strictEqual(b.inFlightCount, 0);
     fs.closeSync(fd);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -109,7 +110,7 @@ test('shutdown settles every pending op with -ECANCELED', async () => {
   const ops = [b.read(3, Buffer.alloc(1), 0, 1, 0), b.read(3, Buffer.alloc(1), 0, 1, 0)];
   b.shutdown();
   assert.deepStrictEqual(await Promise.all(ops), [-uvErrno.ECANCELED, -uvErrno.ECANCELED]);
-  assert.strictEqual(b.pendingCount, 0);
+  assert.strictEqual(b.inFlightCount, 0);
 });
 
 test('under IOCP an fd op the addon refuses with -ENOSYS is not handed to node:fs (its fds index the addon table)', async () => {

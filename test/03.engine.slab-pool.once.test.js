@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the loaded addon's slab pool: io_uring, IOCP or Dispatch I/O (native pass only), every platform with an addon; what: slabs recycled, readAt() results never overlap.
 // The addon's result-slab pool (native/common/slab_pool.c): a collected slab's memory goes
 // to the environment's idle list and the next allocSlab() reuses it; readAt() results carved
 // from these slabs never overlap.
@@ -8,15 +9,15 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { loadBinding } = require('../dist/binding.js');
+const internals = require('./_lib/internals.js');
+const { loadBinding } = internals.binding;
 
 const loaded = loadBinding();
-const dist = path.join(__dirname, '..', 'dist');
 
 test('collected slabs are recycled: allocSlab() reuses their memory', { skip: loaded.addon ? false : loaded.reason }, () => {
   // In a child with --expose-gc; finalizers run on a later loop turn, so turn until they have.
   const code = `
-    const { loadBinding } = require(${JSON.stringify(path.join(dist, 'binding.js'))});
+    const { loadBinding } = require(${JSON.stringify(internals.paths.binding)});
     const addon = loadBinding().addon;
     const [idle0, out0] = addon.slabStats();
     let slabs = Array.from({ length: 20 }, () => addon.allocSlab());

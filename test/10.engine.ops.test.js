@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend through getBackend() (native, waiter-thread and fallback passes), every platform (Buffer-path and FIFO cases POSIX); what: each op's raw result against node:fs.
 // Op-level suite: every op of getBackend() — whichever backend this pass selected — with raw
 // results (>= 0, or a negative errno), compared with what node:fs says.
 const test = require('node:test');
@@ -6,7 +7,8 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+const { getBackendInfo } = require('../dist/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
 const E = require('./_lib/uv-errno.js'); // libuv's numbers (Windows has its own)
@@ -219,4 +221,29 @@ test('cancelFd: ops stuck on an fd end ECANCELED, others are untouched', {
   // FIFO lets those threads finish, and their late results must be dropped, not delivered.
   require('node:fs').writeSync(keeper, Buffer.alloc(8));
   require('node:fs').closeSync(keeper);
+});
+
+test('mkdir, unlink (and rmdir), rename: raw results and errors as node:fs gives them; io_uring runs them in the kernel', async () => {
+  if (b.kind === 'io_uring') {
+    const ops = getBackendInfo().ring.ops;
+    for (const op of ['mkdir', 'unlink', 'rename']) assert.ok(ops.includes(op), `${op} (this kernel has mkdirat since 5.15)`);
+  }
+  const d = tmp('dir');
+  assert.strictEqual(await b.mkdir(d, 0o750), 0);
+  if (process.platform !== 'win32') assert.strictEqual(fs.statSync(d).mode & 0o777, 0o750 & ~process.umask(), 'mode, less the umask');
+  assert.ok(fs.statSync(d).isDirectory());
+  assert.strictEqual(await b.mkdir(d, 0o755), -E.EEXIST);
+  assert.strictEqual(await b.mkdir(path.join(dir, 'no', 'such'), 0o755), -E.ENOENT);
+  const f = path.join(d, 'file');
+  fs.writeFileSync(f, 'x');
+  assert.strictEqual(await b.unlink(d, true), -E.ENOTEMPTY, 'rmdir of a directory with a file');
+  const g = path.join(d, 'moved');
+  assert.strictEqual(await b.rename(f, g), 0);
+  assert.ok(!fs.existsSync(f) && fs.readFileSync(g, 'utf8') === 'x');
+  assert.strictEqual(await b.rename(f, g), -E.ENOENT);
+  assert.strictEqual(await b.unlink(g, false), 0);
+  assert.strictEqual(await b.unlink(g, false), -E.ENOENT);
+  if (process.platform === 'linux') assert.strictEqual(await b.unlink(d, false), -E.EISDIR, 'unlink of a directory');
+  assert.strictEqual(await b.unlink(d, true), 0);
+  assert.ok(!fs.existsSync(d));
 });

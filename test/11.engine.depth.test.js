@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; the ring depth is io_uring's), every platform; what: 20,000 concurrent ops through a depth-8 ring, none lost or mixed up.
 // 20,000 concurrent 4 KiB reads and writes through a ring of depth 8: the SQ overflows by a
 // factor of 2,500, and no op may fail (no EBUSY), be lost, or get another op's result.
 const test = require('node:test');
@@ -6,10 +7,10 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { applyConfig, getConfig } = require('../dist/config.js');
+const { configure, getBackendInfo } = require('../dist/index.js');
 
-applyConfig({ ...getConfig(), ioUringQueueDepth: 8 });
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+configure({ ioUringQueueDepth: 8 });
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const BLOCK = 4096;
 const COUNT = 10000; // reads and as many writes

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring (native pass only), Linux with strace; what: reads are io_uring_enter calls (no pread, no thread), no eventfd self-signal per op.
 // Under strace -f (scripts/strace-check.js does the work): 10,000 reads through the engine are
 // io_uring_enter calls, no pread64/read on the file from any thread, no thread created; and
 // ops the kernel finishes later (write + fdatasync, in io-wq) cost no self-signal each.
@@ -6,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { getBackendInfo } = require('../dist/engine/index.js');
+const { getBackendInfo } = require('../dist/index.js');
 
 const hasStrace = !spawnSync('strace', ['-V']).error;
 const native = process.platform === 'linux' && getBackendInfo().backend === 'io_uring';

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the node:fs fallback when no addon loads (native pass only; dist/ copied without its addon), every platform (prebuild-tag case Linux); what: the reason given, AYAFILEIO_BACKEND=native or an unknown value fails loudly.
 // Without a loadable addon the library runs on the fallback and says why; forcing the native
 // backend then fails loudly instead of silently falling back.
 const test = require('node:test');
@@ -7,6 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { MODULES } = require('./_lib/internals.js');
 
 const dist = path.join(__dirname, '..', 'dist');
 /** The platforms with a native backend (io_uring, IOCP, Dispatch I/O). */
@@ -31,10 +33,13 @@ function runWithoutAddon(code, backend, addon) {
 
 test('no addon: fallback backend, reason says the addon is missing, ops work', () => {
   const r = runWithoutAddon(`
-    const { getBackend, getBackendInfo } = require('./dist/engine/index.js');
-    getBackend().stat(process.execPath).then((st) => {
+    const { open, getBackendInfo } = require('./dist/index.js');
+    (async () => {
+      const f = await open(process.execPath, 'rb');
+      const st = await f.stat();
+      await f.close();
       process.stdout.write(JSON.stringify({ info: getBackendInfo(), size: st.size }));
-    });`, 'auto');
+    })();`, 'auto');
   assert.strictEqual(r.status, 0, r.stderr);
   const { info, size } = JSON.parse(r.stdout);
   assert.strictEqual(info.backend, 'fallback');
@@ -43,22 +48,22 @@ test('no addon: fallback backend, reason says the addon is missing, ops work', (
   assert.strictEqual(size, fs.statSync(process.execPath).size);
 });
 
-test('AYAFILEIO_BACKEND=native without an addon: getBackend throws with the reason', { skip: NATIVE_PLATFORM ? false : 'no native backend here' }, () => {
+test('AYAFILEIO_BACKEND=native without an addon: getBackendInfo() throws with the reason', { skip: NATIVE_PLATFORM ? false : 'no native backend here' }, () => {
   const r = runWithoutAddon(`
-    const { getBackend } = require('./dist/engine/index.js');
-    try { getBackend(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.message); }`, 'native');
+    const { getBackendInfo } = require('./dist/index.js');
+    try { getBackendInfo(); process.stdout.write('no error'); } catch (e) { process.stdout.write(e.message); }`, 'native');
   assert.strictEqual(r.status, 0, r.stderr);
   assert.match(r.stdout, /AYAFILEIO_BACKEND=native.*addon missing/);
 });
 
 test('an addon built for another binding contract is not loaded; the reason says to rebuild', () => {
   const r = runWithoutAddon(`
-    const { getBackendInfo } = require('./dist/engine/index.js');
+    const { getBackendInfo } = require('./dist/index.js');
     process.stdout.write(JSON.stringify(getBackendInfo()));`, 'auto', "module.exports = { backend: 'io_uring', contractVersion: 1 };");
   assert.strictEqual(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout);
   assert.strictEqual(info.backend, 'fallback');
-  assert.match(info.reason, /built for contract 1, this package needs 2 \(rebuild it/);
+  assert.match(info.reason, /built for contract 1, this package needs 3 \(rebuild it/);
 });
 
 test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, naming the valid values', () => {
@@ -81,8 +86,8 @@ test('AYAFILEIO_BACKEND with an unknown value is an error at the first use, nami
 
 test('the reason names the prebuild this process needs, the ones the package has, and how to build one', { skip: process.platform !== 'linux' ? 'prebuild tags with a libc are Linux-only' : false }, () => {
   const r = runWithoutAddon(`
-    const { prebuildTag, linuxLibc } = require('./dist/binding.js');
-    const { getBackendInfo } = require('./dist/engine/index.js');
+    const { prebuildTag, linuxLibc } = require('./dist/${MODULES.binding}');
+    const { getBackendInfo } = require('./dist/index.js');
     process.stdout.write(JSON.stringify({ tag: prebuildTag(), libc: linuxLibc(), reason: getBackendInfo().reason }));`, 'auto');
   assert.strictEqual(r.status, 0, r.stderr);
   const { tag, libc, reason } = JSON.parse(r.stdout);

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring, plain and SQPOLL rings (native pass only), Linux as root; what: ops after setuid() run with the new uid (CVE-2024-22017).
 // CVE-2024-22017: after process.setuid(65534), ops must run as uid 65534 — opening a 0600
 // root-owned file fails EACCES — on a plain ring and on an SQPOLL ring (whose kernel thread
 // keeps its creator's credentials, so the engine must replace it). Runs as root only.
@@ -8,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const internals = require('./_lib/internals.js');
 
 const root = path.join(__dirname, '..');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -15,9 +17,9 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** The child: ring created as root (and used), then setuid, then the two opens. */
 const child = (sqpoll) => `
 const fs = require('node:fs');
-const { applyConfig, getConfig } = require('./dist/config.js');
-applyConfig({ ...getConfig(), ioUringSqpoll: ${sqpoll} });
-const { getBackend, getBackendInfo } = require('./dist/engine/index.js');
+const { configure, getBackendInfo } = require('./dist/index.js');
+configure({ ioUringSqpoll: ${sqpoll} });
+const { getBackend } = require(${JSON.stringify(internals.paths.engine)});
 (async () => {
   const b = getBackend();
   const [secret, open] = process.argv.slice(1);

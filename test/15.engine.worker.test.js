@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; IOCP's native case skipped: no FIFOs), every platform; what: a worker terminated with 1,000 ops in flight.
 // Each worker thread has its own engine; terminating one with 1,000 ops in flight must not
 // crash the process or disturb the main thread's engine.
 const test = require('node:test');
@@ -7,9 +8,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
-const { getBackend } = require('../dist/engine/index.js');
+const internals = require('./_lib/internals.js');
+const { getBackend } = internals.engine;
 
-const enginePath = path.join(__dirname, '..', 'dist', 'engine', 'index.js');
+const enginePath = internals.paths.engine;
 const native = getBackend().kind !== 'fallback';
 
 /**

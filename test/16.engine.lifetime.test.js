@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO case POSIX, syscall count Linux); what: the engine keeps the process alive exactly while ops are in flight.
 // The engine keeps the process alive exactly while an op is in flight: an idle process (ring
 // set up, ops done) exits on its own; one waiting on a FIFO read stays until the read ends.
 const test = require('node:test');
@@ -8,7 +9,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
-const enginePath = JSON.stringify(path.join(__dirname, '..', 'dist', 'engine', 'index.js'));
+const internals = require('./_lib/internals.js');
+
+const enginePath = JSON.stringify(internals.paths.engine);
 
 test('an idle process with a set-up engine exits on its own', () => {
   const code = `
@@ -69,7 +72,7 @@ test('an op that stays pending does not keep the event loop busy', {
   timeout: 60000,
   skip: process.platform !== 'linux' ? 'counts syscalls through /proc/self/io' : false,
 }, async () => {
-  const { getBackend } = require('../dist/engine/index.js');
+  const { getBackend } = internals.engine;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-idle-'));
   const fifo = path.join(dir, 'fifo');
   try {

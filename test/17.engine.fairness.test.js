@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: a loop of inline completions still lets the event loop turn.
 // Cached reads complete inside io_uring_enter and settle without an event-loop turn; a loop
 // of them must still let the loop turn now and then, or timers and other I/O starve.
 const test = require('node:test');
@@ -6,7 +7,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackend } = require('../dist/engine/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 const { scaledForWine } = require('./_lib/wine-scale.js');
 
 // The check: a 1M-read loop where reads complete inline (io_uring, ~4 µs each). The

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes; ring checks io_uring's), every platform; what: configure() with ops in flight loses or mixes up none.
 // configure() while ops are in flight: the engine switches to a ring built from the new
 // options once the old ring drains; no op is lost or mixed up on the way.
 const test = require('node:test');
@@ -6,8 +7,8 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { applyConfig, getConfig } = require('../dist/config.js');
-const { getBackend, getBackendInfo } = require('../dist/engine/index.js');
+const { configure, getConfig, getBackendInfo } = require('../dist/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const BLOCK = 4096;
 
@@ -39,7 +40,7 @@ test('changing queue depth, SQPOLL and io workers with ops in flight', async () 
       { ioUringQueueDepth: 32, ioUringSqpoll: false, ioWorkerCount: 2 },
     ];
     for (const step of steps) {
-      await readAll(b, fd, 3000, () => applyConfig({ ...getConfig(), ...step }));
+      await readAll(b, fd, 3000, () => configure(step));
       const info = getBackendInfo();
       if (info.backend === 'io_uring') {
         assert.strictEqual(info.ring.entries, getConfig().ioUringQueueDepth);
@@ -48,7 +49,7 @@ test('changing queue depth, SQPOLL and io workers with ops in flight', async () 
     }
     assert.strictEqual(await b.close(fd), 0);
   } finally {
-    applyConfig(initial);
+    configure(initial);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,10 +1,11 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: Python mode strings, parsed and applied on open.
 // Python mode strings: parsing, and what each mode does to the file on open.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { parseMode } = require('../dist/file/mode.js');
-const { open } = require('../dist/file/open.js');
+const { parseMode } = require('./_lib/internals.js').mode;
+const { open } = require('../dist/index.js');
 const { tmpPath, fileWith, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Every ordering of the characters of `s`. */

@@ -1,10 +1,11 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: the file buffer (Python's BufferedRandom): reads, writes, seeks across a 7-byte buffer.
 // One buffer per file (Python's BufferedRandom): reads, readlines, writes, seeks and tells
 // mixed with a 7-byte buffer, so every op crosses buffer boundaries.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 const LINES = ['first line\n', 'b\n', '\n', 'a much longer third line\n', 'no newline at end'];
@@ -141,7 +142,7 @@ test('flush hands writes to the kernel (visible to others) without closing', asy
 });
 
 test('bufferSize defaults to getConfig().bufferSize', async () => {
-  const { getConfig } = require('../dist/config.js');
+  const { getConfig } = require('../dist/index.js');
   const p = tmpPath();
   const f = await open(p, 'wb');
   await f.write(Buffer.alloc(getConfig().bufferSize - 1));

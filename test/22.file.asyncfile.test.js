@@ -1,10 +1,10 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: AsyncFile call order, lines, iteration, stat, properties, wrapFd().
 // AsyncFile: call order without awaiting, lines, iteration, stat, properties, wrapFd.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open, wrapFd } = require('../dist/file/open.js');
-const { Stats } = require('../dist/file/stats.js');
+const { open, wrapFd, Stats } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('calls issued without awaiting take effect in call order', async () => {
@@ -140,4 +140,13 @@ test('a pipe is not seekable: reads and writes work, seek/tell fail with ESPIPE'
   await rejectsWith(r.tell(), { code: 'ESPIPE' });
   await rejectsWith(r.seek(0), { code: 'ESPIPE' });
   await r.close();
+});
+
+test('the forced fallback never loads the addon, not even for readAt() result slabs', {
+  skip: process.env.AYAFILEIO_BACKEND !== 'fallback' ? 'the fallback pass checks this' : process.platform !== 'linux' && 'reads /proc/self/maps',
+}, async () => {
+  const f = await open(fileWith('slab'), 'rb');
+  assert.strictEqual((await f.readAt(0, 4)).toString(), 'slab');
+  await f.close();
+  assert.ok(!fs.readFileSync('/proc/self/maps', 'utf8').includes('ayafileio.node'), 'the addon is mapped into a fallback process');
 });

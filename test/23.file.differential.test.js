@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: seeded differential test of binary-mode AsyncFile against an in-memory model.
 // Seeded random differential test of binary-mode AsyncFile against an in-memory model of a
 // file with POSIX/Python semantics. Small buffer sizes put every op near a buffer boundary;
 // ops are issued in random un-awaited batches, so call order is checked too.
@@ -9,7 +10,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { scaledForWine } = require('./_lib/wine-scale.js');
 
 const SEQUENCES = Number(process.env.AYAFILEIO_DIFF_SEQUENCES || scaledForWine(2000, 500));

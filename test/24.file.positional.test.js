@@ -1,9 +1,10 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: readAt/readAtInto/writeAt.
 // readAt / readAtInto / writeAt: positional, parallel, position untouched, see buffered writes.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 const DATA = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (/dev/full case Linux, FIFO case POSIX); what: close(): flush, in-flight calls, EBADF after, unclosed files, closeTimeoutMs.
 // close(): flushes, waits for in-flight ops, idempotent; afterwards every method rejects
 // with EBADF. asyncDispose, and files dropped without close.
 const test = require('node:test');
@@ -6,7 +7,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('close flushes buffered writes and is idempotent', async () => {
@@ -74,7 +75,7 @@ test('a file dropped without close is closed on GC with a warning, its buffer fl
   // The child collects garbage until the warning arrives, then lets the loop drain (the
   // finalizer's flush and close keep it alive) and checks the fd and the file at exit.
   const script = `
-    const { open } = require(${JSON.stringify(path.join(__dirname, '../dist/file/open.js'))});
+    const { open } = require(${JSON.stringify(path.join(__dirname, '../dist/index.js'))});
     const fs = require('node:fs');
     let warned = false;
     process.on('warning', (w) => { warned = true; console.log('WARNING', w.code, w.message); });
@@ -98,7 +99,7 @@ test('a file dropped without close is closed on GC with a warning, its buffer fl
 });
 
 test('close gives the file buffer back to the pool; the next file takes it', async () => {
-  const { bufferPoolStats } = require('../dist/file/buffer-pool.js');
+  const { bufferPoolStats } = require('./_lib/internals.js').bufferPool;
   const before = bufferPoolStats().idle;
   const f = await open(tmpPath(), 'wb', { bufferSize: 12345 });
   await f.write(Buffer.from('x'));

@@ -1,10 +1,11 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: Node-shaped OS errors and ERR_* argument errors.
 // Error shapes: OS failures are Node-shaped (code, errno, syscall, path, message like fs);
 // argument errors are TypeError/RangeError with ERR_* codes; all as rejected promises.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('an OS failure looks like the one node:fs gives', async () => {

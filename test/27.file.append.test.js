@@ -1,9 +1,10 @@
 'use strict';
+// Covers: every backend (native and fallback passes; the fallback's case skipped under Wine), every platform; what: append mode with concurrent writers.
 // Append mode: every write lands at the end (O_APPEND), even with several writers at once.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath } = require('./_lib/file-helpers.js');
 
 // Measured under Wine (scripts/test-wine.sh sets AYAFILEIO_WINE): node:fs there loses 1-2 of

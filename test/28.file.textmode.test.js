@@ -1,9 +1,10 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: AsyncFile in text mode over the text layer.
 // AsyncFile in text mode delegates to the text layer: strings in and out, character counts.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 test('text mode: write returns characters, read/readline return strings', async () => {

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: group commit of flush(), on real files and on BufferedFile over a scripted backend.
 // Group commit: flush() resolves once the kernel holds every earlier write, but writes and
 // flushes made while a kernel write is in flight do not wait for it; they fill the buffer and
 // share the next kernel write. Checked on real files (both backends) and, for the exact
@@ -6,9 +7,10 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
-const { BufferedFile } = require('../dist/file/buffered.js');
-const { getBackend } = require('../dist/engine/index.js');
+const { open } = require('../dist/index.js');
+const { buffered, engine } = require('./_lib/internals.js');
+const { BufferedFile } = buffered;
+const { getBackend } = engine;
 const { tmpPath } = require('./_lib/file-helpers.js');
 
 const { ENOSPC } = require('./_lib/uv-errno.js');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes; the engine's own fds are io_uring's), every platform (fd-offset and /proc cases Linux, FIFO cases POSIX); what: wrapFd() and special files as node:fs.
 // Descriptors and special files behave as node:fs does (issue 12, item 4): wrapFd() starts
 // at the fd's offset and appends on an O_APPEND fd, refuses numbers that are not the caller's
 // open files (the engine's own eventfd and ring included), positional calls on a pipe reject
@@ -7,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const { execFileSync, spawn } = require('node:child_process');
-const { open, wrapFd } = require('../dist/file/open.js');
+const { open, wrapFd } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 const { runNode, assertChildOk, lastJson } = require('./_lib/reliab-util.js');
 
@@ -57,8 +58,8 @@ test("wrapFd of a just-closed fd number rejects EBADF even when the engine start
 });
 
 test("the engine's own descriptors can never be wrapped (so never closed by a file)", async () => {
-  const { loadBinding } = require('../dist/binding.js');
-  const { getBackend } = require('../dist/engine/index.js');
+  const { loadBinding } = require('./_lib/internals.js').binding;
+  const { getBackend } = require('./_lib/internals.js').engine;
   const backend = getBackend();
   await backend.fstat(0); // any op: the engine is running
   const own = backend.kind === 'io_uring' ? loadBinding().addon.ownFds() : [];

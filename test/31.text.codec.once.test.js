@@ -1,9 +1,10 @@
 'use strict';
+// Covers: no backend: the codecs alone (native pass only), every platform; what: text codecs: names, incremental decoding, error modes.
 // The text codecs (src/file/text-codec.ts) on their own: names, incremental decoding with
 // held-back incomplete sequences, the three error modes on decode and encode.
 const test = require('node:test');
 const assert = require('node:assert');
-const { getCodec } = require('../dist/file/text-codec.js');
+const { getCodec } = require('./_lib/internals.js').textCodec;
 
 const hex = (h) => Buffer.from(h.replace(/ /g, ''), 'hex');
 

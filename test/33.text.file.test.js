@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (pipe case POSIX); what: text mode through open(): decoding, error modes, tell() cookies, writes after reads.
 // Text mode through the public open(): characters, incremental decoding across buffer
 // boundaries, error modes, exact tell() cookies, and writes/truncates at the logical position
 // after reads (where CPython goes wrong: docs/text.md caveats A, B, D).
@@ -6,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith, tmpPath, rejectsWith } = require('./_lib/file-helpers.js');
 
 /** Read the whole file with read(step) calls; returns the pieces. */
@@ -307,4 +308,18 @@ test('text mode on a pipe: lines decode across reads, and tell() rejects with ES
   await rejectsWith(f.tell(), { code: 'ESPIPE' });
   await f.close();
   assert.strictEqual(await exited, 0);
+});
+
+test('text mode checks arguments at the public edge: integers only, non-strings refused, the file untouched', async () => {
+  const p = fileWith('abc');
+  const f = await open(p, 'r+');
+  await assert.rejects(f.read(1.5), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.readline(NaN), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.read('2'), { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(f.write(Buffer.from('x')), { code: 'ERR_INVALID_ARG_TYPE' });
+  await assert.rejects(f.truncate(-1), { code: 'ERR_OUT_OF_RANGE' });
+  await assert.rejects(f.seek(3, 1), { code: 'ERR_INVALID_ARG_VALUE' }, 'text mode seeks only to cookies');
+  assert.strictEqual(await f.read(), 'abc', 'no refused call moved the position');
+  await f.close();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abc');
 });

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: text reads are linear in what they return (counted, not timed).
 // Text reads are linear in the length of what they return (issue 12, item 2). Time is not
 // asserted: the test counts the characters handed to the string searches the text layer uses
 // (indexOf, RegExp exec, charCodeAt: the sum of the searched string's length per call). A
@@ -6,7 +7,7 @@
 // quadratic work: 4x the line then costs 16x; a linear read costs 4x.
 const test = require('node:test');
 const assert = require('node:assert');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { fileWith } = require('./_lib/file-helpers.js');
 
 const MiB = 1 << 20;

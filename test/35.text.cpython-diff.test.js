@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform with python3 (skipped under Wine); what: differential test against CPython's open().
 // Differential test against CPython's own open(): seeded random sequences of operations
 // (text modes r/r+/w/w+/a/a+ with utf-8/utf-16-le/latin-1, every newline setting and error
 // mode; binary modes too), plus fixed cases shifting '\r\n' and multi-byte characters across
@@ -14,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { open } = require('../dist/index.js');
-const { TextFile } = require('../dist/file/text.js');
+const { TextFile } = require('./_lib/internals.js').text;
 const { FakeBuffered } = require('./_lib/fake-buffered.js');
 const { randomSequences, boundarySequences, runDifferential, modeInfo } = require('./_lib/textdiff.js');
 

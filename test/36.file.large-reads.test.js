@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: reads and writes of 1 byte to 64 MiB against node:fs.
 // Reads and writes from 1 byte to 64 MiB at unaligned offsets, compared with node:fs. Large
 // ops are where backends split work: Dispatch I/O delivers a read in parts of at most its
 // high-water mark (1 MiB), each of which must land at its own offset in the caller's buffer.
@@ -6,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const { open } = require('../dist/file/open.js');
+const { open } = require('../dist/index.js');
 const { tmpPath } = require('./_lib/file-helpers.js');
 
 const MiB = 1024 * 1024;

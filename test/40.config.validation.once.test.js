@@ -1,10 +1,11 @@
 'use strict';
+// Covers: no backend: configuration only (native pass only), every platform; what: configure()/getConfig()/resetConfig(): validation, aliases, change hooks.
 // configure()/getConfig()/resetConfig(): every option, every kind of bad value, atomicity,
 // snake_case aliases, reset. Backend-independent, so it runs once.
 const test = require('node:test');
 const assert = require('node:assert');
 const { configure, getConfig, resetConfig } = require('../dist/index.js');
-const { subscribeConfig } = require('../dist/config.js');
+const { subscribeConfig } = require('./_lib/internals.js').config;
 
 const DEFAULTS = {
   handlePoolMaxPerKey: 64,

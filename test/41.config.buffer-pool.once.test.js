@@ -1,10 +1,11 @@
 'use strict';
+// Covers: the native pass's backend (native pass only), every platform (/proc case Linux); what: the file-buffer pool and bufferPoolMax.
 // bufferPoolMax: the pool of reusable file buffers (src/file/buffer-pool.ts) reuses released
 // buffers, keeps at most bufferPoolMax idle ones, and follows configure() at once.
 const test = require('node:test');
 const assert = require('node:assert');
 const { configure, resetConfig } = require('../dist/index.js');
-const { acquireBuffer, releaseBuffer, bufferPoolStats } = require('../dist/file/buffer-pool.js');
+const { acquireBuffer, releaseBuffer, bufferPoolStats } = require('./_lib/internals.js').bufferPool;
 
 /** Take `n` buffers of `size` and give them all back. */
 function cycle(n, size) {

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (file-mode case POSIX, /proc case Linux, concurrent appends not on Wine's fallback); what: readFile/writeFile/appendFile against fs/promises.
 // readFile/writeFile/appendFile: round trips, options, and errors shaped exactly like
 // fs/promises' (compared field by field with what node:fs itself rejects with).
 const test = require('node:test');

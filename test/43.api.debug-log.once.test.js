@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend and a forced-fallback child (native pass only), every platform; what: the debug log: off, on, its lines.
 // The debug log: silent by default (the message function is not even called), on with
 // configure({ enableDebugLog: true }) or NODE_DEBUG naming ayafileio, off again after reset.
 // Each case runs in a child process so its stderr can be captured.
@@ -6,13 +7,14 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const internals = require('./_lib/internals.js');
 
 const dist = path.join(__dirname, '..', 'dist');
 
 /** Run `body` (JS source using debugLog/configure/resetConfig) in a child; return its stderr. */
 function runChild(body, env = {}) {
   const script = `
-    const { debugLog, isDebugEnabled } = require(${JSON.stringify(path.join(dist, 'debug.js'))});
+    const { debugLog, isDebugEnabled } = require(${JSON.stringify(internals.paths.debug)});
     const { configure, resetConfig } = require(${JSON.stringify(path.join(dist, 'index.js'))});
     ${body}`;
   const childEnv = { ...process.env, ...env };

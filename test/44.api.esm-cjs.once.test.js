@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: module loading (native pass only), every platform (symlinked-package case skipped under Wine); what: the ESM and CommonJS entries are one instance.
 // The ESM and CommonJS entry points are one module instance: `import { open } from
 // 'ayafileio'` and `require('ayafileio')` see the same functions and the same configuration,
 // both through the package's self-reference and from a consumer with the package in its

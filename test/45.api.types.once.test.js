@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: type-checking (native pass only), every platform with typescript; what: the public types, and misuse reported.
 // Runs the type test: `tsc --noEmit -p test/types` (and its nodenext and bundler variants) over
 // test/types/usage.ts and usage-esm.mts, which use every public name with correct types and
 // mark misuse with @ts-expect-error. A second check shows the type test can fail: a misuse

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (fd-limit case Linux); what: handlePoolMaxTotal/PerKey cap the whole-file helpers' open files.
 // handlePoolMaxTotal / handlePoolMaxPerKey cap how many files readFile/writeFile/appendFile
 // hold open at once. Counted by wrapping the backend's open/close; every call must still
 // complete with the right result (no deadlock, errors give their slot back).
@@ -8,8 +9,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { readFile, writeFile, appendFile, configure, resetConfig } = require('../dist/index.js');
-const { getBackend } = require('../dist/engine/index.js');
-const { slotStats } = require('../dist/open-limit.js');
+const { getBackend } = require('./_lib/internals.js').engine;
+const { slotStats } = require('./_lib/internals.js').openLimit;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-limit-'));
 const files = Array.from({ length: 6 }, (_, i) => path.join(dir, `f${i}`));

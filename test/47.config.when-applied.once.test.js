@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring for the ring options, the native pass's backend for bufferSize (native pass only), every platform; what: when options take effect.
 // When options take effect (docs/api.md): the io_uring options re-create the ring at once
 // (visible in getBackendInfo().ring), bufferSize applies to files opened afterwards.
 const test = require('node:test');
@@ -7,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { configure, resetConfig, getBackendInfo, open, readFile } = require('../dist/index.js');
-const { getBackend } = require('../dist/engine/index.js');
+const { getBackend } = require('./_lib/internals.js').engine;
 
 const onIoUring = getBackendInfo().backend === 'io_uring';
 const noRing = !onIoUring && `the backend is ${getBackendInfo().backend}, not io_uring`;

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: the docs (native pass only), every platform; what: docs/api.md covers every public name.
 // docs/api.md covers every public name: each run-time export and each exported type of
 // dist/index.d.ts appears in it as code (`name`), and each has an example or a table row.
 const test = require('node:test');

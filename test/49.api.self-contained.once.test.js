@@ -1,7 +1,11 @@
 'use strict';
+// Covers: no backend: the repository (native pass only), every platform (the tracked-file scan needs git); what: no file refers outside the repository; test files say what they cover and use documented seams.
 // The repository explains itself: no tracked file refers to anything outside it (notes kept
 // elsewhere, absolute paths of a development machine, Markdown links that leave the tree).
-// The facts the code relies on live in docs/ and are cited there. Backend-independent: runs once.
+// The facts the code relies on live in docs/ and are cited there. And its tests can be
+// navigated: each test file says on line 2 what it covers, and tests reach compiled modules
+// below the public API only through the seams of test/_lib/internals.js, which
+// docs/architecture.md lists. Backend-independent: runs once.
 const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
@@ -85,4 +89,52 @@ test('no tracked file refers to anything outside the repository', { skip }, () =
     }
   }
   assert.deepStrictEqual(problems, [], 'cite docs/ instead:\n' + problems.join('\n'));
+});
+
+const TEST_DIR = path.join(ROOT, 'test');
+
+test('line 2 of every test file says what it covers, in the passes scripts/run-tests.js gives it', () => {
+  const problems = [];
+  for (const name of fs.readdirSync(TEST_DIR).filter((f) => f.endsWith('.test.js'))) {
+    const line = fs.readFileSync(path.join(TEST_DIR, name), 'utf8').split(/\r?\n/)[1] ?? '';
+    const once = name.endsWith('.once.test.js');
+    if (!/^\/\/ Covers: .+ \(.*pass.*\), .+; what: .+\.$/.test(line)) {
+      problems.push(`${name}: line 2 is not "// Covers: <backends> (<passes>), <platforms>; what: <what it tests>."`);
+    } else if (once !== line.includes('(native pass only')) {
+      problems.push(`${name}: ${once ? 'a once file runs in the native pass only' : 'only once files run in the native pass only'}`);
+    } else if (!once && !/fallback pass/.test(line)) {
+      problems.push(`${name}: the fallback pass runs it too`);
+    } else if (!once && /^\d\d\.(engine|reliab)\./.test(name) !== line.includes('waiter-thread')) {
+      problems.push(`${name}: the waiter-thread pass runs the engine and reliability files, only those`);
+    }
+  }
+  assert.deepStrictEqual(problems, [], 'see docs/architecture.md, "Test files"');
+});
+
+test('tests reach compiled internals only through test/_lib/internals.js, and docs/architecture.md lists each seam', () => {
+  const { MODULES, paths } = require('./_lib/internals.js');
+  const arch = fs.readFileSync(path.join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  const start = arch.indexOf('\n## Test seams\n');
+  assert.ok(start >= 0, 'docs/architecture.md has a "Test seams" section');
+  const section = arch.slice(start, arch.indexOf('\n## ', start + 1));
+  for (const [name, module] of Object.entries(MODULES)) {
+    const source = `src/${module.replace(/\.js$/, '.ts')}`;
+    assert.ok(fs.existsSync(path.join(ROOT, source)) && fs.existsSync(paths[name]), `the seam ${name}: ${source} and its compiled ${module} exist`);
+    const row = `| \`${name}\` | \`${source}\` |`;
+    assert.ok(section.includes(row), `"Test seams" has the row ${row}`);
+  }
+  // dist/ names that are public: the entry points and the package's command (dist/cli.js).
+  const PUBLIC = new Set(['index.js', 'index.mjs', 'index.d.ts', 'index.d.mts', 'cli.js']);
+  const problems = [];
+  for (const dir of [TEST_DIR, path.join(TEST_DIR, '_lib')]) {
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'internals.js')) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      // A path into the compiled tree, written with slashes or as path.join() parts (a literal
+      // 'dist' or a DIST constant): the name after it must be a public one.
+      for (const m of text.matchAll(/\bdist(?:\/|['"]?\s*,\s*['"`])([\w.${}-]+)/gi)) {
+        if (!PUBLIC.has(m[1]) && !m[1].startsWith('${MODULES.')) problems.push(`${path.relative(ROOT, path.join(dir, name))}: the compiled ${m[1]}`);
+      }
+    }
+  }
+  assert.deepStrictEqual(problems, [], 'take internals from test/_lib/internals.js (docs/architecture.md, "Test seams")');
 });

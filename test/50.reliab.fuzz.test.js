@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: differential fuzz of the op interface and AsyncFile against node:fs.
 // Differential fuzz against node:fs (issue 4): seeded random sequences of open/read/write/
 // positional read-write/truncate/stat/close over several files, many ops in flight at once,
 // every result and the final bytes compared with node:fs. A fixed budget here (the runner's
@@ -15,13 +16,13 @@ const SEED = Number(process.env.AYAFILEIO_FUZZ_SEED || 20261126);
 const RUNS = scaledForWine(100, 20);
 
 test('op interface: concurrent random sequences give node:fs results and bytes', { timeout: 600_000 }, async (t) => {
-  const { getBackend } = require('../dist/engine/index.js');
+  const { getBackend } = require('./_lib/internals.js').engine;
   const backend = getBackend();
   const before = { ...stats };
   await fuzz('ops', backend, { seed: SEED, numRuns: RUNS, maxCommands: 120 });
   assert.strictEqual(stats.sequences - before.sequences, RUNS);
   // node:fs on Windows runs positional ops on one fd one at a time here (OpInterpreter in
-  // _lib/reliab-fuzz.js says why), so its batches are smaller.
+  // _lib/fuzz-ops.js says why), so its batches are smaller.
   const minInFlight = process.platform === 'win32' && backend.kind === 'fallback' ? 4 : 20;
   assert.ok(stats.maxInFlight >= minInFlight, `expected batches of >= ${minInFlight} ops in flight, largest was ${stats.maxInFlight}`);
   t.diagnostic(`op-level fuzz: ${JSON.stringify(stats)}`);

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: 100,000 ops with 10,000 in flight, 1,000 files open.
 // Load (issue 4): 100,000 ops with 10,000 in flight through a ring of depth 8, and 1,000
 // files open at once. Every result is checked; errors issued under load are Node-shaped.
 const test = require('node:test');

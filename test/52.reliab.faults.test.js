@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (tmpfs cases Linux as root, root-owned-file case POSIX as root, unlinked-file case POSIX); what: faults give Node-shaped errors, no crash.
 // Faults (issue 4): each gives a Node-shaped error (rejected promise, never a synchronous
 // throw) and no crash, on whichever backend this pass runs.
 const test = require('node:test');
@@ -100,7 +101,7 @@ test('EBADF: wrapFd of a closed fd, raw ops on a bad fd, methods after close', a
   fs.closeSync(fd);
   await rejectsWithCode(noSyncThrow(() => aya.wrapFd(fd, 'rb')), 'EBADF');
 
-  const backend = require('../dist/engine/index.js').getBackend();
+  const backend = require('./_lib/internals.js').engine.getBackend();
   const ebadf = -require('./_lib/uv-errno.js').EBADF;
   assert.strictEqual(await backend.read(fd, Buffer.alloc(4), 0, 4, 0), ebadf);
   assert.strictEqual(await backend.write(fd, Buffer.alloc(4), 0, 4, 0), ebadf);

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO and /proc/self/fd cases POSIX); what: close, timeouts, workers, exit and GC with ops in flight.
 // Lifecycle (issue 4): close() with ops in flight, closeTimeoutMs expiring, a worker thread
 // terminated mid-I/O, process.exit() with ops in flight, a file never closed (closed on GC
 // with a warning), configure() changing the ring depth under load. Anything that could crash

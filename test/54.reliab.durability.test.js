@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: records acknowledged after sync() survive a SIGKILL.
 // Durability (issue 4): a child writes records and sync()s them, printing each record only
 // after sync() resolved; the parent SIGKILLs it mid-stream. Every acknowledged record must be
 // in the file, intact and in order. The page cache survives a process kill, so this proves

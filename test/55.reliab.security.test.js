@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (credential cases POSIX as root, Buffer-name case POSIX); what: credentials after a privilege drop, paths passed as given.
 // Security (issue 4).
 // 1. Credentials: io_uring work runs with the credentials the ring was created with
 //    (CVE-2024-22017 in libuv). As root, a child drops to nobody with setgroups/setgid/setuid
@@ -36,7 +37,7 @@ function dropChild(fx, warm) {
   return `
     const fs = require('node:fs');
     const aya = require(${JSON.stringify(path.join(DIST, 'index.js'))});
-    const { getBackend } = require(${JSON.stringify(path.join(DIST, 'engine', 'index.js'))});
+    const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
     const fx = ${JSON.stringify(fx)};
     const report = (p) => p.then((v) => (typeof v === 'number' && v < 0 ? ['raw', v] : 'ok'), (e) => [e.code, e.errno, e.syscall]);
     (async () => {

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (fd-count case Linux); what: what survives the end of the program.
 // What survives the end of the program (docs/api.md, "What survives the end of the program"):
 // an awaited write to a file the program never closed is in the file after a natural end,
 // process.exit(), an uncaught exception, and the end of a worker (natural, exit, throw), with

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO, /proc, tmpfs and 2 GiB cases Linux); what: nothing acknowledged is lost or misreported.
 // Nothing acknowledged is lost, nothing reported wrongly (docs/reliability.md lists each defect
 // and its test here): arguments a method does not take are refused; requests past one kernel
 // op are split (the split is driven small with AYAFILEIO_MAX_IO_CHUNK in a child, and the real

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO and pipe cases Linux); what: nothing waits forever.
 // Nothing waits forever (issue 12, item 1): each scenario runs in a child process with a
 // watchdog (killAfterMs); a hang is a SIGKILLed child and a failed test, never a stuck suite.
 // FIFOs are Linux's; the scenarios run on the pass's backend.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: AsyncFile shows only its public face.
 // The object shows only its public face (issue 12, item 3): AsyncFile's state lives in private
 // fields, util.inspect() prints `AsyncFile { name, mode, closed, position }`, JSON.stringify()
 // gives name and mode, and no public name differs from another only in case (node:fs users

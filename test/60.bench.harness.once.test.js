@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend (native pass only), every platform (the run case skipped under Wine); what: the bench command end to end, tiny sizes.
 // The benchmark command end to end, with tiny sizes: it must produce verified results for
 // every case it ran and valid JSON/SVG files. (Speed is never asserted here.)
 const test = require('node:test');
@@ -71,7 +72,7 @@ test('bench rejects unknown options, missing values and unknown case names', asy
 });
 
 test('parseBenchArgs: flags, repeated and comma-separated lists', () => {
-  const { parseBenchArgs } = require('../dist/cli.js');
+  const { parseBenchArgs } = require('./_lib/internals.js').cli;
   assert.deepStrictEqual(parseBenchArgs(['--quick', '--only', 'randread,seqread', '--only', 'crawlee-files', '--json', 'r.json']), {
     profile: 'quick',
     only: ['randread', 'seqread', 'crawlee-files'],

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the native pass's backend (native pass only), every platform (append case skipped under Wine); what: a wrong contender is a verification failure.
 // A contender that returns wrong data must be reported as a verification failure, never as a
 // speed; the other contenders of the same run are unaffected.
 const test = require('node:test');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: statistics (native pass only), every platform; what: the bench's median, percentiles, jitter.
 // The numbers the bench reports: median of rounds, nearest-rank percentiles, jitter (CV).
 const test = require('node:test');
 const assert = require('node:assert');

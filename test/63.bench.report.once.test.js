@@ -1,4 +1,5 @@
 'use strict';
+// Covers: no backend: reports (native pass only), every platform; what: the bench's Markdown tables, SVG chart and README section.
 // What the bench writes for people: Markdown tables, the SVG chart and the README section.
 const test = require('node:test');
 const assert = require('node:assert');

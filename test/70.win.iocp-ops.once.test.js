@@ -1,4 +1,5 @@
 'use strict';
+// Covers: the IOCP addon directly (native pass only), Windows; what: ops on regular files through the native binding contract.
 // The IOCP addon's ops on regular files, driven through the native binding contract:
 // results, Node-numbered errors (compared with what node:fs itself reports on the same
 // machine), open dispositions, append, stat, long paths, and many random reads at depth.
@@ -38,7 +39,7 @@ async function fsErrno(fn) {
 test('exports the contract with backend "iocp"', { skip }, () => {
   const d = setup();
   assert.strictEqual(d.addon.backend, 'iocp');
-  for (const fn of ['init', 'open', 'read', 'write', 'fsync', 'ftruncate', 'close', 'statx', 'cancel', 'submit', 'shutdown']) {
+  for (const fn of ['init', 'open', 'read', 'write', 'fsync', 'ftruncate', 'close', 'statx', 'cancelFd', 'submit', 'shutdown']) {
     assert.strictEqual(typeof d.addon[fn], 'function', fn);
   }
   assert.ok(d.info.ops.includes('read'));
@@ -177,7 +178,7 @@ test('bad arguments are refused at once with EINVAL', { skip }, async () => {
 
 test('init() again reconfigures the running port; info() describes it', { skip }, async () => {
   const d = setup();
-  const again = d.addon.init({ closeTimeoutMs: 1000 }, d.completions, (n) => d.settle(n, 'callback'));
+  const again = d.addon.init({}, d.completions, (n) => d.settle(n, 'callback'));
   assert.deepStrictEqual(again, d.addon.info());
   assert.strictEqual(again.entries, d.completions.length / 2);
   const file = path.join(dir, 'after-reinit');

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: IOCP and the node:fs fallback (native and fallback passes), Windows; what: getBackendInfo() names the backend truly used; wrapFd() of a node:fs fd.
 // On Windows the native pass must really run on the IOCP addon (not quietly on the fallback),
 // and getBackendInfo() must say so; wrapFd() of a node:fs fd goes to node:fs, since IOCP fds
 // index the addon's own handle table.
@@ -23,7 +24,7 @@ test('getBackendInfo() reports IOCP in the native pass, the fallback when forced
   assert.strictEqual(info.backend, 'iocp', info.reason);
   assert.strictEqual(info.isTrulyAsync, true);
   assert.strictEqual(info.reason, undefined);
-  for (const op of ['open', 'read', 'write', 'fsync', 'ftruncate', 'statx', 'close', 'cancel']) {
+  for (const op of ['open', 'read', 'write', 'fsync', 'ftruncate', 'statx', 'close', 'cancelFd']) {
     assert.ok(info.ring.ops.includes(op), op);
   }
   assert.ok(info.ring.features.includes('skip_completion_port_on_success'));

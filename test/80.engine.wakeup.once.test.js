@@ -1,4 +1,5 @@
 'use strict';
+// Covers: io_uring's two wake-ups (native pass only; its children set AYAFILEIO_WAKEUP), Linux on Node; what: how completions reach JavaScript.
 // How completions reach JavaScript (docs/architecture.md, "Completion delivery"): on Node the
 // eventfd is watched on libuv's loop; AYAFILEIO_WAKEUP=thread (and every host without libuv:
 // Bun, Deno) gets the waiter thread. Both give the same results; the suite's waiter-thread

@@ -1,6 +1,5 @@
-/* Argument conversion helpers and module registration shared by the native backends. */
+/* Argument conversion helpers shared by the native backends. */
 #include "napi_args.h"
-#include "slab_pool.h"
 
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call) {
   call->argc = AYA_MAX_ARGS;
@@ -10,6 +9,10 @@ bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call) {
 
 bool aya_arg_i32(napi_env env, const aya_call *call, size_t i, int32_t *out) {
   return i < call->argc && napi_get_value_int32(env, call->argv[i], out) == napi_ok;
+}
+
+bool aya_arg_bool(napi_env env, const aya_call *call, size_t i, bool *out) {
+  return i < call->argc && napi_get_value_bool(env, call->argv[i], out) == napi_ok;
 }
 
 bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *submit_now) {
@@ -29,8 +32,7 @@ static bool typed_array(napi_env env, const aya_call *call, size_t i, napi_typed
                         void **data) {
   size_t offset;
   napi_value ab;
-  return i < call->argc &&
-         napi_get_typedarray_info(env, call->argv[i], type, count, data, &ab, &offset) == napi_ok;
+  return i < call->argc && napi_get_typedarray_info(env, call->argv[i], type, count, data, &ab, &offset) == napi_ok;
 }
 
 bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data, size_t *len) {
@@ -87,36 +89,4 @@ napi_value aya_string_array(napi_env env, const char *const *items, size_t n) {
     napi_set_element(env, arr, (uint32_t)i, s);
   }
   return arr;
-}
-
-int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback) {
-  napi_value v;
-  bool has = false;
-  int64_t n;
-  if (napi_has_named_property(env, options, name, &has) != napi_ok || !has ||
-      napi_get_named_property(env, options, name, &v) != napi_ok || napi_get_value_int64(env, v, &n) != napi_ok ||
-      n < 0) {
-    return fallback;
-  }
-  return n;
-}
-
-napi_value aya_ring_info(napi_env env, size_t entries, const char *const *features, size_t n_features,
-                         const char *const *ops, size_t n_ops) {
-  napi_value info;
-  napi_create_object(env, &info);
-  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)entries));
-  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)entries));
-  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
-  napi_set_named_property(env, info, "features", aya_string_array(env, features, n_features));
-  napi_set_named_property(env, info, "ops", aya_string_array(env, ops, n_ops));
-  return info;
-}
-
-/*
- * The slab pool first: cleanup hooks run last-registered first, so at teardown the backend
- * stops and drains its reads before the pool frees the slabs they may still be writing into.
- */
-NAPI_MODULE_INIT() {
-  return aya_slab_pool_init(env, exports) ? aya_backend_init(env, exports) : NULL;
 }

@@ -1,7 +1,7 @@
 /*
  * Argument helpers shared by the native backends. The TypeScript side validates every
  * argument before calling in, so these only convert; a conversion failure (a bug on the JS
- * side) makes the op return -EINVAL rather than throw.
+ * side) makes the op return AYA_EINVAL rather than throw.
  */
 #ifndef AYA_NAPI_ARGS_H
 #define AYA_NAPI_ARGS_H
@@ -10,9 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* The native binding contract implemented (docs/architecture.md; src/binding.ts checks it). */
-#define AYA_CONTRACT_VERSION 2
 
 /* Up to this many arguments per export. */
 #define AYA_MAX_ARGS 6
@@ -28,6 +25,8 @@ typedef struct {
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call);
 /* argv[i] as int32 / int64 / double; false if it is not a number. */
 bool aya_arg_i32(napi_env env, const aya_call *call, size_t i, int32_t *out);
+/* Argument i as a boolean (false: missing or not a boolean). */
+bool aya_arg_bool(napi_env env, const aya_call *call, size_t i, bool *out);
 /* argv[0] of every op: the ticket `token << 1 | submitNow` (token: a small integer from JS). */
 bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *submit_now);
 bool aya_arg_i64(napi_env env, const aya_call *call, size_t i, int64_t *out);
@@ -42,17 +41,9 @@ bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, ui
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count);
 /* argv[i] is null or undefined. */
 bool aya_arg_is_nullish(napi_env env, const aya_call *call, size_t i);
-/* options[name] as a non-negative integer, or `fallback` when absent or invalid. */
-int64_t aya_option_i64(napi_env env, napi_value options, const char *name, int64_t fallback);
-/* The info object of init()/info(): { entries, cqEntries, flags: [], features, ops }. */
-napi_value aya_ring_info(napi_env env, size_t entries, const char *const *features, size_t n_features,
-                         const char *const *ops, size_t n_ops);
 /* A JS number for `v`. */
 napi_value aya_int(napi_env env, int64_t v);
 /* A JS array of strings. */
 napi_value aya_string_array(napi_env env, const char *const *items, size_t n);
-
-/* Defined by the platform backend: add its exports and instance data. */
-napi_value aya_backend_init(napi_env env, napi_value exports);
 
 #endif

@@ -6,6 +6,7 @@
  * onComplete. State is per environment (main thread, each worker) in the instance data.
  */
 #include <stdlib.h>
+#include "errors.h"
 #include "napi_args.h"
 #include "offthread.h"
 #include "statx.h"
@@ -19,11 +20,6 @@ typedef struct {
 /* Tokens index the backends' tables: JavaScript's stay far below this. */
 #define AYA_MAX_TOKEN (1 << 24)
 
-/* When N-API cannot even give a call's arguments (not expected): EINVAL as POSIX numbers it. */
-#define AYA_NO_STATE (-22)
-
-#define AYA_DEFAULT_CLOSE_TIMEOUT_MS 4000
-
 /* The call's arguments and the glue, only once init() has started the backend. */
 static aya_glue *ready_call(napi_env env, napi_callback_info info, aya_call *call) {
   if (!aya_get_call(env, info, call)) return NULL;
@@ -36,19 +32,19 @@ typedef struct {
   aya_call call;
   aya_glue *g;
   aya_request rq;
-  bool now;          /* submitNow */
-  int32_t refusal;   /* < 0: answer this */
+  bool now;        /* submitNow */
+  int32_t refusal; /* < 0: answer this */
 } aya_op_call;
 
 /* The prologue of every op(ticket, ...) and, with_fd, op(ticket, fd, ...). False: c->refusal. */
 static bool op_call(napi_env env, napi_callback_info info, bool with_fd, aya_op_call *c) {
-  c->rq = (aya_request){ .fd = -1, .pos = -1 };
-  c->refusal = AYA_NO_STATE;
+  c->rq = (aya_request){.fd = -1, .pos = -1};
+  c->refusal = AYA_EINVAL;
   if (!aya_get_call(env, info, &c->call)) return false;
   c->g = c->call.state;
-  c->refusal = aya_backend.not_started;
+  c->refusal = AYA_ENOSYS;
   if (!aya_env_started(c->g->st)) return false;
-  c->refusal = aya_backend.einval;
+  c->refusal = AYA_EINVAL;
   if (!aya_arg_ticket(env, &c->call, &c->rq.token, &c->now) || c->rq.token >= AYA_MAX_TOKEN) return false;
   return !with_fd || aya_arg_i32(env, &c->call, 1, &c->rq.fd);
 }
@@ -63,7 +59,7 @@ static napi_value issue(napi_env env, aya_op_call *c) {
   struct aya_op *op = aya_op_new(st, &c->rq);
   if (op == NULL) {
     free(c->rq.path);
-    rc = aya_backend.enomem;
+    rc = AYA_ENOMEM;
   } else if (c->rq.kind == AYA_OP_READ || c->rq.kind == AYA_OP_WRITE) {
     rc = aya_issue_io(st, op);
   } else {
@@ -88,7 +84,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!op_call(env, info, false, &c)) return aya_int(env, c.refusal);
   c.rq.kind = AYA_OP_OPEN;
   if (!aya_arg_i32(env, &c.call, 2, &flags) || !aya_arg_i32(env, &c.call, 3, &mode) || !arg_path(env, &c, 1)) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   c.rq.flags = (uint32_t)flags;
   c.rq.mode = (uint32_t)mode;
@@ -100,7 +96,7 @@ static napi_value read_or_write(napi_env env, napi_callback_info info, aya_op_ki
   aya_op_call c;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   c.rq.kind = kind;
-  if (!aya_arg_io(env, &c.call, 2, &c.rq.data, &c.rq.len, &c.rq.pos)) return aya_int(env, aya_backend.einval);
+  if (!aya_arg_io(env, &c.call, 2, &c.rq.data, &c.rq.len, &c.rq.pos)) return aya_int(env, AYA_EINVAL);
   return issue(env, &c);
 }
 
@@ -118,11 +114,9 @@ static napi_value fd_op(napi_env env, napi_callback_info info, aya_op_kind kind)
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   c.rq.kind = kind;
   if (kind == AYA_OP_FTRUNCATE && (!aya_arg_i64(env, &c.call, 2, &c.rq.length) || c.rq.length < 0)) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
-  if (kind == AYA_OP_FSYNC && napi_get_value_bool(env, c.call.argv[2], &c.rq.datasync) != napi_ok) {
-    c.rq.datasync = false;
-  }
+  if (kind == AYA_OP_FSYNC && !aya_arg_bool(env, &c.call, 2, &c.rq.datasync)) c.rq.datasync = false;
   return issue(env, &c);
 }
 
@@ -143,35 +137,25 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   aya_op_call c;
   size_t out_len;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
-  c.rq.kind = AYA_OP_STAT;
+  c.rq.kind = AYA_OP_STATX;
   if (!aya_arg_bytes(env, &c.call, 3, &c.rq.out, &out_len) || out_len < AYA_STATX_BYTES) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
   if (!aya_arg_is_nullish(env, &c.call, 2)) {
-    if (!arg_path(env, &c, 2)) return aya_int(env, aya_backend.einval);
+    if (!arg_path(env, &c, 2)) return aya_int(env, AYA_EINVAL);
     c.rq.fd = -1;
   }
   return issue(env, &c);
 }
 
-/* cancel(ticket, target) / cancelFd(ticket, fd): answered at once; the result waits with the finished ones. */
-static napi_value immediate_op(napi_env env, napi_callback_info info, bool whole_fd) {
+/* cancelFd(ticket, fd): how many reads/writes on fd were cancelled, or EBADF; answered at once,
+ * the answer waits with the finished results. */
+static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   aya_op_call c;
   if (!op_call(env, info, true, &c)) return aya_int(env, c.refusal);
   struct aya_env *st = c.g->st;
-  int32_t answer = whole_fd ? aya_cancel_fd(st, c.rq.fd) : aya_cancel(st, c.rq.fd);
-  if (!aya_push_ready(st, c.rq.token, answer)) return aya_int(env, aya_backend.enomem);
+  if (!aya_push_ready(st, c.rq.token, aya_cancel_fd(st, c.rq.fd))) return aya_int(env, AYA_ENOMEM);
   return aya_int(env, c.now ? aya_take_finished(env, st) : 0);
-}
-
-/* cancel(ticket, target): the backend's answer (0, ENOENT not in flight, EALREADY). */
-static napi_value js_cancel(napi_env env, napi_callback_info info) {
-  return immediate_op(env, info, false);
-}
-
-/* cancelFd(ticket, fd): how many reads/writes on fd were cancelled, or EBADF. */
-static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
-  return immediate_op(env, info, true);
 }
 
 /* submit(): ops are already with the system; hand over the ones that have finished. */
@@ -181,17 +165,16 @@ static napi_value js_submit(napi_env env, napi_callback_info info) {
   return aya_int(env, g == NULL ? 0 : aya_take_finished(env, g->st));
 }
 
-/* drainSync(timeoutMs, cancel): see aya_drain_sync(); -ENOSYS when not started. */
+/* drainSync(timeoutMs, cancel): see aya_drain_sync(); AYA_ENOSYS when not started. */
 static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   aya_call call;
   int32_t timeout_ms;
   bool cancel;
-  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_NO_STATE);
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL);
   aya_glue *g = call.state;
-  if (!aya_env_started(g->st)) return aya_int(env, aya_backend.enosys);
-  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
-      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok) {
-    return aya_int(env, aya_backend.einval);
+  if (!aya_env_started(g->st)) return aya_int(env, AYA_ENOSYS);
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || !aya_arg_bool(env, &call, 1, &cancel)) {
+    return aya_int(env, AYA_EINVAL);
   }
   return aya_int(env, aya_drain_sync(env, g->st, (uint32_t)timeout_ms, cancel));
 }
@@ -206,13 +189,19 @@ static napi_value js_shutdown(napi_env env, napi_callback_info info) {
 
 /* What init()/info() report: the shape io_uring's info has, filled with what the backend has. */
 static napi_value backend_info(napi_env env, const aya_glue *g) {
-  static const char *const ops[] = { "open", "read", "write", "fsync", "ftruncate", "statx", "close", "cancel" };
-  return aya_ring_info(env, g->pairs, aya_backend.features, aya_backend.n_features, ops, sizeof ops / sizeof *ops);
+  napi_value info;
+  napi_create_object(env, &info);
+  napi_set_named_property(env, info, "entries", aya_int(env, (int64_t)g->pairs));
+  napi_set_named_property(env, info, "cqEntries", aya_int(env, (int64_t)g->pairs));
+  napi_set_named_property(env, info, "flags", aya_string_array(env, NULL, 0));
+  napi_set_named_property(env, info, "features", aya_string_array(env, aya_backend.features, aya_backend.n_features));
+  napi_set_named_property(env, info, "ops", aya_op_names(env, NULL, NULL));
+  return info;
 }
 
 /*
  * init(options, completions, onComplete) -> info or -errno. Called again while started it
- * reconfigures: new closeTimeoutMs and completions array; the first onComplete stays.
+ * reconfigures: a new completions array; the first onComplete stays.
  */
 static napi_value js_init(napi_env env, napi_callback_info info) {
   aya_call call;
@@ -220,14 +209,14 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   int32_t *pairs;
   size_t count;
   napi_ref completions;
-  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_NO_STATE);
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL);
   aya_glue *g = call.state;
   if (call.argc < 3 || napi_typeof(env, call.argv[0], &t0) != napi_ok || t0 != napi_object ||
       !aya_arg_i32_array(env, &call, 1, &pairs, &count) || count < 2 ||
       napi_typeof(env, call.argv[2], &t2) != napi_ok || t2 != napi_function) {
-    return aya_int(env, aya_backend.einval);
+    return aya_int(env, AYA_EINVAL);
   }
-  if (napi_create_reference(env, call.argv[1], 1, &completions) != napi_ok) return aya_int(env, aya_backend.enomem);
+  if (napi_create_reference(env, call.argv[1], 1, &completions) != napi_ok) return aya_int(env, AYA_ENOMEM);
   if (!aya_env_started(g->st)) {
     int32_t r = aya_env_start(g->st, call.argv[2]);
     if (r < 0) {
@@ -236,7 +225,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
     }
   }
   g->pairs = count / 2;
-  aya_env_configure(g->st, completions, aya_option_i64(env, call.argv[0], "closeTimeoutMs", AYA_DEFAULT_CLOSE_TIMEOUT_MS));
+  aya_env_configure(g->st, completions);
   return backend_info(env, g);
 }
 
@@ -250,7 +239,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return null;
 }
 
-/* ---- module (registered by napi_args.c) ---- */
+/* ---- module (registered by module.c) ---- */
 
 static void env_cleanup(void *arg) {
   aya_glue *g = arg;
@@ -267,21 +256,20 @@ static void free_glue(napi_env env, void *data, void *hint) {
 }
 
 napi_value aya_backend_init(napi_env env, napi_value exports) {
-  static const napi_property_descriptor props[] = {
-    { "init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL },
-    { "info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL },
-    { "open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL },
-    { "read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL },
-    { "write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL },
-    { "fsync", NULL, js_fsync, NULL, NULL, NULL, napi_default, NULL },
-    { "ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL },
-    { "close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL },
-    { "statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL },
-    { "cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL },
-    { "cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL },
-    { "submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL },
-    { "shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL },
-    { "drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL },
+  static const aya_exports fns = {
+      .ops = {[AYA_OP_OPEN] = js_open,
+              [AYA_OP_READ] = js_read,
+              [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync,
+              [AYA_OP_FTRUNCATE] = js_ftruncate,
+              [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close,
+              [AYA_OP_CANCEL_FD] = js_cancel_fd},
+      .init = js_init,
+      .info = js_info,
+      .submit = js_submit,
+      .shutdown = js_shutdown,
+      .drain_sync = js_drain_sync,
   };
   aya_glue *g = calloc(1, sizeof *g);
   if (g == NULL) return NULL;
@@ -292,10 +280,5 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     return NULL;
   }
   napi_add_env_cleanup_hook(env, env_cleanup, g);
-  napi_value name;
-  napi_create_string_utf8(env, aya_backend.name, NAPI_AUTO_LENGTH, &name);
-  napi_set_named_property(env, exports, "backend", name);
-  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
-  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
-  return exports;
+  return aya_define_exports(env, exports, aya_backend.name, &fns) ? exports : NULL;
 }

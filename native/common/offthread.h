@@ -3,7 +3,7 @@
  * other threads (IOCP, Dispatch I/O): offthread.c checks every argument, turns each op call
  * into an aya_request and hands it to the backend's functions declared below; results come
  * back through the backend's threadsafe function (completions.h). offthread.c defines
- * aya_backend_init (napi_args.h) for these backends.
+ * aya_backend_init (module.h) for these backends.
  */
 #ifndef AYA_OFFTHREAD_H
 #define AYA_OFFTHREAD_H
@@ -12,31 +12,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-typedef enum {
-  AYA_OP_OPEN,
-  AYA_OP_READ,
-  AYA_OP_WRITE,
-  AYA_OP_FSYNC,
-  AYA_OP_FTRUNCATE,
-  AYA_OP_STAT,
-  AYA_OP_CLOSE,
-} aya_op_kind;
+#include "module.h"
 
 /* An op's arguments, checked; the backend's op keeps a copy. */
 typedef struct {
   aya_op_kind kind;
   int32_t token;
-  int32_t fd;          /* -1: open, stat of a path */
-  void *path;          /* open, stat of a path: a private copy in the platform's encoding, else NULL */
-  uint8_t *data;       /* read, write: the bytes (JavaScript keeps them alive until completion) */
+  int32_t fd;    /* -1: open, stat of a path */
+  void *path;    /* open, stat of a path: a private copy in the platform's encoding, else NULL */
+  uint8_t *data; /* read, write: the bytes (JavaScript keeps them alive until completion) */
   uint32_t len;
-  int64_t pos;         /* read, write: -1 for the fd's position */
-  uint32_t flags;      /* open: fs.constants.O_* */
-  uint32_t mode;       /* open */
-  int64_t length;      /* ftruncate */
-  bool datasync;       /* fsync */
-  uint8_t *out;        /* stat: the 256-byte statx layout (statx.h) */
+  int64_t pos;    /* read, write: -1 for the fd's position */
+  uint32_t flags; /* open: fs.constants.O_* */
+  uint32_t mode;  /* open */
+  int64_t length; /* ftruncate */
+  bool datasync;  /* fsync */
+  uint8_t *out;   /* statx: the 256-byte statx layout (statx.h) */
 } aya_request;
 
 /*
@@ -47,11 +38,9 @@ struct aya_env;
 struct aya_op;
 
 typedef struct {
-  const char *name;                     /* the `backend` export */
-  const char *const *features;          /* info().features */
+  const char *name;            /* the `backend` export */
+  const char *const *features; /* info().features */
   size_t n_features;
-  int32_t einval, enomem, enosys;       /* the platform's libuv numbers */
-  int32_t not_started;                  /* what an op answers before init() / after shutdown() */
 } aya_backend_facts;
 
 extern const aya_backend_facts aya_backend;
@@ -64,15 +53,14 @@ bool aya_env_started(const struct aya_env *st);
 int32_t aya_env_start(struct aya_env *st, napi_value on_complete);
 /* Cancel and drain everything; from_js: shutdown() (else the environment is going away). */
 void aya_env_stop(struct aya_env *st, bool from_js);
-/* The completions array (the backend owns the reference now) and closeTimeoutMs. */
-void aya_env_configure(struct aya_env *st, napi_ref completions, int64_t close_timeout_ms);
+/* The completions array (the backend owns the reference now). */
+void aya_env_configure(struct aya_env *st, napi_ref completions);
 /* An op for the request, owning rq->path; NULL: out of memory. */
 struct aya_op *aya_op_new(struct aya_env *st, const aya_request *rq);
 /* Issue the op (read/write, close, or a blocking call): -errno when refused at once, else 0. */
 int32_t aya_issue_io(struct aya_env *st, struct aya_op *op);
 int32_t aya_issue_close(struct aya_env *st, struct aya_op *op);
 int32_t aya_issue_work(struct aya_env *st, struct aya_op *op);
-int32_t aya_cancel(struct aya_env *st, int32_t target);
 int32_t aya_cancel_fd(struct aya_env *st, int32_t fd);
 /* A result known at once, for the next aya_take_finished. 0: out of memory. */
 int aya_push_ready(struct aya_env *st, int32_t token, int32_t result);
@@ -82,7 +70,7 @@ int64_t aya_take_finished(napi_env env, struct aya_env *st);
  * drainSync(), the exit path (no loop turn will deliver results): with `cancel`, cancel every
  * op in flight first (as cancelFd does, on every fd); then block until a result is finished,
  * none is in flight, or timeout_ms pass, and copy the finished results into the completions
- * array. The pair count, or the platform's -ENOSYS without a completions array.
+ * array. The pair count, or AYA_ENOSYS without a completions array.
  */
 int64_t aya_drain_sync(napi_env env, struct aya_env *st, uint32_t timeout_ms, bool cancel);
 

@@ -3,14 +3,10 @@
  * (native/common/offthread.c checks the arguments and calls the functions of offthread.h):
  * its state, facts, path encoding (UTF-8) and the hand-over of finished results.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../common/napi_args.h"
 #include "dio.h"
-
-/* closeTimeoutMs beyond this waits "forever" (dispatch_time's nanoseconds must not overflow). */
-#define AYA_MAX_CLOSE_TIMEOUT_MS ((int64_t)1 << 40)
 
 /* A private copy of a NUL-terminated UTF-8 path (no inner NULs), or NULL. */
 void *aya_copy_path(const uint8_t *data, size_t len) {
@@ -51,10 +47,9 @@ bool aya_env_started(const aya_env *st) {
   return st->started;
 }
 
-void aya_env_configure(aya_env *st, napi_ref completions, int64_t close_timeout_ms) {
+void aya_env_configure(aya_env *st, napi_ref completions) {
   if (st->completions != NULL) napi_delete_reference(st->env, st->completions);
   st->completions = completions;
-  st->close_timeout_ms = close_timeout_ms < AYA_MAX_CLOSE_TIMEOUT_MS ? close_timeout_ms : AYA_MAX_CLOSE_TIMEOUT_MS;
 }
 
 int aya_push_ready(aya_env *st, int32_t token, int32_t result) {
@@ -75,14 +70,10 @@ int64_t aya_take_finished(napi_env env, aya_env *st) {
   return (int64_t)n;
 }
 
-static const char *const kFeatures[] = { "dispatch_io_random", "dispatch_io_stream", "dispatch_io_stop" };
+static const char *const kFeatures[] = {"dispatch_io_random", "dispatch_io_stream", "dispatch_io_stop"};
 
 const aya_backend_facts aya_backend = {
-  .name = "dispatch_io",
-  .features = kFeatures,
-  .n_features = sizeof kFeatures / sizeof *kFeatures,
-  .einval = -EINVAL,
-  .enomem = -ENOMEM,
-  .enosys = -ENOSYS,
-  .not_started = -ENOSYS,
+    .name = "dispatch_io",
+    .features = kFeatures,
+    .n_features = sizeof kFeatures / sizeof *kFeatures,
 };

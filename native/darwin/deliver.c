@@ -123,7 +123,7 @@ static void stop_all_io(aya_env *st) {
   dispatch_source_t *sources;
   size_t n = aya_collect_sources(st, -1, &sources);
   aya_release_sources(sources, n, 1);
-  for (int32_t fd = 0; fd < st->fds.count; fd++) aya_fd_retire_channels(&st->fds.slots[fd]);
+  for (int32_t fd = 0; fd < st->fds.count; fd++) aya_fd_stop_channels(&st->fds.slots[fd]);
 }
 
 /* ---- the synchronous drain (process exit) ---- */
@@ -140,7 +140,7 @@ static void set_draining(aya_env *st, int on) {
  * left from an earlier drain only costs one more look at the list.
  */
 int64_t aya_drain_sync(napi_env env, aya_env *st, uint32_t timeout_ms, bool cancel) {
-  if (st->completions == NULL) return aya_backend.enosys;
+  if (st->completions == NULL) return AYA_ENOSYS;
   if (cancel) stop_all_io(st);
   dispatch_time_t deadline = dispatch_time(DISPATCH_TIME_NOW, (int64_t)timeout_ms * (int64_t)NSEC_PER_MSEC);
   set_draining(st, 1);
@@ -157,13 +157,13 @@ int64_t aya_drain_sync(napi_env env, aya_env *st, uint32_t timeout_ms, bool canc
 int32_t aya_env_start(aya_env *st, napi_value on_complete) {
   napi_value name;
   st->all = dispatch_group_create();
-  if (st->all == NULL) return -ENOMEM;
+  if (st->all == NULL) return AYA_ENOMEM;
   napi_create_string_utf8(st->env, "ayafileio-dispatch", NAPI_AUTO_LENGTH, &name);
   if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st, deliver, &st->tsfn) !=
       napi_ok) {
     dispatch_release(st->all);
     st->all = NULL;
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   napi_unref_threadsafe_function(st->env, st->tsfn);
   st->tsfn_refed = 0;

@@ -79,10 +79,10 @@ static aya_fd *slot_init(aya_fd_table *t, int32_t fd, int append, int64_t positi
   return f;
 }
 
-/* An fd this backend opened: position 0, owned. AYA_ENOMEM-style -errno on failure. */
+/* An fd this backend opened: position 0, owned. AYA_ENOMEM on failure. */
 int32_t aya_fd_install(aya_fd_table *t, int32_t fd, int append) {
   aya_fd *f = slot_init(t, fd, append, 0);
-  if (f == NULL) return -ENOMEM;
+  if (f == NULL) return AYA_ENOMEM;
   f->owned = 1;
   return fd;
 }
@@ -108,11 +108,11 @@ dispatch_io_t aya_fd_channel(aya_fd *f, int32_t fd, int which) {
     f->base = at < 0 ? 0 : (int64_t)at;
   }
   dispatch_group_enter(channels_out); /* before: a channel that fails may clean up at once */
-  dispatch_io_t ch = dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0),
-                                        ^(int error) {
-                                          (void)error;
-                                          dispatch_group_leave(channels_out);
-                                        });
+  dispatch_io_t ch =
+      dispatch_io_create(type, fd, dispatch_get_global_queue(DISPATCH_QUEUE_PRIORITY_DEFAULT, 0), ^(int error) {
+        (void)error;
+        dispatch_group_leave(channels_out);
+      });
   if (ch == NULL) {
     dispatch_group_leave(channels_out);
     return NULL;
@@ -132,12 +132,25 @@ void aya_fd_retire_channels(aya_fd *f) {
   }
 }
 
+/*
+ * Stop the reads and writes on the fd's channels (they end ECANCELED): its own channels (new
+ * ops get new ones), or, once close() holds them, through the close's stop source.
+ */
+void aya_fd_stop_channels(aya_fd *f) {
+  if (f->close_stop != NULL) {
+    dispatch_source_merge_data(f->close_stop, 1);
+  } else {
+    aya_fd_retire_channels(f);
+  }
+}
+
 /* After close: the slot is free, its groups go (every channel cleaned up). */
 void aya_fd_remove(aya_fd_table *t, int32_t fd) {
   aya_fd *f = aya_fd_slot(t, fd);
   if (f == NULL) return;
   dispatch_release(f->ops);
   dispatch_release(f->channels_out);
+  if (f->close_stop != NULL) dispatch_release(f->close_stop);
   memset(f, 0, sizeof *f);
 }
 
@@ -158,6 +171,7 @@ void aya_fd_table_free(aya_fd_table *t) {
     aya_fd *f = &t->slots[fd];
     if (f->ops != NULL) dispatch_release(f->ops);
     if (f->channels_out != NULL) dispatch_release(f->channels_out);
+    if (f->close_stop != NULL) dispatch_release(f->close_stop);
   }
   free(t->slots);
   t->slots = NULL;

@@ -36,7 +36,7 @@ static void op_free(aya_op *op) {
 static int32_t finish_at_once(aya_env *st, aya_op *op, int32_t result) {
   int32_t token = op->rq.token;
   op_free(op);
-  return aya_pairs_push(&st->ready, token, result) ? 0 : -ENOMEM;
+  return aya_pairs_push(&st->ready, token, result) ? 0 : AYA_ENOMEM;
 }
 
 /* Count the op in the fd's group (close waits for it) and the environment's. 0: no memory. */
@@ -93,16 +93,17 @@ static void write_part(aya_op *op, bool done, dispatch_data_t left, int error) {
 }
 
 static void start_read(aya_op *op, dispatch_io_t ch, off_t offset) {
-  dispatch_io_read(ch, offset, op->rq.len, global_queue(),
-                   ^(bool done, dispatch_data_t part, int error) {
-                     read_part(op, done, part, error);
-                   });
+  dispatch_io_read(ch, offset, op->rq.len, global_queue(), ^(bool done, dispatch_data_t part, int error) {
+    read_part(op, done, part, error);
+  });
 }
 
 static int start_write(aya_op *op, dispatch_io_t ch, off_t offset) {
   dispatch_queue_t q = global_queue();
   /* No copy: JavaScript keeps the buffer alive until the op's completion arrives. */
-  dispatch_data_t data = dispatch_data_create(op->rq.data, op->rq.len, q, ^{});
+  dispatch_data_t data = dispatch_data_create(op->rq.data, op->rq.len, q,
+                                              ^{
+                                              });
   if (data == NULL) return 0;
   dispatch_io_write(ch, offset, data, q, ^(bool done, dispatch_data_t left, int error) {
     write_part(op, done, left, error);
@@ -117,8 +118,8 @@ static void work_main(void *arg);
 
 /* One read()/write() on the non-blocking fd; 0: nothing moved yet, wait for the next event. */
 static int try_move(aya_op *op) {
-  ssize_t n = op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len)
-                                         : write(op->rq.fd, op->rq.data, op->rq.len);
+  ssize_t n =
+      op->rq.kind == AYA_OP_READ ? read(op->rq.fd, op->rq.data, op->rq.len) : write(op->rq.fd, op->rq.data, op->rq.len);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
   op->result = n < 0 ? -errno : (int32_t)n;
   return 1;
@@ -140,7 +141,7 @@ static int start_ready(aya_op *op) {
     }
   });
   dispatch_source_set_cancel_handler(src, ^{
-    if (!op->u.io.moved) op->result = -ECANCELED;
+    if (!op->u.io.moved) op->result = AYA_ECANCELED;
     aya_hand_over(op, 0);
   });
   dispatch_resume(src);
@@ -200,13 +201,13 @@ static int dispatch_may_serve(const aya_fd *f, const aya_op *op) {
 static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f) {
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->inflight_io++;
   if (f->kind != AYA_FD_READY || !dispatch_may_serve(f, op)) {
     dispatch_async_f(global_queue(), op, work_main);
   } else if (!start_ready(op)) {
-    op->result = -ENOMEM;
+    op->result = AYA_ENOMEM;
     aya_hand_over(op, 0);
   }
   return 0;
@@ -214,21 +215,21 @@ static int32_t issue_without_channel(aya_env *st, aya_op *op, aya_fd *f) {
 
 int32_t aya_issue_io(aya_env *st, aya_op *op) {
   aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
-  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   if (f->kind != AYA_FD_CHANNELS || !dispatch_may_serve(f, op)) return issue_without_channel(st, op, f);
   int64_t at;
   dispatch_io_t ch = aya_fd_channel(f, op->rq.fd, io_target(op, f, &at));
-  if (ch == NULL) return finish_at_once(st, op, -ENOMEM);
+  if (ch == NULL) return finish_at_once(st, op, AYA_ENOMEM);
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->inflight_io++;
   off_t offset = (off_t)(at - f->base); /* ignored by stream channels */
   if (op->rq.kind == AYA_OP_READ) {
     start_read(op, ch, offset);
   } else if (!start_write(op, ch, offset)) {
-    op->result = -ENOMEM;
+    op->result = AYA_ENOMEM;
     aya_hand_over(op, 0);
   }
   return 0;
@@ -246,11 +247,11 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
   aya_fd *f = NULL;
   if (op->rq.fd >= 0) {
     f = aya_fd_get(&st->fds, op->rq.fd);
-    if (f == NULL) return finish_at_once(st, op, -EBADF);
+    if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   }
   if (!start_op(st, op, f)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   dispatch_async_f(global_queue(), op, work_main);
   return 0;
@@ -258,12 +259,13 @@ int32_t aya_issue_work(aya_env *st, aya_op *op) {
 
 /*
  * close, as a chain of dispatch callbacks (a worker blocked waiting would hold a thread the
- * handlers it waits for may need): when the fd's ops have finished, the timer is cancelled,
- * and its cancel handler (which runs after a firing that stopped them) closes the channels;
- * when libdispatch has let go of the fd (every channel's cleanup handler ran), the fd is
- * closed while handing over (see aya_hand_over). If the ops outlast closeTimeoutMs, the
- * timer stops them first: channels with DISPATCH_IO_STOP, pipe ops' sources cancelled (they
- * end ECANCELED).
+ * handlers it waits for may need): when the fd's ops have finished, the close's `stop` source
+ * is cancelled, and its cancel handler (which runs after any stop it handled) closes the
+ * channels; when libdispatch has let go of the fd (every channel's cleanup handler ran), the
+ * fd is closed while handing over (see aya_hand_over). The close sets no time limit of its
+ * own: JavaScript stops the ops still out after closeTimeoutMs with cancelFd, which signals
+ * `stop` (aya_fd_stop_channels): channels closed with DISPATCH_IO_STOP, pipe ops' sources
+ * cancelled (they end ECANCELED).
  */
 static void close_stop_ops(aya_op *op) {
   for (int i = 0; i < AYA_CH_COUNT; i++) {
@@ -279,7 +281,7 @@ static void close_release_channels(aya_op *op) {
     dispatch_release(op->u.close.channels[i]);
   }
   aya_release_sources(op->u.close.sources, op->u.close.n_sources, 0);
-  if (op->u.close.timer != NULL) dispatch_release(op->u.close.timer);
+  if (op->u.close.stop != NULL) dispatch_release(op->u.close.stop);
   dispatch_group_t channels_out = op->u.close.channels_out;
   op->fd_ops = NULL; /* the close itself is not one of the fd's ops */
   dispatch_group_notify(channels_out, global_queue(), ^{
@@ -287,47 +289,50 @@ static void close_release_channels(aya_op *op) {
   });
 }
 
-/* Start the chain; without a timer (out of memory) the close just waits for the ops. */
-static void start_close(aya_op *op) {
-  dispatch_source_t timer = dispatch_source_create(DISPATCH_SOURCE_TYPE_TIMER, 0, 0, global_queue());
-  if (timer == NULL) {
+/*
+ * Start the chain. `f` keeps its own reference to the stop source until the close finishes, so
+ * a cancelFd() after the chain let go of it still signals a live (cancelled, so inert) source.
+ * Without a source (out of memory) the close just waits for the ops.
+ */
+static void start_close(aya_op *op, aya_fd *f) {
+  dispatch_source_t stop = dispatch_source_create(DISPATCH_SOURCE_TYPE_DATA_OR, 0, 0, global_queue());
+  if (stop == NULL) {
     dispatch_group_notify(op->fd_ops, global_queue(), ^{
       close_release_channels(op);
     });
     return;
   }
-  op->u.close.timer = timer;
-  dispatch_source_set_timer(timer, dispatch_time(DISPATCH_TIME_NOW, op->u.close.timeout_ms * (int64_t)NSEC_PER_MSEC),
-                            DISPATCH_TIME_FOREVER, 0);
-  dispatch_source_set_event_handler(timer, ^{
+  op->u.close.stop = stop;
+  dispatch_retain(stop);
+  f->close_stop = stop;
+  dispatch_source_set_event_handler(stop, ^{
     close_stop_ops(op);
   });
-  dispatch_source_set_cancel_handler(timer, ^{
+  dispatch_source_set_cancel_handler(stop, ^{
     close_release_channels(op);
   });
-  dispatch_resume(timer);
+  dispatch_resume(stop);
   dispatch_group_notify(op->fd_ops, global_queue(), ^{
-    dispatch_source_cancel(timer);
+    dispatch_source_cancel(stop);
   });
 }
 
 int32_t aya_issue_close(aya_env *st, aya_op *op) {
   aya_fd *f = aya_fd_get(&st->fds, op->rq.fd);
-  if (f == NULL) return finish_at_once(st, op, -EBADF);
+  if (f == NULL) return finish_at_once(st, op, AYA_EBADF);
   if (!aya_op_track(st, op)) {
     op_free(op);
-    return -ENOMEM;
+    return AYA_ENOMEM;
   }
   f->closing = 1;
   memcpy(op->u.close.channels, f->channels, sizeof f->channels);
   memset(f->channels, 0, sizeof f->channels);
   op->u.close.channels_out = f->channels_out;
-  op->u.close.timeout_ms = st->close_timeout_ms;
   op->u.close.n_sources = aya_collect_sources(st, op->rq.fd, &op->u.close.sources);
   op->fd_ops = f->ops;
   op->all = st->all;
   dispatch_group_enter(op->all);
-  start_close(op);
+  start_close(op, f);
   return 0;
 }
 
@@ -347,14 +352,15 @@ void aya_finish_op(aya_env *st, aya_op *op) {
     case AYA_OP_OPEN:
       finish_open(st, op);
       break;
-    case AYA_OP_READ: case AYA_OP_WRITE:
+    case AYA_OP_READ:
+    case AYA_OP_WRITE:
       if (op->u.io.source != NULL) dispatch_release(op->u.io.source);
       if (f != NULL) {
         f->inflight_io--;
         if (op->result > 0 && op->advances_position) f->position += op->result;
       }
       break;
-    case AYA_OP_STAT:
+    case AYA_OP_STATX:
       if (op->result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
@@ -372,20 +378,12 @@ void aya_finish_op(aya_env *st, aya_op *op) {
 /* ---- cancellation ---- */
 
 /*
- * Dispatch I/O stops a whole channel, never one op: a single in-flight op answers EALREADY
- * (it finishes on its own), as do the blocking calls; ENOENT when not in flight.
- */
-int32_t aya_cancel(aya_env *st, int32_t target) {
-  return aya_tokens_get(&st->by_token, target) == NULL ? -ENOENT : -EALREADY;
-}
-
-/*
  * Stop the fd's reads and writes (they end ECANCELED): its channels, or its pipe ops' sources.
  * Returns how many were stopped (blocking calls on character devices cannot be).
  */
 int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
   aya_fd *f = aya_fd_slot(&st->fds, fd);
-  if (f == NULL) return -EBADF;
+  if (f == NULL) return AYA_EBADF;
   if (f->kind == AYA_FD_BLOCKING) return 0;
   if (f->kind == AYA_FD_READY) {
     dispatch_source_t *sources;
@@ -394,6 +392,6 @@ int32_t aya_cancel_fd(aya_env *st, int32_t fd) {
     return (int32_t)n;
   }
   int32_t count = (int32_t)f->inflight_io;
-  if (!f->closing) aya_fd_retire_channels(f);
+  aya_fd_stop_channels(f);
   return count;
 }

@@ -43,7 +43,7 @@ static int32_t sync_file(const aya_op *op) {
 }
 
 static aya_statx_time statx_time(struct timespec t) {
-  aya_statx_time out = { (int64_t)t.tv_sec, (uint32_t)t.tv_nsec, 0 };
+  aya_statx_time out = {(int64_t)t.tv_sec, (uint32_t)t.tv_nsec, 0};
   return out;
 }
 
@@ -122,11 +122,18 @@ static int32_t move_bytes(const aya_op *op) {
 
 int32_t aya_run_blocking(aya_op *op) {
   switch (op->rq.kind) {
-    case AYA_OP_READ: case AYA_OP_WRITE: return move_bytes(op);
-    case AYA_OP_OPEN: return open_file(op);
-    case AYA_OP_FSYNC: return sync_file(op);
-    case AYA_OP_FTRUNCATE: return sys_result(ftruncate(op->rq.fd, (off_t)op->rq.length));
-    case AYA_OP_STAT: return stat_file(op);
-    default: return -EINVAL;
+    case AYA_OP_READ:
+    case AYA_OP_WRITE:
+      return move_bytes(op);
+    case AYA_OP_OPEN:
+      return open_file(op);
+    case AYA_OP_FSYNC:
+      return sync_file(op);
+    case AYA_OP_FTRUNCATE:
+      return sys_result(ftruncate(op->rq.fd, (off_t)op->rq.length));
+    case AYA_OP_STATX:
+      return stat_file(op);
+    default:
+      return AYA_EINVAL;
   }
 }

@@ -1,5 +1,6 @@
 /* Snapshot and compare uid/gid/supplementary groups (see creds.h for why). */
 #define _GNU_SOURCE
+#include "../common/errors.h"
 #include "creds.h"
 
 #include <errno.h>
@@ -9,8 +10,12 @@
 #include <unistd.h>
 
 /* setfsuid(-1) is the documented way to read the fs uid without changing it. */
-static uid_t current_fsuid(void) { return (uid_t)setfsuid((uid_t)-1); }
-static gid_t current_fsgid(void) { return (gid_t)setfsgid((gid_t)-1); }
+static uid_t current_fsuid(void) {
+  return (uid_t)setfsuid((uid_t)-1);
+}
+static gid_t current_fsgid(void) {
+  return (gid_t)setfsgid((gid_t)-1);
+}
 
 /* The ids without the groups. Returns 0 or -errno. */
 static int snapshot_ids(struct aya_creds *c) {
@@ -28,7 +33,7 @@ int aya_creds_snapshot(struct aya_creds *c) {
   int n = getgroups(0, NULL);
   if (n < 0) return -errno;
   c->groups = calloc((size_t)n + 1, sizeof(gid_t));
-  if (!c->groups) return -ENOMEM;
+  if (!c->groups) return AYA_ENOMEM;
   c->ngroups = getgroups(n, c->groups);
   return c->ngroups < 0 ? -errno : 0;
 }

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/errors.h"
+#include "../common/module.h"
 #include "../common/napi_args.h"
 #include "creds.h"
 #include "notify.h"
@@ -30,6 +32,16 @@
 /* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
  * recorded in the environment's fd set however its completion is reaped. */
 #define OPEN_TAG (1ull << 32)
+
+/* The kernel opcode of each op of the contract (common/module.h). */
+static const uint8_t uring_opcode[AYA_OP_COUNT] = {
+    [AYA_OP_OPEN] = AYA_IORING_OP_OPENAT,         [AYA_OP_READ] = AYA_IORING_OP_READ,
+    [AYA_OP_WRITE] = AYA_IORING_OP_WRITE,         [AYA_OP_FSYNC] = AYA_IORING_OP_FSYNC,
+    [AYA_OP_FTRUNCATE] = AYA_IORING_OP_FTRUNCATE, [AYA_OP_STATX] = AYA_IORING_OP_STATX,
+    [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
+    [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
+    [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,
+};
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
  * (a terminated worker runs no JavaScript that could close them). */
@@ -60,24 +72,24 @@ struct engine {
   napi_env env;
   struct aya_notifier *notifier; /* watches efd while the engine runs */
   bool notifier_refd;
-  bool async_cleanup;             /* on_env_cleanup, not on_env_exit, is registered */
+  bool async_cleanup; /* on_env_cleanup, not on_env_exit, is registered */
   int efd;
   struct aya_ring ring;
   bool have_ring;
   struct aya_ring_options opts;
-  struct aya_creds creds;      /* the creator's credentials, for SQPOLL rings */
-  uint32_t ring_ops;           /* JS ops in the SQ or in the kernel */
-  uint32_t internal_ops;       /* our own requests in the kernel */
+  struct aya_creds creds; /* the creator's credentials, for SQPOLL rings */
+  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel */
+  uint32_t internal_ops;  /* our own requests in the kernel */
   struct retired_ring *retired;
   uint32_t n_retired;
-  uint32_t retired_ops;        /* requests still in the kernel on retired rings */
+  uint32_t retired_ops; /* requests still in the kernel on retired rings */
   struct sqe_queue waiting;
-  struct fd_set_list owned;    /* fds opened here, not yet closed */
-  int32_t *pairs;              /* the JS completions Int32Array: [token, result, ...] */
-  uint32_t pairs_cap;          /* in pairs */
+  struct fd_set_list owned; /* fds opened here, not yet closed */
+  int32_t *pairs;           /* the JS completions Int32Array: [token, result, ...] */
+  uint32_t pairs_cap;       /* in pairs */
   napi_ref pairs_ref, on_complete_ref;
   napi_async_context async_ctx;
-  bool delivering;             /* inside onComplete: never re-enter it */
+  bool delivering; /* inside onComplete: never re-enter it */
 };
 
 /* ---- The waiting queue --------------------------------------------------------------- */
@@ -86,7 +98,7 @@ static int queue_push(struct sqe_queue *q, const struct aya_sqe *sqe) {
   if (q->len == q->cap) {
     uint32_t cap = q->cap ? q->cap * 2 : 64;
     struct aya_sqe *items = malloc((size_t)cap * sizeof *items);
-    if (!items) return -ENOMEM;
+    if (!items) return AYA_ENOMEM;
     for (uint32_t i = 0; i < q->len; i++) items[i] = q->items[(q->head + i) % q->cap];
     free(q->items);
     q->items = items;
@@ -187,7 +199,7 @@ static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
     return rc;
   }
   struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
-  if (!grown) return -ENOMEM;
+  if (!grown) return AYA_ENOMEM;
   e->retired = grown;
   struct retired_ring kept = {e->ring, e->creds, busy};
   struct aya_creds no_creds = {0};
@@ -298,7 +310,7 @@ static uint32_t reap_retired(struct engine *e, int32_t *out, uint32_t max) {
 static void cancel_on_retired(struct engine *e, struct retired_ring *r, uint32_t op_flags, int fd) {
   struct aya_sqe *sqe = aya_ring_get_sqe(&r->ring);
   if (!sqe) return; /* its SQ is full of requests already submitted: nothing of ours waits there */
-  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
   sqe->fd = fd;
   sqe->op_flags = op_flags;
   sqe->user_data = INTERNAL_TOKEN;
@@ -341,7 +353,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   aya_ring_fence_unmuted();
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
-    if (rc == -EAGAIN || rc == -EBUSY) signal_eventfd(e);
+    if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -365,7 +377,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
 static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
   for (;;) {
     check_creds(e);
-    if (!e->have_ring) return fail_waiting(e, -ENOSYS, n);
+    if (!e->have_ring) return fail_waiting(e, AYA_ENOSYS, n);
     if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
     uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
@@ -374,7 +386,7 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
     /* The kernel was short of memory or CQ room: try again on the next loop turn. */
-    if (submitted == -EAGAIN || submitted == -EBUSY) signal_eventfd(e);
+    if (submitted == AYA_EAGAIN || submitted == AYA_EBUSY) signal_eventfd(e);
     if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
   if (mute && e->ring_ops + e->internal_ops > 0) {
@@ -444,7 +456,7 @@ static void cancel_all(struct engine *e) {
     sqe = aya_ring_get_sqe(&e->ring);
   }
   if (!sqe) return;
-  sqe->opcode = AYA_OP_ASYNC_CANCEL;
+  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
   sqe->fd = -1;
   sqe->op_flags = AYA_ASYNC_CANCEL_ANY;
   sqe->user_data = INTERNAL_TOKEN;
@@ -460,7 +472,8 @@ static void drain_retired(struct engine *e) {
   for (uint32_t i = 0; i < e->n_retired; i++) {
     struct retired_ring *r = &e->retired[i];
     while (r->ops > 0) {
-      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0) break;
+      if (reap_one_retired(e, r, NULL, UINT32_MAX) == 0 && aya_cq_ready(&r->ring) == 0 && aya_ring_wait(&r->ring) < 0)
+        break;
     }
     aya_ring_destroy(&r->ring);
     aya_creds_free(&r->creds);
@@ -554,26 +567,17 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
 
 /* ---- Exports ---------------------------------------------------------------------------------- */
 
-#define ENGINE_CALL(env, info, call)          \
-  aya_call call;                              \
-  if (!aya_get_call(env, info, &call)) return aya_int(env, -EINVAL); \
+#define ENGINE_CALL(env, info, call)                                    \
+  aya_call call;                                                        \
+  if (!aya_get_call(env, info, &call)) return aya_int(env, AYA_EINVAL); \
   struct engine *e = call.state
 
-static const char *const flag_names[] = {"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP",
-    "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32",
-    "SINGLE_ISSUER", "DEFER_TASKRUN"};
-static const char *const feature_names[] = {"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE",
-    "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG",
-    "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING"};
-
-struct named_op {
-  uint8_t opcode;
-  const char *name;
-};
-static const struct named_op engine_ops[] = {
-    {AYA_OP_OPENAT, "open"}, {AYA_OP_CLOSE, "close"}, {AYA_OP_READ, "read"},
-    {AYA_OP_WRITE, "write"}, {AYA_OP_FSYNC, "fsync"}, {AYA_OP_FTRUNCATE, "ftruncate"},
-    {AYA_OP_STATX, "statx"}, {AYA_OP_ASYNC_CANCEL, "cancel"}};
+static const char *const flag_names[] = {"IOPOLL",    "SQPOLL",     "SQ_AFF",        "CQSIZE",       "CLAMP",
+                                         "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL",    "COOP_TASKRUN", "TASKRUN_FLAG",
+                                         "SQE128",    "CQE32",      "SINGLE_ISSUER", "DEFER_TASKRUN"};
+static const char *const feature_names[] = {
+    "SINGLE_MMAP",     "NODROP",  "SUBMIT_STABLE",  "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL",   "POLL_32BITS",
+    "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS", "RSRC_TAGS",  "CQE_SKIP",        "LINKED_FILE", "REG_REG_RING"};
 
 /* The names of the bits set in `bits`, from `names` (bit i = names[i]). */
 static napi_value bit_names(napi_env env, uint32_t bits, const char *const *names, size_t n) {
@@ -588,6 +592,11 @@ static void set_prop(napi_env env, napi_value obj, const char *name, napi_value 
   napi_set_named_property(env, obj, name, v);
 }
 
+/* Whether the kernel has the opcode of `op` (the ring's IORING_REGISTER_PROBE). */
+static bool ring_supports_op(const void *ring, aya_op_kind op) {
+  return aya_ring_supports(ring, uring_opcode[op]);
+}
+
 /* { entries, cqEntries, flags, features, ops } of the ring in use. */
 static napi_value ring_info(napi_env env, const struct engine *e) {
   napi_value obj;
@@ -596,12 +605,9 @@ static napi_value ring_info(napi_env env, const struct engine *e) {
   set_prop(env, obj, "entries", aya_int(env, r->sq_entries));
   set_prop(env, obj, "cqEntries", aya_int(env, r->cq_entries));
   set_prop(env, obj, "flags", bit_names(env, r->setup_flags, flag_names, sizeof flag_names / sizeof *flag_names));
-  set_prop(env, obj, "features", bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
-  const char *ops[sizeof engine_ops / sizeof *engine_ops];
-  size_t k = 0;
-  for (size_t i = 0; i < sizeof engine_ops / sizeof *engine_ops; i++)
-    if (aya_ring_supports(r, engine_ops[i].opcode)) ops[k++] = engine_ops[i].name;
-  set_prop(env, obj, "ops", aya_string_array(env, ops, k));
+  set_prop(env, obj, "features",
+           bit_names(env, r->features, feature_names, sizeof feature_names / sizeof *feature_names));
+  set_prop(env, obj, "ops", aya_op_names(env, ring_supports_op, r));
   if (e->notifier) {
     napi_value wakeup;
     napi_create_string_utf8(env, e->notifier->ops->name, NAPI_AUTO_LENGTH, &wakeup);
@@ -631,17 +637,17 @@ static int attach_js(struct engine *e, const aya_call *call) {
   napi_env env = e->env;
   int32_t *pairs;
   size_t count;
-  if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return -EINVAL;
+  if (!aya_arg_i32_array(env, call, 1, &pairs, &count) || count < 2) return AYA_EINVAL;
   release_js_refs(e, true);
   if (napi_create_reference(env, call->argv[1], 1, &e->pairs_ref) != napi_ok ||
       napi_create_reference(env, call->argv[2], 1, &e->on_complete_ref) != napi_ok)
-    return -EINVAL;
+    return AYA_EINVAL;
   e->pairs = pairs;
   e->pairs_cap = (uint32_t)(count / 2);
   napi_value resource, name;
   napi_create_object(env, &resource);
   napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name);
-  if (napi_async_init(env, resource, name, &e->async_ctx) != napi_ok) return -EINVAL;
+  if (napi_async_init(env, resource, name, &e->async_ctx) != napi_ok) return AYA_EINVAL;
   return 0;
 }
 
@@ -679,7 +685,7 @@ static bool same_options(const struct aya_ring_options *a, const struct aya_ring
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   struct aya_ring_options o;
-  if (call.argc < 3 || !parse_options(env, call.argv[0], &o)) return aya_int(env, -EINVAL);
+  if (call.argc < 3 || !parse_options(env, call.argv[0], &o)) return aya_int(env, AYA_EINVAL);
   int rc = attach_js(e, &call);
   if (rc < 0) return aya_int(env, rc);
   if (e->efd < 0 && (e->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) return aya_int(env, -errno);
@@ -703,8 +709,8 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
 
 /* Queue one SQE: straight into the ring when possible, else into `waiting`. */
 static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
-  if (!e->have_ring) return -ENOSYS;
-  if (!aya_ring_supports(&e->ring, sqe->opcode)) return -ENOSYS;
+  if (!e->have_ring) return AYA_ENOSYS;
+  if (!aya_ring_supports(&e->ring, sqe->opcode)) return AYA_ENOSYS;
   bool direct = e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
   struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
   if (slot) {
@@ -750,13 +756,13 @@ static bool arg_ticket(napi_env env, const aya_call *call, uint64_t *token, bool
 static napi_value js_open(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_OPENAT, .fd = AT_FDCWD};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_OPEN], .fd = AT_FDCWD};
   uint8_t *path;
   size_t len;
   int32_t flags, mode;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
       path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.user_data |= OPEN_TAG;
   sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
@@ -778,10 +784,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 #define ASYNC_COPY_MIN (256u * 1024u)
 
 /* read/write(ticket, fd, buf, off, len, pos): the shared argument checks. */
-static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
+static napi_value rw_op(napi_env env, napi_callback_info info, aya_op_kind op) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = opcode};
+  struct aya_sqe sqe = {.opcode = uring_opcode[op]};
   uint8_t *buf;
   size_t size;
   int64_t off, len, pos;
@@ -789,8 +795,8 @@ static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
       !aya_arg_bytes(env, &call, 2, &buf, &size) || !aya_arg_i64(env, &call, 3, &off) ||
       !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos) || off < 0 || len < 0 ||
       (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
-    return aya_int(env, -EINVAL);
-  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, -ENOSYS);
+    return aya_int(env, AYA_EINVAL);
+  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, AYA_ENOSYS);
   sqe.addr = (uint64_t)(uintptr_t)(buf + off);
   sqe.len = (uint32_t)len;
   sqe.off = (uint64_t)pos; /* -1: the file position */
@@ -798,18 +804,22 @@ static napi_value rw_op(napi_env env, napi_callback_info info, uint8_t opcode) {
   return queue_result(env, e, &sqe, now);
 }
 
-static napi_value js_read(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_READ); }
-static napi_value js_write(napi_env env, napi_callback_info info) { return rw_op(env, info, AYA_OP_WRITE); }
+static napi_value js_read(napi_env env, napi_callback_info info) {
+  return rw_op(env, info, AYA_OP_READ);
+}
+static napi_value js_write(napi_env env, napi_callback_info info) {
+  return rw_op(env, info, AYA_OP_WRITE);
+}
 
 /* fsync(ticket, fd, datasync) */
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_FSYNC};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_FSYNC]};
   bool datasync = false;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || call.argc < 3 ||
-      napi_get_value_bool(env, call.argv[2], &datasync) != napi_ok)
-    return aya_int(env, -EINVAL);
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
+      !aya_arg_bool(env, &call, 2, &datasync))
+    return aya_int(env, AYA_EINVAL);
   sqe.op_flags = datasync ? AYA_FSYNC_DATASYNC : 0;
   return queue_result(env, e, &sqe, now);
 }
@@ -818,11 +828,11 @@ static napi_value js_fsync(napi_env env, napi_callback_info info) {
 static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_FTRUNCATE};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_FTRUNCATE]};
   int64_t len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
       !aya_arg_i64(env, &call, 2, &len) || len < 0)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   sqe.off = (uint64_t)len;
   return queue_result(env, e, &sqe, now);
 }
@@ -831,8 +841,9 @@ static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_CLOSE};
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CLOSE]};
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd))
+    return aya_int(env, AYA_EINVAL);
   owned_remove(&e->owned, sqe.fd); /* even if refused: then the fallback closes it */
   return queue_result(env, e, &sqe, now);
 }
@@ -842,19 +853,19 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   static const char empty_path[] = "";
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_STATX, .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_STATX], .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
   uint8_t *path, *out;
   size_t path_len, out_len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
       out_len < AYA_STATX_SIZE)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   if (aya_arg_is_nullish(env, &call, 2)) {
-    if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, -EINVAL);
+    if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
     sqe.addr = (uint64_t)(uintptr_t)empty_path;
     sqe.op_flags = AT_EMPTY_PATH;
   } else {
     if (!aya_arg_bytes(env, &call, 2, &path, &path_len) || path_len == 0 || path[path_len - 1] != 0)
-      return aya_int(env, -EINVAL);
+      return aya_int(env, AYA_EINVAL);
     sqe.fd = AT_FDCWD;
     sqe.addr = (uint64_t)(uintptr_t)path;
   }
@@ -862,26 +873,61 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe, now);
 }
 
-/* cancel(ticket, targetToken) */
-static napi_value js_cancel(napi_env env, napi_callback_info info) {
+/* A NUL-terminated path argument (JavaScript keeps the buffer alive until the op completes). */
+static bool arg_path(napi_env env, const aya_call *call, size_t i, uint64_t *addr) {
+  uint8_t *path;
+  size_t len;
+  if (!aya_arg_bytes(env, call, i, &path, &len) || len == 0 || path[len - 1] != 0) return false;
+  *addr = (uint64_t)(uintptr_t)path;
+  return true;
+}
+
+/* mkdir(ticket, pathBuf, mode): mkdirat(AT_FDCWD, path, mode); the umask applies. */
+static napi_value js_mkdir(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .fd = -1};
-  int32_t target;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
-    return aya_int(env, -EINVAL);
-  sqe.addr = (uint64_t)target;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_MKDIR], .fd = AT_FDCWD};
+  int32_t mode;
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !aya_arg_i32(env, &call, 2, &mode) || mode < 0)
+    return aya_int(env, AYA_EINVAL);
+  sqe.len = (uint32_t)mode;
+  return queue_result(env, e, &sqe, now);
+}
+
+/* unlink(ticket, pathBuf, dir): unlinkat(AT_FDCWD, path, dir ? AT_REMOVEDIR : 0). */
+static napi_value js_unlink(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_UNLINK], .fd = AT_FDCWD};
+  bool dir = false;
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !aya_arg_bool(env, &call, 2, &dir))
+    return aya_int(env, AYA_EINVAL);
+  sqe.op_flags = dir ? AT_REMOVEDIR : 0;
+  return queue_result(env, e, &sqe, now);
+}
+
+/* rename(ticket, fromBuf, toBuf): renameat(AT_FDCWD, from, AT_FDCWD, to). */
+static napi_value js_rename(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_RENAME], .fd = AT_FDCWD, .len = (uint32_t)AT_FDCWD};
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+      !arg_path(env, &call, 2, &sqe.off)) /* off is addr2: the new path */
+    return aya_int(env, AYA_EINVAL);
   return queue_result(env, e, &sqe, now);
 }
 
 /* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
- * cancelled (0 if none), or -EINVAL on older kernels. */
+ * cancelled (0 if none), or AYA_EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  struct aya_sqe sqe = {.opcode = AYA_OP_ASYNC_CANCEL, .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
+  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CANCEL_FD],
+                        .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
-    return aya_int(env, -EINVAL);
+    return aya_int(env, AYA_EINVAL);
   cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
   return queue_result(env, e, &sqe, now);
 }
@@ -910,9 +956,9 @@ static void wait_eventfd(struct engine *e, int ms) {
   }
 }
 
-/* Cancel every JS op in flight or waiting (the waiting ones complete -ECANCELED at once). */
+/* Cancel every JS op in flight or waiting (the waiting ones complete AYA_ECANCELED at once). */
 static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
-  n = fail_waiting(e, -ECANCELED, n);
+  n = fail_waiting(e, AYA_ECANCELED, n);
   if (e->ring_ops > 0) cancel_all(e);
   cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
   return n;
@@ -924,16 +970,15 @@ static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
  * an idle pipe would never end; a write already running still finishes with its real result).
  * Then blocks until a completion arrives, no JS op is in flight, or timeoutMs pass. Returns
  * the number of completion pairs written (the caller settles them and calls again while it
- * waits for more), or -ENOSYS without a ring.
+ * waits for more), or AYA_ENOSYS without a ring.
  */
 static napi_value js_drain_sync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   int32_t timeout_ms;
   bool cancel = false;
-  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || call.argc < 2 ||
-      napi_get_value_bool(env, call.argv[1], &cancel) != napi_ok)
-    return aya_int(env, -EINVAL);
-  if (!e->have_ring || !e->pairs) return aya_int(env, -ENOSYS);
+  if (!aya_arg_i32(env, &call, 0, &timeout_ms) || timeout_ms < 0 || !aya_arg_bool(env, &call, 1, &cancel))
+    return aya_int(env, AYA_EINVAL);
+  if (!e->have_ring || !e->pairs) return aya_int(env, AYA_ENOSYS);
   int64_t deadline = now_ms() + timeout_ms;
   uint32_t n = cancel ? cancel_in_flight(e, 0) : 0;
   for (;;) {
@@ -979,27 +1024,24 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
     free(e);
     return NULL;
   }
-  napi_property_descriptor props[] = {
-      {"init", NULL, js_init, NULL, NULL, NULL, napi_default, NULL},
-      {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
-      {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
-      {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
-      {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
-      {"fsync", NULL, js_fsync, NULL, NULL, NULL, napi_default, NULL},
-      {"ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL},
-      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
-      {"statx", NULL, js_statx, NULL, NULL, NULL, napi_default, NULL},
-      {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
-      {"cancelFd", NULL, js_cancel_fd, NULL, NULL, NULL, napi_default, NULL},
-      {"submit", NULL, js_submit, NULL, NULL, NULL, napi_default, NULL},
-      {"shutdown", NULL, js_shutdown, NULL, NULL, NULL, napi_default, NULL},
-      {"drainSync", NULL, js_drain_sync, NULL, NULL, NULL, napi_default, NULL},
-      {"ownFds", NULL, js_own_fds, NULL, NULL, NULL, napi_default, NULL},
+  static const aya_exports fns = {
+      .ops = {[AYA_OP_OPEN] = js_open,
+              [AYA_OP_READ] = js_read,
+              [AYA_OP_WRITE] = js_write,
+              [AYA_OP_FSYNC] = js_fsync,
+              [AYA_OP_FTRUNCATE] = js_ftruncate,
+              [AYA_OP_STATX] = js_statx,
+              [AYA_OP_CLOSE] = js_close,
+              [AYA_OP_CANCEL_FD] = js_cancel_fd,
+              [AYA_OP_MKDIR] = js_mkdir,
+              [AYA_OP_UNLINK] = js_unlink,
+              [AYA_OP_RENAME] = js_rename},
+      .init = js_init,
+      .info = js_info,
+      .submit = js_submit,
+      .shutdown = js_shutdown,
+      .drain_sync = js_drain_sync,
+      .own_fds = js_own_fds,
   };
-  napi_value backend;
-  napi_create_string_utf8(env, "io_uring", NAPI_AUTO_LENGTH, &backend);
-  napi_set_named_property(env, exports, "backend", backend);
-  napi_set_named_property(env, exports, "contractVersion", aya_int(env, AYA_CONTRACT_VERSION));
-  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
-  return exports;
+  return aya_define_exports(env, exports, "io_uring", &fns) ? exports : NULL;
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <uv.h>
 
+#include "../common/errors.h"
 #include "notify.h"
 
 struct uv_api {
@@ -76,9 +77,9 @@ static void on_handle_closed(uv_handle_t *h) {
 static int loop_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, struct aya_notifier **out) {
   const struct uv_api *uv = host_uv();
   uv_loop_t *loop;
-  if (!uv || uv->get_loop(env, &loop) != napi_ok || !loop) return -ENOSYS;
+  if (!uv || uv->get_loop(env, &loop) != napi_ok || !loop) return AYA_ENOSYS;
   struct loop_notifier *n = calloc(1, sizeof *n);
-  if (!n) return -ENOMEM;
+  if (!n) return AYA_ENOMEM;
   n->base = (struct aya_notifier){&aya_notify_loop, on_wake, ctx};
   n->uv = uv;
   int rc = uv->poll_init(loop, &n->poll, efd);

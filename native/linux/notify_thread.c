@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "../common/errors.h"
 #include "notify.h"
 
 struct thread_notifier {
@@ -70,21 +71,23 @@ static void on_finalized(napi_env env, void *data, void *hint) {
 
 static int thread_open(napi_env env, int efd, aya_wake_fn on_wake, void *ctx, struct aya_notifier **out) {
   struct thread_notifier *n = calloc(1, sizeof *n);
-  if (!n) return -ENOMEM;
+  if (!n) return AYA_ENOMEM;
   n->base = (struct aya_notifier){&aya_notify_thread, on_wake, ctx};
   n->env = env;
   n->efd = efd;
   atomic_init(&n->doorbell, false);
-  int rc = -EINVAL;
+  int rc = AYA_EINVAL;
   napi_value name;
   if ((n->stop_fd = eventfd(0, EFD_CLOEXEC)) < 0) {
     rc = -errno;
     goto fail;
   }
   if (napi_create_string_utf8(env, "ayafileio:io_uring", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, n, on_finalized, n, on_doorbell, &n->tsfn) != napi_ok)
+      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, n, on_finalized, n, on_doorbell, &n->tsfn) !=
+          napi_ok)
     goto fail;
-  if (napi_unref_threadsafe_function(env, n->tsfn) != napi_ok || (rc = -pthread_create(&n->thread, NULL, waiter_main, n)) < 0) {
+  if (napi_unref_threadsafe_function(env, n->tsfn) != napi_ok ||
+      (rc = -pthread_create(&n->thread, NULL, waiter_main, n)) < 0) {
     close(n->stop_fd);
     n->closed = true; /* on_finalized frees it */
     napi_release_threadsafe_function(n->tsfn, napi_tsfn_abort);

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "ring.h"
 
+#include "../common/errors.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,15 +86,15 @@ static const uint32_t sqpoll_flag_sets[] = {
 /* io_uring_setup with the newest flag set the kernel accepts. Returns the fd or -errno. */
 static int setup_newest(const struct aya_ring_options *o, struct aya_uring_params *p) {
   const uint32_t *sets = o->sqpoll ? sqpoll_flag_sets : plain_flag_sets;
-  size_t n = o->sqpoll ? sizeof sqpoll_flag_sets / sizeof *sqpoll_flag_sets
-                       : sizeof plain_flag_sets / sizeof *plain_flag_sets;
-  int fd = -EINVAL;
+  size_t n =
+      o->sqpoll ? sizeof sqpoll_flag_sets / sizeof *sqpoll_flag_sets : sizeof plain_flag_sets / sizeof *plain_flag_sets;
+  int fd = AYA_EINVAL;
   for (size_t i = 0; i < n; i++) {
     memset(p, 0, sizeof *p);
     p->flags = sets[i];
     if (o->sqpoll) p->sq_thread_idle = 1000; /* ms the kernel thread spins before sleeping */
     fd = sys_setup(o->queue_depth, p);
-    if (fd != -EINVAL) return fd;
+    if (fd != AYA_EINVAL) return fd;
   }
   return fd;
 }
@@ -140,10 +142,10 @@ static int map_rings(struct aya_ring *r, const struct aya_uring_params *p) {
 
 /* Which opcodes this kernel has (IORING_REGISTER_PROBE, 5.6). */
 static int probe_ops(struct aya_ring *r) {
-  size_t size = sizeof(struct aya_probe) + AYA_OP_COUNT_MAX * sizeof(struct aya_probe_op);
+  size_t size = sizeof(struct aya_probe) + AYA_IORING_OP_COUNT_MAX * sizeof(struct aya_probe_op);
   struct aya_probe *probe = calloc(1, size);
-  if (!probe) return -ENOMEM;
-  int rc = aya_ring_register(r, AYA_REGISTER_PROBE, probe, AYA_OP_COUNT_MAX);
+  if (!probe) return AYA_ENOMEM;
+  int rc = aya_ring_register(r, AYA_REGISTER_PROBE, probe, AYA_IORING_OP_COUNT_MAX);
   if (rc >= 0) {
     for (unsigned i = 0; i < probe->ops_len; i++) {
       if (probe->ops[i].flags & AYA_PROBE_OP_SUPPORTED) {
@@ -184,7 +186,7 @@ int aya_ring_setup(struct aya_ring *r, const struct aya_ring_options *o) {
   r->cq_entries = p.cq_entries;
   int rc = map_rings(r, &p);
   /* A kernel without PROBE (EINVAL) predates 5.6 and lacks the opcodes we need. */
-  if (rc == 0) rc = probe_ops(r) == -EINVAL ? -ENOSYS : 0;
+  if (rc == 0) rc = probe_ops(r) == AYA_EINVAL ? AYA_ENOSYS : 0;
   if (rc == 0) rc = limit_workers(r, o->io_workers);
   if (rc < 0) {
     aya_ring_destroy(r);
@@ -229,7 +231,7 @@ static int enter(struct aya_ring *r, uint32_t to_submit, uint32_t min_complete, 
   int rc;
   do {
     rc = sys_enter(r->enter_fd, to_submit, min_complete, flags | r->enter_flags);
-  } while (rc == -EINTR);
+  } while (rc == AYA_EINTR);
   return rc;
 }
 

@@ -20,9 +20,9 @@ struct aya_ring_options {
 
 struct aya_ring {
   int fd;
-  int enter_fd;          /* registered ring index when enter_flags has REGISTERED_RING, else fd */
-  uint32_t enter_flags;  /* always-on io_uring_enter flags */
-  uint32_t setup_flags;  /* the flags io_uring_setup accepted */
+  int enter_fd;         /* registered ring index when enter_flags has REGISTERED_RING, else fd */
+  uint32_t enter_flags; /* always-on io_uring_enter flags */
+  uint32_t setup_flags; /* the flags io_uring_setup accepted */
   uint32_t features;
   uint32_t sq_entries, cq_entries;
   void *sq_map, *cq_map; /* cq_map == sq_map with IORING_FEAT_SINGLE_MMAP */
@@ -32,8 +32,8 @@ struct aya_ring {
   uint32_t *sq_head, *sq_tail, *sq_flags, *sq_array, sq_mask;
   uint32_t *cq_head, *cq_tail, *cq_flags, cq_mask;
   struct aya_cqe *cqes;
-  uint32_t sq_local_tail;     /* SQEs written by us; the kernel sees them once published */
-  uint64_t supported_ops[4];  /* bitmap from IORING_REGISTER_PROBE */
+  uint32_t sq_local_tail;    /* SQEs written by us; the kernel sees them once published */
+  uint64_t supported_ops[4]; /* bitmap from IORING_REGISTER_PROBE */
 };
 
 /* Create a ring for `o`, trying the newest setup flags first. Returns 0 or -errno. */

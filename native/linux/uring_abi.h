@@ -20,9 +20,9 @@
 #define AYA_SETUP_SQPOLL (1u << 1)
 #define AYA_SETUP_CQSIZE (1u << 3)
 #define AYA_SETUP_CLAMP (1u << 4)
-#define AYA_SETUP_SUBMIT_ALL (1u << 7)    /* 5.18 */
-#define AYA_SETUP_COOP_TASKRUN (1u << 8)  /* 5.19 */
-#define AYA_SETUP_TASKRUN_FLAG (1u << 9)  /* 5.19 */
+#define AYA_SETUP_SUBMIT_ALL (1u << 7)     /* 5.18 */
+#define AYA_SETUP_COOP_TASKRUN (1u << 8)   /* 5.19 */
+#define AYA_SETUP_TASKRUN_FLAG (1u << 9)   /* 5.19 */
 #define AYA_SETUP_SINGLE_ISSUER (1u << 12) /* 6.0 */
 #define AYA_SETUP_DEFER_TASKRUN (1u << 13) /* 6.1 */
 
@@ -54,17 +54,20 @@
 #define AYA_OFF_CQ_RING 0x8000000ULL
 #define AYA_OFF_SQES 0x10000000ULL
 
-/* Opcodes we use. */
+/* Opcodes we use (IORING_OP_*; engine.c maps the contract's ops, common/module.h, to them). */
 enum {
-  AYA_OP_FSYNC = 3,
-  AYA_OP_ASYNC_CANCEL = 14,
-  AYA_OP_OPENAT = 18,
-  AYA_OP_CLOSE = 19,
-  AYA_OP_STATX = 21,
-  AYA_OP_READ = 22,
-  AYA_OP_WRITE = 23,
-  AYA_OP_FTRUNCATE = 55, /* 6.9 */
-  AYA_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
+  AYA_IORING_OP_FSYNC = 3,
+  AYA_IORING_OP_ASYNC_CANCEL = 14,
+  AYA_IORING_OP_OPENAT = 18,
+  AYA_IORING_OP_CLOSE = 19,
+  AYA_IORING_OP_STATX = 21,
+  AYA_IORING_OP_READ = 22,
+  AYA_IORING_OP_WRITE = 23,
+  AYA_IORING_OP_RENAMEAT = 35, /* 5.11 */
+  AYA_IORING_OP_UNLINKAT = 36, /* 5.11 */
+  AYA_IORING_OP_MKDIRAT = 37,  /* 5.15 */
+  AYA_IORING_OP_FTRUNCATE = 55,  /* 6.9 */
+  AYA_IORING_OP_COUNT_MAX = 256, /* probe ops_len is a u8 */
 };
 
 /* SQE flags. */

@@ -43,10 +43,9 @@ bool aya_env_started(const aya_env *st) {
   return st->port != NULL;
 }
 
-void aya_env_configure(aya_env *st, napi_ref completions, int64_t close_timeout_ms) {
+void aya_env_configure(aya_env *st, napi_ref completions) {
   if (st->completions != NULL) napi_delete_reference(st->env, st->completions);
   st->completions = completions;
-  st->close_timeout_ms = close_timeout_ms >= (int64_t)INFINITE ? INFINITE - 1 : (DWORD)close_timeout_ms;
 }
 
 int aya_push_ready(aya_env *st, int32_t token, int32_t result) {
@@ -61,14 +60,10 @@ int64_t aya_take_finished(napi_env env, aya_env *st) {
   return pairs == NULL ? 0 : (int64_t)aya_take_ready(st, pairs, capacity);
 }
 
-static const char *const kFeatures[] = { "overlapped", "skip_completion_port_on_success", "cancel_io_ex" };
+static const char *const kFeatures[] = {"overlapped", "skip_completion_port_on_success", "cancel_io_ex"};
 
 const aya_backend_facts aya_backend = {
-  .name = "iocp",
-  .features = kFeatures,
-  .n_features = sizeof kFeatures / sizeof *kFeatures,
-  .einval = AYA_EINVAL,
-  .enomem = AYA_ENOMEM,
-  .enosys = AYA_ENOSYS,
-  .not_started = AYA_EINVAL,
+    .name = "iocp",
+    .features = kFeatures,
+    .n_features = sizeof kFeatures / sizeof *kFeatures,
 };

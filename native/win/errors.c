@@ -11,17 +11,8 @@
 #define ERROR_ELEVATION_REQUIRED 740L
 #endif
 
-/* libuv's Windows numbers for the codes below (include/uv/errno.h). */
-enum {
-  UV_E2BIG = -4093, UV_EACCES = -4092, UV_EBUSY = -4082, UV_ECHARSET = -4080,
-  UV_ECONNABORTED = -4079, UV_ECONNREFUSED = -4078, UV_ECONNRESET = -4077,
-  UV_EEXIST = -4075, UV_EFAULT = -4074, UV_EHOSTUNREACH = -4073, UV_EIO = -4070,
-  UV_ELOOP = -4067, UV_ENAMETOOLONG = -4064, UV_ENETUNREACH = -4062, UV_ENOSPC = -4055,
-  UV_ENOTCONN = -4053, UV_ENOTEMPTY = -4051, UV_ENOTSUP = -4049, UV_EPERM = -4048,
-  UV_EPIPE = -4047, UV_EROFS = -4043, UV_ETIMEDOUT = -4039, UV_EXDEV = -4037,
-  UV_UNKNOWN = -4094,
-};
-
+/* The tables below keep several case labels on a line, as libuv's does. */
+/* clang-format off */
 static int32_t io_error(DWORD e) {
   switch (e) {
     case ERROR_BEGINNING_OF_MEDIA: case ERROR_BUS_RESET: case ERROR_CRC:
@@ -30,10 +21,10 @@ static int32_t io_error(DWORD e) {
     case ERROR_INVALID_BLOCK_LENGTH: case ERROR_IO_DEVICE: case ERROR_NO_DATA_DETECTED:
     case ERROR_NO_SIGNAL_SENT: case ERROR_OPEN_FAILED: case ERROR_SETMARK_DETECTED:
     case ERROR_SIGNAL_REFUSED:
-      return UV_EIO;
+      return AYA_EIO;
     case ERROR_CANNOT_MAKE: case ERROR_DISK_FULL: case ERROR_EA_TABLE_FULL:
     case ERROR_END_OF_MEDIA: case ERROR_HANDLE_DISK_FULL:
-      return UV_ENOSPC;
+      return AYA_ENOSPC;
     default:
       return 0;
   }
@@ -46,17 +37,17 @@ static int32_t path_error(DWORD e) {
     case ERROR_INVALID_REPARSE_DATA: case ERROR_MOD_NOT_FOUND: case ERROR_PATH_NOT_FOUND:
       return AYA_ENOENT;
     case ERROR_ALREADY_EXISTS: case ERROR_FILE_EXISTS:
-      return UV_EEXIST;
+      return AYA_EEXIST;
     case ERROR_FILENAME_EXCED_RANGE:
-      return UV_ENAMETOOLONG;
+      return AYA_ENAMETOOLONG;
     case ERROR_CANT_RESOLVE_FILENAME:
-      return UV_ELOOP;
+      return AYA_ELOOP;
     case ERROR_DIR_NOT_EMPTY:
-      return UV_ENOTEMPTY;
+      return AYA_ENOTEMPTY;
     case ERROR_NOT_SAME_DEVICE:
-      return UV_EXDEV;
+      return AYA_EXDEV;
     case ERROR_META_EXPANSION_TOO_LONG:
-      return UV_E2BIG;
+      return AYA_E2BIG;
     default:
       return 0;
   }
@@ -65,13 +56,13 @@ static int32_t path_error(DWORD e) {
 static int32_t access_error(DWORD e) {
   switch (e) {
     case ERROR_ACCESS_DENIED: case ERROR_PRIVILEGE_NOT_HELD:
-      return UV_EPERM;
+      return AYA_EPERM;
     case ERROR_NOACCESS: case ERROR_ELEVATION_REQUIRED: case ERROR_CANT_ACCESS_FILE:
-      return UV_EACCES;
+      return AYA_EACCES;
     case ERROR_LOCK_VIOLATION: case ERROR_SHARING_VIOLATION: case ERROR_PIPE_BUSY:
-      return UV_EBUSY;
+      return AYA_EBUSY;
     case ERROR_WRITE_PROTECT:
-      return UV_EROFS;
+      return AYA_EROFS;
     case ERROR_INVALID_FLAGS: case ERROR_INVALID_HANDLE:
       return AYA_EBADF;
     case ERROR_TOO_MANY_OPEN_FILES:
@@ -93,13 +84,13 @@ static int32_t misc_error(DWORD e) {
     case ERROR_NOT_ENOUGH_MEMORY: case ERROR_OUTOFMEMORY:
       return AYA_ENOMEM;
     case ERROR_NOT_SUPPORTED:
-      return UV_ENOTSUP;
+      return AYA_ENOTSUP;
     case ERROR_BUFFER_OVERFLOW:
-      return UV_EFAULT;
+      return AYA_EFAULT;
     case ERROR_NO_UNICODE_TRANSLATION:
-      return UV_ECHARSET;
+      return AYA_ECHARSET;
     case ERROR_SEM_TIMEOUT:
-      return UV_ETIMEDOUT;
+      return AYA_ETIMEDOUT;
     default:
       return 0;
   }
@@ -111,29 +102,31 @@ static int32_t pipe_error(DWORD e) {
     case ERROR_BROKEN_PIPE:
       return AYA_EOF;
     case ERROR_BAD_PIPE: case ERROR_NO_DATA: case ERROR_PIPE_NOT_CONNECTED:
-      return UV_EPIPE;
+      return AYA_EPIPE;
     case ERROR_CONNECTION_ABORTED:
-      return UV_ECONNABORTED;
+      return AYA_ECONNABORTED;
     case ERROR_CONNECTION_REFUSED:
-      return UV_ECONNREFUSED;
+      return AYA_ECONNREFUSED;
     case ERROR_NETNAME_DELETED:
-      return UV_ECONNRESET;
+      return AYA_ECONNRESET;
     case ERROR_HOST_UNREACHABLE:
-      return UV_EHOSTUNREACH;
+      return AYA_EHOSTUNREACH;
     case ERROR_NETWORK_UNREACHABLE:
-      return UV_ENETUNREACH;
+      return AYA_ENETUNREACH;
     case ERROR_NOT_CONNECTED:
-      return UV_ENOTCONN;
+      return AYA_ENOTCONN;
     default:
       return 0;
   }
 }
 
+/* clang-format on */
+
 int32_t aya_uv_error(DWORD win32_error) {
-  int32_t (*const groups[])(DWORD) = { io_error, path_error, access_error, misc_error, pipe_error };
+  int32_t (*const groups[])(DWORD) = {io_error, path_error, access_error, misc_error, pipe_error};
   for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
     int32_t uv = groups[i](win32_error);
     if (uv != 0) return uv;
   }
-  return UV_UNKNOWN;
+  return AYA_UNKNOWN;
 }

@@ -19,24 +19,12 @@
 #include <stddef.h>
 #include <node_api.h>
 #include "../common/completions.h"
+#include "../common/errors.h"
 #include "../common/offthread.h"
 #include "../common/statx.h"
 
-/* ---- libuv's Windows errno numbers (include/uv/errno.h), so Node names them ---- */
-enum {
-  AYA_EOF = -4095,
-  AYA_EALREADY = -4084,
-  AYA_EBADF = -4083,
-  AYA_ECANCELED = -4081,
-  AYA_EINVAL = -4071,
-  AYA_EISDIR = -4068,
-  AYA_EMFILE = -4066,
-  AYA_ENOENT = -4058,
-  AYA_ENOMEM = -4057,
-  AYA_ENOSYS = -4054,
-};
-
-/* Win32 error -> negative libuv errno, as libuv's uv_translate_sys_error does. */
+/* Win32 error -> libuv's negative errno (AYA_E*), as libuv's uv_translate_sys_error does: the
+ * one place this backend translates a system error. */
 int32_t aya_uv_error(DWORD win32_error);
 
 /* ---- fs.constants.O_* on Windows (the MSVC CRT's _O_* values, plus libuv's) ---- */
@@ -65,28 +53,34 @@ enum {
 };
 
 typedef struct aya_op {
-  OVERLAPPED ov;          /* packets carry &ov; the op is found with CONTAINING_RECORD */
-  aya_request rq;         /* what the op is (kind, token, fd: a table slot) and its arguments */
-  HANDLE handle;          /* the file (fd ops) or the opened handle (open) */
-  HANDLE port;            /* workers post the finished op here */
-  int64_t result;         /* thread-pool ops: >= 0 or negative errno */
-  int advances_position;  /* pos -1 read/write on a non-append fd: move the fd's position */
+  OVERLAPPED ov;         /* packets carry &ov; the op is found with CONTAINING_RECORD */
+  aya_request rq;        /* what the op is (kind, token, fd: a table slot) and its arguments */
+  HANDLE handle;         /* the file (fd ops) or the opened handle (open) */
+  HANDLE port;           /* workers post the finished op here */
+  int64_t result;        /* thread-pool ops: >= 0 or negative errno */
+  int advances_position; /* pos -1 read/write on a non-append fd: move the fd's position */
   union {
-    struct { int skip_on_success; } open;
-    struct { aya_statx fields; } stat;
-    struct { HANDLE drained; DWORD timeout_ms; } close;
+    struct {
+      int skip_on_success;
+    } open;
+    struct {
+      aya_statx fields;
+    } stat;
+    struct {
+      HANDLE drained;
+    } close;
   } u;
 } aya_op;
 
 /* ---- fd table: small integers instead of raw HANDLE values ---- */
 typedef struct {
-  HANDLE handle;          /* NULL: slot free */
-  int append;             /* opened with O_APPEND: every write goes to the end */
-  int skip_on_success;    /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is on for this handle */
-  int closing;            /* close() was called: new ops get EBADF */
-  int64_t position;       /* for pos -1 on non-append fds */
-  uint32_t inflight;      /* ops using the handle that have not completed */
-  aya_op *close_op;       /* the pending close, signalled when inflight drops to 0 */
+  HANDLE handle;       /* NULL: slot free */
+  int append;          /* opened with O_APPEND: every write goes to the end */
+  int skip_on_success; /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is on for this handle */
+  int closing;         /* close() was called: new ops get EBADF */
+  int64_t position;    /* for pos -1 on non-append fds */
+  uint32_t inflight;   /* ops using the handle that have not completed */
+  aya_op *close_op;    /* the pending close, signalled when inflight drops to 0 */
 } aya_fd;
 
 typedef struct {
@@ -111,21 +105,20 @@ typedef struct {
 
 typedef struct aya_env {
   napi_env env;
-  HANDLE port;                     /* NULL until init() / after shutdown() */
-  HANDLE waiter;                   /* the thread in GetQueuedCompletionStatusEx */
-  napi_threadsafe_function tsfn;   /* calls onComplete on the loop thread */
-  napi_ref completions;            /* the Int32Array results are written into */
-  DWORD close_timeout_ms;
+  HANDLE port;                   /* NULL until init() / after shutdown() */
+  HANDLE waiter;                 /* the thread in GetQueuedCompletionStatusEx */
+  napi_threadsafe_function tsfn; /* calls onComplete on the loop thread */
+  napi_ref completions;          /* the Int32Array results are written into */
   aya_fd_table fds;
-  aya_pairs ready;                 /* finished without a packet; submit() hands them over */
-  aya_token_table by_token;        /* in-flight ops, for cancel() */
-  size_t live;                     /* ops whose packet is still to come */
+  aya_pairs ready;          /* finished without a packet; submit() hands them over */
+  aya_token_table by_token; /* in-flight ops, for cancelFd() */
+  size_t live;              /* ops whose packet is still to come */
   int tsfn_refed;
-  SRWLOCK lock;                    /* guards delivered, doorbell and draining */
-  aya_entries delivered;           /* packets the waiter dequeued, for the JS thread */
-  int doorbell;                    /* a tsfn call is queued and has not run yet */
-  int draining;                    /* drainSync() waits on `handed` for the next packets */
-  HANDLE handed;                   /* auto-reset event: the waiter handed packets over */
+  SRWLOCK lock;          /* guards delivered, doorbell and draining */
+  aya_entries delivered; /* packets the waiter dequeued, for the JS thread */
+  int doorbell;          /* a tsfn call is queued and has not run yet */
+  int draining;          /* drainSync() waits on `handed` for the next packets */
+  HANDLE handed;         /* auto-reset event: the waiter handed packets over */
 } aya_env;
 
 /*

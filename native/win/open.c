@@ -44,9 +44,8 @@ static WCHAR *verbatim_path(const WCHAR *path) {
 static HANDLE create_file(const WCHAR *path, DWORD access, DWORD disposition, DWORD attributes) {
   WCHAR *verbatim = verbatim_path(path);
   /* Shared like Node's handles: others may read, write, rename and delete the file. */
-  HANDLE h = CreateFileW(verbatim ? verbatim : path, access,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                         disposition, attributes, NULL);
+  HANDLE h = CreateFileW(verbatim ? verbatim : path, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         NULL, disposition, attributes, NULL);
   DWORD err = GetLastError();
   free(verbatim);
   SetLastError(err);
@@ -55,10 +54,17 @@ static HANDLE create_file(const WCHAR *path, DWORD access, DWORD disposition, DW
 
 static int open_access(uint32_t flags, DWORD *access) {
   switch (flags & (AYA_O_WRONLY | AYA_O_RDWR)) {
-    case 0: *access = FILE_GENERIC_READ; break;
-    case AYA_O_WRONLY: *access = FILE_GENERIC_WRITE; break;
-    case AYA_O_RDWR: *access = FILE_GENERIC_READ | FILE_GENERIC_WRITE; break;
-    default: return 0;
+    case 0:
+      *access = FILE_GENERIC_READ;
+      break;
+    case AYA_O_WRONLY:
+      *access = FILE_GENERIC_WRITE;
+      break;
+    case AYA_O_RDWR:
+      *access = FILE_GENERIC_READ | FILE_GENERIC_WRITE;
+      break;
+    default:
+      return 0;
   }
   /*
    * O_APPEND: every write on the fd is issued at offset "end of file" (0xFFFFFFFF in both
@@ -92,10 +98,16 @@ static int open_attributes(uint32_t flags, uint32_t mode, DWORD *attributes) {
   DWORD a = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED | FILE_FLAG_BACKUP_SEMANTICS;
   if ((flags & AYA_O_CREAT) && !(mode & AYA_S_IWRITE)) a |= FILE_ATTRIBUTE_READONLY;
   switch (flags & (AYA_O_SEQUENTIAL | AYA_O_RANDOM)) {
-    case 0: break;
-    case AYA_O_SEQUENTIAL: a |= FILE_FLAG_SEQUENTIAL_SCAN; break;
-    case AYA_O_RANDOM: a |= FILE_FLAG_RANDOM_ACCESS; break;
-    default: return 0;
+    case 0:
+      break;
+    case AYA_O_SEQUENTIAL:
+      a |= FILE_FLAG_SEQUENTIAL_SCAN;
+      break;
+    case AYA_O_RANDOM:
+      a |= FILE_FLAG_RANDOM_ACCESS;
+      break;
+    default:
+      return 0;
   }
   if (flags & (AYA_O_SYNC | AYA_O_DSYNC)) a |= FILE_FLAG_WRITE_THROUGH;
   *attributes = a;
@@ -105,8 +117,8 @@ static int open_attributes(uint32_t flags, uint32_t mode, DWORD *attributes) {
 /* Associate the handle with the port; completions that happen at once skip the port. */
 static int32_t attach_to_port(aya_op *op, HANDLE h) {
   if (CreateIoCompletionPort(h, op->port, AYA_KEY_IO, 0) == NULL) return aya_uv_error(GetLastError());
-  op->u.open.skip_on_success = SetFileCompletionNotificationModes(
-      h, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0;
+  op->u.open.skip_on_success =
+      SetFileCompletionNotificationModes(h, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0;
   return 0;
 }
 

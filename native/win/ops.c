@@ -94,12 +94,13 @@ int32_t aya_issue_io(aya_env *st, aya_op *op) {
 
 /* ---- thread-pool ops ---- */
 
+/*
+ * Wait for the fd's in-flight ops to end, then close the handle. The wait has no limit of its
+ * own: JavaScript cancels the ops still out after closeTimeoutMs (cancelFd, which reaches
+ * a closing fd), and they end ECANCELED.
+ */
 static int32_t close_file(aya_op *op) {
-  /* Give in-flight ops closeTimeoutMs to finish, then cancel them (they end ECANCELED). */
-  if (WaitForSingleObject(op->u.close.drained, op->u.close.timeout_ms) == WAIT_TIMEOUT) {
-    CancelIoEx(op->handle, NULL);
-    WaitForSingleObject(op->u.close.drained, INFINITE);
-  }
+  WaitForSingleObject(op->u.close.drained, INFINITE);
   return CloseHandle(op->handle) ? 0 : aya_uv_error(GetLastError());
 }
 
@@ -121,13 +122,19 @@ static int32_t stat_file(aya_op *op) {
 
 static int32_t run_blocking(aya_op *op) {
   switch (op->rq.kind) {
-    case AYA_OP_OPEN: return aya_open_file(op);
+    case AYA_OP_OPEN:
+      return aya_open_file(op);
     /* FlushFileBuffers flushes data and metadata: it serves fdatasync too. */
-    case AYA_OP_FSYNC: return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
-    case AYA_OP_FTRUNCATE: return truncate_file(op);
-    case AYA_OP_STAT: return stat_file(op);
-    case AYA_OP_CLOSE: return close_file(op);
-    default: return AYA_EINVAL;
+    case AYA_OP_FSYNC:
+      return FlushFileBuffers(op->handle) ? 0 : aya_uv_error(GetLastError());
+    case AYA_OP_FTRUNCATE:
+      return truncate_file(op);
+    case AYA_OP_STATX:
+      return stat_file(op);
+    case AYA_OP_CLOSE:
+      return close_file(op);
+    default:
+      return AYA_EINVAL;
   }
 }
 
@@ -162,7 +169,6 @@ int32_t aya_issue_close(aya_env *st, aya_op *op) {
   if (f == NULL) return finish_untracked(st, op, AYA_EBADF);
   op->u.close.drained = CreateEventW(NULL, TRUE, f->inflight == 0, NULL);
   if (op->u.close.drained == NULL) return finish_untracked(st, op, aya_uv_error(GetLastError()));
-  op->u.close.timeout_ms = st->close_timeout_ms;
   op->handle = f->handle;
   f->closing = 1;
   f->close_op = op;
@@ -185,10 +191,11 @@ void aya_finish_op(aya_env *st, aya_op *op, int32_t result, aya_pair *out) {
     case AYA_OP_OPEN:
       if (result >= 0) result = install_fd(st, op);
       break;
-    case AYA_OP_READ: case AYA_OP_WRITE:
+    case AYA_OP_READ:
+    case AYA_OP_WRITE:
       if (result > 0 && op->advances_position && f != NULL) f->position += result;
       break;
-    case AYA_OP_STAT:
+    case AYA_OP_STATX:
       if (result >= 0) memcpy(op->rq.out, &op->u.stat.fields, sizeof op->u.stat.fields);
       break;
     case AYA_OP_CLOSE:
@@ -216,16 +223,6 @@ int aya_finish_packet(aya_env *st, const OVERLAPPED_ENTRY *e, aya_pair *out) {
 }
 
 /* ---- cancellation ---- */
-
-int32_t aya_cancel(aya_env *st, int32_t target) {
-  aya_op *op = aya_tokens_get(&st->by_token, target);
-  if (op == NULL) return AYA_ENOENT;
-  /* Thread-pool work (open, flush, truncate, stat, close) cannot be interrupted. */
-  if (op->rq.kind != AYA_OP_READ && op->rq.kind != AYA_OP_WRITE) return AYA_EALREADY;
-  if (CancelIoEx(op->handle, &op->ov)) return 0;
-  DWORD err = GetLastError();
-  return err == ERROR_NOT_FOUND ? AYA_ENOENT : aya_uv_error(err);
-}
 
 /* Cancel the reads and writes in flight on `fd`: how many there were (they end ECANCELED). */
 int32_t aya_cancel_fd(aya_env *st, int32_t fd) {

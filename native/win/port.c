@@ -11,7 +11,7 @@
 #include <string.h>
 #include "iocp.h"
 
-#define AYA_BATCH 64          /* packets per GetQueuedCompletionStatusEx */
+#define AYA_BATCH 64            /* packets per GetQueuedCompletionStatusEx */
 #define AYA_DRAIN_WAIT_MS 10000 /* shutdown gives up on ops that never finish after this */
 
 /* ---- keeping the loop alive only while results are still to come ---- */
@@ -183,8 +183,8 @@ int32_t aya_env_start(aya_env *st, napi_value on_complete) {
     return err;
   }
   napi_create_string_utf8(st->env, "ayafileio-iocp", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st,
-                                      deliver, &st->tsfn) != napi_ok) {
+  if (napi_create_threadsafe_function(st->env, on_complete, NULL, name, 0, 1, NULL, NULL, st, deliver, &st->tsfn) !=
+      napi_ok) {
     CloseHandle(st->port);
     st->port = NULL;
     return AYA_ENOMEM;

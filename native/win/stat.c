@@ -20,7 +20,7 @@ static aya_statx_time statx_time(LARGE_INTEGER filetime) {
     sec--;
     rest += AYA_TICKS_PER_SEC;
   }
-  aya_statx_time t = { sec, (uint32_t)(rest * 100), 0 };
+  aya_statx_time t = {sec, (uint32_t)(rest * 100), 0};
   return t;
 }
 

@@ -5,9 +5,9 @@
  * backend's: >= 0 or a negative errno.
  */
 import * as nodeFs from 'node:fs';
-import { errnoByName } from '../file/errno';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
+import { errnoByName } from '../errors';
 
 /**
  * node:fs's functions as they were when this module loaded: ayafileio/register later routes
@@ -35,6 +35,11 @@ export function rawStatFromFs(s: nodeFs.Stats): RawStat {
 
 function settleNumber(resolve: (v: number) => void) {
   return (err: NodeJS.ErrnoException | null, value?: number) => resolve(err ? errnoOf(err) : (value ?? 0));
+}
+
+/** The callback of an fs call that succeeds with nothing to report: 0, or the negative errno. */
+function settleZero(resolve: (v: number) => void) {
+  return (err: NodeJS.ErrnoException | null) => resolve(err ? errnoOf(err) : 0);
 }
 
 function settleStat(resolve: (v: StatResult) => void) {
@@ -78,7 +83,7 @@ export class FallbackBackend implements OpBackend {
     return new Promise((resolve) => fs.open(path, flags, mode, settleNumber(resolve)));
   }
   close(fd: number): Promise<number> {
-    return new Promise((resolve) => fs.close(fd, (err) => resolve(err ? errnoOf(err) : 0)));
+    return new Promise((resolve) => fs.close(fd, settleZero(resolve)));
   }
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
     if (len > MAX_IO_CHUNK) return chunkedRead(this.readOne, fd, buf, off, len, pos);
@@ -92,17 +97,25 @@ export class FallbackBackend implements OpBackend {
   private readonly writeOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> =>
     this.tracked(fd, (resolve) => fs.write(fd, buf, off, len, fsPosition(pos), settleNumber(resolve)), onDone);
   fsync(fd: number, datasync: boolean): Promise<number> {
-    const done = (resolve: (v: number) => void) => (err: NodeJS.ErrnoException | null) => resolve(err ? errnoOf(err) : 0);
-    return this.tracked(fd, (resolve) => (datasync ? fs.fdatasync(fd, done(resolve)) : fs.fsync(fd, done(resolve))));
+    return this.tracked(fd, (resolve) => (datasync ? fs.fdatasync(fd, settleZero(resolve)) : fs.fsync(fd, settleZero(resolve))));
   }
   ftruncate(fd: number, len: number): Promise<number> {
-    return this.tracked(fd, (resolve) => fs.ftruncate(fd, len, (err) => resolve(err ? errnoOf(err) : 0)));
+    return this.tracked(fd, (resolve) => fs.ftruncate(fd, len, settleZero(resolve)));
   }
   fstat(fd: number): Promise<StatResult> {
     return this.tracked<StatResult>(fd, (resolve) => fs.fstat(fd, settleStat(resolve)));
   }
   stat(path: PathLike): Promise<StatResult> {
     return new Promise((resolve) => fs.stat(path, settleStat(resolve)));
+  }
+  mkdir(path: PathLike, mode: number): Promise<number> {
+    return new Promise((resolve) => fs.mkdir(path, { mode }, settleZero(resolve)));
+  }
+  unlink(path: PathLike, dir: boolean): Promise<number> {
+    return new Promise((resolve) => (dir ? fs.rmdir(path, settleZero(resolve)) : fs.unlink(path, settleZero(resolve))));
+  }
+  rename(from: PathLike, to: PathLike): Promise<number> {
+    return new Promise((resolve) => fs.rename(from, to, settleZero(resolve)));
   }
 
   cancelFd(fd: number): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * The JavaScript side of the native addon (io_uring on Linux, IOCP on Windows): op tokens,
- * the pending-promise table, batching, and per-op fallback.
+ * the in-flight table (promises by token), batching, and per-op fallback.
  *
  * Batching (why: docs/engine-notes.md, Batching): the first op of a batch is handed to
  * the kernel by its own addon call (its ticket says submitNow), and whatever finished inline
@@ -14,10 +14,10 @@
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
-import { errnoByName } from '../file/errno';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
 import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
+import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
 const ENOSYS = errnoByName('ENOSYS');
@@ -110,7 +110,6 @@ export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
     queueDepth: c.ioUringQueueDepth,
     sqpoll: c.ioUringSqpoll,
     ioWorkers: c.ioWorkerCount,
-    closeTimeoutMs: c.closeTimeoutMs,
     hostLoop: hostHasLibuv(),
   };
 }
@@ -188,11 +187,11 @@ export class NativeBackend implements OpBackend {
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
-    const r = this.readNow(fd, buf, off, len, pos);
+    const r = this.readInline(fd, buf, off, len, pos);
     return typeof r === 'number' ? Promise.resolve(r) : r;
   }
 
-  readNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
+  readInline(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
     if (len > MAX_IO_CHUNK) return chunkedRead(this.readOne, fd, buf, off, len, pos);
     return this.readOneNow(fd, buf, off, len, pos);
   }
@@ -239,7 +238,7 @@ export class NativeBackend implements OpBackend {
    * that is given up on.
    */
   private waitSync(done: () => boolean, cancelAfterMs: number): void {
-    if (this.addon.drainSync === undefined || this.down) return;
+    if (this.down) return;
     const cancelAt = Date.now() + cancelAfterMs;
     // Cancelled ops end at once on a kernel that can cancel (5.19+); a write already running
     // finishes first, and its result is what the exit path needs: not less than DRAIN_MIN_MS.
@@ -304,14 +303,43 @@ export class NativeBackend implements OpBackend {
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
 
+  mkdir(path: PathLike, mode: number): Promise<number> {
+    if (this.addon.mkdir === undefined) return this.fallback.mkdir(path, mode);
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.mkdir(this.ticket(t), p, mode);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.mkdir(path, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
+  }
+
+  unlink(path: PathLike, dir: boolean): Promise<number> {
+    if (this.addon.unlink === undefined) return this.fallback.unlink(path, dir);
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.unlink(this.ticket(t), p, dir);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.unlink(path, dir) : this.track<number>(t, rc, undefined, Kind.Number, p);
+  }
+
+  rename(from: PathLike, to: PathLike): Promise<number> {
+    if (this.addon.rename === undefined) return this.fallback.rename(from, to);
+    const t = this.token();
+    const [a, b] = [pathBytes(from), pathBytes(to)];
+    const rc = this.addon.rename(this.ticket(t), a, b);
+    // `b` rides in the held-buffer slot: both paths stay alive until the kernel is done.
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.rename(from, to) : this.track<number>(t, rc, b, Kind.Number, a);
+  }
+
+  /** A slab from the addon's per-environment pool (OpBackend.allocSlab). */
+  allocSlab(): ArrayBuffer | null {
+    return this.addon.allocSlab();
+  }
+
   /**
    * Cancel every op in flight on `fd` (for a close() that stops waiting): they settle with
    * -ECANCELED. Resolves how many were cancelled (0 if none was in flight), or -ENOSYS where
-   * the addon or kernel cannot (before Linux 5.19).
+   * the kernel cannot (io_uring before Linux 5.19, which completes it -EINVAL).
    */
   cancelFd(fd: number): Promise<number> {
     void this.fallback.cancelFd(fd); // ops this backend handed to the fallback (per-op fallback)
-    if (this.addon.cancelFd === undefined) return Promise.resolve(ENOSYS);
     const t = this.token();
     const rc = this.addon.cancelFd(this.ticket(t), fd);
     if (rc < 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
@@ -334,7 +362,7 @@ export class NativeBackend implements OpBackend {
    * The promise of op `t`, which the addon accepted with `rc` completion pairs written. Safe to
    * set up after the call: completions reach JavaScript only through the pairs of a submit or
    * a later onComplete, never in between. An op that finished inline during its own call
-   * (submitNow) gets an already-settled promise: no resolver, no entry in the pending table.
+   * (submitNow) gets an already-settled promise: no resolver, no entry in the in-flight table.
    */
   private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): Promise<T> {
     const r = this.trackNow<T>(t, rc, buf, kind, path, onDone);
@@ -414,7 +442,7 @@ export class NativeBackend implements OpBackend {
 
   /**
    * Settle `count` [token, result] pairs from the completions array, except the pair of op
-   * `own` (not yet in the pending table): its result is returned, or NOT_HERE.
+   * `own` (not yet in the in-flight table): its result is returned, or NOT_HERE.
    */
   private settle(count: number, own = -1): number {
     const c = this.completions;
@@ -445,7 +473,7 @@ export class NativeBackend implements OpBackend {
   }
 
   /** Ops accepted and not yet settled. */
-  get pendingCount(): number {
+  get inFlightCount(): number {
     return this.inFlight;
   }
 }
@@ -462,8 +490,7 @@ export function createNativeBackend(addon: NativeAddon, fallback: FallbackBacken
   subscribeConfig((next, prev) => {
     const a = nativeOptions(next);
     const b = nativeOptions(prev);
-    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers ||
-        a.closeTimeoutMs !== b.closeTimeoutMs) backend.start(a);
+    if (a.queueDepth !== b.queueDepth || a.sqpoll !== b.sqpoll || a.ioWorkers !== b.ioWorkers) backend.start(a);
   });
   return backend;
 }

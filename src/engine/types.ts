@@ -58,7 +58,7 @@ export interface OpBackend {
    * io_uring) returns its result as a number rather than a promise: the caller skips a
    * promise and a microtask. Backends that never finish inline leave it out.
    */
-  readNow?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
+  readInline?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
   /**
    * Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written.
    * `onDone`, if given, is called with the same result when the op settles, before any
@@ -74,6 +74,12 @@ export interface OpBackend {
   fstat(fd: number): Promise<StatResult>;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
+  /** mkdir(2) of one directory with `mode` (the umask applies). Resolves 0. */
+  mkdir(path: PathLike, mode: number): Promise<number>;
+  /** unlink(2), or rmdir(2) when `dir`. Resolves 0. */
+  unlink(path: PathLike, dir: boolean): Promise<number>;
+  /** rename(2). Resolves 0. */
+  rename(from: PathLike, to: PathLike): Promise<number>;
   /**
    * Give up on every op in flight on `fd` (close() after closeTimeoutMs): they settle with
    * -ECANCELED. Resolves how many were cancelled, or -ENOSYS where it cannot be done.
@@ -93,4 +99,10 @@ export interface OpBackend {
   writeSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number, bounded: boolean): number;
   /** The exit path's close, done before returning: 0 or a negative errno. */
   closeSync(fd: number): number;
+  /**
+   * A 64 KiB slab for small readAt() results (src/engine/slab.ts) whose memory the backend
+   * recycles when V8 collects it, or null when none is free; absent where the backend has no
+   * such pool (the slab then comes from Node).
+   */
+  allocSlab?(): ArrayBuffer | null;
 }

@@ -10,14 +10,13 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import { repeatCancel } from '../engine/index';
+import { allocResult, fitted } from '../engine/slab';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, partialWriteError, uvException } from '../errors';
-import { fitted, type BufferedFile } from './buffered';
-import { closedFileError, errnoByName, systemError } from './errno';
+import { argTypeError, partialWriteError, uvException, closedFileError, errnoByName, systemError } from '../errors';
+import type { BufferedFile } from './buffered';
 import { OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
-import { allocResult } from './slab';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 
@@ -44,9 +43,16 @@ export type Data = Buffer | string;
 /** What write() accepts for a file whose reads give `T`: bytes for Buffer, strings for string. */
 export type WriteData<T extends Data> = T extends string ? string : NodeJS.ArrayBufferView;
 
-/** readAtInto's result: the byte count itself. */
-function count(n: number): number {
+/** writeAt's value: the count #pwriteAll resolved. */
+function passCount(_range: Range, n: number): number {
   return n;
+}
+
+/** A positional read in flight: its byte range (the file's), and where the bytes go. */
+interface Pread extends Range {
+  /** The bytes land in buf[off, off + (end - start)). */
+  buf: Uint8Array;
+  off: number;
 }
 
 function unsupported(what: string): Error {
@@ -153,14 +159,14 @@ export class AsyncFile<T extends Data = Data> {
   async readline(limit: number = -1): Promise<T> {
     checkArgCount(arguments.length, 1, 'readline(limit)');
     const max = checkSizeOrAll(limit, 'limit');
-    return this.#gate.queued('read', () => this.#readLine(max));
+    return this.#gate.queued('read', () => this.#line(max));
   }
 
   /** Read lines to the end of the file, or until they total at least `hint` bytes/characters. */
   async readlines(hint: number = -1): Promise<T[]> {
     checkArgCount(arguments.length, 1, 'readlines(hint)');
     const max = checkSizeOrAll(hint, 'hint');
-    return this.#gate.queued('read', () => this.#readLines(max <= 0 ? Infinity : max));
+    return this.#gate.queued('read', () => this.#lines(max <= 0 ? Infinity : max));
   }
 
   /**
@@ -178,9 +184,13 @@ export class AsyncFile<T extends Data = Data> {
     }
     // Room in the buffer: done now, like the queued call would be in this same tick, minus
     // its promises (docs/performance.md, "Third round").
-    const now = typeof checked === 'string' ? () => this.#text!.writeNow(checked as string) : () => this.#io.writeNow(checked as Uint8Array);
-    return this.#gate.soon('write', now, () => this.#writeData(checked));
+    return this.#gate.soon('write', this.#writeNow, this.#writeData, checked);
   }
+
+  /** write() when it needs no kernel call: the count at once, else undefined. */
+  readonly #writeNow = (data: string | Uint8Array): number | undefined => {
+    return typeof data === 'string' ? this.#text!.writeNow(data) : this.#io.writeNow(data);
+  };
 
   /**
    * Write every item of an iterable; no separators are added. A sync iterable is written as
@@ -350,8 +360,8 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const range: Range = { start: position, end: position + size, write: false };
-    return this.#gate.positional('read', range, () => this.#pread(buf, 0, size, position), (n) => fitted(buf, n));
+    const call: Pread = { start: position, end: position + size, write: false, buf, off: 0 };
+    return this.#gate.positional('read', call, this.#preadFirst, this.#preadResult);
   }
 
   /**
@@ -371,8 +381,8 @@ export class AsyncFile<T extends Data = Data> {
     } catch (err) {
       return Promise.reject(err);
     }
-    const range: Range = { start: position, end: position + len, write: false };
-    return this.#gate.positional('read', range, () => this.#pread(bytes, offset, len, position), count);
+    const call: Pread = { start: position, end: position + len, write: false, buf: bytes, off: offset };
+    return this.#gate.positional('read', call, this.#preadFirst, this.#preadCount);
   }
 
   /**
@@ -394,7 +404,7 @@ export class AsyncFile<T extends Data = Data> {
     const len = bytes.byteLength;
     // An append lands at the end, wherever that is: it overlaps every range.
     const range: Range = this.#io.append ? { start: 0, end: Infinity, write: true } : { start: position, end: position + len, write: true };
-    return this.#gate.positional('write', range, () => this.#pwriteAll(bytes, position), count);
+    return this.#gate.positional('write', range, () => this.#pwriteAll(bytes, position), passCount);
   }
 
   /** Reject positional calls on a file that cannot seek or was not opened for the access (even for 0 bytes, like pread(2)). */
@@ -405,23 +415,35 @@ export class AsyncFile<T extends Data = Data> {
   }
 
   /**
-   * pread buf[off, off + len) at `position`, to `len` bytes or end of file. The common case
-   * — the backend finished the read inside the call (readNow) with every byte or at end of
-   * file — gives the count itself, not a promise: readAt and readAtInto then cost one promise,
-   * not three (docs/performance.md, "Engine hot path").
+   * The first pread of a positional read. The common case — the backend finished it inside
+   * the call (readInline) with every byte or at end of file — gives the count itself, not a
+   * promise: readAt and readAtInto then cost one promise, not three (docs/performance.md,
+   * "Engine hot path").
    */
-  #pread(buf: Uint8Array, off: number, len: number, position: number): number | Promise<number> {
+  readonly #preadFirst = (r: Pread): number | Promise<number> => {
     this.#io.checkRunning('read');
     const backend = this.#backend;
-    const first = backend.readNow === undefined ? backend.read(this.#io.fd, buf, off, len, position) : backend.readNow(this.#io.fd, buf, off, len, position);
-    if (typeof first === 'number' && (first === len || first === 0)) return first;
-    return this.#preadRest(first, buf, off, len, position);
-  }
+    const len = r.end - r.start;
+    if (backend.readInline === undefined) return backend.read(this.#io.fd, r.buf, r.off, len, r.start);
+    return backend.readInline(this.#io.fd, r.buf, r.off, len, r.start);
+  };
 
-  /** The rest of a pread whose first op gave `first`: its error, or the short read continued to `len` or end of file. */
-  async #preadRest(first: number | Promise<number>, buf: Uint8Array, off: number, len: number, position: number): Promise<number> {
+  /** readAtInto's value once the first pread gave `n`: the count (more preads after a short one). */
+  readonly #preadCount = (r: Pread, n: number): number | Promise<number> => {
+    return n === r.end - r.start || n === 0 ? n : this.#preadRest(r, n);
+  };
+
+  /** readAt's value once the first pread gave `n`: the bytes read, as a Buffer fitted to them. */
+  readonly #preadResult = (r: Pread, n: number): Buffer | Promise<Buffer> => {
+    const buf = r.buf as Buffer;
+    return n === r.end - r.start || n === 0 ? fitted(buf, n) : this.#preadRest(r, n).then((got) => fitted(buf, got));
+  };
+
+  /** After a first pread that gave `first` (an error, or a short read): the error, or pread on to the end of the range or of the file. */
+  async #preadRest(r: Pread, first: number): Promise<number> {
+    const len = r.end - r.start;
     let got = 0;
-    for (let n = await first; ; n = await this.#backend.read(this.#io.fd, buf, off + got, len - got, position + got)) {
+    for (let n = first; ; n = await this.#backend.read(this.#io.fd, r.buf, r.off + got, len - got, r.start + got)) {
       if (n < 0) throw uvException(n, 'read', this.#path);
       got += n;
       if (n === 0 || got === len) return got;
@@ -452,19 +474,19 @@ export class AsyncFile<T extends Data = Data> {
     return toBytes(data, name);
   }
 
-  #writeData(data: string | Uint8Array): Promise<number> {
+  readonly #writeData = (data: string | Uint8Array): Promise<number> => {
     return typeof data === 'string' ? this.#text!.write(data) : this.#io.write(data);
-  }
+  };
 
-  #readLine(limit: number): Promise<T> {
+  #line(limit: number): Promise<T> {
     return (this.#text ? this.#text.readline(limit) : this.#io.readline(limit)) as Promise<T>;
   }
 
-  async #readLines(hint: number): Promise<T[]> {
+  async #lines(hint: number): Promise<T[]> {
     const lines: T[] = [];
     let total = 0;
     while (total < hint) {
-      const line = await this.#readLine(-1);
+      const line = await this.#line(-1);
       if (line.length === 0) break;
       lines.push(line);
       total += line.length;

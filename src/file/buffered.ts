@@ -9,9 +9,9 @@
  * and every op on a file that cannot seek (pipes, sockets, terminals).
  */
 import type { OpBackend, PathLike } from '../engine/types';
-import { fileTooLarge, partialWriteError, uvException } from '../errors';
+import { fileTooLarge, partialWriteError, uvException, errnoByName, systemError } from '../errors';
+import { fitted } from '../engine/slab';
 import { acquireBuffer, releaseBuffer } from './buffer-pool';
-import { errnoByName, systemError } from './errno';
 import type { BufferedIO, Whence } from './types';
 import { MAX_LENGTH } from './validate';
 
@@ -22,14 +22,6 @@ const DIRECT_READ_MAX = 8 * 1024 * 1024;
 /** Largest chunk read-to-EOF allocates when the file size gives no hint. */
 const MAX_CHUNK = 64 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
-/** A short read wasting more than this many bytes of its allocation is copied to fit. */
-const MAX_SLACK = 4096;
-
-/** The first `n` bytes of `buf`, copied out when a view would keep much unused memory alive. */
-export function fitted(buf: Buffer, n: number): Buffer {
-  if (n === buf.length) return buf;
-  return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
-}
 
 /** A commit() waiting until the kernel has taken the first `mark` accepted bytes. */
 interface FlushWaiter {
@@ -93,8 +85,8 @@ export class BufferedFile implements BufferedIO {
   private waiters: FlushWaiter[] = [];
   /** Whether pumpGroups() is running (at most one kernel write from the buffer is in flight). */
   private pumping = false;
-  /** joinGroup() scheduled a startCommits() at the microtask checkpoint. */
-  private startScheduled = false;
+  /** Set while joinGroup() has a startCommits() scheduled at the microtask checkpoint: the file's queue. */
+  private startAtCheckpoint: { readonly busy: boolean } | undefined;
   /** stop() was called: no new kernel op starts on this file. */
   private stopped = false;
   /** Bytes of the group write in flight whose result has not arrived (0: none). */
@@ -145,10 +137,10 @@ export class BufferedFile implements BufferedIO {
   }
 
   /**
-   * Whether settle() has work: written bytes wait in the buffer, or the position is "the end
+   * Whether catchUp() has work: written bytes wait in the buffer, or the position is "the end
    * after an append", not learnt yet. Reads and positional ops settle first.
    */
-  get unsettled(): boolean {
+  get behind(): boolean {
     return this.wLen > 0 || this.pos === AT_END;
   }
 
@@ -165,7 +157,7 @@ export class BufferedFile implements BufferedIO {
   /** Read `size` bytes (fewer only at EOF); size < 0 reads to EOF. */
   async read(size: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled) await this.settle();
+    if (this.behind) await this.catchUp();
     if (size < 0) return this.readAll(Infinity);
     if (size <= this.available()) return this.takeCopy(size);
     if (size > DIRECT_READ_MAX) return this.readAll(size);
@@ -176,7 +168,7 @@ export class BufferedFile implements BufferedIO {
   /** Read at most `size` bytes (size < 0: up to the buffer size) with at most one raw read. */
   async read1(size: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled) await this.settle();
+    if (this.behind) await this.catchUp();
     if (size === 0) return EMPTY;
     const want = size < 0 ? this.bufferSize : size;
     if (this.available() <= 0) {
@@ -189,14 +181,14 @@ export class BufferedFile implements BufferedIO {
   /** Fill `target` as far as the file allows; resolves the number of bytes read. */
   async readInto(target: Uint8Array): Promise<number> {
     this.requireReadable();
-    if (this.unsettled) await this.settle();
+    if (this.behind) await this.catchUp();
     return this.readFully(target, 0, target.byteLength);
   }
 
   /** Read through the next '\n' (included), at most `limit` bytes when limit >= 0. */
   async readline(limit: number): Promise<Buffer> {
     this.requireReadable();
-    if (this.unsettled) await this.settle();
+    if (this.behind) await this.catchUp();
     const max = limit < 0 ? Infinity : limit;
     const parts: Buffer[] = [];
     let total = 0;
@@ -224,7 +216,7 @@ export class BufferedFile implements BufferedIO {
     if (now !== undefined) return now;
     const len = data.byteLength;
     if (this.wLen > 0) await this.flush(); // it did not fit beside the pending bytes
-    if (len < this.bufferSize) return this.appendBytes(data);
+    if (len < this.bufferSize) return this.bufferBytes(data);
     if (!this.prepareWrite(len)) return 0;
     await this.writeThrough(data);
     return len;
@@ -233,10 +225,10 @@ export class BufferedFile implements BufferedIO {
   /** Write `text` encoded as `encoding`, straight into the buffer when it fits. */
   async writeString(text: string, encoding: BufferEncoding): Promise<number> {
     const len = Buffer.byteLength(text, encoding);
-    if (this.fitsNow(len)) return this.appendString(text, len, encoding);
+    if (this.fitsNow(len)) return this.bufferString(text, len, encoding);
     if (len >= this.bufferSize) return this.write(Buffer.from(text, encoding)); // straight through
     await this.flush(); // it did not fit beside the pending bytes
-    return this.appendString(text, len, encoding);
+    return this.bufferString(text, len, encoding);
   }
 
   /**
@@ -244,13 +236,13 @@ export class BufferedFile implements BufferedIO {
    * the bytes written, at once; undefined when the caller must use write().
    */
   writeNow(data: Uint8Array): number | undefined {
-    return this.fitsNow(data.byteLength) ? this.appendBytes(data) : undefined;
+    return this.fitsNow(data.byteLength) ? this.bufferBytes(data) : undefined;
   }
 
   /** writeString() when it needs no kernel call: as writeNow(). */
   writeStringNow(text: string, encoding: BufferEncoding): number | undefined {
     const len = Buffer.byteLength(text, encoding);
-    return this.fitsNow(len) ? this.appendString(text, len, encoding) : undefined;
+    return this.fitsNow(len) ? this.bufferString(text, len, encoding) : undefined;
   }
 
   /** Whether `len` more bytes go into the buffer without a flush first (and are not too big for it). */
@@ -258,17 +250,17 @@ export class BufferedFile implements BufferedIO {
     return len < this.bufferSize && this.wLen + len <= this.bufferSize;
   }
 
-  private appendBytes(data: Uint8Array): number {
+  private bufferBytes(data: Uint8Array): number {
     const len = data.byteLength;
     if (!this.prepareWrite(len)) return 0;
-    const at = this.appendPending(len); // first: it may allocate this.buf
+    const at = this.reservePending(len); // first: it may allocate this.buf
     this.buf.set(data, at);
     return len;
   }
 
-  private appendString(text: string, len: number, encoding: BufferEncoding): number {
+  private bufferString(text: string, len: number, encoding: BufferEncoding): number {
     if (!this.prepareWrite(len)) return 0;
-    const at = this.appendPending(len); // first: it may allocate this.buf
+    const at = this.reservePending(len); // first: it may allocate this.buf
     this.buf.write(text, at, len, encoding);
     return len;
   }
@@ -282,7 +274,7 @@ export class BufferedFile implements BufferedIO {
   }
 
   /** Reserve buf[wLen, wLen + len) for `len` more pending bytes (they fit); returns where they go. */
-  private appendPending(len: number): number {
+  private reservePending(len: number): number {
     if (this.wLen === 0) {
       this.allocate();
       this.wStart = this.pos;
@@ -309,7 +301,7 @@ export class BufferedFile implements BufferedIO {
   /** The logical position (after an append: the end of the file). */
   async tell(): Promise<number> {
     this.requireSeekable('lseek');
-    if (this.pos === AT_END) await this.settle(); // otherwise pending writes may stay pending
+    if (this.pos === AT_END) await this.catchUp(); // otherwise pending writes may stay pending
     return this.pos;
   }
 
@@ -317,7 +309,7 @@ export class BufferedFile implements BufferedIO {
    * Flush, and after an append learn where the end is: before this file changes the size
    * itself (truncate, writeAt), so the position stays the end as of the append.
    */
-  async settle(): Promise<void> {
+  async catchUp(): Promise<void> {
     await this.flush();
     if (this.pos === AT_END) this.pos = this.seekable ? await this.fileSize() : 0;
   }
@@ -325,7 +317,7 @@ export class BufferedFile implements BufferedIO {
   /** Cut (or extend) the file to `size`, by default at the position; the position stays. */
   async truncate(size?: number): Promise<number> {
     if (!this.writable) throw systemError('EBADF', 'ftruncate', this.path);
-    await this.settle();
+    await this.catchUp();
     const at = size ?? (await this.tell());
     this.checkRunning('ftruncate');
     const r = await this.backend.ftruncate(this.fd, at);
@@ -369,15 +361,19 @@ export class BufferedFile implements BufferedIO {
    */
   joinGroup(queue: { readonly busy: boolean }): Promise<void> {
     const written = this.commit();
-    if (!this.startScheduled) {
-      this.startScheduled = true;
-      RESOLVED.then(() => {
-        this.startScheduled = false;
-        if (!queue.busy) this.startCommits();
-      });
+    if (this.startAtCheckpoint === undefined) {
+      this.startAtCheckpoint = queue;
+      RESOLVED.then(this.checkpoint);
     }
     return written;
   }
+
+  /** joinGroup()'s microtask checkpoint: start the group's write unless calls are queued. */
+  private readonly checkpoint = (): void => {
+    const queue = this.startAtCheckpoint!;
+    this.startAtCheckpoint = undefined;
+    if (!queue.busy) this.startCommits();
+  };
 
   /** The file's queue ran empty: nothing more can join the current group; its write starts. */
   queueEmpty(): void {

@@ -43,6 +43,17 @@ export class CallGate {
     if (--this.#inflight === 0 && this.#onDrained !== undefined) this.#onDrained();
   }
 
+  /** Run `op` as one call: refused once close() was called, counted in flight until it settles. */
+  async run<T>(syscall: string, op: () => Promise<T>): Promise<T> {
+    this.check(syscall);
+    this.enter();
+    try {
+      return await op();
+    } finally {
+      this.leave();
+    }
+  }
+
   /** Settles once no call is in flight; undefined when none is now. */
   drained(): Promise<void> | undefined {
     if (this.#inflight === 0) return undefined;
@@ -65,12 +76,12 @@ export class CallGate {
 /** What the ordered gate needs from the buffered layers under the file. */
 export interface OrderedLayers {
   /**
-   * Whether a positional op must first wait for the layers to settle: written bytes still in
+   * Whether a positional op must first wait for the layers to catch up: written bytes still in
    * the buffer, or a position "at the end after an append" not learnt yet.
    */
-  readonly unsettled: boolean;
+  readonly behind: boolean;
   /** Write out what the layers hold and learn the position (what a positional op waits for). */
-  settle(): Promise<void>;
+  catchUp(): Promise<void>;
   /** The queue ran empty: nothing more can join the current flush group (group commit). */
   queueEmpty(): void;
 }
@@ -93,7 +104,7 @@ export interface Range {
  * The gate of a file whose calls take effect in call order (AsyncFile). Queued calls run one
  * at a time; positional ops (a Range) skip the queue and may run in parallel, and wait only for
  * what they must see: the queued calls and buffered writes made before them (through a
- * barrier, a settle() issued through the queue) and the earlier writes overlapping them.
+ * barrier, a catchUp() issued through the queue) and the earlier writes overlapping them.
  * The one rule, in {@link OrderedGate.ahead}: a call starts at once when nothing it must wait
  * for is outstanding.
  */
@@ -136,18 +147,20 @@ export class OrderedGate extends CallGate {
   }
 
   /**
-   * A call that is done at once when the file is idle: `now()` gives its result, or undefined
-   * when it needs the kernel; then (or when calls are ahead) `later` runs queued.
+   * A call that is done at once when the file is idle: `now(arg)` gives its result, or
+   * undefined when it needs the kernel; then (or when calls are ahead) `later(arg)` runs
+   * queued. `now` and `later` take the call's argument so callers can pass functions made
+   * once (the fast path allocates nothing but the returned promise).
    */
-  soon<T>(syscall: string, now: () => T | undefined, later: () => Promise<T>): Promise<T> {
+  soon<A, T>(syscall: string, now: (arg: A) => T | undefined, later: (arg: A) => Promise<T>, arg: A): Promise<T> {
     try {
       this.check(syscall);
-      const result = this.idle ? now() : undefined;
+      const result = this.idle ? now(arg) : undefined;
       if (result !== undefined) return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#enqueue(later);
+    return this.#enqueue(() => later(arg));
   }
 
   /**
@@ -176,42 +189,43 @@ export class OrderedGate extends CallGate {
   }
 
   /**
-   * A positional op over `range`: `op()` does it and gives a byte count (a number when the
-   * backend finished inside the call), `result` turns the count into the call's value. With
-   * nothing to wait for, `op` runs now, and a number it gives costs no promise but the one
-   * returned; otherwise it runs after what is ahead. Counted in flight until done.
+   * A positional op `call` (its Range and whatever `op` needs): `op(call)` starts it and gives
+   * the first kernel result (a number when the backend finished inside the call),
+   * `finish(call, n)` turns that into the call's value (or a promise of it, when more ops are
+   * needed: a short read). With nothing to wait for, `op` runs now, and a number it gives that
+   * `finish` completes costs no promise but the one returned; otherwise it runs after what is
+   * ahead. Counted in flight until done. `op` and `finish` take the call so callers can pass
+   * functions made once: the fast path allocates only `call` and the returned promise.
    */
-  positional<R>(syscall: string, range: Range, op: () => number | Promise<number>, result: (n: number) => R): Promise<R> {
+  positional<C extends Range, R>(syscall: string, call: C, op: (call: C) => number | Promise<number>, finish: (call: C, n: number) => R | Promise<R>): Promise<R> {
     try {
       this.check(syscall);
     } catch (err) {
       return Promise.reject(err);
     }
     this.enter();
-    const ahead = this.ahead(range);
-    const done = range.write ? this.#positionalWrite(range.start, range.end) : undefined;
-    if (ahead === undefined) {
-      let first: number | Promise<number>;
-      try {
-        first = op();
-      } catch (err) {
-        this.#ended(done);
-        return Promise.reject(err);
-      }
-      if (typeof first === 'number') {
-        this.#ended(done);
-        return Promise.resolve(result(first));
-      }
-      return this.#finish(first, result, done);
+    const ahead = this.ahead(call);
+    const done = call.write ? this.#positionalWrite(call.start, call.end) : undefined;
+    if (ahead !== undefined) return this.#settle(ahead.then(() => op(call)), call, finish, done);
+    let value: R | Promise<R>;
+    try {
+      const first = op(call);
+      if (typeof first !== 'number') return this.#settle(first, call, finish, done);
+      value = finish(call, first);
+    } catch (err) {
+      this.#ended(done);
+      return Promise.reject(err);
     }
-    return this.#finish(ahead.then(op), result, done);
+    if (value instanceof Promise) return this.#settle(value, call, passThrough, done);
+    this.#ended(done);
+    return Promise.resolve(value);
   }
 
   /**
    * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
    * for, or undefined when it may start now. A queued call waits for the queue and every
    * positional write in flight; a positional op waits for a barrier through the queue when
-   * calls are queued or the layers are unsettled, and for the positional writes it overlaps.
+   * calls are queued or the layers are behind, and for the positional writes it overlaps.
    */
   ahead(range?: Range): Promise<unknown> | undefined {
     const writes = this.#writesOver(range?.start ?? 0, range?.end ?? Infinity);
@@ -219,14 +233,16 @@ export class OrderedGate extends CallGate {
       if (this.#queued === 0) return writes;
       return writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
     }
-    if (this.#queued === 0 && !this.#layers.unsettled) return writes;
-    const barrier = this.#enqueue(() => this.#layers.settle());
+    if (this.#queued === 0 && !this.#layers.behind) return writes;
+    const barrier = this.#enqueue(() => this.#layers.catchUp());
     return writes === undefined ? barrier : Promise.all([barrier, writes]);
   }
 
-  async #finish<R>(n: Promise<number>, result: (n: number) => R, done: (() => void) | undefined): Promise<R> {
+  /** The rest of a positional op that did not end inside its call; it leaves the gate when done. */
+  async #settle<C, N, R>(first: Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>, done: (() => void) | undefined): Promise<R> {
     try {
-      return result(await n);
+      const value = finish(call, await first);
+      return value instanceof Promise ? await value : value;
     } finally {
       this.#ended(done);
     }
@@ -266,6 +282,11 @@ export class OrderedGate extends CallGate {
 }
 
 function noop(): void {}
+
+/** #settle()'s `finish` for a value that is already the result. */
+function passThrough<T>(_call: unknown, value: T): T {
+  return value;
+}
 
 /** Call `op` now; a synchronous throw becomes a rejection (the queue must always move on). */
 function startNow<T>(op: () => Promise<T>): Promise<T> {

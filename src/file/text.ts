@@ -30,8 +30,7 @@
  * On a file that cannot seek (pipe, terminal) reads and writes are independent streams: the
  * read-ahead is kept across writes, and tell()/seek()/truncate() reject as the buffer does.
  */
-import { argTypeError, outOfRange } from '../errors';
-import { systemError } from './errno';
+import { argTypeError, outOfRange, systemError } from '../errors';
 import { getCodec, decodeError, type Codec } from './text-codec';
 import {
   advanceChars,
@@ -67,17 +66,21 @@ interface ReadWindow {
    */
   marks: Array<[number, number]>;
   /** Bytes after the decoded ones that could not be decoded yet. */
-  pending: Buffer;
+  undecoded: Buffer;
 }
 
 const EMPTY = Buffer.alloc(0);
 
-/** Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees. */
+/**
+ * Python's TextIOWrapper over a BufferedIO; see the module comment for the guarantees.
+ * Arguments arrive checked (AsyncFile validates once, at the public edge); what is checked
+ * here is what only text mode refuses (seek to anything but a cookie).
+ */
 export class TextFile implements TextIO {
   /** The codec in use; for 'utf-16' it changes once the byte order mark has been read. */
   private codec: Codec;
   /** False until the byte order of a 'utf-16'/'utf-8-sig' file is known (read or written). */
-  private markSettled: boolean;
+  private markKnown: boolean;
   /** A write has put the position past byte 0 and no seek() came since (so no mark is due). */
   private pastStart = false;
   private readonly newline: TextOptions['newline'];
@@ -93,7 +96,7 @@ export class TextFile implements TextIO {
     options: TextOptions,
   ) {
     this.codec = getCodec(options.encoding, options.errors);
-    this.markSettled = this.codec.bom === undefined;
+    this.markKnown = this.codec.bom === undefined;
     this.newline = options.newline;
     this.crBytes = this.codec.encode('\r');
   }
@@ -105,11 +108,10 @@ export class TextFile implements TextIO {
 
   /** Read `size` code points (fewer only at EOF); size < 0 reads to EOF. '' at EOF. */
   async read(size: number = -1): Promise<string> {
-    checkInteger('size', size);
     this.checkReadable('read');
     const w = await this.openWindow();
     if (size < 0) {
-      this.append(w, await this.buffered.read(-1), true);
+      this.decodeOnto(w, await this.buffered.read(-1), true);
       return this.take(w, w.length);
     }
     let [end, got] = this.advance(w.text, w.pos, size);
@@ -125,7 +127,6 @@ export class TextFile implements TextIO {
 
   /** Read one line (terminated per `newline`), at most `limit` code points when limit >= 0. */
   async readline(limit: number = -1): Promise<string> {
-    checkInteger('limit', limit);
     this.checkReadable('read');
     const w = await this.openWindow();
     // The search runs over `seg`, the window's text from index segStart to its end: the
@@ -157,9 +158,6 @@ export class TextFile implements TextIO {
 
   /** Write `text` at the logical position; resolves the number of code points written. */
   async write(text: string): Promise<number> {
-    if (typeof text !== 'string') {
-      throw argTypeError('ERR_INVALID_ARG_TYPE', `The "data" argument must be of type string in text mode. Received ${typeof text}`);
-    }
     if (!this.buffered.writable) throw systemError('EBADF', 'write');
     const mark = this.codec.bom && !this.pastStart ? await this.markBeforeWrite() : EMPTY;
     const translated = translateForWrite(text, this.newline);
@@ -176,8 +174,8 @@ export class TextFile implements TextIO {
   /**
    * write() when nothing has to be read or awaited first — no byte order mark to decide, no
    * read window to re-synchronise, an encoding Buffer.write does itself, and room in the
-   * buffer: the code points written, at once. Otherwise undefined (use write(), which also
-   * reports bad arguments). AsyncFile tries it before queueing a write.
+   * buffer: the code points written, at once. Otherwise undefined (use write()). AsyncFile
+   * tries it before queueing a write.
    */
   writeNow(text: string): number | undefined {
     if (typeof text !== 'string' || !this.buffered.writable) return undefined;
@@ -198,10 +196,10 @@ export class TextFile implements TextIO {
   private async markBeforeWrite(): Promise<Buffer> {
     const at = await this.writePosition();
     if (at === 0) {
-      this.markSettled = true;
+      this.markKnown = true;
       return this.codec.bom!.mark;
     }
-    if (!this.markSettled && this.buffered.readable) await this.readMark(at);
+    if (!this.markKnown && this.buffered.readable) await this.readMark(at);
     return EMPTY;
   }
 
@@ -210,7 +208,7 @@ export class TextFile implements TextIO {
    * start until the first mark is written (Python writes the mark before its first text).
    */
   private async writePosition(): Promise<number> {
-    if (!this.buffered.seekable) return this.markSettled ? -1 : 0;
+    if (!this.buffered.seekable) return this.markKnown ? -1 : 0;
     return this.window ? this.bytePosition(this.window) : this.buffered.tell();
   }
 
@@ -218,16 +216,16 @@ export class TextFile implements TextIO {
   private async readMark(resume: number): Promise<void> {
     this.window = null;
     await this.buffered.seek(0, 0);
-    this.settleMark(await this.buffered.read(4), true);
+    this.adoptMark(await this.buffered.read(4), true);
     await this.buffered.seek(resume, 0);
   }
 
   /** Adopt the codec the mark in `head` calls for; resolves the mark's length (undefined: need more bytes). */
-  private settleMark(head: Buffer, final: boolean): number | undefined {
+  private adoptMark(head: Buffer, final: boolean): number | undefined {
     const found = this.codec.bom!.sniff(head, final);
     if (!found) return undefined;
     this.codec = found[0];
-    this.markSettled = true;
+    this.markKnown = true;
     return found[1];
   }
 
@@ -236,10 +234,6 @@ export class TextFile implements TextIO {
    * buffer); seek(0, 2) (end of file). Resolves the new cookie.
    */
   async seek(cookie: number, whence: Whence = 0): Promise<number> {
-    checkInteger('offset', cookie);
-    if (whence !== 0 && whence !== 1 && whence !== 2) {
-      throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'whence' must be 0, 1 or 2. Received ${String(whence)}`);
-    }
     if (whence !== 0 && cookie !== 0) {
       throw argTypeError(
         'ERR_INVALID_ARG_VALUE',
@@ -261,10 +255,6 @@ export class TextFile implements TextIO {
 
   /** Truncate at `size` bytes (default: the current position); the position is unchanged. */
   async truncate(size?: number): Promise<number> {
-    if (size !== undefined) {
-      checkInteger('size', size);
-      if (size < 0) throw outOfRange('size', '>= 0', size);
-    }
     if (!this.buffered.writable) throw systemError('EBADF', 'ftruncate');
     const pos = await this.syncPosition();
     return this.buffered.truncate(size ?? pos);
@@ -284,7 +274,7 @@ export class TextFile implements TextIO {
     if (!w || !this.buffered.seekable) return this.buffered.tell();
     this.window = null;
     const pos = this.bytePosition(w);
-    const ahead = w.start + w.byteLength + w.pending.length;
+    const ahead = w.start + w.byteLength + w.undecoded.length;
     return pos === ahead ? pos : this.buffered.seek(pos, 0);
   }
 
@@ -297,8 +287,8 @@ export class TextFile implements TextIO {
     const w = this.window;
     if (!w) {
       const start = this.buffered.seekable ? await this.buffered.tell() : 0;
-      if (!this.markSettled && start !== 0) await this.readMark(start);
-      return (this.window = { start, byteLength: 0, text: '', pieces: [], length: 0, pos: 0, marks: [], pending: EMPTY });
+      if (!this.markKnown && start !== 0) await this.readMark(start);
+      return (this.window = { start, byteLength: 0, text: '', pieces: [], length: 0, pos: 0, marks: [], undecoded: EMPTY });
     }
     this.flatText(w); // pieces are left only when a read failed part-way
     if (w.pos === w.length || w.pos >= TEXT_CHUNK_SIZE / 2) this.dropConsumed(w);
@@ -327,7 +317,7 @@ export class TextFile implements TextIO {
     while (w.length === length) {
       const chunk = await this.buffered.read1(TEXT_CHUNK_SIZE);
       const eof = chunk.length === 0;
-      this.append(w, chunk, eof);
+      this.decodeOnto(w, chunk, eof);
       if (eof) break;
     }
     return w.pieces.length === before + 1 ? w.pieces[before] : w.pieces.slice(before).join('');
@@ -344,19 +334,19 @@ export class TextFile implements TextIO {
   }
 
   /**
-   * Decode `pending + bytes` onto the window's text (at EOF when `final`). Throws the strict
+   * Decode `undecoded + bytes` onto the window's text (at EOF when `final`). Throws the strict
    * decoding error once the invalid bytes are the first undecoded ones, or at EOF.
    */
-  private append(w: ReadWindow, bytes: Buffer, final: boolean): void {
-    let all = w.pending.length === 0 ? bytes : Buffer.concat([w.pending, bytes]);
-    w.pending = all;
+  private decodeOnto(w: ReadWindow, bytes: Buffer, final: boolean): void {
+    let all = w.undecoded.length === 0 ? bytes : Buffer.concat([w.undecoded, bytes]);
+    w.undecoded = all;
     if (all.length === 0) return;
     if (this.codec.bom && w.start === 0 && w.byteLength === 0) {
-      const skip = this.settleMark(all, final);
+      const skip = this.adoptMark(all, final);
       if (skip === undefined) return;
       all = all.subarray(skip);
       w.start = skip;
-      w.pending = all;
+      w.undecoded = all;
     }
     const d = this.codec.decode(all, final);
     if (d.errorAt === 0) {
@@ -369,12 +359,12 @@ export class TextFile implements TextIO {
       text = text.slice(0, -1);
       used -= this.crBytes.length;
     }
-    w.pending = all.subarray(used);
+    w.undecoded = all.subarray(used);
     for (const [t, b] of d.marks ?? []) w.marks.push([w.length + t, w.byteLength + b]);
     w.byteLength += used;
     if (text !== '') w.pieces.push(text);
     w.length += text.length;
-    if (final && w.pending.length > 0) this.append(w, EMPTY, true);
+    if (final && w.undecoded.length > 0) this.decodeOnto(w, EMPTY, true);
   }
 
   private endsWithCR(bytes: Buffer, end: number): boolean {
@@ -407,11 +397,5 @@ export class TextFile implements TextIO {
     if (i < marks.length && marks[i][0] === w.pos) return w.start + marks[i][1];
     const [textAt, byteAt] = i === 0 ? [0, 0] : marks[i - 1];
     return w.start + byteAt + this.codec.byteLength(text.slice(textAt, w.pos));
-  }
-}
-
-function checkInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value)) {
-    throw argTypeError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be an integer. Received ${String(value)}`);
   }
 }

@@ -15,8 +15,7 @@ import { ReadableStream, type ReadableByteStreamController } from 'node:stream/w
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, uvException } from '../errors';
-import { errnoByName } from '../file/errno';
+import { argTypeError, errnoByName, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger } from './args';

@@ -41,7 +41,7 @@ function parseStatx(b) {
 
 class IocpDriver {
   /** Initialise the addon's port for this environment. */
-  constructor(addon, { pairs = 256, closeTimeoutMs } = {}) {
+  constructor(addon, { pairs = 256 } = {}) {
     this.addon = addon;
     this.completions = new Int32Array(pairs * 2);
     this.pending = new Map();
@@ -49,7 +49,6 @@ class IocpDriver {
     this.submitQueued = false;
     this.arrived = { submit: 0, callback: 0 };
     const options = { queueDepth: 256, sqpoll: false, ioWorkers: 0 };
-    if (closeTimeoutMs !== undefined) options.closeTimeoutMs = closeTimeoutMs;
     this.info = addon.init(options, this.completions, (n) => this.settle(n, 'callback'));
   }
 

@@ -9,26 +9,28 @@
  * a slice kept alive keeps its whole slab alive (as a kept Buffer.allocUnsafe(1) keeps
  * Node's 8 KiB pool), so slabs are small and only sizes up to CARVE_MAX are carved.
  *
- * Slabs come from the addon when it is loaded: their memory goes back to a per-environment
- * free list when V8 collects them, so it stays mapped. Slabs from Buffer.allocUnsafeSlow go
- * back to malloc, which returns heap tops to the kernel; the next slabs then page-fault
- * again, about 0.3 faults per 4 KiB read at 1,024 in flight (docs/performance.md).
+ * Slabs come from the engine's native backend when it has one (OpBackend.allocSlab): their
+ * memory goes back to a per-environment free list when V8 collects them, so it stays mapped.
+ * Slabs from Buffer.allocUnsafeSlow go back to malloc, which returns heap tops to the
+ * kernel; the next slabs then page-fault again, about 0.3 faults per 4 KiB read at 1,024 in flight (docs/performance.md).
  */
-import { loadBinding } from '../binding';
+import { getBackend } from './index';
 
 /** Bytes per slab (the addon's slabs are this size too: AYA_SLAB_BYTES). */
 const SLAB_SIZE = 64 * 1024;
 /** Largest size carved from a slab; larger buffers get their own memory. */
 const CARVE_MAX = 8 * 1024;
+/** A short read wasting more than this many bytes of its allocation is copied to fit. */
+const MAX_SLACK = 4096;
 
 let slab: ArrayBuffer = new ArrayBuffer(0);
 let used = 0;
 
-/** A fresh slab: recycled memory from the addon, else from Node (decided on first use). */
+/** A fresh slab: recycled memory from the backend, else from Node (decided on first use). */
 let newSlab = (): ArrayBuffer => {
-  const addon = loadBinding().addon;
+  const backend = getBackend();
   const fromNode = (): ArrayBuffer => Buffer.allocUnsafeSlow(SLAB_SIZE).buffer;
-  newSlab = addon === null ? fromNode : (): ArrayBuffer => addon.allocSlab() ?? fromNode();
+  newSlab = backend.allocSlab === undefined ? fromNode : (): ArrayBuffer => backend.allocSlab!() ?? fromNode();
   return newSlab();
 };
 
@@ -47,4 +49,10 @@ export function allocResult(size: number): Buffer {
   const out = Buffer.from(slab, used, size);
   used += (size + 7) & ~7; // keep every slice 8-byte aligned, like Node's own pool
   return out;
+}
+
+/** The first `n` bytes of a read's result `buf`, copied out when a view would keep much unused memory alive. */
+export function fitted(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) return buf;
+  return buf.length - n > MAX_SLACK ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n);
 }
