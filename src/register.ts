@@ -5,9 +5,11 @@
  * the node:fs and node:fs/promises module objects (ESM named imports follow through
  * syncBuiltinESMExports):
  *
- * - node:fs/promises: open, readFile, writeFile, appendFile, stat, truncate;
+ * - node:fs/promises: open, readFile, writeFile, appendFile, stat, truncate, mkdir, rmdir,
+ *   unlink, rename;
  * - node:fs: open, close, read, write, fstat, fsync, fdatasync, ftruncate, readFile,
- *   writeFile, appendFile, stat, truncate (fd calls only for fds the replaced open() opened);
+ *   writeFile, appendFile, stat, truncate, mkdir, rmdir, unlink, rename (fd calls only for
+ *   fds the replaced open() opened);
  *   createReadStream/createWriteStream also take the FileHandle the replaced open() gives as
  *   `options.fd`.
  *
@@ -21,8 +23,11 @@ import * as callbacks from './fs/callbacks';
 import * as streams from './fs/filehandle';
 import * as promises from './fs/promises';
 
-const PROMISE_NAMES = ['open', 'readFile', 'writeFile', 'appendFile', 'stat', 'truncate'] as const;
-const CALLBACK_NAMES = ['open', 'close', 'read', 'write', 'fstat', 'fsync', 'fdatasync', 'ftruncate', 'readFile', 'writeFile', 'appendFile', 'stat', 'truncate'] as const;
+const PROMISE_NAMES = ['open', 'readFile', 'writeFile', 'appendFile', 'stat', 'truncate', 'mkdir', 'rmdir', 'unlink', 'rename'] as const;
+const CALLBACK_NAMES = [
+  'open', 'close', 'read', 'write', 'fstat', 'fsync', 'fdatasync', 'ftruncate',
+  'readFile', 'writeFile', 'appendFile', 'stat', 'truncate', 'mkdir', 'rmdir', 'unlink', 'rename',
+] as const;
 const STREAM_NAMES = ['createReadStream', 'createWriteStream'] as const;
 
 /** The module objects as require() gives them (not TypeScript's namespace copies). */

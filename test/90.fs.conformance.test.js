@@ -132,6 +132,54 @@ test('stat and truncate on the engine give what Node gives', async () => {
   await same((f, d) => f.truncate(path.join(d, 'a'), 'x'), { files: { a: 'abc' } });
 });
 
+test('mkdir, rmdir, unlink, rename on the engine give what Node gives', async () => {
+  const files = { a: 'abc', 'd.keep': 'x' };
+  const cases = [
+    (f, d) => f.mkdir(path.join(d, 'n')),
+    (f, d) => f.mkdir(path.join(d, 'n'), 0o700).then(() => fs.statSync(path.join(d, 'n')).mode & 0o777),
+    (f, d) => f.mkdir(path.join(d, 'n'), { mode: '750' }).then(() => fs.statSync(path.join(d, 'n')).mode & 0o777),
+    (f, d) => f.mkdir(path.join(d, 'a')),
+    (f, d) => f.mkdir(path.join(d, 'x', 'y')),
+    (f, d) => f.mkdir(path.join(d, 'a', 'y')),
+    (f, d) => f.mkdir(path.join(d, 'p', 'q', 'r'), { recursive: true }).then((r) => r && path.basename(r)),
+    (f, d) => f.mkdir(path.join(d, 'p'), { recursive: true }).then(() => f.mkdir(path.join(d, 'p', 'q'), { recursive: true })).then((r) => r && path.basename(r)),
+    (f, d) => f.mkdir(d, { recursive: true }),
+    (f, d) => f.mkdir(path.join(d, 'a'), { recursive: true }),
+    (f, d) => f.mkdir(path.join(d, 'a', 'b', 'c'), { recursive: true }),
+    (f, d) => f.mkdir(Buffer.from(path.join(d, 'buf', 'x')), { recursive: true }).then((r) => [typeof r, path.basename(r)]),
+    (f, d) => f.mkdir(pathToFileURL(path.join(d, 'url')), { recursive: true }).then((r) => path.basename(r)),
+    (f, d) => f.mkdir(path.join(d, 'n'), { recursive: 'yes' }),
+    (f, d) => f.mkdir(path.join(d, 'n'), 'rw'),
+    (f) => f.mkdir(7),
+    (f, d) => f.mkdir(path.join(d, 'e')).then(() => f.rmdir(path.join(d, 'e'))),
+    (f, d) => f.rmdir(path.join(d, 'missing')),
+    (f, d) => f.rmdir(path.join(d, 'a')),
+    (f, d) => f.mkdir(path.join(d, 'full')).then(() => fs.writeFileSync(path.join(d, 'full', 'f'), '')).then(() => f.rmdir(path.join(d, 'full'))),
+    (f, d) => f.unlink(path.join(d, 'a')),
+    (f, d) => f.unlink(path.join(d, 'missing')),
+    (f, d) => f.mkdir(path.join(d, 'e')).then(() => f.unlink(path.join(d, 'e'))),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'b')),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'd.keep')),
+    (f, d) => f.rename(path.join(d, 'missing'), path.join(d, 'b')),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'no', 'b')),
+    (f, d) => f.rename(Buffer.from(path.join(d, 'a')), pathToFileURL(path.join(d, 'u'))),
+    (f, d) => f.rename(path.join(d, 'a'), 5),
+  ];
+  for (const call of cases) await same(call, { files });
+  // A relative path: the first directory created, as given.
+  const [nd, ad] = twinDirs();
+  const cwd = process.cwd();
+  const rel = async (f, d) => {
+    process.chdir(d);
+    try {
+      return await f.mkdir(path.join('.', 'r1', '..', 'r1', 'r2'), { recursive: true });
+    } finally {
+      process.chdir(cwd);
+    }
+  };
+  assert.deepStrictEqual(await rel(aya, ad), await rel(nodeFsp, nd));
+});
+
 test('path calls are Node\'s own and behave as Node\'s', async () => {
   const cases = [
     (f, d) => f.mkdir(path.join(d, 'x', 'y'), { recursive: true }).then((r) => r && path.basename(r)),

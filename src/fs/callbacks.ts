@@ -1,6 +1,7 @@
 /**
  * node:fs's callback forms of what ayafileio/fs runs on the engine: open, close, read, write,
- * fstat, fsync, fdatasync, ftruncate, readFile, writeFile, appendFile, stat, truncate. As in
+ * fstat, fsync, fdatasync, ftruncate, readFile, writeFile, appendFile, stat, truncate, mkdir,
+ * rmdir, unlink, rename. As in
  * node:fs, a bad argument throws at the call and an I/O error goes to the callback. Fds this
  * module opened are carried by the engine; any other fd (opened by node:fs or anyone else)
  * goes to node:fs's own function, untouched.
@@ -15,7 +16,7 @@ import {
   checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition,
   validateCallback, validateFd, validateInteger, validatePath,
 } from './args';
-import { stat as statPromise, truncate as truncatePromise } from './promises';
+import { prepareMkdir, rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
 import { toNodeStats } from './stats';
 import { prepareRead, prepareWrite } from './whole-file';
 
@@ -227,4 +228,33 @@ export function truncate(path: unknown, ...args: unknown[]): void {
   const len = Math.max(0, validateInteger(args.length > 1 ? args[0] ?? 0 : 0, 'len'));
   validatePath(path);
   deliver(truncatePromise(path as fs.PathLike, len), cb, () => []);
+}
+
+/** mkdir(path[, options], callback): callback(err), or (err, firstCreated) with `recursive` when it created one. */
+export function mkdir(path: unknown, ...args: unknown[]): void {
+  const cb = lastCallback(args);
+  deliver(prepareMkdir(path, args.length > 1 ? args[0] : undefined)(), cb, (first) => (first === undefined ? [] : [first]));
+}
+
+/** rmdir(path[, options], callback); with options (the deprecated `recursive`), node:fs's own. */
+export function rmdir(path: unknown, ...args: unknown[]): void {
+  if (args.length > 1 && args[0] !== undefined) return (node.rmdir as (...a: unknown[]) => void)(path, ...args);
+  const cb = lastCallback(args);
+  validatePath(path);
+  deliver(rmdirPromise(path as fs.PathLike), cb, () => []);
+}
+
+/** unlink(path, callback). */
+export function unlink(path: unknown, callback: Callback): void {
+  validateCallback(callback);
+  validatePath(path);
+  deliver(unlinkPromise(path as fs.PathLike), callback, () => []);
+}
+
+/** rename(oldPath, newPath, callback). */
+export function rename(oldPath: unknown, newPath: unknown, callback: Callback): void {
+  validateCallback(callback);
+  validatePath(oldPath, 'oldPath');
+  validatePath(newPath, 'newPath');
+  deliver(renamePromise(oldPath as fs.PathLike, newPath as fs.PathLike), callback, () => []);
 }

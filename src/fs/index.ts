@@ -51,6 +51,14 @@ export const appendFile: typeof nodeFsp.appendFile & typeof nodeFs.appendFile = 
 export const stat: typeof nodeFsp.stat & typeof nodeFs.stat = dual(promisesApi.stat, callbacks.stat as unknown as typeof nodeFs.stat);
 /** Truncate a path (open, ftruncate, close on the engine). */
 export const truncate: typeof nodeFsp.truncate & typeof nodeFs.truncate = dual(promisesApi.truncate, callbacks.truncate as unknown as typeof nodeFs.truncate);
+/** Create a directory (recursive: with its missing ancestors) on the engine. */
+export const mkdir: typeof nodeFsp.mkdir & typeof nodeFs.mkdir = dual(promisesApi.mkdir, callbacks.mkdir as unknown as typeof nodeFs.mkdir);
+/** Remove an empty directory on the engine. */
+export const rmdir: typeof nodeFsp.rmdir & typeof nodeFs.rmdir = dual(promisesApi.rmdir, callbacks.rmdir as unknown as typeof nodeFs.rmdir);
+/** Remove a file on the engine. */
+export const unlink: typeof nodeFsp.unlink & typeof nodeFs.unlink = dual(promisesApi.unlink, callbacks.unlink as unknown as typeof nodeFs.unlink);
+/** Rename a file or directory on the engine. */
+export const rename: typeof nodeFsp.rename & typeof nodeFs.rename = dual(promisesApi.rename, callbacks.rename as unknown as typeof nodeFs.rename);
 
 // node:fs callback forms on the engine for fds opened here (node:fs's own for any other fd).
 /** node:fs's close(fd, …, callback); on the engine for fds opened by this module. */
@@ -89,8 +97,6 @@ export const link: typeof nodeFsp.link & typeof nodeFs.link = dual(promisesApi.l
 export const lstat: typeof nodeFsp.lstat & typeof nodeFs.lstat = dual(promisesApi.lstat, nodeFs.lstat);
 /** node:fs/promises' lutimes (node:fs's with a callback). */
 export const lutimes: typeof nodeFsp.lutimes & typeof nodeFs.lutimes = dual(promisesApi.lutimes, nodeFs.lutimes);
-/** node:fs/promises' mkdir (node:fs's with a callback). */
-export const mkdir: typeof nodeFsp.mkdir & typeof nodeFs.mkdir = dual(promisesApi.mkdir, nodeFs.mkdir);
 /** node:fs/promises' mkdtemp (node:fs's with a callback). */
 export const mkdtemp: typeof nodeFsp.mkdtemp & typeof nodeFs.mkdtemp = dual(promisesApi.mkdtemp, nodeFs.mkdtemp);
 /** node:fs/promises' opendir (node:fs's with a callback). */
@@ -101,18 +107,12 @@ export const readdir: typeof nodeFsp.readdir & typeof nodeFs.readdir = dual(prom
 export const readlink: typeof nodeFsp.readlink & typeof nodeFs.readlink = dual(promisesApi.readlink, nodeFs.readlink);
 /** node:fs/promises' realpath (node:fs's with a callback). */
 export const realpath: typeof nodeFsp.realpath & typeof nodeFs.realpath = dual(promisesApi.realpath, nodeFs.realpath);
-/** node:fs/promises' rename (node:fs's with a callback). */
-export const rename: typeof nodeFsp.rename & typeof nodeFs.rename = dual(promisesApi.rename, nodeFs.rename);
 /** node:fs/promises' rm (node:fs's with a callback). */
 export const rm: typeof nodeFsp.rm & typeof nodeFs.rm = dual(promisesApi.rm, nodeFs.rm);
-/** node:fs/promises' rmdir (node:fs's with a callback). */
-export const rmdir: typeof nodeFsp.rmdir & typeof nodeFs.rmdir = dual(promisesApi.rmdir, nodeFs.rmdir);
 /** node:fs/promises' statfs (node:fs's with a callback). */
 export const statfs: typeof nodeFsp.statfs & typeof nodeFs.statfs = dual(promisesApi.statfs, nodeFs.statfs);
 /** node:fs/promises' symlink (node:fs's with a callback). */
 export const symlink: typeof nodeFsp.symlink & typeof nodeFs.symlink = dual(promisesApi.symlink, nodeFs.symlink);
-/** node:fs/promises' unlink (node:fs's with a callback). */
-export const unlink: typeof nodeFsp.unlink & typeof nodeFs.unlink = dual(promisesApi.unlink, nodeFs.unlink);
 /** node:fs/promises' utimes (node:fs's with a callback). */
 export const utimes: typeof nodeFsp.utimes & typeof nodeFs.utimes = dual(promisesApi.utimes, nodeFs.utimes);
 /** node:fs/promises' watch (node:fs's with a callback). */

@@ -1,14 +1,18 @@
 /**
  * The promise API of ayafileio/fs: every name node:fs/promises has, with the same signatures.
- * open (FileHandle), readFile, writeFile, appendFile, stat and truncate run on the engine's
- * ops; the other path calls (mkdir, rename, unlink, readdir, ...) are node:fs/promises' own
- * functions (the engine has no path opcodes yet), so they behave exactly as Node's.
+ * open (FileHandle), readFile, writeFile, appendFile, stat, truncate, mkdir, rmdir, unlink and
+ * rename run on the engine's ops; the other path calls (readdir, lstat, copyFile, ...) are
+ * node:fs/promises' own functions (the engine has no opcode for them), so they behave
+ * exactly as Node's.
  */
 import * as nodeFsp from 'node:fs/promises';
 import type * as fs from 'node:fs';
-import { getBackendForFd } from '../engine/index';
-import { uvException } from '../errors';
-import { outOfRangeArg, parseMode, parseOpenFlag, validatePath } from './args';
+import { dirname } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { getBackend, getBackendForFd } from '../engine/index';
+import type { PathLike } from '../engine/types';
+import { errnoByName, uvException } from '../errors';
+import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
 import { toNodeStats } from './stats';
 import { readWholeFile, writeWholeFile } from './whole-file';
@@ -83,6 +87,87 @@ export const stat = async function stat(path: unknown, options?: { bigint?: bool
   return toNodeStats(st);
 } as typeof nodeFsp.stat;
 
+const { S_IFMT, S_IFDIR } = fsConstants;
+const EEXIST = errnoByName('EEXIST');
+const ENOENT = errnoByName('ENOENT');
+
+/** Whether `path` is a directory (stat through the engine). */
+async function isDirectory(path: string): Promise<boolean> {
+  const st = await getBackendForFd().stat(path);
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
+
+/**
+ * mkdir -p of `dir` (a string), as Node's recursive mkdir: creates the missing ancestors,
+ * resolves the first directory it created (undefined if none), and reports a failure with
+ * the path the caller gave (`requested`).
+ */
+async function mkdirRecursive(dir: string, mode: number, requested: PathLike): Promise<string | undefined> {
+  const backend = getBackend();
+  let r = await backend.mkdir(dir, mode);
+  if (r === 0) return dir;
+  let first: string | undefined;
+  if (r === ENOENT) {
+    const parent = dirname(dir);
+    if (parent === dir) throw uvException(r, 'mkdir', requested);
+    first = await mkdirRecursive(parent, mode, requested);
+    r = await backend.mkdir(dir, mode);
+    if (r === 0) return first ?? dir;
+  }
+  if (r === EEXIST && (await isDirectory(dir))) return first;
+  throw uvException(r, 'mkdir', requested);
+}
+
+/**
+ * Create a directory, like fs/promises' mkdir: `options` a mode or `{ recursive, mode }`
+ * (default 0o777, before the umask); with `recursive`, missing ancestors too, resolving the
+ * first directory created. On the engine (io_uring mkdirat).
+ */
+export const mkdir = async function mkdir(path: unknown, options?: unknown): Promise<string | undefined> {
+  return prepareMkdir(path, options)();
+} as typeof nodeFsp.mkdir;
+
+/**
+ * mkdir's arguments checked in node:fs's order (options, path, recursive, mode), before it
+ * returns the work to run: the callback form throws what these checks throw.
+ */
+export function prepareMkdir(path: unknown, options: unknown): () => Promise<string | undefined> {
+  const o = (typeof options === 'number' || typeof options === 'string' ? { mode: options } : options ?? {}) as { recursive?: unknown; mode?: unknown };
+  const { recursive = false, mode = 0o777 } = o;
+  const target = validatePath(path);
+  validateBoolean(recursive, 'options.recursive');
+  const bits = parseMode(mode, 'mode', 0o777);
+  if (recursive) return () => mkdirRecursive(target.toString(), bits, target);
+  return async () => {
+    const r = await getBackend().mkdir(target, bits);
+    if (r < 0) throw uvException(r, 'mkdir', target);
+    return undefined;
+  };
+}
+
+/** Remove an empty directory, like fs/promises' rmdir, on the engine (unlinkat); with options (the deprecated `recursive`), Node's own rmdir. */
+export const rmdir = async function rmdir(path: fs.PathLike, options?: fs.RmDirOptions): Promise<void> {
+  if (options !== undefined) return node.rmdir(path, options);
+  const target = validatePath(path);
+  const r = await getBackend().unlink(target, true);
+  if (r < 0) throw uvException(r, 'rmdir', target);
+};
+
+/** Remove a file, like fs/promises' unlink, on the engine (unlinkat). */
+export async function unlink(path: fs.PathLike): Promise<void> {
+  const target = validatePath(path);
+  const r = await getBackend().unlink(target, false);
+  if (r < 0) throw uvException(r, 'unlink', target);
+}
+
+/** Rename `oldPath` to `newPath`, like fs/promises' rename, on the engine (renameat). */
+export async function rename(oldPath: fs.PathLike, newPath: fs.PathLike): Promise<void> {
+  const from = validatePath(oldPath, 'oldPath');
+  const to = validatePath(newPath, 'newPath');
+  const r = await getBackend().rename(from, to);
+  if (r < 0) throw uvException(r, 'rename', from, to);
+}
+
 /** Truncate (or extend) a file to `len` bytes (default 0): open 'r+', ftruncate, close, on the engine. */
 export async function truncate(path: fs.PathLike, len?: number): Promise<void> {
   const handle = await open(path, 'r+');
@@ -102,14 +187,8 @@ export const copyFile = node.copyFile;
 export const cp = node.cp;
 /** node:fs/promises' opendir. */
 export const opendir = node.opendir;
-/** node:fs/promises' rename. */
-export const rename = node.rename;
 /** node:fs/promises' rm. */
 export const rm = node.rm;
-/** node:fs/promises' rmdir. */
-export const rmdir = node.rmdir;
-/** node:fs/promises' mkdir. */
-export const mkdir = node.mkdir;
 /** node:fs/promises' readdir. */
 export const readdir = node.readdir;
 /** node:fs/promises' readlink. */
@@ -122,8 +201,6 @@ export const lstat = node.lstat;
 export const statfs = node.statfs;
 /** node:fs/promises' link. */
 export const link = node.link;
-/** node:fs/promises' unlink. */
-export const unlink = node.unlink;
 /** node:fs/promises' chmod. */
 export const chmod = node.chmod;
 /** node:fs/promises' lchmod (macOS only, as in Node). */
