@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (/proc case Linux); what: ayafileio/fs's promise API against node:fs/promises, results and error fields.
 // ayafileio/fs against node:fs/promises (issue 16): each call is made on both, in fresh
 // directories holding the same files, and the results and the error fields (name, code,
 // errno, syscall, path, dest, message) must be equal. Runs on both backends.

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform (chown case POSIX); what: ayafileio/fs's FileHandle against node:fs/promises' FileHandle.
 // ayafileio/fs's FileHandle against node:fs/promises' (issue 16): the same scenario run on a
 // handle from each open(), results and error fields compared; close semantics (idempotent,
 // waits for calls in flight, 'close' once), streams (chunks, start/end, pipeline, events in

@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: ayafileio/fs's callback forms against node:fs's, and a graceful-fs-style storage layer on them.
 // ayafileio/fs's callback forms against node:fs's (issue 16): argument errors thrown at the
 // call, I/O errors and results passed to the callback, compared field by field; an fd from
 // ayafileio/fs's open() works through read/write/fstat/.../close; fds from elsewhere go to

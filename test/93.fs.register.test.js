@@ -1,4 +1,5 @@
 'use strict';
+// Covers: every backend (native and fallback passes), every platform; what: ayafileio/register routes node:fs's file calls through ayafileio/fs.
 // ayafileio/register (issue 16): loaded with --import (ESM) or -r (CommonJS), node:fs's and
 // node:fs/promises' file calls are ayafileio/fs's (named ESM imports too), they give what
 // node:fs gives, synchronous calls and fds opened elsewhere stay node:fs's, and registering
