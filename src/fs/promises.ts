@@ -90,6 +90,7 @@ export const stat = async function stat(path: unknown, options?: { bigint?: bool
 const { S_IFMT, S_IFDIR } = fsConstants;
 const EEXIST = errnoByName('EEXIST');
 const ENOENT = errnoByName('ENOENT');
+const ENOTDIR = errnoByName('ENOTDIR');
 
 /** Whether `path` is a directory (stat through the engine). */
 async function isDirectory(path: string): Promise<boolean> {
@@ -100,7 +101,7 @@ async function isDirectory(path: string): Promise<boolean> {
 /**
  * mkdir -p of `dir` (a string), as Node's recursive mkdir: creates the missing ancestors,
  * resolves the first directory it created (undefined if none), and reports a failure with
- * the path the caller gave (`requested`).
+ * the path the caller gave (`requested`), or with the parent that is not a directory.
  */
 async function mkdirRecursive(dir: string, mode: number, requested: PathLike): Promise<string | undefined> {
   const backend = getBackend();
@@ -114,8 +115,12 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike): P
     r = await backend.mkdir(dir, mode);
     if (r === 0) return first ?? dir;
   }
-  if (r === EEXIST && (await isDirectory(dir))) return first;
-  throw uvException(r, 'mkdir', requested);
+  if (r !== EEXIST) throw uvException(r, 'mkdir', requested);
+  if (await isDirectory(dir)) return first;
+  // Something else is in the way: the path asked for (EEXIST), or a parent of it (ENOTDIR, at
+  // that parent: what Windows reports, where mkdir of a path under a file says ENOENT).
+  if (dir === requested.toString()) throw uvException(EEXIST, 'mkdir', requested);
+  throw uvException(ENOTDIR, 'mkdir', dir);
 }
 
 /**
