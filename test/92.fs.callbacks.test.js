@@ -182,7 +182,8 @@ function storageLayer(fsm, dir, done) {
             fsm.write(fd, JSON.stringify({ i }), null, 'utf8', (writeErr) => {
               fsm.fsync(fd, () => fsm.close(fd, () => {
                 fsm.rename(`${file}.tmp`, file, () => {
-                  fsm.appendFile(path.join(rec, 'log'), `${i}\n`, () => {
+                  // One log per record: Wine's O_APPEND is not atomic across writers (docs/reliability.md).
+                  fsm.appendFile(`${file}.log`, `${i}\n`, () => {
                     fsm.readFile(file, 'utf8', (readErr, text) => {
                       log.push(`read ${i} ${readErr ? readErr.code : text} ${writeErr ? writeErr.code : ''}`);
                       fsm.rmdir(lock, finish);

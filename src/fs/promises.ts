@@ -7,7 +7,7 @@
  */
 import * as nodeFsp from 'node:fs/promises';
 import type * as fs from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve, toNamespacedPath } from 'node:path';
 import { constants as fsConstants } from 'node:fs';
 import { getBackend, getBackendForFd } from '../engine/index';
 import type { PathLike } from '../engine/types';
@@ -103,7 +103,7 @@ async function isDirectory(path: string): Promise<boolean> {
  * resolves the first directory it created (undefined if none), and reports a failure with
  * the path the caller gave (`requested`), or with the parent that is not a directory.
  */
-async function mkdirRecursive(dir: string, mode: number, requested: PathLike): Promise<string | undefined> {
+async function mkdirRecursive(dir: string, mode: number, requested: PathLike, top = dir): Promise<string | undefined> {
   const backend = getBackend();
   let r = await backend.mkdir(dir, mode);
   if (r === 0) return dir;
@@ -111,7 +111,7 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike): P
   if (r === ENOENT) {
     const parent = dirname(dir);
     if (parent === dir) throw uvException(r, 'mkdir', requested);
-    first = await mkdirRecursive(parent, mode, requested);
+    first = await mkdirRecursive(parent, mode, requested, top);
     r = await backend.mkdir(dir, mode);
     if (r === 0) return first ?? dir;
   }
@@ -119,8 +119,20 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike): P
   if (await isDirectory(dir)) return first;
   // Something else is in the way: the path asked for (EEXIST), or a parent of it (ENOTDIR, at
   // that parent: what Windows reports, where mkdir of a path under a file says ENOENT).
-  if (dir === requested.toString()) throw uvException(EEXIST, 'mkdir', requested);
+  if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
   throw uvException(ENOTDIR, 'mkdir', dir);
+}
+
+const WINDOWS = process.platform === 'win32';
+
+/** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
+function recursiveStart(target: PathLike): string {
+  return WINDOWS ? resolve(target.toString()) : target.toString();
+}
+
+/** On Windows Node reports the first directory created in its namespaced form (\\?\C:\…). */
+function namespaced(first: string | undefined): string | undefined {
+  return WINDOWS && first !== undefined ? toNamespacedPath(first) : first;
 }
 
 /**
@@ -142,7 +154,7 @@ export function prepareMkdir(path: unknown, options: unknown): () => Promise<str
   const target = validatePath(path);
   validateBoolean(recursive, 'options.recursive');
   const bits = parseMode(mode, 'mode', 0o777);
-  if (recursive) return () => mkdirRecursive(target.toString(), bits, target);
+  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target).then(namespaced);
   return async () => {
     const r = await getBackend().mkdir(target, bits);
     if (r < 0) throw uvException(r, 'mkdir', target);
