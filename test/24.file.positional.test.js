@@ -105,3 +105,38 @@ test('positional argument checks reject with Node error codes', async () => {
   await rejectsWith(r.writeAt(0, Buffer.from('x')), { code: 'EBADF', syscall: 'write' });
   await r.close();
 });
+
+test('a readAt in flight is not disturbed by calls made after it: a later truncate, write or overlapping writeAt', async () => {
+  const size = 16 * 1024 * 1024; // large enough to be in flight when the next calls are made
+  const p = fileWith(Buffer.alloc(size, 'A'));
+  for (let round = 0; round < 3; round++) {
+    const f = await open(p, 'r+b', { bufferSize: 1 });
+    const read = f.readAt(0, size);
+    const later = f.writeAt(0, Buffer.alloc(size, 'B'));
+    const into = Buffer.alloc(size);
+    const readInto = f.readAtInto(0, into); // after the writeAt: sees all of it
+    const truncated = f.truncate(0);
+    const got = await read;
+    assert.strictEqual(got.length, size, 'the earlier read is whole');
+    assert.strictEqual(got.indexOf('B'), -1, 'the earlier read saw none of the later writeAt');
+    assert.strictEqual(await later, size);
+    assert.strictEqual(await readInto, size);
+    assert.strictEqual(into.indexOf('A'), -1, 'the later read saw all of the earlier writeAt');
+    assert.strictEqual(await truncated, 0);
+    await f.close();
+    fs.writeFileSync(p, Buffer.alloc(size, 'A'));
+  }
+});
+
+test('many positional writes in flight: later calls wait for them in order, all land', async () => {
+  const f = await open(tmpPath(), 'w+b');
+  const n = 5000;
+  const writes = [];
+  for (let i = 0; i < n; i++) {
+    writes.push(f.writeAt(i * 2, Buffer.from('ab')));
+    if (i % 500 === 0) writes.push(f.seek(0)); // queued calls among them wait for the writes before
+  }
+  await Promise.all(writes);
+  assert.strictEqual((await f.readAt(0, n * 2)).toString(), 'ab'.repeat(n));
+  await f.close();
+});

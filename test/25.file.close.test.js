@@ -137,3 +137,24 @@ test('close gives up on a call stuck past closeTimeoutMs: it is cancelled (ECANC
     fs.closeSync(keeper);
   }
 });
+
+test('closeTimeoutMs never cancels a regular file\'s ops: every write before close() lands, none rejects', async () => {
+  const { configure, resetConfig } = require('../dist/index.js');
+  configure({ closeTimeoutMs: 0 });
+  try {
+    const p = tmpPath();
+    const f = await open(p, 'wb', { bufferSize: 4096 });
+    const block = Buffer.alloc(4 * 1024 * 1024, 'x');
+    const calls = [];
+    for (let i = 0; i < 6; i++) calls.push(f.write(block), f.write(Buffer.from(`<${i}>`)), f.flush());
+    calls.push(f.write(Buffer.from('FINAL')));
+    const closed = f.close();
+    const outcomes = await Promise.allSettled([...calls, closed]);
+    assert.deepStrictEqual(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.code), []);
+    const got = fs.readFileSync(p);
+    assert.strictEqual(got.length, 6 * (block.length + 3) + 5);
+    assert.strictEqual(got.subarray(-5).toString(), 'FINAL');
+  } finally {
+    resetConfig();
+  }
+});

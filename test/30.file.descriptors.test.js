@@ -114,3 +114,21 @@ test('/proc files read to the end as node:fs reads them, though their size is 0'
   assert.strictEqual(lines[0], 'Name:\t' + fs.readFileSync('/proc/self/comm', 'utf8'));
   assert.ok(lines.length > 10 && lines.every((l) => l.endsWith('\n')), `${lines.length} lines`);
 });
+
+test('an anonymous inode (eventfd) has no position: not seekable, positional calls reject ESPIPE', {
+  skip: process.platform !== 'linux' && 'eventfd and /proc/self/fd are Linux',
+}, async () => {
+  const link = (n) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${n}`);
+    } catch {
+      return '';
+    }
+  };
+  const ev = fs.readdirSync('/proc/self/fd').find((n) => link(n) === 'anon_inode:[eventfd]'); // libuv's own
+  assert.ok(ev !== undefined, 'Node holds an eventfd');
+  const f = await wrapFd(Number(ev), 'rb', { ownsFd: false });
+  assert.strictEqual(f.seekable(), false);
+  await rejectsWith(f.readAt(0, 8), { code: 'ESPIPE' });
+  await f.close();
+});

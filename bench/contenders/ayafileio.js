@@ -6,6 +6,7 @@
 const path = require('node:path');
 
 let library;
+let fsPromises;
 function loadLibrary() {
   library ??= require(path.join(__dirname, '..', '..', 'dist', 'index.js'));
   return library;
@@ -24,6 +25,11 @@ module.exports = {
     if (typeof lib.open !== 'function') return { ok: false, reason: 'this build does not export open() yet' };
     const info = typeof lib.getBackendInfo === 'function' ? lib.getBackendInfo() : null;
     return { ok: true, detail: info };
+  },
+  /** ayafileio/fs's promise API: what code written for node:fs/promises gets by one import line. */
+  fsp() {
+    fsPromises ??= require(path.join(__dirname, '..', '..', 'dist', 'fs', 'index.js')).promises;
+    return fsPromises;
   },
   open(file, mode) {
     // Text modes write '\n' as is (newline '\n'), as node:fs does: Python's default would write

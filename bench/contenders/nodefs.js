@@ -75,4 +75,8 @@ module.exports = {
   async open(path, mode) {
     return new NodeFsHandle(await fsp.open(path, FLAGS[mode]));
   },
+  /** node:fs/promises itself (under ayafileio/register, routed through the engine). */
+  fsp() {
+    return fsp;
+  },
 };

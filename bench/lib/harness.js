@@ -62,6 +62,8 @@ const PROFILES = {
 const BASELINE = 'node-fs';
 const nodefs = () => require('../contenders/nodefs');
 const agentArgs = (adapter) => [AGENT, adapter];
+/** ayafileio/register (CommonJS entry): node:fs's file calls routed through the engine. */
+const REGISTER = path.join(__dirname, '..', '..', 'dist', 'register.js');
 
 function onPath(bin) {
   const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
@@ -83,6 +85,11 @@ function catalog() {
       id: 'node-uring',
       label: 'node:fs, UV_USE_IO_URING=1',
       make: () => new ChildDriver(process.execPath, agentArgs('nodefs'), { UV_USE_IO_URING: '1' }),
+    },
+    {
+      id: 'register',
+      label: 'node:fs under ayafileio/register',
+      make: () => new ChildDriver(process.execPath, ['-r', REGISTER, ...agentArgs('nodefs')]),
     },
     { id: 'bun', label: 'Bun node:fs', needs: 'bun', runtimeLabel: true, make: () => new ChildDriver('bun', agentArgs('nodefs')) },
     {

@@ -8,73 +8,20 @@
 // Set-up and verification (node:fs, synchronous) are outside the timed part of a round.
 
 const fs = require('node:fs');
-const process = require('node:process');
 const { Buffer } = require('node:buffer');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const data = require('./data');
+const { blockFilePath, Latencies, inFlight, stopwatch, roundResult } = require('./scenario-kit');
+const fspCases = require('./scenarios-fsp');
 
 const { BLOCK, MIB } = data;
 /** One op in this many is timed in the fast read loops (a clock read costs ~0.1 µs). */
 const RANDREAD_SAMPLE_EVERY = 16;
 
-/** The warm read-only file of randread and seqread (one per size, so profiles don't rewrite it). */
-function blockFilePath(ctx) {
-  return path.join(ctx.dir, `blocks-${ctx.sizes.fileBytes / MIB}MiB.bin`);
-}
-
-/** Per-op latencies of a round in µs, growing as needed. */
-class Latencies {
-  constructor(capacity = 1024) {
-    this.values = new Float64Array(capacity);
-    this.length = 0;
-  }
-
-  add(us) {
-    if (this.length === this.values.length) {
-      const bigger = new Float64Array(this.values.length * 2);
-      bigger.set(this.values);
-      this.values = bigger;
-    }
-    this.values[this.length++] = us;
-  }
-
-  toArray() {
-    return this.values.slice(0, this.length);
-  }
-}
-
-/** Runs `count` async workers to completion (a fixed number of ops in flight). */
-function inFlight(count, worker) {
-  const all = [];
-  for (let w = 0; w < count; w++) all.push(worker(w));
-  return Promise.all(all);
-}
-
 /** Empties `file` for a new round, keeping its inode (no delete-then-create: docs/performance.md, Method). */
 function truncateFile(file) {
   fs.closeSync(fs.openSync(file, 'w'));
-}
-
-/** CPU time of this whole process (all threads) so far, in seconds; null where unknown. */
-function cpuSeconds() {
-  if (typeof process.cpuUsage !== 'function') return null;
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Wall and CPU time of the timed part of a round; finish() -> { seconds, cpuSeconds }. */
-function stopwatch() {
-  const start = performance.now();
-  const cpuStart = cpuSeconds();
-  return {
-    start,
-    finish() {
-      const seconds = (performance.now() - start) / 1000;
-      const cpuEnd = cpuSeconds();
-      return { seconds, cpuSeconds: cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart };
-    },
-  };
 }
 
 /**
@@ -97,9 +44,6 @@ function timedRound(ms) {
   return round;
 }
 
-function roundResult(items, span, lat, failure) {
-  return { items, seconds: span.seconds, cpuSeconds: span.cpuSeconds, latencies: lat.toArray(), failure };
-}
 
 // ---- crawlee-append ---------------------------------------------------------------------
 
@@ -388,6 +332,7 @@ const RUNNERS = {
   seqread: runSeqread,
   'durable-append': runDurableAppend,
   textlines: runTextLines,
+  ...fspCases.RUNNERS,
 };
 
 /** Every case of the suite for a size profile, in run order. */
@@ -408,6 +353,7 @@ function listCases(sizes) {
     cases.push({ id: `durable-append/qd${depth}`, scenario: 'durable-append', unit: 'ops/s', depth });
   }
   cases.push({ id: 'textlines/long', scenario: 'textlines', unit: 'MiB/s' });
+  cases.push(...fspCases.listCases());
   return cases;
 }
 
@@ -422,6 +368,7 @@ function prepareCase(kase, ctx) {
   const file = blockFilePath(ctx);
   if (kase.scenario === 'randread' || kase.scenario === 'seqread') data.ensureBlockFile(file, ctx.sizes.fileBytes);
   if (kase.scenario === 'textlines') ensureTextLinesFile(ctx);
+  fspCases.prepareCase(kase, ctx);
 }
 
 /** Runs one round of `kase` on `adapter`; `ctx`: { dir, sizes, roundMs, nonce }. */

@@ -297,20 +297,19 @@ export class AsyncFile<T extends Data = Data> {
   }
 
   /**
-   * closeTimeoutMs: if close() has not finished after `ms`, cancel every op still in flight
-   * on the fd (they reject with ECANCELED); on a file that cannot seek, also make every kernel
-   * op it would start from then on reject ECANCELED at once (the final flush, calls queued
-   * ahead of close), so closeTimeoutMs bounds the whole close(). The timer starts when close()
-   * is called, covering queued calls as well as positional ones.
+   * closeTimeoutMs, on a file that cannot seek (a pipe, socket or terminal, where an op can wait
+   * forever): if close() has not finished after `ms`, cancel every op still in flight on the fd
+   * (they reject with ECANCELED) and make every kernel op it would start from then on reject
+   * ECANCELED at once (the final flush, calls queued ahead of close), so closeTimeoutMs bounds
+   * the whole close(). The timer starts when close() is called, covering queued calls as well
+   * as positional ones. A regular file's ops end: they all run, none is cancelled.
    */
   #cancelStragglersAfter(ms: number, closing: Promise<void>): void {
+    if (this.#io.seekable) return;
     let repeat: ReturnType<typeof setInterval> | undefined;
     const timer = setTimeout(() => {
       this.#stragglersCancelled = true;
-      // On a pipe, socket or terminal an op can wait forever: what still runs before the fd
-      // closes starts no kernel op there. A regular file's ops end; they still run (the final
-      // flush of what was written before close() included).
-      if (!this.#io.seekable) this.#io.stop();
+      this.#io.stop();
       repeat = repeatCancel(this.#backend, this.#io.fd);
     }, ms);
     const stop = (): void => {

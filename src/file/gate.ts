@@ -86,11 +86,15 @@ export interface OrderedLayers {
   queueEmpty(): void;
 }
 
-/** A writeAt() in flight: the byte range it covers and a promise settled when it ends. */
-interface PositionalWrite {
-  start: number;
-  end: number;
-  done: Promise<void>;
+/** A later call waiting for a positional op in flight to end. */
+interface EndWaiter {
+  ended: Promise<void>;
+  resolve: () => void;
+}
+
+/** Queued calls waiting until every positional op started before them (number < upTo) has ended. */
+interface DrainWaiter extends EndWaiter {
+  upTo: number;
 }
 
 /** Where a positional op covers, and whether it writes there. */
@@ -102,11 +106,13 @@ export interface Range {
 
 /**
  * The gate of a file whose calls take effect in call order (AsyncFile). Queued calls run one
- * at a time; positional ops (a Range) skip the queue and may run in parallel, and wait only for
- * what they must see: the queued calls and buffered writes made before them (through a
- * barrier, a catchUp() issued through the queue) and the earlier writes overlapping them.
- * The one rule, in {@link OrderedGate.ahead}: a call starts at once when nothing it must wait
- * for is outstanding.
+ * at a time, each after every call made before it, positional ones included; positional ops
+ * (a Range) skip the queue and may run in parallel, and wait only for what they must see or
+ * must not disturb: the queued calls and buffered writes made before them (through a barrier,
+ * a catchUp() issued through the queue) and the earlier positional ops overlapping them that
+ * conflict (a write with anything, a read with writes). The one rule, in
+ * {@link OrderedGate.ahead}: a call starts at once when nothing it must wait for is
+ * outstanding.
  */
 export class OrderedGate extends CallGate {
   readonly #layers: OrderedLayers;
@@ -114,8 +120,17 @@ export class OrderedGate extends CallGate {
   #queued = 0;
   /** Settles (never rejects) when the last queued call has settled. */
   #tail: Promise<unknown> = Promise.resolve();
-  /** Positional writes in flight; later calls wait for those they overlap. */
-  readonly #writes = new Set<PositionalWrite>();
+  /** Positional ops in flight that a later call may have to wait for, with their start numbers, oldest first. */
+  readonly #positional = new Map<Range, number>();
+  /** How many positional ops have been tracked: the next one's number. */
+  #tracked = 0;
+  /** The smallest start and largest end among #positional: most ranges are checked against it alone. */
+  #spanStart = Infinity;
+  #spanEnd = -Infinity;
+  /** Later calls waiting for a positional op in flight to end, by op (made only when one waits). */
+  readonly #endWaiters = new Map<Range, EndWaiter>();
+  /** Queued calls waiting for the positional ops started before them, oldest first. */
+  readonly #drainWaiters: DrainWaiter[] = [];
   /** A queued call settled; the last one tells the layers the queue ran empty. */
   readonly #queuedDone = (): void => {
     if (--this.#queued === 0) this.#layers.queueEmpty();
@@ -126,9 +141,9 @@ export class OrderedGate extends CallGate {
     this.#layers = layers;
   }
 
-  /** Nothing queued and no positional write in flight: a call may take effect at once. */
+  /** Nothing queued and no positional op in flight: a call may take effect at once. */
   get idle(): boolean {
-    return this.#queued === 0 && this.#writes.size === 0;
+    return this.#queued === 0 && this.#positional.size === 0;
   }
 
   /** Calls are queued: the queue's last call will tell the layers when it runs empty. */
@@ -205,52 +220,52 @@ export class OrderedGate extends CallGate {
     }
     this.enter();
     const ahead = this.ahead(call);
-    const done = call.write ? this.#positionalWrite(call.start, call.end) : undefined;
-    if (ahead !== undefined) return this.#settle(ahead.then(() => op(call)), call, finish, done);
+    if (ahead !== undefined) return this.#settle(ahead.then(() => op(call)), call, finish);
     let value: R | Promise<R>;
     try {
       const first = op(call);
-      if (typeof first !== 'number') return this.#settle(first, call, finish, done);
+      if (typeof first !== 'number') return this.#settle(first, call, finish);
       value = finish(call, first);
     } catch (err) {
-      this.#ended(done);
+      this.leave();
       return Promise.reject(err);
     }
-    if (value instanceof Promise) return this.#settle(value, call, passThrough, done);
-    this.#ended(done);
+    if (value instanceof Promise) return this.#settle(value, call, passThrough);
+    this.leave(); // ended inside the call: no later call can have seen it in flight
     return Promise.resolve(value);
   }
 
   /**
    * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
    * for, or undefined when it may start now. A queued call waits for the queue and every
-   * positional write in flight; a positional op waits for a barrier through the queue when
-   * calls are queued or the layers are behind, and for the positional writes it overlaps.
+   * positional op in flight; a positional op waits for a barrier through the queue when calls
+   * are queued or the layers are behind, and for the positional ops in flight it conflicts with.
    */
   ahead(range?: Range): Promise<unknown> | undefined {
-    const writes = this.#writesOver(range?.start ?? 0, range?.end ?? Infinity);
     if (range === undefined) {
-      if (this.#queued === 0) return writes;
-      return writes === undefined ? this.#tail : Promise.all([this.#tail, writes]);
+      const positional = this.#positionalEnded();
+      if (this.#queued === 0) return positional;
+      return positional === undefined ? this.#tail : Promise.all([this.#tail, positional]);
     }
-    if (this.#queued === 0 && !this.#layers.behind) return writes;
+    const conflicts = this.#conflicting(range);
+    if (this.#queued === 0 && !this.#layers.behind) return conflicts;
     const barrier = this.#enqueue(() => this.#layers.catchUp());
-    return writes === undefined ? barrier : Promise.all([barrier, writes]);
+    return conflicts === undefined ? barrier : Promise.all([barrier, conflicts]);
   }
 
-  /** The rest of a positional op that did not end inside its call; it leaves the gate when done. */
-  async #settle<C, N, R>(first: Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>, done: (() => void) | undefined): Promise<R> {
+  /**
+   * The rest of a positional op that did not end inside its call: tracked while in flight
+   * (later calls may wait for it), then it leaves the gate.
+   */
+  async #settle<C extends Range, N, R>(first: Promise<N>, call: C, finish: (call: C, n: N) => R | Promise<R>): Promise<R> {
+    this.#track(call);
     try {
       const value = finish(call, await first);
       return value instanceof Promise ? await value : value;
     } finally {
-      this.#ended(done);
+      this.#untrack(call);
+      this.leave();
     }
-  }
-
-  #ended(done: (() => void) | undefined): void {
-    if (done !== undefined) done();
-    this.leave();
   }
 
   #enqueue<T>(op: () => Promise<T>): Promise<T> {
@@ -261,24 +276,67 @@ export class OrderedGate extends CallGate {
     return result;
   }
 
-  /** Register a positional write of [start, end) in flight; call the returned function when it ends. */
-  #positionalWrite(start: number, end: number): () => void {
-    let settle!: () => void;
-    const write: PositionalWrite = { start, end, done: new Promise<void>((resolve) => (settle = resolve)) };
-    this.#writes.add(write);
-    return () => {
-      this.#writes.delete(write);
-      settle();
-    };
+  #track(range: Range): void {
+    this.#positional.set(range, this.#tracked++);
+    if (range.start < this.#spanStart) this.#spanStart = range.start;
+    if (range.end > this.#spanEnd) this.#spanEnd = range.end;
   }
 
-  /** Settles when the positional writes now in flight over [start, end) have ended; undefined if none. */
-  #writesOver(start: number, end: number): Promise<unknown> | undefined {
-    if (this.#writes.size === 0) return undefined;
-    const waits: Promise<void>[] = [];
-    for (const w of this.#writes) if (w.start < end && start < w.end) waits.push(w.done);
-    return waits.length === 0 ? undefined : Promise.all(waits);
+  #untrack(range: Range): void {
+    this.#positional.delete(range);
+    if (this.#endWaiters.size !== 0) {
+      const waiter = this.#endWaiters.get(range);
+      if (waiter !== undefined) {
+        this.#endWaiters.delete(range);
+        waiter.resolve();
+      }
+    }
+    let oldest = Infinity;
+    if (this.#positional.size === 0) {
+      this.#spanStart = Infinity;
+      this.#spanEnd = -Infinity;
+    } else {
+      oldest = this.#positional.values().next().value!;
+    }
+    const waiters = this.#drainWaiters;
+    while (waiters.length !== 0 && waiters[0].upTo <= oldest) waiters.shift()!.resolve();
   }
+
+  /**
+   * Settles when every positional op now in flight has ended (not those started later: a
+   * barrier they wait for may itself wait here); undefined if none is in flight.
+   */
+  #positionalEnded(): Promise<void> | undefined {
+    if (this.#positional.size === 0) return undefined;
+    const upTo = this.#tracked;
+    const last = this.#drainWaiters[this.#drainWaiters.length - 1];
+    if (last !== undefined && last.upTo === upTo) return last.ended;
+    const waiter = { ...endWaiter(), upTo };
+    this.#drainWaiters.push(waiter);
+    return waiter.ended;
+  }
+
+  /**
+   * Settles when the positional ops in flight that `range` conflicts with have ended (a write
+   * conflicts with every op it overlaps, a read with the writes); undefined if none.
+   */
+  #conflicting(range: Range): Promise<unknown> | undefined {
+    if (this.#positional.size === 0 || range.end <= this.#spanStart || this.#spanEnd <= range.start) return undefined;
+    let waits: Promise<void>[] | undefined;
+    for (const op of this.#positional.keys()) {
+      if (!(op.write || range.write) || op.end <= range.start || range.end <= op.start) continue;
+      let waiter = this.#endWaiters.get(op);
+      if (waiter === undefined) this.#endWaiters.set(op, (waiter = endWaiter()));
+      (waits ??= []).push(waiter.ended);
+    }
+    return waits === undefined ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits);
+  }
+}
+
+function endWaiter(): EndWaiter {
+  let resolve!: () => void;
+  const ended = new Promise<void>((r) => (resolve = r));
+  return { ended, resolve };
 }
 
 function noop(): void {}

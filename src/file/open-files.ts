@@ -88,6 +88,8 @@ function flushAndClose(record: OpenFileRecord, what: string): void {
 
 /** The FinalizationRegistry's callback: the AsyncFile was collected without close(). */
 function closeCollected(record: OpenFileRecord): void {
+  if (record.closing) return; // closeUnclosed() got to it first
+  record.closing = true;
   const what = `${describe(record)} was garbage-collected without close()`;
   const action = record.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)';
   process.emitWarning(`${what}; ${action}. Call close() or use "await using".`, { code: WARNING_CODE });
@@ -111,6 +113,8 @@ function closeUnclosed(): void {
     process.emitWarning(`${what}; ${record.ownsFd ? 'closing it now' : 'flushing it (the fd stays open: ownsFd is false)'}. Call close() or use "await using".`, { code: WARNING_CODE });
     const file = record.file.deref();
     if (file === undefined) {
+      // Collected, its finalizer not run yet (Node 26 runs it after 'beforeExit'): one warning.
+      leakRegistry.unregister(record);
       flushAndClose(record, what);
     } else {
       file.close().catch((err: Error) => {

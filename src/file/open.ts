@@ -132,10 +132,13 @@ async function statForOpen(backend: OpBackend, fd: number, path: PathLike | unde
   throw uvException(st, 'fstat', path);
 }
 
-/** Pipes, sockets and terminals have no file position. */
+/**
+ * Regular files and block devices have a file position; pipes, sockets, terminals and other
+ * character devices, and anonymous inodes (eventfd, epoll, timerfd: no file type at all) do not.
+ */
 function canSeek(st: RawStat): boolean {
   const s = new Stats(st);
-  return !(s.isFIFO() || s.isSocket() || s.isCharacterDevice());
+  return s.isFile() || s.isBlockDevice();
 }
 
 interface LayerInit {

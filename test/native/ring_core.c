@@ -51,16 +51,16 @@ int main(int argc, char **argv) {
 
   static const char text[] = "written and read back through io_uring";
   char back[sizeof text] = {0};
-  struct aya_sqe open_op = {.opcode = AYA_OP_OPENAT, .fd = AT_FDCWD, .addr = (uintptr_t)argv[1], .len = 0644,
+  struct aya_sqe open_op = {.opcode = AYA_IORING_OP_OPENAT, .fd = AT_FDCWD, .addr = (uintptr_t)argv[1], .len = 0644,
                             .op_flags = O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, .user_data = 1};
   int fd = run_op(&ring, &open_op, efd);
   if (fd < 0) return fail("openat", fd);
-  struct aya_sqe write_op = {.opcode = AYA_OP_WRITE, .fd = fd, .addr = (uintptr_t)text, .len = sizeof text - 1, .user_data = 2};
+  struct aya_sqe write_op = {.opcode = AYA_IORING_OP_WRITE, .fd = fd, .addr = (uintptr_t)text, .len = sizeof text - 1, .user_data = 2};
   if ((rc = run_op(&ring, &write_op, efd)) != (int)sizeof text - 1) return fail("write", rc);
-  struct aya_sqe read_op = {.opcode = AYA_OP_READ, .fd = fd, .addr = (uintptr_t)back, .len = sizeof back - 1, .user_data = 3};
+  struct aya_sqe read_op = {.opcode = AYA_IORING_OP_READ, .fd = fd, .addr = (uintptr_t)back, .len = sizeof back - 1, .user_data = 3};
   if ((rc = run_op(&ring, &read_op, efd)) != (int)sizeof text - 1) return fail("read", rc);
   if (memcmp(back, text, sizeof text) != 0) return fail("read back other bytes", 0);
-  struct aya_sqe close_op = {.opcode = AYA_OP_CLOSE, .fd = fd, .user_data = 4};
+  struct aya_sqe close_op = {.opcode = AYA_IORING_OP_CLOSE, .fd = fd, .user_data = 4};
   if ((rc = run_op(&ring, &close_op, efd)) != 0) return fail("close", rc);
   uint64_t signals = 0;
   if (read(efd, &signals, sizeof signals) != sizeof signals || signals == 0) return fail("eventfd never signalled", 0);
