@@ -18,8 +18,8 @@ export { configure, getConfig, resetConfig } from './config';
 export type { AyafileioConfig, ConfigureOptions, SnakeCaseConfig } from './config';
 export { getBackendInfo } from './engine/index';
 export type { BackendInfo, PlatformName } from './engine/index';
-export { readFile, writeFile, appendFile } from './fs';
-export type { PathInput, OpenFlag, ReadFileOptions, WriteFileOptions, WriteFileData } from './fs';
+export { readFile, writeFile, appendFile } from './fs/whole-file';
+export type { PathInput, OpenFlag, ReadFileOptions, WriteFileOptions, WriteFileData } from './fs/whole-file';
 export type { SystemError } from './errors';
 
 /** The package version. */

@@ -7,14 +7,14 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { describeReceived, getConfig } from './config';
-import { getBackend, repeatCancel } from './engine/index';
-import type { OpBackend, PathLike } from './engine/types';
-import { argTypeError, fileTooLarge, partialWriteError, uvException, errnoByName } from './errors';
-import { acquireBuffer, releaseBuffer } from './file/buffer-pool';
-import { toPath } from './file/open';
-import { checkArgCount, invalidType, toBytes, tooManyArgs } from './file/validate';
-import { acquireSlot, releaseSlot, slotKey } from './open-limit';
+import { getConfig } from '../config';
+import { getBackend, repeatCancel } from '../engine/index';
+import type { OpBackend, PathLike } from '../engine/types';
+import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
+import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
+import { checkArgCount, toBytes, tooManyArgs } from '../file/validate';
+import { acquireSlot, releaseSlot, slotKey } from '../open-limit';
+import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
 /** A path as the public API accepts it. */
 export type PathInput = string | Buffer | URL;
@@ -40,6 +40,8 @@ export interface WriteFileOptions {
   flag?: OpenFlag;
   /** Permission bits of a newly created file (default 0o666, before the umask). */
   mode?: number | string;
+  /** fsync the file before closing it, so the data is on disk when the call resolves (default false). */
+  flush?: boolean;
   /**
    * Abort the write: rejects with an AbortError (before anything is opened when already
    * aborted); the kernel op in flight is cancelled and nothing more is written.
@@ -47,114 +49,77 @@ export interface WriteFileOptions {
   signal?: AbortSignal;
 }
 
-/** Data writeFile()/appendFile() accept. */
-export type WriteFileData = string | NodeJS.ArrayBufferView;
+/** Data writeFile()/appendFile() accept: a string, bytes, or an (async) iterable or stream of them. */
+export type WriteFileData = string | NodeJS.ArrayBufferView | Iterable<string | NodeJS.ArrayBufferView> | AsyncIterable<string | NodeJS.ArrayBufferView>;
 
 const O = fsConstants;
 const ESPIPE = errnoByName('ESPIPE');
-const O_SYNC = O.O_SYNC ?? 0;
 
-/** fs's flag strings (lib/internal/fs/utils.js stringToFlags) -> O_* bits. */
-const FLAG_STRINGS: ReadonlyMap<string, number> = new Map([
-  ['r', O.O_RDONLY],
-  ['rs', O.O_RDONLY | O_SYNC],
-  ['sr', O.O_RDONLY | O_SYNC],
-  ['r+', O.O_RDWR],
-  ['rs+', O.O_RDWR | O_SYNC],
-  ['sr+', O.O_RDWR | O_SYNC],
-  ['w', O.O_TRUNC | O.O_CREAT | O.O_WRONLY],
-  ['wx', O.O_TRUNC | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
-  ['xw', O.O_TRUNC | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
-  ['w+', O.O_TRUNC | O.O_CREAT | O.O_RDWR],
-  ['wx+', O.O_TRUNC | O.O_CREAT | O.O_RDWR | O.O_EXCL],
-  ['xw+', O.O_TRUNC | O.O_CREAT | O.O_RDWR | O.O_EXCL],
-  ['a', O.O_APPEND | O.O_CREAT | O.O_WRONLY],
-  ['ax', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
-  ['xa', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O.O_EXCL],
-  ['as', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O_SYNC],
-  ['sa', O.O_APPEND | O.O_CREAT | O.O_WRONLY | O_SYNC],
-  ['a+', O.O_APPEND | O.O_CREAT | O.O_RDWR],
-  ['ax+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O.O_EXCL],
-  ['xa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O.O_EXCL],
-  ['as+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
-  ['sa+', O.O_APPEND | O.O_CREAT | O.O_RDWR | O_SYNC],
-]);
-
-function invalidValue(name: string, value: unknown, reason: string): TypeError {
-  return argTypeError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${describeReceived(value)}`);
-}
-
-/** fs-style flags (string or number) -> O_* bits. */
-export function parseOpenFlag(flag: unknown): number {
-  if (typeof flag === 'number' && Number.isInteger(flag)) return flag;
-  if (typeof flag === 'string') {
-    const bits = FLAG_STRINGS.get(flag);
-    if (bits !== undefined) return bits;
-  }
-  throw argTypeError('ERR_INVALID_ARG_VALUE', `The argument 'flag' is invalid. Received ${describeReceived(flag)}`);
-}
-
-/** A file mode: an integer 0..0o7777 or a string of octal digits (as fs accepts). */
-function parseMode(mode: unknown): number {
-  const value = typeof mode === 'string' && /^[0-7]+$/.test(mode) ? parseInt(mode, 8) : mode;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0o7777) {
-    throw invalidValue('mode', mode, 'must be an integer 0..0o7777 or a string of octal digits');
-  }
-  return value;
-}
-
-function parseEncoding(encoding: unknown): BufferEncoding | null {
-  if (encoding === undefined || encoding === null || encoding === 'buffer') return null;
-  if (typeof encoding === 'string' && Buffer.isEncoding(encoding)) return encoding;
-  throw invalidValue('encoding', encoding, 'is invalid encoding');
-}
-
-interface ParsedOptions {
+/** What the options of readFile/writeFile/appendFile mean once checked. */
+export interface ParsedOptions {
   encoding: BufferEncoding | null;
   flags: number;
   mode: number;
   signal: AbortSignal | undefined;
+  /** writeFile/appendFile: fsync the file before closing it. */
+  flush: boolean;
 }
 
-/** options.signal: undefined or an AbortSignal. */
-function parseSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  throw argTypeError('ERR_INVALID_ARG_TYPE', `The "options.signal" property must be an instance of AbortSignal. Received ${describeReceived(signal)}`);
-}
+/** ayafileio's own writeFile/appendFile take permission bits only; node:fs (ayafileio/fs) any uint32. */
+const PERMISSION_BITS = 0o7777;
+const ANY_MODE = 0xffffffff;
 
-/** fs's options argument: undefined, null, an encoding string, or an options object. */
-function parseOptions(options: unknown, defaultFlag: string): ParsedOptions {
-  if (options === undefined || options === null) {
-    return { encoding: null, flags: parseOpenFlag(defaultFlag), mode: 0o666, signal: undefined };
-  }
-  if (typeof options === 'string') {
-    return { encoding: parseEncoding(options), flags: parseOpenFlag(defaultFlag), mode: 0o666, signal: undefined };
-  }
-  if (typeof options !== 'object') {
-    throw invalidType('options', 'of type string or an instance of Object', options);
-  }
-  const o = options as { encoding?: unknown; flag?: unknown; mode?: unknown; signal?: unknown };
+/**
+ * fs's options argument (undefined, null, an encoding string, or an options object), checked
+ * in node:fs's order and with its messages; `flag` falls back to `defaultFlag` when falsy.
+ */
+export function parseOptions(options: unknown, defaultFlag: string, maxMode = ANY_MODE): ParsedOptions {
+  const o = getOptions(options);
+  const flush = o.flush ?? false;
+  validateBoolean(flush, 'options.flush');
+  const mode = parseMode(o.mode);
+  if (mode > maxMode) throw invalidArgValue('mode', o.mode, 'must be an integer 0..0o7777 or a string of octal digits');
   return {
     encoding: parseEncoding(o.encoding),
-    flags: parseOpenFlag(o.flag ?? defaultFlag),
-    mode: o.mode === undefined ? 0o666 : parseMode(o.mode),
-    signal: parseSignal(o.signal),
+    flags: parseOpenFlag(o.flag || defaultFlag),
+    mode,
+    signal: o.signal as AbortSignal | undefined,
+    flush: flush as boolean,
   };
 }
 
-/** The bytes to write: strings encoded, any ArrayBufferView viewed as bytes (no copy). */
-function dataBytes(data: unknown, encoding: BufferEncoding | null): Uint8Array {
-  if (typeof data === 'string') return Buffer.from(data, encoding ?? 'utf8');
-  return toBytes(data, 'data');
+/** What writeFile()/appendFile() write: bytes, or chunks from an (async) iterable or stream. */
+export type WriteSource = Uint8Array | Iterable<unknown> | AsyncIterable<unknown>;
+
+function isIterable(data: unknown): data is Iterable<unknown> | AsyncIterable<unknown> {
+  if (data === null || data === undefined || typeof data === 'string') return false;
+  const d = data as Record<symbol, unknown>;
+  return typeof d[Symbol.iterator] === 'function' || typeof d[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The data argument as node:fs takes it: any ArrayBufferView as its bytes (no copy), an
+ * (async) iterable or stream as it comes, a string encoded with `encoding` (default utf8).
+ */
+export function writeSource(data: unknown, encoding: BufferEncoding | null): WriteSource {
+  if (ArrayBuffer.isView(data)) return toBytes(data, 'data');
+  if (isIterable(data)) return data;
+  if (typeof data !== 'string') throw invalidArgType('data', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
+  return Buffer.from(data, encoding ?? 'utf8');
 }
 
 /** What a whole-file body works with: the backend, the fd, and the caller's AbortSignal. */
-interface Opened {
+export interface Opened {
   backend: OpBackend;
   fd: number;
   signal: AbortSignal | undefined;
   /** An abort cancelled ops on the fd: a fallback op may still write into its buffer. */
   cancelled: boolean;
+  /**
+   * Read and write at the fd's own position (a FileHandle's readFile/writeFile, as Node's),
+   * rather than from offset 0 of a file just opened.
+   */
+  current: boolean;
 }
 
 /**
@@ -213,7 +178,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   throwIfAborted(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
-  const file: Opened = { backend, fd, signal, cancelled: false };
+  const file: Opened = { backend, fd, signal, cancelled: false, current: false };
   let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
@@ -224,6 +189,10 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   try {
     throwIfAborted(signal);
     result = await body(file);
+    if (options.flush) {
+      const synced = await backend.fsync(fd, false);
+      if (synced < 0) throw uvException(synced, 'fsync');
+    }
   } catch (err) {
     await backend.close(fd);
     throw err;
@@ -236,16 +205,18 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   return result;
 }
 
-/**
- * Node's AbortError (name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`),
- * thrown once `signal` is aborted.
- */
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted !== true) return;
-  const err = new Error('The operation was aborted', { cause: signal.reason }) as Error & { code: string };
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
-  throw err;
+/** Node's AbortError: name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`. */
+class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(cause: unknown) {
+    super('The operation was aborted', { cause });
+    this.name = 'AbortError';
+  }
+}
+
+/** Throw Node's AbortError once `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new AbortError(signal.reason);
 }
 
 /**
@@ -268,15 +239,15 @@ async function expectedSize({ backend, fd }: Opened): Promise<number> {
 
 /**
  * Read a regular file from offset 0: `size` bytes (fewer at EOF). Reads name their offsets:
- * a short read never depends on the fd's own position.
+ * a short read never depends on the fd's own position (unless `file.current` asks for it).
  */
 async function readKnownSize(file: Opened, size: number): Promise<Buffer> {
-  const { backend, fd, signal } = file;
+  const { backend, fd, signal, current } = file;
   const piece = signal === undefined ? size : ABORTABLE_CHUNK;
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = await backend.read(fd, buf, filled, Math.min(piece, size - filled), filled);
+    const n = await backend.read(fd, buf, filled, Math.min(piece, size - filled), current ? -1 : filled);
     throwIfAborted(signal);
     if (n < 0) throw uvException(n, 'read');
     if (n === 0) break;
@@ -339,6 +310,78 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promis
 }
 
 /**
+ * With an AbortSignal, let the current tick end before the first op. node:fs's calls never
+ * settle in the tick they were made in, so code that aborts on the next tick
+ * (process.nextTick) expects to stop them; an io_uring op completing inline would win that race.
+ */
+async function startAbortable(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return;
+  throwIfAborted(signal);
+  await new Promise<void>((resolve) => process.nextTick(resolve));
+  throwIfAborted(signal);
+}
+
+/** Read the rest of an open file: its size from fstat (regular files), else chunks until EOF. */
+export async function readOpened(file: Opened): Promise<Buffer> {
+  await startAbortable(file.signal);
+  const size = await expectedSize(file);
+  return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
+}
+
+/** Write every chunk of an (async) iterable at the fd's position: strings encoded, views as bytes. */
+async function writeChunks(file: Opened, chunks: Iterable<unknown> | AsyncIterable<unknown>, encoding: BufferEncoding | null): Promise<void> {
+  for await (const chunk of chunks) {
+    throwIfAborted(file.signal);
+    const bytes = ArrayBuffer.isView(chunk) ? toBytes(chunk, 'data') : Buffer.from(chunk as string, encoding ?? 'utf8');
+    await writeAll(file, bytes, true);
+  }
+}
+
+/** Write `source` to an open file (at its position when `file.current` or `append`, else from offset 0). */
+export async function writeOpened(file: Opened, source: WriteSource, encoding: BufferEncoding | null, append: boolean): Promise<void> {
+  await startAbortable(file.signal);
+  if (source instanceof Uint8Array) return writeAll(file, source, append || file.current);
+  return writeChunks(file, source, encoding);
+}
+
+/**
+ * readFile on a path, checked in node:fs's order (options, then the path) before it returns
+ * the work to run; the signal is looked at when that runs. The callback form (ayafileio/fs)
+ * throws what these checks throw; the promise forms reject with it.
+ */
+export function prepareRead(path: unknown, options: unknown): () => Promise<string | Buffer> {
+  const parsed = parseOptions(options, 'r');
+  const target = validatePath(path);
+  return async () => {
+    throwIfAborted(parsed.signal);
+    const data = await withFile(target, { ...parsed, mode: 0o666 }, readOpened);
+    return parsed.encoding === null ? data : data.toString(parsed.encoding);
+  };
+}
+
+/** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */
+export function prepareWrite(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): () => Promise<void> {
+  const parsed = parseOptions(options, defaultFlag, maxMode);
+  const source = writeSource(data, parsed.encoding);
+  const target = validatePath(path);
+  const append = (parsed.flags & O.O_APPEND) !== 0;
+  return async () => {
+    throwIfAborted(parsed.signal);
+    await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+  };
+}
+
+/** readFile on a path: every failure, argument errors included, a rejection. */
+export async function readWholeFile(path: unknown, options: unknown): Promise<string | Buffer> {
+  return prepareRead(path, options)();
+}
+
+/** writeFile/appendFile on a path: every failure a rejection. */
+export async function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
+  return prepareWrite(path, data, options, defaultFlag, maxMode)();
+}
+
+/**
  * Read a whole file, like fs/promises' readFile. Resolves a Buffer, or a string when an
  * encoding is given. A missing file rejects with the error fs gives:
  * `ENOENT: no such file or directory, open '<path>'` (code, errno < 0, syscall, path).
@@ -351,22 +394,7 @@ export async function readFile(path: PathInput, options: { encoding: BufferEncod
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
   checkArgCount(arguments.length, 2, 'readFile(path, options)');
-  const target = toPath(path);
-  const parsed = parseOptions(options, 'r');
-  const data = await withFile(target, { ...parsed, mode: 0o666 }, async (file) => {
-    const size = await expectedSize(file);
-    return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
-  });
-  return parsed.encoding === null ? data : data.toString(parsed.encoding);
-}
-
-/** Shared body of writeFile/appendFile: they differ only in the default flag. */
-async function writeWhole(path: unknown, data: unknown, options: unknown, defaultFlag: string): Promise<void> {
-  const target = toPath(path);
-  const parsed = parseOptions(options, defaultFlag);
-  const bytes = dataBytes(data, parsed.encoding);
-  const append = (parsed.flags & O.O_APPEND) !== 0;
-  await withFile(target, parsed, (file) => writeAll(file, bytes, append));
+  return readWholeFile(path, options);
 }
 
 /**
@@ -379,7 +407,7 @@ async function writeWhole(path: unknown, data: unknown, options: unknown, defaul
  */
 export function writeFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
   if (arguments.length > 3) return Promise.reject(tooManyArgs('writeFile(path, data, options)', arguments.length));
-  return writeWhole(path, data, options, 'w');
+  return writeWholeFile(path, data, options, 'w', PERMISSION_BITS);
 }
 
 /**
@@ -391,5 +419,5 @@ export function writeFile(path: PathInput, data: WriteFileData, options?: WriteF
  */
 export function appendFile(path: PathInput, data: WriteFileData, options?: WriteFileOptions | BufferEncoding | null): Promise<void> {
   if (arguments.length > 3) return Promise.reject(tooManyArgs('appendFile(path, data, options)', arguments.length));
-  return writeWhole(path, data, options, 'a');
+  return writeWholeFile(path, data, options, 'a', PERMISSION_BITS);
 }

@@ -1,0 +1,244 @@
+/**
+ * The promise API of ayafileio/fs: every name node:fs/promises has, with the same signatures.
+ * open (FileHandle), readFile, writeFile, appendFile, stat, truncate, mkdir, rmdir, unlink and
+ * rename run on the engine's ops; the other path calls (readdir, lstat, copyFile, ...) are
+ * node:fs/promises' own functions (the engine has no opcode for them), so they behave
+ * exactly as Node's.
+ */
+import * as nodeFsp from 'node:fs/promises';
+import type * as fs from 'node:fs';
+import { dirname, resolve, toNamespacedPath } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { getBackend, getBackendForFd } from '../engine/index';
+import type { PathLike } from '../engine/types';
+import { errnoByName, uvException } from '../errors';
+import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
+import { isFileHandle, openHandle, type FileHandle } from './filehandle';
+import { toNodeStats } from './stats';
+import { readWholeFile, writeWholeFile } from './whole-file';
+
+export type { FileHandle } from './filehandle';
+
+/** node:fs/promises' own functions, taken when this module loads (before ayafileio/register replaces any). */
+const node = { ...nodeFsp };
+
+/** A FileHandle of node:fs/promises (opened before ayafileio/register, or by code holding Node's open). */
+function isNodeFileHandle(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || isFileHandle(value)) return false;
+  const v = value as { fd?: unknown; readFile?: unknown };
+  return typeof v.fd === 'number' && typeof v.readFile === 'function' && !Buffer.isBuffer(value) && !(value instanceof URL);
+}
+
+/** A handle passed where node:fs reads its fd: a closed one is fd -1, out of range. */
+function liveHandle(handle: FileHandle): FileHandle {
+  if (handle.fd === -1) throw outOfRangeArg('fd', '>= 0 && <= 2147483647', -1);
+  return handle;
+}
+
+/**
+ * Open a file and resolve a {@link FileHandle}, like fs/promises' open: `flags` a flag string
+ * ('r', 'r+', 'rs+', 'w', 'wx', 'w+', 'wx+', 'a', 'ax', 'a+', 'ax+', 'as', 'as+', ...) or O_*
+ * bits, `mode` the permission bits of a created file (default 0o666, before the umask).
+ *
+ * @example
+ * await using fh = await open('data.bin', 'r');
+ * const { bytesRead } = await fh.read(Buffer.alloc(4096), 0, 4096, 0);
+ */
+export async function open(path: fs.PathLike, flags?: string | number, mode?: fs.Mode): Promise<FileHandle> {
+  const target = validatePath(path);
+  const bits = parseOpenFlag(flags);
+  return openHandle(target, bits, parseMode(mode, 'mode', 0o666));
+}
+
+/**
+ * Read a whole file (a path, a file: URL, a Buffer path or a FileHandle, read from its
+ * position), like fs/promises' readFile; options: encoding, flag, signal.
+ */
+export const readFile = async function readFile(path: unknown, options?: unknown): Promise<string | Buffer> {
+  if (isFileHandle(path)) return liveHandle(path).readFile(options as BufferEncoding);
+  if (isNodeFileHandle(path)) return node.readFile(path as nodeFsp.FileHandle, options as BufferEncoding);
+  return readWholeFile(path, options);
+} as typeof nodeFsp.readFile;
+
+/**
+ * Write a whole file, replacing it (default flag 'w'), like fs/promises' writeFile: data a
+ * string, Buffer, TypedArray, DataView, (async) iterable or stream; options: encoding, flag,
+ * mode, flush, signal. A FileHandle is written at its position.
+ */
+export const writeFile = function writeFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
+  if (isFileHandle(path)) return liveHandle(path).writeFile(data as string, options as BufferEncoding);
+  if (isNodeFileHandle(path)) return node.writeFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
+  return writeWholeFile(path, data, options, 'w');
+} as typeof nodeFsp.writeFile;
+
+/** Append to a file (default flag 'a'), like fs/promises' appendFile; the same forms as writeFile. */
+export const appendFile = function appendFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
+  if (isFileHandle(path)) return liveHandle(path).appendFile(data as string, options as BufferEncoding);
+  if (isNodeFileHandle(path)) return node.appendFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
+  return writeWholeFile(path, data, options, 'a');
+} as typeof nodeFsp.appendFile;
+
+/** stat(2) of a path (follows symlinks): on the engine, or node:fs for `{ bigint: true }`. */
+export const stat = async function stat(path: unknown, options?: { bigint?: boolean }): Promise<fs.Stats | fs.BigIntStats> {
+  if (options?.bigint) return node.stat(path as fs.PathLike, { bigint: true });
+  const target = validatePath(path);
+  const st = await getBackendForFd().stat(target);
+  if (typeof st === 'number') throw uvException(st, 'stat', target);
+  return toNodeStats(st);
+} as typeof nodeFsp.stat;
+
+const { S_IFMT, S_IFDIR } = fsConstants;
+const EEXIST = errnoByName('EEXIST');
+const ENOENT = errnoByName('ENOENT');
+const ENOTDIR = errnoByName('ENOTDIR');
+
+/** Whether `path` is a directory (stat through the engine). */
+async function isDirectory(path: string): Promise<boolean> {
+  const st = await getBackendForFd().stat(path);
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
+
+/**
+ * mkdir -p of `dir` (a string), as Node's recursive mkdir: creates the missing ancestors,
+ * resolves the first directory it created (undefined if none), and reports a failure with
+ * the path the caller gave (`requested`), or with the parent that is not a directory.
+ */
+async function mkdirRecursive(dir: string, mode: number, requested: PathLike, top = dir): Promise<string | undefined> {
+  const backend = getBackend();
+  let r = await backend.mkdir(dir, mode);
+  if (r === 0) return dir;
+  let first: string | undefined;
+  if (r === ENOENT) {
+    const parent = dirname(dir);
+    if (parent === dir) throw uvException(r, 'mkdir', requested);
+    first = await mkdirRecursive(parent, mode, requested, top);
+    r = await backend.mkdir(dir, mode);
+    if (r === 0) return first ?? dir;
+  }
+  if (r !== EEXIST) throw uvException(r, 'mkdir', requested);
+  if (await isDirectory(dir)) return first;
+  // Something else is in the way: the path asked for (EEXIST), or a parent of it (ENOTDIR, at
+  // that parent: what Windows reports, where mkdir of a path under a file says ENOENT).
+  if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
+  throw uvException(ENOTDIR, 'mkdir', dir);
+}
+
+const WINDOWS = process.platform === 'win32';
+
+/** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
+function recursiveStart(target: PathLike): string {
+  return WINDOWS ? resolve(target.toString()) : target.toString();
+}
+
+/** On Windows Node reports the first directory created in its namespaced form (\\?\C:\…). */
+function namespaced(first: string | undefined): string | undefined {
+  return WINDOWS && first !== undefined ? toNamespacedPath(first) : first;
+}
+
+/**
+ * Create a directory, like fs/promises' mkdir: `options` a mode or `{ recursive, mode }`
+ * (default 0o777, before the umask); with `recursive`, missing ancestors too, resolving the
+ * first directory created. On the engine (io_uring mkdirat).
+ */
+export const mkdir = async function mkdir(path: unknown, options?: unknown): Promise<string | undefined> {
+  return prepareMkdir(path, options)();
+} as typeof nodeFsp.mkdir;
+
+/**
+ * mkdir's arguments checked in node:fs's order (options, path, recursive, mode), before it
+ * returns the work to run: the callback form throws what these checks throw.
+ */
+export function prepareMkdir(path: unknown, options: unknown): () => Promise<string | undefined> {
+  const o = (typeof options === 'number' || typeof options === 'string' ? { mode: options } : options ?? {}) as { recursive?: unknown; mode?: unknown };
+  const { recursive = false, mode = 0o777 } = o;
+  const target = validatePath(path);
+  validateBoolean(recursive, 'options.recursive');
+  const bits = parseMode(mode, 'mode', 0o777);
+  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target).then(namespaced);
+  return async () => {
+    const r = await getBackend().mkdir(target, bits);
+    if (r < 0) throw uvException(r, 'mkdir', target);
+    return undefined;
+  };
+}
+
+/** Remove an empty directory, like fs/promises' rmdir, on the engine (unlinkat); with options (the deprecated `recursive`), Node's own rmdir. */
+export const rmdir = async function rmdir(path: fs.PathLike, options?: fs.RmDirOptions): Promise<void> {
+  if (options !== undefined) return node.rmdir(path, options);
+  const target = validatePath(path);
+  const r = await getBackend().unlink(target, true);
+  if (r < 0) throw uvException(r, 'rmdir', target);
+};
+
+/** Remove a file, like fs/promises' unlink, on the engine (unlinkat). */
+export async function unlink(path: fs.PathLike): Promise<void> {
+  const target = validatePath(path);
+  const r = await getBackend().unlink(target, false);
+  if (r < 0) throw uvException(r, 'unlink', target);
+}
+
+/** Rename `oldPath` to `newPath`, like fs/promises' rename, on the engine (renameat). */
+export async function rename(oldPath: fs.PathLike, newPath: fs.PathLike): Promise<void> {
+  const from = validatePath(oldPath, 'oldPath');
+  const to = validatePath(newPath, 'newPath');
+  const r = await getBackend().rename(from, to);
+  if (r < 0) throw uvException(r, 'rename', from, to);
+}
+
+/** Truncate (or extend) a file to `len` bytes (default 0): open 'r+', ftruncate, close, on the engine. */
+export async function truncate(path: fs.PathLike, len?: number): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.truncate(len);
+  } finally {
+    await handle.close();
+  }
+}
+
+// The rest of node:fs/promises, as Node's own functions.
+/** node:fs/promises' access. */
+export const access = node.access;
+/** node:fs/promises' copyFile. */
+export const copyFile = node.copyFile;
+/** node:fs/promises' cp. */
+export const cp = node.cp;
+/** node:fs/promises' opendir. */
+export const opendir = node.opendir;
+/** node:fs/promises' rm. */
+export const rm = node.rm;
+/** node:fs/promises' readdir. */
+export const readdir = node.readdir;
+/** node:fs/promises' readlink. */
+export const readlink = node.readlink;
+/** node:fs/promises' symlink. */
+export const symlink = node.symlink;
+/** node:fs/promises' lstat. */
+export const lstat = node.lstat;
+/** node:fs/promises' statfs. */
+export const statfs = node.statfs;
+/** node:fs/promises' link. */
+export const link = node.link;
+/** node:fs/promises' chmod. */
+export const chmod = node.chmod;
+/** node:fs/promises' lchmod (macOS only, as in Node). */
+export const lchmod = node.lchmod;
+/** node:fs/promises' lchown. */
+export const lchown = node.lchown;
+/** node:fs/promises' chown. */
+export const chown = node.chown;
+/** node:fs/promises' utimes. */
+export const utimes = node.utimes;
+/** node:fs/promises' lutimes. */
+export const lutimes = node.lutimes;
+/** node:fs/promises' realpath. */
+export const realpath = node.realpath;
+/** node:fs/promises' mkdtemp. */
+export const mkdtemp = node.mkdtemp;
+/** node:fs/promises' watch. */
+export const watch = node.watch;
+/** node:fs/promises' glob, where the running Node has it (22+), else undefined. */
+export const glob = (node as { glob?: unknown }).glob as NodeFspGlob;
+/** The type of node:fs/promises' glob in the @types/node in use (undefined where it has none). */
+export type NodeFspGlob = typeof nodeFsp extends { glob: infer G } ? G | undefined : undefined;
+/** fs.constants: O_* flags, S_* mode bits, access and copyFile modes. */
+export const constants = node.constants;

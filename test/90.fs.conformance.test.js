@@ -1,0 +1,229 @@
+'use strict';
+// Covers: every backend (native and fallback passes), every platform (/proc case Linux); what: ayafileio/fs's promise API against node:fs/promises, results and error fields.
+// ayafileio/fs against node:fs/promises (issue 16): each call is made on both, in fresh
+// directories holding the same files, and the results and the error fields (name, code,
+// errno, syscall, path, dest, message) must be equal. Runs on both backends.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const nodeFsp = require('node:fs/promises');
+const aya = require('ayafileio/fs');
+
+const twins = require('./_lib/fs-twins.js');
+
+const { twinDirs } = twins;
+/** Run `call(fsModule, dir)` on both modules and compare (test/_lib/fs-twins.js). */
+const same = (call, options) => twins.same(aya, call, options);
+
+test('the module has every name node:fs/promises has, and its constants', () => {
+  for (const name of Object.keys(nodeFsp)) assert.ok(name in aya, name);
+  assert.strictEqual(aya.constants, nodeFsp.constants);
+  assert.strictEqual(typeof aya.promises.open, 'function');
+  for (const name of Object.keys(nodeFsp)) assert.ok(name in aya.promises, `promises.${name}`);
+});
+
+test('readFile: encodings, flags, URL and Buffer paths, errors', async () => {
+  const files = { a: 'héllo\nwörld\n', e: '' };
+  const cases = [
+    (f, d) => f.readFile(path.join(d, 'a')),
+    (f, d) => f.readFile(path.join(d, 'a'), 'utf8'),
+    (f, d) => f.readFile(path.join(d, 'a'), { encoding: 'base64' }),
+    (f, d) => f.readFile(pathToFileURL(path.join(d, 'a'))),
+    (f, d) => f.readFile(Buffer.from(path.join(d, 'a')), 'latin1'),
+    (f, d) => f.readFile(path.join(d, 'e'), 'utf8'),
+    (f, d) => f.readFile(path.join(d, 'a'), { flag: 'a+', encoding: 'utf8' }),
+    (f, d) => f.readFile(path.join(d, 'missing')),
+    (f, d) => f.readFile(d),
+    (f, d) => f.readFile(path.join(d, 'nx'), { flag: 'wx+' }).then(() => f.readFile(path.join(d, 'nx'), { flag: 'wx+' })),
+    (f, d) => f.readFile(path.join(d, 'a'), 'bogus'),
+    (f, d) => f.readFile(path.join(d, 'a'), { flag: 'bogus' }),
+    (f, d) => f.readFile(path.join(d, 'a'), 5),
+    (f) => f.readFile(42),
+    (f) => f.readFile('a\0b'),
+    (f) => f.readFile(new URL('http://example.com/')),
+    (f, d) => f.readFile(path.join(d, 'a'), { signal: 1 }),
+    (f, d) => f.readFile(path.join(d, 'a'), { signal: AbortSignal.abort() }),
+  ];
+  for (const call of cases) await same(call, { files });
+});
+
+/** An AbortSignal aborted on the next tick: node:fs's calls have not settled by then. */
+function abortSoon() {
+  const c = new AbortController();
+  process.nextTick(() => c.abort());
+  return c.signal;
+}
+
+test('an abort on the next tick stops readFile and writeFile, as in Node', async () => {
+  await same((f, d) => f.readFile(path.join(d, 'a'), { signal: abortSoon() }), { files: { a: 'x'.repeat(100000) } });
+  // (Whether the file exists by then differs: Node finishes the open first, ayafileio/fs stops
+  // waiting for it; so only the rejection is compared.)
+  const [, d] = twinDirs();
+  await assert.rejects(aya.writeFile(path.join(d, 'w'), 'data', { signal: abortSoon() }), { name: 'AbortError', code: 'ABORT_ERR' });
+  await assert.rejects(aya.appendFile(path.join(d, 'w'), ['a', 'b'], { signal: abortSoon() }), { name: 'AbortError', code: 'ABORT_ERR' });
+});
+
+test('readFile of /proc files (size 0, with content) as Node reads them', { skip: process.platform !== 'linux' && 'no /proc' }, async () => {
+  const a = await aya.readFile('/proc/self/status', 'utf8');
+  const n = await nodeFsp.readFile('/proc/self/status', 'utf8');
+  assert.ok(a.length > 100 && a.startsWith('Name:'));
+  assert.strictEqual(a.split('\n')[0], n.split('\n')[0]);
+});
+
+test('writeFile and appendFile: data forms, options, errors', async () => {
+  async function* gen() {
+    yield 'ab';
+    yield Buffer.from('cd');
+    yield new Uint16Array([0x6665]);
+  }
+  const cases = [
+    (f, d) => f.writeFile(path.join(d, 'w'), 'héllo'),
+    (f, d) => f.writeFile(path.join(d, 'w'), 'héllo', 'latin1'),
+    (f, d) => f.writeFile(path.join(d, 'w'), new Uint8Array([1, 2, 3])),
+    (f, d) => f.writeFile(path.join(d, 'w'), new DataView(new ArrayBuffer(4))),
+    (f, d) => f.writeFile(path.join(d, 'w'), gen()),
+    (f, d) => f.writeFile(path.join(d, 'w'), ['x', 'y', Buffer.from('z')]),
+    (f, d) => f.writeFile(path.join(d, 'w'), fs.createReadStream(__filename)),
+    (f, d) => f.writeFile(path.join(d, 'w'), 'data', { flush: true, mode: 0o600 }),
+    (f, d) => f.writeFile(path.join(d, 'x'), 'again', { flag: 'wx' }),
+    (f, d) => f.writeFile(path.join(d, 'x'), 'again', { flag: 'r+' }),
+    (f, d) => f.writeFile(path.join(d, 'w'), 'data', { flush: 'yes' }),
+    (f, d) => f.writeFile(path.join(d, 'w'), 42),
+    (f, d) => f.writeFile(path.join(d, 'w'), {}),
+    (f, d) => f.writeFile(path.join(d, 'w'), 'x', { mode: 'rw' }),
+    (f, d) => f.writeFile(d, 'x'),
+    (f, d) => f.writeFile(path.join(d, 'no', 'such'), 'x'),
+    (f, d) => f.appendFile(path.join(d, 'x'), 'tail'),
+    (f, d) => f.appendFile(path.join(d, 'new'), Buffer.from('first')),
+    (f, d) => f.appendFile(path.join(d, 'x'), gen()),
+    (f, d) => f.writeFile(path.join(d, 'w'), 'x', { signal: AbortSignal.abort() }),
+  ];
+  for (const call of cases) await same(call, { files: { x: 'exists' } });
+  const [nd, ad] = twinDirs();
+  await nodeFsp.writeFile(path.join(nd, 'm'), 'x', { mode: 0o640 });
+  await aya.writeFile(path.join(ad, 'm'), 'x', { mode: 0o640 });
+  assert.strictEqual(fs.statSync(path.join(ad, 'm')).mode, fs.statSync(path.join(nd, 'm')).mode);
+});
+
+test('stat and truncate on the engine give what Node gives', async () => {
+  const statFields = (s) => {
+    const o = {};
+    for (const k of ['dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'size', 'blocks', 'mtimeMs']) o[k] = s[k];
+    o.mtime = s.mtime.getTime();
+    o.isFile = s.isFile();
+    o.isDirectory = s.isDirectory();
+    o.isStats = s instanceof fs.Stats;
+    return o;
+  };
+  const [, ad] = twinDirs({ a: 'abc' });
+  const p = path.join(ad, 'a');
+  assert.deepStrictEqual(statFields(await aya.stat(p)), statFields(await nodeFsp.stat(p)));
+  assert.deepStrictEqual(statFields(await aya.stat(ad)), statFields(await nodeFsp.stat(ad)));
+  const big = await aya.stat(p, { bigint: true });
+  assert.strictEqual(big.size, 3n);
+  await same((f, d) => f.stat(path.join(d, 'missing')));
+  await same((f) => f.stat(17));
+  await same((f, d) => f.truncate(path.join(d, 'a'), 1), { files: { a: 'abc' } });
+  await same((f, d) => f.truncate(path.join(d, 'a')), { files: { a: 'abc' } });
+  await same((f, d) => f.truncate(path.join(d, 'a'), 6), { files: { a: 'abc' } });
+  await same((f, d) => f.truncate(path.join(d, 'missing'), 1));
+  await same((f, d) => f.truncate(d, 1));
+  await same((f, d) => f.truncate(path.join(d, 'a'), 'x'), { files: { a: 'abc' } });
+});
+
+test('mkdir, rmdir, unlink, rename on the engine give what Node gives', async () => {
+  const files = { a: 'abc', 'd.keep': 'x' };
+  const cases = [
+    (f, d) => f.mkdir(path.join(d, 'n')),
+    (f, d) => f.mkdir(path.join(d, 'n'), 0o700).then(() => fs.statSync(path.join(d, 'n')).mode & 0o777),
+    (f, d) => f.mkdir(path.join(d, 'n'), { mode: '750' }).then(() => fs.statSync(path.join(d, 'n')).mode & 0o777),
+    (f, d) => f.mkdir(path.join(d, 'a')),
+    (f, d) => f.mkdir(path.join(d, 'x', 'y')),
+    (f, d) => f.mkdir(path.join(d, 'a', 'y')),
+    (f, d) => f.mkdir(path.join(d, 'p', 'q', 'r'), { recursive: true }).then((r) => r && path.basename(r)),
+    (f, d) => f.mkdir(path.join(d, 'p'), { recursive: true }).then(() => f.mkdir(path.join(d, 'p', 'q'), { recursive: true })).then((r) => r && path.basename(r)),
+    (f, d) => f.mkdir(d, { recursive: true }),
+    (f, d) => f.mkdir(path.join(d, 'a'), { recursive: true }),
+    (f, d) => f.mkdir(path.join(d, 'a', 'b', 'c'), { recursive: true }),
+    (f, d) => f.mkdir(Buffer.from(path.join(d, 'buf', 'x')), { recursive: true }).then((r) => [typeof r, path.basename(r)]),
+    (f, d) => f.mkdir(pathToFileURL(path.join(d, 'url')), { recursive: true }).then((r) => path.basename(r)),
+    (f, d) => f.mkdir(path.join(d, 'n'), { recursive: 'yes' }),
+    (f, d) => f.mkdir(path.join(d, 'n'), 'rw'),
+    (f) => f.mkdir(7),
+    (f, d) => f.mkdir(path.join(d, 'e')).then(() => f.rmdir(path.join(d, 'e'))),
+    (f, d) => f.rmdir(path.join(d, 'missing')),
+    (f, d) => f.rmdir(path.join(d, 'a')),
+    (f, d) => f.mkdir(path.join(d, 'full')).then(() => fs.writeFileSync(path.join(d, 'full', 'f'), '')).then(() => f.rmdir(path.join(d, 'full'))),
+    (f, d) => f.unlink(path.join(d, 'a')),
+    (f, d) => f.unlink(path.join(d, 'missing')),
+    (f, d) => f.mkdir(path.join(d, 'e')).then(() => f.unlink(path.join(d, 'e'))),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'b')),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'd.keep')),
+    (f, d) => f.rename(path.join(d, 'missing'), path.join(d, 'b')),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'no', 'b')),
+    (f, d) => f.rename(Buffer.from(path.join(d, 'a')), pathToFileURL(path.join(d, 'u'))),
+    (f, d) => f.rename(path.join(d, 'a'), 5),
+  ];
+  for (const call of cases) await same(call, { files });
+  // A relative path: the first directory created, as given (POSIX).
+  const [nd, ad] = twinDirs();
+  const cwd = process.cwd();
+  const rel = async (f, d) => {
+    process.chdir(d);
+    try {
+      // (Windows reports it absolute and namespaced, \\?\C:\…, as Node does: the directory is scrubbed.)
+      return (await f.mkdir(path.join('.', 'r1', '..', 'r1', 'r2'), { recursive: true })).split(d).join('<dir>');
+    } finally {
+      process.chdir(cwd);
+    }
+  };
+  assert.deepStrictEqual(await rel(aya, ad), await rel(nodeFsp, nd));
+});
+
+test('path calls are Node\'s own and behave as Node\'s', async () => {
+  const cases = [
+    (f, d) => f.mkdir(path.join(d, 'x', 'y'), { recursive: true }).then((r) => r && path.basename(r)),
+    (f, d) => f.mkdir(path.join(d, 'a')),
+    (f, d) => f.rename(path.join(d, 'a'), path.join(d, 'b')),
+    (f, d) => f.rename(path.join(d, 'missing'), path.join(d, 'b')),
+    (f, d) => f.unlink(path.join(d, 'missing')),
+    (f, d) => f.readdir(d),
+    (f, d) => f.readdir(d, { withFileTypes: true }).then((l) => l.map((e) => [e.name, e.isFile()])),
+    (f, d) => f.copyFile(path.join(d, 'a'), path.join(d, 'c')),
+    (f, d) => f.copyFile(path.join(d, 'a'), path.join(d, 'a2'), f.constants.COPYFILE_EXCL).then(() => f.copyFile(path.join(d, 'a'), path.join(d, 'a2'), f.constants.COPYFILE_EXCL)),
+    (f, d) => f.rm(path.join(d, 'missing')),
+    (f, d) => f.rm(path.join(d, 'missing'), { force: true }),
+    (f, d) => f.rmdir(path.join(d, 'a')),
+    (f, d) => f.access(path.join(d, 'a'), f.constants.R_OK),
+    (f, d) => f.access(path.join(d, 'missing')),
+    (f, d) => f.lstat(path.join(d, 'a')).then((s) => s.size),
+  ];
+  for (const call of cases) await same(call, { files: { a: 'abc' } });
+});
+
+test('open: every flag string Node accepts and numeric flags, mode on create', async () => {
+  const flags = ['r', 'rs', 'sr', 'r+', 'rs+', 'sr+', 'w', 'wx', 'xw', 'w+', 'wx+', 'xw+', 'a', 'ax', 'xa', 'as', 'sa', 'a+', 'ax+', 'xa+', 'as+', 'sa+',
+    fs.constants.O_RDWR, fs.constants.O_WRONLY | fs.constants.O_CREAT, 'q', null, undefined];
+  for (const flag of flags) {
+    for (const name of ['a', 'new']) {
+      await same(async (f, d) => {
+        const h = await f.open(path.join(d, name), flag, 0o640);
+        const r = await h.write('xy').then((w) => w.bytesWritten, (e) => e.code);
+        const st = await h.stat();
+        await h.close();
+        return [r, st.size, st.mode];
+      }, { files: { a: 'abc' } });
+    }
+  }
+  await same((f, d) => f.open(path.join(d, 'a'), 'r', 'zz'), { files: { a: 'abc' } });
+});
+
+test('import and require give one module: the default export is the CommonJS module object', async () => {
+  const esm = await import('ayafileio/fs');
+  assert.strictEqual(esm.default, aya);
+  for (const name of Object.keys(aya)) assert.strictEqual(esm[name], aya[name], name);
+  const esmPromises = esm.default.promises;
+  for (const name of Object.keys(nodeFsp)) assert.strictEqual(typeof esmPromises[name], typeof nodeFsp[name], name);
+});
