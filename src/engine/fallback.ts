@@ -4,16 +4,12 @@
  * lacks, and when forced with AYAFILEIO_BACKEND=fallback. Results are raw like the native
  * backend's: >= 0 or a negative errno.
  */
-import * as nodeFs from 'node:fs';
+import type * as fsTypes from 'node:fs';
+import { nodeFs as fs } from './node-fs';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import type { OpBackend, PathLike, RawStat, StatResult } from './types';
 import { errnoByName } from '../errors';
 
-/**
- * node:fs's functions as they were when this module loaded: ayafileio/register later routes
- * node:fs's own fs.open/read/write/... through this engine, and this backend must not call those.
- */
-const fs = { ...nodeFs };
 
 // libuv's numbers, as in Node's errors (Windows has its own: not os.constants.errno's).
 const ECANCELED = errnoByName('ECANCELED');
@@ -25,7 +21,7 @@ function errnoOf(err: NodeJS.ErrnoException): number {
 }
 
 /** Copy the fields of fs.Stats we report (numbers, Ms times). */
-export function rawStatFromFs(s: nodeFs.Stats): RawStat {
+export function rawStatFromFs(s: fsTypes.Stats): RawStat {
   return {
     dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev,
     size: s.size, blksize: s.blksize, blocks: s.blocks,
@@ -43,7 +39,7 @@ function settleZero(resolve: (v: number) => void) {
 }
 
 function settleStat(resolve: (v: StatResult) => void) {
-  return (err: NodeJS.ErrnoException | null, st?: nodeFs.Stats) => resolve(err ? errnoOf(err) : rawStatFromFs(st!));
+  return (err: NodeJS.ErrnoException | null, st?: fsTypes.Stats) => resolve(err ? errnoOf(err) : rawStatFromFs(st!));
 }
 
 /** Whether `fd` is a regular file (ops on it always end). */

@@ -6,7 +6,8 @@
  * module opened are carried by the engine; any other fd (opened by node:fs or anyone else)
  * goes to node:fs's own function, untouched.
  */
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
+import { nodeFs } from '../engine/node-fs';
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend } from '../engine/types';
@@ -22,8 +23,8 @@ import { prepareRead, prepareWrite } from './whole-file';
 
 type Callback = (err: unknown, ...results: unknown[]) => void;
 
-/** node:fs's own callback functions, taken when this module loads (before ayafileio/register replaces any). */
-const node = { ...fs };
+/** node:fs's own callback functions, taken when this library loaded (before ayafileio/register replaces any). */
+const node = nodeFs;
 
 /** Fds opened by open() here, and the backend that opened each. */
 const ownFds = new Map<number, OpBackend>();

@@ -252,3 +252,24 @@ export const R_OK = nodeFs.constants.R_OK;
 export const W_OK = nodeFs.constants.W_OK;
 /** fs.constants.X_OK. */
 export const X_OK = nodeFs.constants.X_OK;
+
+/** node:fs/promises' mkdtempDisposable (promise form only, as in Node), where the running Node has it (24+). */
+export const mkdtempDisposable = promisesApi.mkdtempDisposable;
+/** A node:fs name newer than Node 20, where the running Node has it (undefined elsewhere). */
+const laterFs = (name: string): unknown => (nodeFs as unknown as Record<string, unknown>)[name];
+/** node:fs's mkdtempDisposableSync, where the running Node has it (24+). */
+export const mkdtempDisposableSync = laterFs('mkdtempDisposableSync');
+/** node:fs's openAsBlobSync, where the running Node has it (26+). */
+export const openAsBlobSync = laterFs('openAsBlobSync');
+/** node:fs's Utf8Stream, where the running Node has it (26+). */
+export const Utf8Stream = laterFs('Utf8Stream');
+
+// A name a later Node adds to node:fs or node:fs/promises is that Node's own here (in the
+// CommonJS module and the default export; named ESM imports are the ones listed above), so
+// the module stays complete.
+for (const source of [nodeFs, promisesApi]) {
+  for (const name of Object.keys(source)) {
+    // The descriptor, not the value: reading a deprecated name (fs.F_OK on Node 24) warns.
+    if (name !== 'default' && !(name in exports)) Object.defineProperty(exports, name, Object.getOwnPropertyDescriptor(source, name)!);
+  }
+}

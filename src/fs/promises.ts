@@ -6,6 +6,7 @@
  * exactly as Node's.
  */
 import * as nodeFsp from 'node:fs/promises';
+import { nodeFsp as nodeFspAsLoaded } from '../engine/node-fs';
 import type * as fs from 'node:fs';
 import { dirname, resolve, toNamespacedPath } from 'node:path';
 import { constants as fsConstants } from 'node:fs';
@@ -19,8 +20,8 @@ import { readWholeFile, writeWholeFile } from './whole-file';
 
 export type { FileHandle } from './filehandle';
 
-/** node:fs/promises' own functions, taken when this module loads (before ayafileio/register replaces any). */
-const node = { ...nodeFsp };
+/** node:fs/promises' own functions, taken when this library loaded (before ayafileio/register replaces any). */
+const node = nodeFspAsLoaded;
 
 /** A FileHandle of node:fs/promises (opened before ayafileio/register, or by code holding Node's open). */
 function isNodeFileHandle(value: unknown): boolean {
@@ -240,5 +241,17 @@ export const watch = node.watch;
 export const glob = (node as { glob?: unknown }).glob as NodeFspGlob;
 /** The type of node:fs/promises' glob in the @types/node in use (undefined where it has none). */
 export type NodeFspGlob = typeof nodeFsp extends { glob: infer G } ? G | undefined : undefined;
+/** node:fs/promises' mkdtempDisposable, where the running Node has it (24+), else undefined. */
+export const mkdtempDisposable = (node as { mkdtempDisposable?: unknown }).mkdtempDisposable as NodeFspLater<'mkdtempDisposable'>;
+/** The type of a node:fs/promises function newer than Node 20 in the @types/node in use (undefined where it has none). */
+export type NodeFspLater<K extends string> = typeof nodeFsp extends { [k in K]: infer F } ? F | undefined : undefined;
 /** fs.constants: O_* flags, S_* mode bits, access and copyFile modes. */
 export const constants = node.constants;
+
+// A name a later Node adds to node:fs/promises is that Node's own here, so `promises` stays complete.
+for (const source of [nodeFsp]) {
+  for (const name of Object.keys(source)) {
+    // The descriptor, not the value: reading a deprecated name (fs.F_OK on Node 24) warns.
+    if (name !== 'default' && !(name in exports)) Object.defineProperty(exports, name, Object.getOwnPropertyDescriptor(source, name)!);
+  }
+}

@@ -120,6 +120,19 @@ export interface Opened {
    * rather than from offset 0 of a file just opened.
    */
   current: boolean;
+  /** The path opened (undefined for a FileHandle's own readFile/writeFile). */
+  path?: PathLike;
+}
+
+/**
+ * Whether a failed read names the path, as this Node's readFile does: Node 26's readFile puts
+ * it in the message ("EISDIR: illegal operation on a directory, read '/tmp'"), earlier ones
+ * (and 25) leave it out.
+ */
+const READ_ERRORS_NAME_PATH = Number(process.versions.node.split('.')[0]) >= 26;
+
+function readError(n: number, file: Opened): Error {
+  return uvException(n, 'read', READ_ERRORS_NAME_PATH ? file.path : undefined);
 }
 
 /**
@@ -178,7 +191,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   throwIfAborted(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
-  const file: Opened = { backend, fd, signal, cancelled: false, current: false };
+  const file: Opened = { backend, fd, signal, cancelled: false, current: false, path };
   let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
@@ -249,7 +262,7 @@ async function readKnownSize(file: Opened, size: number): Promise<Buffer> {
   while (filled < size) {
     const n = await backend.read(fd, buf, filled, Math.min(piece, size - filled), current ? -1 : filled);
     throwIfAborted(signal);
-    if (n < 0) throw uvException(n, 'read');
+    if (n < 0) throw readError(n, file);
     if (n === 0) break;
     filled += n;
   }
@@ -273,7 +286,7 @@ async function readUnknownSize(file: Opened): Promise<Buffer> {
       chunks.push(chunk);
       const n = await backend.read(fd, chunk, 0, chunkSize, -1);
       throwIfAborted(signal);
-      if (n < 0) throw uvException(n, 'read');
+      if (n < 0) throw readError(n, file);
       if (n === 0) break;
       lengths.push(n);
       total += n;
