@@ -14,6 +14,7 @@ export { open, wrapFd } from './file/open';
 export type { OpenOptions, BinaryOpenOptions, WrapFdOptions, FileForMode, OpenMode, CheckedMode, OptionsForMode } from './file/open';
 export { AsyncFile } from './file/asyncfile';
 export { Stats } from './file/stats';
+export type { FileReadStreamOptions, FileWriteStreamOptions } from './file/streams';
 export { configure, getConfig, resetConfig } from './config';
 export type { AyafileioConfig, ConfigureOptions, SnakeCaseConfig } from './config';
 export { getBackendInfo } from './engine/index';

@@ -7,6 +7,7 @@
  * at once (the queued call would have done the same in the same tick). Positional ops
  * (readAt, readAtInto, writeAt) may run in parallel and wait only for what they must see.
  */
+import type { Readable, Writable } from 'node:stream';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { getConfig } from '../config';
 import { repeatCancel } from '../engine/index';
@@ -17,6 +18,7 @@ import type { BufferedFile } from './buffered';
 import { OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
+import { checkChunkSize, chunksOf, readStream, writeStream, type FileReadStreamOptions, type FileWriteStreamOptions, type StreamableFile } from './streams';
 import type { TextIO, TextOptions, Whence } from './types';
 import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType, MAX_LENGTH, toBytes, tooManyArgs } from './validate';
 
@@ -333,6 +335,40 @@ export class AsyncFile<T extends Data = Data> {
   /** `await using f = await open(…)` closes the file at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Iterate over chunks of `size` bytes (binary mode; text mode: `size` characters) from the
+   * position to the end of the file, the last one shorter; default 64 KiB. Moves the position.
+   */
+  chunks(size?: number): AsyncGenerator<T, void, undefined> {
+    checkArgCount(arguments.length, 1, 'chunks(size)');
+    const n = checkChunkSize(size, 'size');
+    this.#gate.check('read');
+    return chunksOf(this as unknown as StreamableFile, n) as AsyncGenerator<T, void, undefined>;
+  }
+
+  /**
+   * A Node Readable of the file's content in chunks of `highWaterMark` (default 64 KiB; text
+   * mode: strings): from the position (moving it), or in binary mode from `start` to `end`
+   * inclusive with readAt(). Closes the file when it ends unless `autoClose: false`, as
+   * FileHandle.createReadStream() does.
+   */
+  createReadStream(options?: FileReadStreamOptions): Readable {
+    checkArgCount(arguments.length, 1, 'createReadStream(options)');
+    this.#gate.check('read');
+    return readStream(this as unknown as StreamableFile, options);
+  }
+
+  /**
+   * A Node Writable whose writes are write() calls on the file (binary: bytes, strings as
+   * UTF-8; text mode: strings) and whose end() flushes it; closes the file when it finishes
+   * unless `autoClose: false`.
+   */
+  createWriteStream(options?: FileWriteStreamOptions): Writable {
+    checkArgCount(arguments.length, 1, 'createWriteStream(options)');
+    this.#gate.check('write');
+    return writeStream(this as unknown as StreamableFile, options);
   }
 
   /** Iterate over lines (Buffers in binary mode, strings in text mode) until end of file. */

@@ -45,6 +45,11 @@ async function files(): Promise<void> {
   const limited: string | Buffer = await f.readline(80);
   const lines: Array<string | Buffer> = await f.readlines();
   const filled: number = await f.readInto(new Uint8Array(16));
+  for await (const piece of f.chunks(1 << 20)) void (piece satisfies string | Buffer);
+  const rs: import('node:stream').Readable = f.createReadStream({ start: 0, end: 99, highWaterMark: 4096, autoClose: false });
+  const ws: import('node:stream').Writable = f.createWriteStream({ highWaterMark: 4096 });
+  void rs;
+  void ws;
   const written: number = await f.write('text');
   await f.write(Buffer.from('bytes'));
   await f.writelines(['a\n', 'b\n']);
