@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native and fallback passes), every platform (/proc case Linux); what: ayafileio/fs's promise API against node:fs/promises, results and error fields.
+// Covers: every backend (native and fallback passes), every platform (/proc case Linux, FIFO case POSIX); what: ayafileio/fs's promise API against node:fs/promises, results and error fields.
 // ayafileio/fs against node:fs/promises (issue 16): each call is made on both, in fresh
 // directories holding the same files, and the results and the error fields (name, code,
 // errno, syscall, path, dest, message) must be equal. Runs on both backends.
@@ -70,6 +70,36 @@ test('readFile of /proc files (size 0, with content) as Node reads them', { skip
   const n = await nodeFsp.readFile('/proc/self/status', 'utf8');
   assert.ok(a.length > 100 && a.startsWith('Name:'));
   assert.strictEqual(a.split('\n')[0], n.split('\n')[0]);
+});
+
+test('readFile of a file past 2 GiB rejects as Node\'s: ERR_FS_FILE_TOO_LARGE, with its message (callback and FileHandle forms too)', async () => {
+  const [, d] = twinDirs();
+  const big = path.join(d, 'big');
+  fs.closeSync(fs.openSync(big, 'w'));
+  fs.truncateSync(big, 2 ** 31 + 4096); // sparse: no disk used
+  try {
+    const want = await nodeFsp.readFile(big).then(() => assert.fail('node:fs read it'), (e) => e);
+    await assert.rejects(aya.readFile(big), (err) => err.code === want.code && err.message === want.message && err.name === want.name);
+    await assert.rejects(new Promise((resolve, reject) => aya.readFile(big, (err, data) => (err ? reject(err) : resolve(data)))), { code: want.code, message: want.message });
+    const h = await aya.open(big, 'r');
+    await assert.rejects(h.readFile(), { code: want.code, message: want.message });
+    await h.close();
+  } finally {
+    fs.rmSync(big);
+  }
+});
+
+test('readFile of a FIFO reads what the writer wrote until it closes, as Node\'s', { skip: process.platform === 'win32' && 'no FIFOs' }, async () => {
+  const { execFileSync, spawn } = require('node:child_process');
+  const [, d] = twinDirs();
+  const fifo = path.join(d, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const viaWriter = async (fsModule) => {
+    const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, 'through the pipe '.repeat(5000))`]);
+    const [data] = await Promise.all([fsModule.readFile(fifo, 'utf8'), new Promise((resolve) => writer.on('exit', resolve))]);
+    return data;
+  };
+  assert.strictEqual(await viaWriter(aya), await viaWriter(nodeFsp));
 });
 
 test('writeFile and appendFile: data forms, options, errors', async () => {

@@ -19,7 +19,7 @@ import {
 } from './args';
 import { prepareMkdir, rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
 import { toNodeStats } from './stats';
-import { prepareRead, prepareWrite } from './whole-file';
+import { NODE_READ_MAX, prepareRead, prepareWrite } from './whole-file';
 
 type Callback = (err: unknown, ...results: unknown[]) => void;
 
@@ -196,7 +196,7 @@ export function ftruncate(fd: number, ...args: unknown[]): void {
 export function readFile(path: unknown, ...args: unknown[]): void {
   if (typeof path === 'number') return (node.readFile as (...a: unknown[]) => void)(path, ...args);
   const cb = lastCallback(args);
-  deliver(prepareRead(path, args.length > 1 ? args[0] : undefined)(), cb, (data) => [data]);
+  deliver(prepareRead(path, args.length > 1 ? args[0] : undefined, NODE_READ_MAX)(), cb, (data) => [data]);
 }
 
 /** writeFile(path, data[, options], callback). An fd as path is written by node:fs. */

@@ -20,7 +20,7 @@ import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger } from './args';
 import { toNodeStats } from './stats';
-import { parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
+import { NODE_READ_MAX, parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
 /**
  * The FileHandle ayafileio/fs's open() resolves: @types/node's FileHandle (every method, the
@@ -142,7 +142,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
   #opened(fd: number, signal: AbortSignal | undefined): Opened {
-    return { backend: this.#backend, fd, signal, cancelled: false, current: true };
+    return { backend: this.#backend, fd, signal, cancelled: false, current: true, maxSize: NODE_READ_MAX };
   }
 
   /** read(buffer, offset, length, position), read(buffer, options), read(options), read(). */

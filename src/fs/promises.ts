@@ -16,7 +16,7 @@ import { errnoByName, uvException } from '../errors';
 import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
 import { toNodeStats } from './stats';
-import { readWholeFile, writeWholeFile } from './whole-file';
+import { NODE_READ_MAX, readWholeFile, writeWholeFile } from './whole-file';
 
 export type { FileHandle } from './filehandle';
 
@@ -58,7 +58,7 @@ export async function open(path: fs.PathLike, flags?: string | number, mode?: fs
 export const readFile = async function readFile(path: unknown, options?: unknown): Promise<string | Buffer> {
   if (isFileHandle(path)) return liveHandle(path).readFile(options as BufferEncoding);
   if (isNodeFileHandle(path)) return node.readFile(path as nodeFsp.FileHandle, options as BufferEncoding);
-  return readWholeFile(path, options);
+  return readWholeFile(path, options, NODE_READ_MAX);
 } as typeof nodeFsp.readFile;
 
 /**

@@ -63,6 +63,8 @@ export interface ParsedOptions {
   signal: AbortSignal | undefined;
   /** writeFile/appendFile: fsync the file before closing it. */
   flush: boolean;
+  /** readFile: the largest file it returns (default BUFFER_MAX). */
+  maxSize?: number;
 }
 
 /** ayafileio's own writeFile/appendFile take permission bits only; node:fs (ayafileio/fs) any uint32. */
@@ -122,7 +124,14 @@ export interface Opened {
   current: boolean;
   /** The path opened (undefined for a FileHandle's own readFile/writeFile). */
   path?: PathLike;
+  /** The largest file a whole-file read returns; larger ones reject ERR_FS_FILE_TOO_LARGE. */
+  maxSize: number;
 }
+
+/** ayafileio's readFile: as large as a Buffer can be. */
+export const BUFFER_MAX = bufferConstants.MAX_LENGTH;
+/** node:fs's readFile limit (kIoMaxLength, 2 GiB − 1), which ayafileio/fs keeps. */
+export const NODE_READ_MAX = 2 ** 31 - 1;
 
 /**
  * Whether a failed read names the path, as this Node's readFile does: Node 26's readFile puts
@@ -191,7 +200,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   throwIfAborted(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
-  const file: Opened = { backend, fd, signal, cancelled: false, current: false, path };
+  const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX };
   let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
@@ -242,11 +251,11 @@ const S_IFMT = O.S_IFMT;
 const S_IFREG = O.S_IFREG;
 
 /** The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). */
-async function expectedSize({ backend, fd }: Opened): Promise<number> {
+async function expectedSize({ backend, fd, maxSize }: Opened): Promise<number> {
   const st = await backend.fstat(fd);
   if (typeof st === 'number') throw uvException(st, 'fstat');
   const size = (st.mode & S_IFMT) === S_IFREG ? st.size : 0;
-  if (size > bufferConstants.MAX_LENGTH) throw fileTooLarge(size);
+  if (size > maxSize) throw fileTooLarge(size);
   return size;
 }
 
@@ -290,7 +299,7 @@ async function readUnknownSize(file: Opened): Promise<Buffer> {
       if (n === 0) break;
       lengths.push(n);
       total += n;
-      if (total > bufferConstants.MAX_LENGTH) throw fileTooLarge(total);
+      if (total > file.maxSize) throw fileTooLarge(total);
     }
     return Buffer.concat(lengths.map((n, i) => chunks[i].subarray(0, n)), total);
   } finally {
@@ -362,12 +371,12 @@ export async function writeOpened(file: Opened, source: WriteSource, encoding: B
  * the work to run; the signal is looked at when that runs. The callback form (ayafileio/fs)
  * throws what these checks throw; the promise forms reject with it.
  */
-export function prepareRead(path: unknown, options: unknown): () => Promise<string | Buffer> {
+export function prepareRead(path: unknown, options: unknown, maxSize: number): () => Promise<string | Buffer> {
   const parsed = parseOptions(options, 'r');
   const target = validatePath(path);
   return async () => {
     throwIfAborted(parsed.signal);
-    const data = await withFile(target, { ...parsed, mode: 0o666 }, readOpened);
+    const data = await withFile(target, { ...parsed, mode: 0o666, maxSize }, readOpened);
     return parsed.encoding === null ? data : data.toString(parsed.encoding);
   };
 }
@@ -385,8 +394,8 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
 }
 
 /** readFile on a path: every failure, argument errors included, a rejection. */
-export async function readWholeFile(path: unknown, options: unknown): Promise<string | Buffer> {
-  return prepareRead(path, options)();
+export async function readWholeFile(path: unknown, options: unknown, maxSize: number): Promise<string | Buffer> {
+  return prepareRead(path, options, maxSize)();
 }
 
 /** writeFile/appendFile on a path: every failure a rejection. */
@@ -407,7 +416,7 @@ export async function readFile(path: PathInput, options: { encoding: BufferEncod
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
 export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
   checkArgCount(arguments.length, 2, 'readFile(path, options)');
-  return readWholeFile(path, options);
+  return readWholeFile(path, options, BUFFER_MAX);
 }
 
 /**
