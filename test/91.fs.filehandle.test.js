@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native and fallback passes), every platform (chown case POSIX); what: ayafileio/fs's FileHandle against node:fs/promises' FileHandle.
+// Covers: every backend (native and fallback passes), every platform (chown and file-size-limit cases POSIX); what: ayafileio/fs's FileHandle against node:fs/promises' FileHandle.
 // ayafileio/fs's FileHandle against node:fs/promises' (issue 16): the same scenario run on a
 // handle from each open(), results and error fields compared; close semantics (idempotent,
 // waits for calls in flight, 'close' once), streams (chunks, start/end, pipeline, events in
@@ -327,4 +327,34 @@ test('a handle dropped without close() has its fd closed when collected, with No
   const r = spawnSync(process.execPath, ['--expose-gc', '--no-warnings', '-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
   assert.strictEqual(r.status, 0, r.stderr);
   assert.deepStrictEqual(JSON.parse(r.stdout), { closed: 'EBADF', warnings: [['Warning', null], ['DeprecationWarning', 'DEP0137']] });
+});
+
+test('a write cut short by the file size limit leaves the position after the bytes written, as Node\'s: the next write fails, nothing is overwritten', {
+  skip: process.platform === 'win32' && 'ulimit -f is POSIX',
+}, () => {
+  const { spawnSync } = require('node:child_process');
+  // One child per module, under `ulimit -f 1000` (1,024,000 bytes); Node ignores SIGXFSZ.
+  const code = (mod) => `
+    const nfs = require('node:fs');
+    const fs = require(${JSON.stringify(mod)});
+    const p = ${JSON.stringify(path.join(require('node:os').tmpdir(), `aya-fsize-${process.pid}`))} + '-' + Math.random();
+    (async () => {
+      const fh = await fs.promises.open(p, 'w');
+      await fh.write(Buffer.alloc(1000, 9));
+      const short = await fh.write(Buffer.alloc(2 << 20, 1)).then((r) => r.bytesWritten, (e) => e.code);
+      const next = await fh.write(Buffer.from('MARK')).then((r) => r.bytesWritten, (e) => e.code);
+      const cb = await new Promise((resolve) => fs.write(fh.fd, Buffer.from('CB'), (err, n) => resolve(err ? err.code : n)));
+      await fh.close();
+      const data = nfs.readFileSync(p);
+      nfs.rmSync(p);
+      console.log(JSON.stringify({ short, next, cb, size: data.length, mark: data.indexOf('MARK') }));
+    })();`;
+  const run = (mod) => {
+    const r = spawnSync('bash', ['-c', 'ulimit -f 1000; exec "$0" -e "$1"', process.execPath, code(mod)], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const ours = run('ayafileio/fs');
+  assert.deepStrictEqual(ours, run('node:fs'));
+  assert.deepStrictEqual(ours, { short: 1023000, next: 'EFBIG', cb: 'EFBIG', size: 1024000, mark: -1 });
 });

@@ -207,3 +207,32 @@ test('a storage layer on node:fs callbacks runs unchanged on ayafileio/fs', asyn
   const tree = (d) => fs.readdirSync(d, { recursive: true }).sort().map((n) => [n, fs.statSync(path.join(d, n)).isFile() ? fs.readFileSync(path.join(d, n), 'utf8').split('\n').sort().join() : 'dir']);
   assert.deepStrictEqual(tree(ad), tree(nd));
 });
+
+test('numeric flags are int32 as in node:fs: others throw at the call (callback forms) or reject (promise forms) with Node\'s message; readFile ignores mode and flush', async () => {
+  const [nd, ad] = twinDirs();
+  const outcome = async (fn) => {
+    try {
+      const r = await fn();
+      return { ok: typeof r };
+    } catch (err) {
+      return { code: err.code, message: err.message.replaceAll(ad, nd) };
+    }
+  };
+  for (const flag of [1.5, 2 ** 32, 2 ** 32 + 1, -(2 ** 31) - 1]) {
+    for (const [name, call] of [
+      ['open cb', (m, d) => m.open(path.join(d, 'f'), flag, () => {})],
+      ['readFile cb', (m, d) => m.readFile(path.join(d, 'f'), { flag }, () => {})],
+      ['writeFile cb', (m, d) => m.writeFile(path.join(d, 'f'), 'x', { flag }, () => {})],
+      ['open', (m, d) => m.promises.open(path.join(d, 'f'), flag)],
+      ['readFile', (m, d) => m.promises.readFile(path.join(d, 'f'), { flag })],
+      ['writeFile', (m, d) => m.promises.writeFile(path.join(d, 'f'), 'x', { flag })],
+    ]) {
+      const theirs = await outcome(() => call(fs, nd));
+      const ours = await outcome(() => call(aya, ad));
+      assert.deepStrictEqual(ours, theirs, `${name} with flag ${flag}`);
+      assert.strictEqual(theirs.code, 'ERR_OUT_OF_RANGE', `${name}: node:fs refuses ${flag}`);
+    }
+  }
+  fs.writeFileSync(path.join(ad, 'r'), 'read me');
+  assert.strictEqual(await aya.promises.readFile(path.join(ad, 'r'), { encoding: 'utf8', mode: 'x', flush: 'x' }), 'read me', 'mode and flush are not a read\'s');
+});

@@ -115,7 +115,13 @@ export function getBackend(): OpBackend {
   return selection.backend;
 }
 
-let foreignFdBackend: OpBackend | undefined;
+let nodeFsBackend: OpBackend | undefined;
+
+/** One node:fs backend for the cases below, made when first needed. */
+function getNodeFsBackend(): OpBackend {
+  nodeFsBackend ??= new FallbackBackend();
+  return nodeFsBackend;
+}
 
 /**
  * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
@@ -124,9 +130,19 @@ let foreignFdBackend: OpBackend | undefined;
  */
 export function getBackendForFd(): OpBackend {
   const backend = getBackend();
-  if (backend.kind !== 'iocp') return backend;
-  foreignFdBackend ??= new FallbackBackend();
-  return foreignFdBackend;
+  return backend.kind === 'iocp' ? getNodeFsBackend() : backend;
+}
+
+/**
+ * The backend for a write at an fd's own position (pos -1) whose fd position matters
+ * afterwards (ayafileio/fs's FileHandle and callback writes with a null position): io_uring
+ * does not advance the file position after a write that took part of its bytes and then
+ * failed (kernel 6.x, io_uring/rw.c: kiocb_done updates f_pos only when the last attempt
+ * succeeded; an EFBIG or ENOSPC part-way reports the bytes written, the position stays), so
+ * the next write would land on those bytes. Such writes use node:fs there (docs/migrating.md).
+ */
+export function getPositionWriter(backend: OpBackend): OpBackend {
+  return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
 }
 
 /**

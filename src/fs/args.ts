@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { PathLike } from '../engine/types';
 import { argTypeError } from '../errors';
+import { getPositionWriter } from '../engine/index';
+import type { OpBackend } from '../engine/types';
 
 /** How Node names a received value in ERR_INVALID_ARG_TYPE ("type number (5)", "an instance of Foo"). */
 export function receivedType(value: unknown): string {
@@ -141,8 +143,8 @@ const FLAG_STRINGS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** fs-style flags (a flag string, a number of O_* bits, or null/undefined for 'r') -> O_* bits. */
-export function parseOpenFlag(flag: unknown): number {
-  if (typeof flag === 'number') return flag;
+export function parseOpenFlag(flag: unknown, name = 'flags'): number {
+  if (typeof flag === 'number') return validateInt32(flag, name); // as Node's stringToFlags
   if (flag === undefined || flag === null) return O.O_RDONLY;
   if (typeof flag === 'string') {
     const bits = FLAG_STRINGS.get(flag);
@@ -186,6 +188,11 @@ export function getOptions(options: unknown): Record<string, unknown> {
 }
 
 /** A position argument: a safe integer >= 0 (bigint accepted); anything else is the fd's own position (-1). */
+/** The backend for a write at `pos` on `backend`: at the fd's position (-1), getPositionWriter's. */
+export function writerAt(backend: OpBackend, pos: number): OpBackend {
+  return pos < 0 ? getPositionWriter(backend) : backend;
+}
+
 export function toPosition(position: unknown): number {
   const n = typeof position === 'bigint' ? Number(position) : position;
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : -1;

@@ -14,7 +14,7 @@ import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
 import { toBytes } from '../file/validate';
 import {
-  checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition,
+  checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition, writerAt,
   validateCallback, validateFd, validateInteger, validatePath,
 } from './args';
 import { prepareMkdir, rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
@@ -135,13 +135,15 @@ export function write(fd: number, ...args: unknown[]): void {
     const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
     const len = typeof length === 'number' ? length : data.byteLength - off;
     checkWriteRange(off, len, data.byteLength);
-    rawOp(backend.write(fd, toBytes(data, 'buffer'), off, len, toPosition(position)), 'write', cb, (n) => [n, data]);
+    const pos = toPosition(position);
+    rawOp(writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos), 'write', cb, (n) => [n, data]);
     return;
   }
   if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   const [position, encoding] = given;
   const bytes = encodeForWrite(data, encoding);
-  rawOp(backend.write(fd, bytes, 0, bytes.length, toPosition(position)), 'write', cb, (n) => [n, data]);
+  const pos = toPosition(position);
+  rawOp(writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos), 'write', cb, (n) => [n, data]);
 }
 
 // util.promisify(fs.read) / (fs.write) resolve { bytesRead, buffer } / { bytesWritten, buffer }
@@ -196,7 +198,8 @@ export function ftruncate(fd: number, ...args: unknown[]): void {
 export function readFile(path: unknown, ...args: unknown[]): void {
   if (typeof path === 'number') return (node.readFile as (...a: unknown[]) => void)(path, ...args);
   const cb = lastCallback(args);
-  deliver(prepareRead(path, args.length > 1 ? args[0] : undefined, NODE_READ_MAX)(), cb, (data) => [data]);
+  // node:fs's callback readFile names the option in a bad flag's error ('options.flag').
+  deliver(prepareRead(path, args.length > 1 ? args[0] : undefined, NODE_READ_MAX, 'options.flag')(), cb, (data) => [data]);
 }
 
 /** writeFile(path, data[, options], callback). An fd as path is written by node:fs. */

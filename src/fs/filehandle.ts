@@ -18,7 +18,7 @@ import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, errnoByName, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
-import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger } from './args';
+import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
 import { toNodeStats } from './stats';
 import { NODE_READ_MAX, parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
@@ -181,14 +181,16 @@ export class AyaFileHandle extends EventEmitter {
         const off = offset === undefined || offset === null ? 0 : validateInteger(offset, 'offset', 0);
         const len = typeof length === 'number' ? length : data.byteLength - off;
         checkWriteRange(off, len, data.byteLength);
-        const n = await this.#backend.write(fd, toBytes(data, 'buffer'), off, len, toPosition(position));
+        const pos = toPosition(position);
+        const n = await writerAt(this.#backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos);
         if (n < 0) throw uvException(n, 'write');
         return nullProto({ bytesWritten: n, buffer: data });
       }
       if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
       const bytes = encodeForWrite(data, length);
       if (bytes.length === 0) return nullProto({ bytesWritten: 0, buffer: data });
-      const n = await this.#backend.write(fd, bytes, 0, bytes.length, toPosition(offsetOrOptions));
+      const pos = toPosition(offsetOrOptions);
+      const n = await writerAt(this.#backend, pos).write(fd, bytes, 0, bytes.length, pos);
       if (n < 0) throw uvException(n, 'write');
       return nullProto({ bytesWritten: n, buffer: data });
     });
@@ -222,7 +224,7 @@ export class AyaFileHandle extends EventEmitter {
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
-        const n = await this.#backend.write(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
+        const n = await writerAt(this.#backend, pos).write(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
         if (n < 0) throw uvException(n, 'write');
         total += n;
         if (pos >= 0) pos += n;

@@ -8,7 +8,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
-import { getBackend, repeatCancel } from '../engine/index';
+import { getBackend, getPositionWriter, repeatCancel } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
@@ -75,15 +75,17 @@ const ANY_MODE = 0xffffffff;
  * fs's options argument (undefined, null, an encoding string, or an options object), checked
  * in node:fs's order and with its messages; `flag` falls back to `defaultFlag` when falsy.
  */
-export function parseOptions(options: unknown, defaultFlag: string, maxMode = ANY_MODE): ParsedOptions {
+export function parseOptions(options: unknown, defaultFlag: string, maxMode = ANY_MODE, flagName = 'flags'): ParsedOptions {
   const o = getOptions(options);
-  const flush = o.flush ?? false;
+  // A read ignores mode and flush, as node:fs's readFile does (it opens with 0o666).
+  const read = defaultFlag === 'r';
+  const flush = read ? false : (o.flush ?? false);
   validateBoolean(flush, 'options.flush');
-  const mode = parseMode(o.mode);
+  const mode = read ? 0o666 : parseMode(o.mode);
   if (mode > maxMode) throw invalidArgValue('mode', o.mode, 'must be an integer 0..0o7777 or a string of octal digits');
   return {
     encoding: parseEncoding(o.encoding),
-    flags: parseOpenFlag(o.flag || defaultFlag),
+    flags: parseOpenFlag(o.flag || defaultFlag, flagName),
     mode,
     signal: o.signal as AbortSignal | undefined,
     flush: flush as boolean,
@@ -315,7 +317,9 @@ async function readUnknownSize(file: Opened): Promise<Buffer> {
  * written at its position.
  */
 async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promise<void> {
-  const { backend, fd, signal } = file;
+  const { fd, signal } = file;
+  // A FileHandle's writeFile writes at the fd's position, which must end right (writerAt).
+  const backend = file.current ? getPositionWriter(file.backend) : file.backend;
   const piece = signal === undefined ? data.length : ABORTABLE_CHUNK;
   let positional = !append;
   let done = 0;
@@ -371,12 +375,12 @@ export async function writeOpened(file: Opened, source: WriteSource, encoding: B
  * the work to run; the signal is looked at when that runs. The callback form (ayafileio/fs)
  * throws what these checks throw; the promise forms reject with it.
  */
-export function prepareRead(path: unknown, options: unknown, maxSize: number): () => Promise<string | Buffer> {
-  const parsed = parseOptions(options, 'r');
+export function prepareRead(path: unknown, options: unknown, maxSize: number, flagName?: string): () => Promise<string | Buffer> {
+  const parsed = parseOptions(options, 'r', ANY_MODE, flagName);
   const target = validatePath(path);
   return async () => {
     throwIfAborted(parsed.signal);
-    const data = await withFile(target, { ...parsed, mode: 0o666, maxSize }, readOpened);
+    const data = await withFile(target, { ...parsed, maxSize }, readOpened);
     return parsed.encoding === null ? data : data.toString(parsed.encoding);
   };
 }
