@@ -257,3 +257,27 @@ test('import and require give one module: the default export is the CommonJS mod
   const esmPromises = esm.default.promises;
   for (const name of Object.keys(nodeFsp)) assert.strictEqual(typeof esmPromises[name], typeof nodeFsp[name], name);
 });
+
+test('recursive mkdir over what is in the way reports Node\'s error: a symlink loop, a dangling symlink, a file with a trailing slash', {
+  skip: process.platform === 'win32' && 'POSIX symlinks',
+}, async () => {
+  const { outcome } = twins;
+  for (const [name, files] of [['loop', {}], ['dangling', {}], ['file/', { file: 'x' }], ['file/sub', { file: 'x' }]]) {
+    const [nd, ad] = twinDirs(files);
+    for (const d of [nd, ad]) {
+      fs.symlinkSync('loop', path.join(d, 'loop'));
+      fs.symlinkSync('nowhere', path.join(d, 'dangling'));
+    }
+    const want = await outcome(() => nodeFsp.mkdir(path.join(nd, name), { recursive: true }), nd);
+    const got = await outcome(() => aya.mkdir(path.join(ad, name), { recursive: true }), ad);
+    assert.ok(want.error, `node:fs refuses ${name}`);
+    assert.deepStrictEqual(got, want, name);
+  }
+});
+
+test('recursive mkdir of a Buffer path keeps bytes that are not UTF-8', { skip: process.platform !== 'linux' && 'byte names are Linux' }, async () => {
+  const [, d] = twinDirs();
+  const name = Buffer.concat([Buffer.from(path.join(d, 'a') + path.sep), Buffer.from([0xff, 0x41])]);
+  await aya.mkdir(name, { recursive: true });
+  assert.deepStrictEqual(fs.readdirSync(path.join(d, 'a'), { encoding: 'buffer' }), [Buffer.from([0xff, 0x41])]);
+});

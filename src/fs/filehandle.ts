@@ -70,14 +70,18 @@ const WEB_STREAM_CHUNK = 16384;
  */
 const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>(({ fd, backend }) => {
   process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
-  process.emitWarning(
-    'Closing a FileHandle object on garbage collection is deprecated. Please close FileHandle objects explicitly using ' +
-      'FileHandle.prototype.close(). In the future, an error will be thrown if a file descriptor is closed during garbage collection.',
-    'DeprecationWarning',
-    'DEP0137',
-  );
+  if (!deprecationShown) {
+    deprecationShown = true; // once per process, as Node's deprecation warnings
+    process.emitWarning(
+      'Closing a FileHandle object on garbage collection is deprecated. Please close FileHandle objects explicitly using ' +
+        'FileHandle.prototype.close(). In the future, an error will be thrown if a file descriptor is closed during garbage collection.',
+      'DeprecationWarning',
+      'DEP0137',
+    );
+  }
   void backend.close(fd);
 });
+let deprecationShown = false;
 
 /**
  * The implementation behind {@link FileHandle}. Methods take loose arguments and check them

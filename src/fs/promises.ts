@@ -93,47 +93,56 @@ const EEXIST = errnoByName('EEXIST');
 const ENOENT = errnoByName('ENOENT');
 const ENOTDIR = errnoByName('ENOTDIR');
 
-/** Whether `path` is a directory (stat through the engine). */
-async function isDirectory(path: string): Promise<boolean> {
-  const st = await getBackendForFd().stat(path);
-  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
-}
-
 /**
- * mkdir -p of `dir` (a string), as Node's recursive mkdir: creates the missing ancestors,
- * resolves the first directory it created (undefined if none), and reports a failure with
- * the path the caller gave (`requested`), or with the parent that is not a directory.
+ * mkdir -p of `dir`, as Node's recursive mkdir: creates the missing ancestors, resolves the
+ * first directory it created (undefined if none). Paths are worked on as strings and handed
+ * to the engine through `asPath` (a Buffer path travels as latin1, one character per byte,
+ * so names that are not UTF-8 keep their bytes). A failure names the path the caller gave
+ * (`requested`) when it is that path's, else the ancestor it happened at, as Node does.
  */
-async function mkdirRecursive(dir: string, mode: number, requested: PathLike, top = dir): Promise<string | undefined> {
+async function mkdirRecursive(dir: string, mode: number, requested: PathLike, asPath: (dir: string) => PathLike, top = dir): Promise<string | undefined> {
   const backend = getBackend();
-  let r = await backend.mkdir(dir, mode);
+  const here = dir === top ? requested : asPath(dir);
+  let r = await backend.mkdir(asPath(dir), mode);
   if (r === 0) return dir;
   let first: string | undefined;
   if (r === ENOENT) {
     const parent = dirname(dir);
-    if (parent === dir) throw uvException(r, 'mkdir', requested);
-    first = await mkdirRecursive(parent, mode, requested, top);
-    r = await backend.mkdir(dir, mode);
+    if (parent === dir) throw uvException(r, 'mkdir', here);
+    first = await mkdirRecursive(parent, mode, requested, asPath, top);
+    r = await backend.mkdir(asPath(dir), mode);
     if (r === 0) return first ?? dir;
   }
-  if (r !== EEXIST) throw uvException(r, 'mkdir', requested);
-  if (await isDirectory(dir)) return first;
-  // Something else is in the way: the path asked for (EEXIST), or a parent of it (ENOTDIR, at
-  // that parent: what Windows reports, where mkdir of a path under a file says ENOENT).
+  if (r !== EEXIST) throw uvException(r, 'mkdir', here);
+  // Something is there: fine if it is a directory (through symlinks); a stat failure is the
+  // error (a symlink loop ELOOP, a dangling one ENOENT, 'file/' ENOTDIR), as Node reports it.
+  const st = await getBackendForFd().stat(asPath(dir));
+  if (typeof st === 'number') throw uvException(st, 'mkdir', here);
+  if ((st.mode & S_IFMT) === S_IFDIR) return first;
+  // The path asked for (EEXIST), or a parent of it (ENOTDIR, at that parent: what Windows
+  // reports, where mkdir of a path under a file says ENOENT).
   if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
-  throw uvException(ENOTDIR, 'mkdir', dir);
+  throw uvException(ENOTDIR, 'mkdir', here);
 }
 
 const WINDOWS = process.platform === 'win32';
 
 /** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
 function recursiveStart(target: PathLike): string {
-  return WINDOWS ? resolve(target.toString()) : target.toString();
+  if (typeof target !== 'string') return target.toString('latin1');
+  return WINDOWS ? resolve(target) : target;
 }
 
-/** On Windows Node reports the first directory created in its namespaced form (\\?\C:\…). */
-function namespaced(first: string | undefined): string | undefined {
-  return WINDOWS && first !== undefined ? toNamespacedPath(first) : first;
+/** The engine's form of a path of mkdirRecursive for `target`: a Buffer again for a Buffer target. */
+function enginePath(target: PathLike): (dir: string) => PathLike {
+  return typeof target === 'string' ? (dir) => dir : (dir) => Buffer.from(dir, 'latin1');
+}
+
+/** The first directory created as Node reports it: namespaced on Windows (\\?\C:\…), a Buffer target's decoded as UTF-8. */
+function reported(first: string | undefined, target: PathLike): string | undefined {
+  if (first === undefined) return undefined;
+  if (typeof target !== 'string') return Buffer.from(first, 'latin1').toString();
+  return WINDOWS ? toNamespacedPath(first) : first;
 }
 
 /**
@@ -155,7 +164,7 @@ export function prepareMkdir(path: unknown, options: unknown): () => Promise<str
   const target = validatePath(path);
   validateBoolean(recursive, 'options.recursive');
   const bits = parseMode(mode, 'mode', 0o777);
-  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target).then(namespaced);
+  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target, enginePath(target)).then((first) => reported(first, target));
   return async () => {
     const r = await getBackend().mkdir(target, bits);
     if (r < 0) throw uvException(r, 'mkdir', target);
