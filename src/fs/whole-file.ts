@@ -135,6 +135,9 @@ export const BUFFER_MAX = bufferConstants.MAX_LENGTH;
 /** node:fs's readFile limit (kIoMaxLength, 2 GiB − 1), which ayafileio/fs keeps. */
 export const NODE_READ_MAX = 2 ** 31 - 1;
 
+/** What writeFile/appendFile call a bad numeric flag in its error: Node 26 names the option, earlier ones open()'s 'flags'. */
+const WRITE_FLAG_NAME = Number(process.versions.node.split('.')[0]) >= 26 ? 'options.flag' : 'flags';
+
 /**
  * Whether a failed read names the path, as this Node's readFile does: Node 26's readFile puts
  * it in the message ("EISDIR: illegal operation on a directory, read '/tmp'"), earlier ones
@@ -387,7 +390,7 @@ export function prepareRead(path: unknown, options: unknown, maxSize: number, fl
 
 /** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */
 export function prepareWrite(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): () => Promise<void> {
-  const parsed = parseOptions(options, defaultFlag, maxMode);
+  const parsed = parseOptions(options, defaultFlag, maxMode, WRITE_FLAG_NAME);
   const source = writeSource(data, parsed.encoding);
   const target = validatePath(path);
   const append = (parsed.flags & O.O_APPEND) !== 0;
