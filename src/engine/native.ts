@@ -304,19 +304,24 @@ export class NativeBackend implements OpBackend {
   }
 
   mkdir(path: PathLike, mode: number): Promise<number> {
-    if (this.addon.mkdir === undefined) return this.fallback.mkdir(path, mode);
-    const t = this.token();
-    const p = pathBytes(path);
-    const rc = this.addon.mkdir(this.ticket(t), p, mode);
-    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.mkdir(path, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
+    const { mkdir } = this.addon;
+    const submit = mkdir && ((ticket: number, p: Buffer) => mkdir.call(this.addon, ticket, p, mode));
+    return this.pathOp(path, submit, () => this.fallback.mkdir(path, mode));
   }
 
   unlink(path: PathLike, dir: boolean): Promise<number> {
-    if (this.addon.unlink === undefined) return this.fallback.unlink(path, dir);
+    const { unlink } = this.addon;
+    const submit = unlink && ((ticket: number, p: Buffer) => unlink.call(this.addon, ticket, p, dir));
+    return this.pathOp(path, submit, () => this.fallback.unlink(path, dir));
+  }
+
+  /** A path op: `submit(ticket, pathBuf)` where the addon has it and takes it, else `onNodeFs()`. */
+  private pathOp(path: PathLike, submit: ((ticket: number, p: Buffer) => number) | undefined, onNodeFs: () => Promise<number>): Promise<number> {
+    if (submit === undefined) return onNodeFs();
     const t = this.token();
     const p = pathBytes(path);
-    const rc = this.addon.unlink(this.ticket(t), p, dir);
-    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.unlink(path, dir) : this.track<number>(t, rc, undefined, Kind.Number, p);
+    const rc = submit(this.ticket(t), p);
+    return rc < 0 ? this.refused(t, rc, false) ?? onNodeFs() : this.track<number>(t, rc, undefined, Kind.Number, p);
   }
 
   rename(from: PathLike, to: PathLike): Promise<number> {
