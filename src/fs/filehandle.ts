@@ -110,14 +110,8 @@ export class AyaFileHandle extends EventEmitter {
   }
 
   /** Run `body` as one call through the gate: rejected once close() was called, waited for by close(). */
-  async #call<T>(syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
-    this.#gate.check(syscall);
-    this.#gate.enter();
-    try {
-      return await body(this.#fd);
-    } finally {
-      this.#gate.leave();
-    }
+  #call<T>(syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
+    return this.#gate.run(syscall, () => body(this.#fd));
   }
 
   /**
