@@ -9,7 +9,7 @@ import { argTypeError } from '../errors';
 import { checkInteger, checkPosition, MAX_LENGTH } from './validate';
 
 /** Bytes (binary mode) or characters (text mode) per chunk when no size is given. */
-export const DEFAULT_CHUNK = 64 * 1024;
+const DEFAULT_CHUNK = 64 * 1024;
 
 /** What the streams need of the file: the public AsyncFile methods they call. */
 export interface StreamableFile {

@@ -76,7 +76,7 @@ export const fdatasync: typeof nodeFs.fdatasync = callbacks.fdatasync as unknown
 /** node:fs's ftruncate(fd, …, callback); on the engine for fds opened by this module. */
 export const ftruncate: typeof nodeFs.ftruncate = callbacks.ftruncate as unknown as typeof nodeFs.ftruncate;
 
-// Path calls: node:fs/promises' and node:fs's own functions (the engine has no path opcodes yet).
+// Path calls the engine does not carry: node:fs/promises' and node:fs's own functions.
 /** node:fs/promises' access (node:fs's with a callback). */
 export const access: typeof nodeFsp.access & typeof nodeFs.access = dual(promisesApi.access, nodeFs.access);
 /** node:fs/promises' chmod (node:fs's with a callback). */

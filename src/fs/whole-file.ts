@@ -131,7 +131,7 @@ export interface Opened {
 }
 
 /** ayafileio's readFile: as large as a Buffer can be. */
-export const BUFFER_MAX = bufferConstants.MAX_LENGTH;
+const BUFFER_MAX = bufferConstants.MAX_LENGTH;
 /** node:fs's readFile limit (kIoMaxLength, 2 GiB − 1), which ayafileio/fs keeps. */
 export const NODE_READ_MAX = 2 ** 31 - 1;
 
