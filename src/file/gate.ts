@@ -172,7 +172,9 @@ export class OrderedGate extends CallGate {
   soon<A, T>(syscall: string, now: (arg: A) => T | undefined, later: (arg: A) => Promise<T>, arg: A): Promise<T> {
     try {
       this.check(syscall);
-      const result = this.idle ? now(arg) : undefined;
+      // `now` only fills memory (the buffer): positional reads in flight cannot see it, so
+      // only queued calls and positional writes (which it must land after) hold it back.
+      const result = this.#queued === 0 && this.#writesInFlight === 0 ? now(arg) : undefined;
       if (result !== undefined) return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);
