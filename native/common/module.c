@@ -9,7 +9,7 @@ static const char *const op_names[AYA_OP_COUNT] = {
     [AYA_OP_OPEN] = "open",   [AYA_OP_READ] = "read",           [AYA_OP_WRITE] = "write",
     [AYA_OP_FSYNC] = "fsync", [AYA_OP_FTRUNCATE] = "ftruncate", [AYA_OP_STATX] = "statx",
     [AYA_OP_CLOSE] = "close", [AYA_OP_CANCEL_FD] = "cancelFd", [AYA_OP_MKDIR] = "mkdir",
-    [AYA_OP_UNLINK] = "unlink", [AYA_OP_RENAME] = "rename",
+    [AYA_OP_UNLINK] = "unlink", [AYA_OP_RENAME] = "rename", [AYA_OP_WRITE_THEN] = "writeThen",
 };
 
 /* The exports registered (one backend per build): info().ops lists only the ops it exports. */
@@ -30,7 +30,7 @@ static napi_property_descriptor method(const char *name, napi_callback fn) {
 }
 
 bool aya_define_exports(napi_env env, napi_value exports, const char *backend, const aya_exports *fns) {
-  napi_property_descriptor props[AYA_OP_COUNT + 6];
+  napi_property_descriptor props[AYA_OP_COUNT + 7];
   size_t n = 0;
   registered = fns;
   for (int op = 0; op < AYA_OP_COUNT; op++) {
@@ -42,6 +42,7 @@ bool aya_define_exports(napi_env env, napi_value exports, const char *backend, c
   props[n++] = method("shutdown", fns->shutdown);
   props[n++] = method("drainSync", fns->drain_sync);
   if (fns->own_fds != NULL) props[n++] = method("ownFds", fns->own_fds);
+  if (fns->fstat_cached != NULL) props[n++] = method("fstatCached", fns->fstat_cached);
   napi_value name;
   return napi_create_string_utf8(env, backend, NAPI_AUTO_LENGTH, &name) == napi_ok &&
          napi_set_named_property(env, exports, "backend", name) == napi_ok &&

@@ -26,6 +26,8 @@ typedef enum {
   AYA_OP_MKDIR,
   AYA_OP_UNLINK,
   AYA_OP_RENAME,
+  /* A write with close or fsync linked behind it (optional: JavaScript then runs the two). */
+  AYA_OP_WRITE_THEN,
   AYA_OP_COUNT
 } aya_op_kind;
 
@@ -34,6 +36,7 @@ typedef struct {
   napi_callback ops[AYA_OP_COUNT];
   napi_callback init, info, submit, shutdown, drain_sync;
   napi_callback own_fds; /* optional: NULL where the backend holds no descriptor of its own */
+  napi_callback fstat_cached; /* optional: a synchronous fstat of the attributes held in memory */
 } aya_exports;
 
 /* Put `backend`, `contractVersion` and the functions of `fns` on `exports`. */

@@ -4,6 +4,8 @@
 bool aya_get_call(napi_env env, napi_callback_info info, aya_call *call) {
   call->argc = AYA_MAX_ARGS;
   if (napi_get_cb_info(env, info, &call->argc, call->argv, NULL, NULL) != napi_ok) return false;
+  /* argc is the count passed, which may exceed what argv holds: only those are read. */
+  if (call->argc > AYA_MAX_ARGS) call->argc = AYA_MAX_ARGS;
   return napi_get_instance_data(env, &call->state) == napi_ok && call->state != NULL;
 }
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Up to this many arguments per export. */
-#define AYA_MAX_ARGS 6
+#define AYA_MAX_ARGS 8
 
 /* The call's arguments (missing ones are `undefined`) and the addon's per-env state. */
 typedef struct {

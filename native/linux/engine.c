@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,7 +41,7 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_FTRUNCATE] = AYA_IORING_OP_FTRUNCATE, [AYA_OP_STATX] = AYA_IORING_OP_STATX,
     [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
     [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
-    [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,
+    [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,     [AYA_OP_WRITE_THEN] = AYA_IORING_OP_WRITE,
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -119,6 +120,11 @@ static void queue_pop(struct sqe_queue *q) {
   q->len--;
 }
 
+/* Take back the SQE pushed last (the first of a linked pair whose second found no memory). */
+static void queue_drop_last(struct sqe_queue *q) {
+  q->len--;
+}
+
 /* ---- Fds this environment owns ----------------------------------------------------------- */
 
 /* Remember `fd` (a completed open). Out of memory: it is not closed at teardown, nothing worse. */
@@ -151,9 +157,14 @@ static void owned_close_all(struct fd_set_list *s) {
 
 /* ---- Ring lifetime --------------------------------------------------------------------- */
 
-/* Requests the ring may still take before its CQ could overflow. */
-static bool ring_has_room(const struct engine *e) {
-  return e->ring_ops + e->internal_ops < e->ring.cq_entries;
+/* Whether the ring takes `n` more requests now: SQ slots free, and its CQ could not overflow. */
+static bool ring_has_room(const struct engine *e, uint32_t n) {
+  return e->ring_ops + e->internal_ops + n <= e->ring.cq_entries && aya_ring_sq_space(&e->ring) >= n;
+}
+
+/* Requests that must enter the ring in one submit: a linked pair (see enqueue_linked()). */
+static uint32_t sqes_together(const struct aya_sqe *sqe) {
+  return (sqe->flags & AYA_SQE_IO_LINK) ? 2 : 1;
 }
 
 /* Create the ring for `o` and attach our eventfd. Returns 0 or -errno. */
@@ -233,16 +244,16 @@ static void check_creds(struct engine *e) {
 
 /* ---- Submission and reaping -------------------------------------------------------------- */
 
-/* Move waiting SQEs into the ring while it has room. Returns how many moved. */
+/* Move waiting SQEs into the ring while it has room, a linked pair only with room for both.
+ * Returns how many moved. */
 static uint32_t feed_waiting(struct engine *e) {
   uint32_t moved = 0;
-  while (e->waiting.len > 0 && ring_has_room(e)) {
-    struct aya_sqe *sqe = aya_ring_get_sqe(&e->ring);
-    if (!sqe) break;
-    *sqe = *queue_front(&e->waiting);
-    queue_pop(&e->waiting);
-    e->ring_ops++;
-    moved++;
+  while (e->waiting.len > 0 && ring_has_room(e, sqes_together(queue_front(&e->waiting)))) {
+    for (uint32_t n = sqes_together(queue_front(&e->waiting)); n > 0; n--, moved++) {
+      *aya_ring_get_sqe(&e->ring) = *queue_front(&e->waiting);
+      queue_pop(&e->waiting);
+      e->ring_ops++;
+    }
   }
   return moved;
 }
@@ -345,6 +356,19 @@ static void update_ref(struct engine *e) {
  * (eventfd write, epoll_pwait, eventfd read, enter) per batch with a slow request in it.
  * An SQPOLL ring's kernel thread posts on its own schedule: it still gets the signal.
  */
+/*
+ * Run the DEFER_TASKRUN work the kernel left queued (aya_ring_work_left): the completions of
+ * io-wq requests, the issue of a request linked behind one that just completed (writeThen).
+ * Nothing signals for it, so without this a burst of more completions than the kernel runs
+ * per enter could wait forever. A few more enters; a self-signal is the backstop.
+ */
+static void run_task_work_left(struct engine *e) {
+  for (int i = 0; i < 8 && aya_ring_work_left(&e->ring); i++) {
+    if (aya_ring_submit(&e->ring, true) < 0) break;
+  }
+  if (aya_ring_work_left(&e->ring)) signal_eventfd(e);
+}
+
 static uint32_t catch_up(struct engine *e, uint32_t n) {
   if (e->ring.setup_flags & AYA_SETUP_SQPOLL) {
     signal_eventfd(e);
@@ -354,6 +378,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
     if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
+    run_task_work_left(e);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -382,6 +407,7 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
+    run_task_work_left(e);
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
@@ -707,23 +733,36 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   return e->have_ring ? ring_info(env, e) : null;
 }
 
-/* Queue one SQE: straight into the ring when possible, else into `waiting`. */
-static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
+/*
+ * Queue `n` SQEs (1, or a linked pair): straight into the ring when it has room for all, else
+ * into `waiting`. A pair always enters the ring together: a submit between the two would end
+ * the link, and the second would run without waiting for the first.
+ */
+static int enqueue_sqes(struct engine *e, const struct aya_sqe *sqes, uint32_t n) {
   if (!e->have_ring) return AYA_ENOSYS;
-  if (!aya_ring_supports(&e->ring, sqe->opcode)) return AYA_ENOSYS;
-  bool direct = e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e);
-  struct aya_sqe *slot = direct ? aya_ring_get_sqe(&e->ring) : NULL;
-  if (slot) {
-    *slot = *sqe;
-    e->ring_ops++;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!aya_ring_supports(&e->ring, sqes[i].opcode)) return AYA_ENOSYS;
+  }
+  if (e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && ring_has_room(e, n)) {
+    for (uint32_t i = 0; i < n; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
+    e->ring_ops += n;
   } else {
-    int rc = queue_push(&e->waiting, sqe);
-    if (rc < 0) return rc;
+    for (uint32_t i = 0; i < n; i++) {
+      int rc = queue_push(&e->waiting, &sqes[i]);
+      if (rc == 0) continue;
+      while (i-- > 0) queue_drop_last(&e->waiting);
+      return rc;
+    }
   }
   /* No update_ref here: JavaScript calls submit() before the loop can next decide to exit
    * (at the microtask checkpoint, or from a pending setImmediate), and submit() refs the poll
    * handle if the op is still outstanding then. */
   return 0;
+}
+
+/* Queue one SQE (enqueue_sqes). */
+static int enqueue(struct engine *e, const struct aya_sqe *sqe) {
+  return enqueue_sqes(e, sqe, 1);
 }
 
 /* Submit what is queued, reap what finished into the pairs array; returns the pair count. */
@@ -783,25 +822,33 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
  */
 #define ASYNC_COPY_MIN (256u * 1024u)
 
-/* read/write(ticket, fd, buf, off, len, pos): the shared argument checks. */
-static napi_value rw_op(napi_env env, napi_callback_info info, aya_op_kind op) {
-  ENGINE_CALL(env, info, call);
-  bool now;
-  struct aya_sqe sqe = {.opcode = uring_opcode[op]};
+/* The SQE of read/write(ticket, fd, buf, off, len, pos) into `sqe`; 0, or the errno to refuse with. */
+static int rw_sqe(napi_env env, const aya_call *call, aya_op_kind op, struct aya_sqe *sqe, bool *now) {
+  const struct engine *e = call->state;
   uint8_t *buf;
   size_t size;
   int64_t off, len, pos;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) ||
-      !aya_arg_bytes(env, &call, 2, &buf, &size) || !aya_arg_i64(env, &call, 3, &off) ||
-      !aya_arg_i64(env, &call, 4, &len) || !aya_arg_i64(env, &call, 5, &pos) || off < 0 || len < 0 ||
+  *sqe = (struct aya_sqe){.opcode = uring_opcode[op]};
+  if (!arg_ticket(env, call, &sqe->user_data, now) || !aya_arg_i32(env, call, 1, &sqe->fd) ||
+      !aya_arg_bytes(env, call, 2, &buf, &size) || !aya_arg_i64(env, call, 3, &off) ||
+      !aya_arg_i64(env, call, 4, &len) || !aya_arg_i64(env, call, 5, &pos) || off < 0 || len < 0 ||
       (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
-    return aya_int(env, AYA_EINVAL);
-  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return aya_int(env, AYA_ENOSYS);
-  sqe.addr = (uint64_t)(uintptr_t)(buf + off);
-  sqe.len = (uint32_t)len;
-  sqe.off = (uint64_t)pos; /* -1: the file position */
-  if (sqe.len >= ASYNC_COPY_MIN) sqe.flags = AYA_SQE_ASYNC;
-  return queue_result(env, e, &sqe, now);
+    return AYA_EINVAL;
+  if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return AYA_ENOSYS;
+  sqe->addr = (uint64_t)(uintptr_t)(buf + off);
+  sqe->len = (uint32_t)len;
+  sqe->off = (uint64_t)pos; /* -1: the file position */
+  if (sqe->len >= ASYNC_COPY_MIN) sqe->flags = AYA_SQE_ASYNC;
+  return 0;
+}
+
+/* read/write(ticket, fd, buf, off, len, pos) */
+static napi_value rw_op(napi_env env, napi_callback_info info, aya_op_kind op) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqe;
+  int rc = rw_sqe(env, &call, op, &sqe, &now);
+  return rc < 0 ? aya_int(env, rc) : queue_result(env, e, &sqe, now);
 }
 
 static napi_value js_read(napi_env env, napi_callback_info info) {
@@ -809,6 +856,70 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
 }
 static napi_value js_write(napi_env env, napi_callback_info info) {
   return rw_op(env, info, AYA_OP_WRITE);
+}
+
+/* What writeThen() links behind its write. */
+enum linked_op { LINKED_CLOSE = 0, LINKED_FSYNC = 1, LINKED_FDATASYNC = 2 };
+
+/*
+ * writeThen(ticket, fd, buf, off, len, pos, nextTicket, next): write(), and `next` (a
+ * linked_op) on the same fd linked behind it (IOSQE_IO_LINK): one submission, and the kernel
+ * starts the second op right where the write ends (in the same io-wq worker when the write
+ * went there) instead of after a round trip through JavaScript. The kernel cancels it
+ * (-ECANCELED) when the write fails or is short. Never submits by itself, whatever the
+ * ticket says: JavaScript tracks both tickets before the submit that may complete them.
+ */
+static napi_value js_write_then(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  struct aya_sqe sqes[2];
+  int32_t next_ticket, next;
+  int rc = rw_sqe(env, &call, AYA_OP_WRITE, &sqes[0], &now);
+  if (rc < 0) return aya_int(env, rc);
+  if (e->have_ring && e->ring.sq_entries < 2) return aya_int(env, AYA_ENOSYS); /* a pair never fits */
+  if (!aya_arg_i32(env, &call, 6, &next_ticket) || next_ticket < 0 || !aya_arg_i32(env, &call, 7, &next) ||
+      next < LINKED_CLOSE || next > LINKED_FDATASYNC)
+    return aya_int(env, AYA_EINVAL);
+  sqes[0].flags |= AYA_SQE_IO_LINK;
+  bool close_fd = next == LINKED_CLOSE;
+
+  sqes[1] = (struct aya_sqe){
+      .opcode = uring_opcode[close_fd ? AYA_OP_CLOSE : AYA_OP_FSYNC],
+      .fd = sqes[0].fd,
+      .op_flags = next == LINKED_FDATASYNC ? AYA_FSYNC_DATASYNC : 0,
+      .user_data = (uint64_t)(next_ticket >> 1), /* a ticket's token (its submitNow bit is ignored) */
+  };
+  /* A close behind a write is the file's last reference: its release may start writeback
+   * (ext4 does for a file truncated and rewritten), which would run on the JavaScript thread
+   * as task work; in an io-wq worker it runs beside it (docs/engine-notes.md, Linked ops). */
+  if (close_fd) sqes[1].flags = AYA_SQE_ASYNC;
+  rc = enqueue_sqes(e, sqes, 2);
+  /* As js_close: once JavaScript hands the fd over, teardown does not close it (if the kernel
+   * cancels the close, JavaScript closes the fd itself). */
+  if (rc == 0 && close_fd) owned_remove(&e->owned, sqes[0].fd);
+  return aya_int(env, rc);
+}
+
+/*
+ * fstatCached(fd, out): statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC) here, on the calling
+ * thread. For open(), which needs the type and size of the file it has just opened: the
+ * kernel holds them in memory (a network filesystem refreshed them at the open, and
+ * DONT_SYNC keeps it from asking its server again), so the call does not wait for I/O, while
+ * the ring's statx always goes through an io-wq worker: a kernel-thread round trip per open
+ * (docs/engine-notes.md, Open). Returns 0 or -errno.
+ */
+static napi_value js_fstat_cached(napi_env env, napi_callback_info info) {
+  static const char empty_path[] = "";
+  aya_call call;
+  int32_t fd;
+  uint8_t *out;
+  size_t out_len;
+  if (!aya_get_call(env, info, &call) || !aya_arg_i32(env, &call, 0, &fd) ||
+      !aya_arg_bytes(env, &call, 1, &out, &out_len) || out_len < AYA_STATX_SIZE)
+    return aya_int(env, AYA_EINVAL);
+  long rc = syscall(SYS_statx, fd, empty_path, AT_EMPTY_PATH | AYA_AT_STATX_DONT_SYNC,
+                    AYA_STATX_BASIC_STATS | AYA_STATX_BTIME, out);
+  return aya_int(env, rc < 0 ? -errno : 0);
 }
 
 /* fsync(ticket, fd, datasync) */
@@ -1035,13 +1146,15 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
               [AYA_OP_CANCEL_FD] = js_cancel_fd,
               [AYA_OP_MKDIR] = js_mkdir,
               [AYA_OP_UNLINK] = js_unlink,
-              [AYA_OP_RENAME] = js_rename},
+              [AYA_OP_RENAME] = js_rename,
+              [AYA_OP_WRITE_THEN] = js_write_then},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,
       .shutdown = js_shutdown,
       .drain_sync = js_drain_sync,
       .own_fds = js_own_fds,
+      .fstat_cached = js_fstat_cached,
   };
   return aya_define_exports(env, exports, "io_uring", &fns) ? exports : NULL;
 }

@@ -68,10 +68,13 @@ int aya_ring_register(struct aya_ring *r, unsigned opcode, const void *arg, unsi
 /*
  * Setup flag sets, newest first; the kernel answers EINVAL to a flag it does not know, and
  * we retry with the next set. DEFER_TASKRUN (6.1) needs SINGLE_ISSUER and excludes SQPOLL;
+ * with it, TASKRUN_FLAG is how we learn that the kernel left task work queued (see
+ * aya_ring_work_left);
  * COOP_TASKRUN (5.19) is its predecessor; SUBMIT_ALL (5.18) keeps a bad SQE from stopping
  * the rest of a batch; CLAMP (5.6) turns a too-large depth into the maximum.
  */
 static const uint32_t plain_flag_sets[] = {
+    AYA_SETUP_CLAMP | AYA_SETUP_SUBMIT_ALL | AYA_SETUP_SINGLE_ISSUER | AYA_SETUP_DEFER_TASKRUN | AYA_SETUP_TASKRUN_FLAG,
     AYA_SETUP_CLAMP | AYA_SETUP_SUBMIT_ALL | AYA_SETUP_SINGLE_ISSUER | AYA_SETUP_DEFER_TASKRUN,
     AYA_SETUP_CLAMP | AYA_SETUP_SUBMIT_ALL | AYA_SETUP_COOP_TASKRUN | AYA_SETUP_TASKRUN_FLAG,
     AYA_SETUP_CLAMP | AYA_SETUP_SUBMIT_ALL,
@@ -211,9 +214,12 @@ bool aya_ring_supports(const struct aya_ring *r, uint8_t opcode) {
   return (r->supported_ops[opcode >> 6] >> (opcode & 63)) & 1;
 }
 
+uint32_t aya_ring_sq_space(const struct aya_ring *r) {
+  return r->sq_entries - (r->sq_local_tail - load_acquire(r->sq_head));
+}
+
 struct aya_sqe *aya_ring_get_sqe(struct aya_ring *r) {
-  uint32_t head = load_acquire(r->sq_head);
-  if (r->sq_local_tail - head >= r->sq_entries) return NULL;
+  if (aya_ring_sq_space(r) == 0) return NULL;
   struct aya_sqe *sqe = &r->sqes[r->sq_local_tail & r->sq_mask];
   r->sq_local_tail++;
   memset(sqe, 0, sizeof *sqe);
@@ -253,6 +259,11 @@ int aya_ring_wait(struct aya_ring *r) {
   store_release(r->sq_tail, r->sq_local_tail);
   int rc = enter(r, aya_ring_unsubmitted(r), 1, AYA_ENTER_GETEVENTS);
   return rc < 0 ? rc : 0;
+}
+
+bool aya_ring_work_left(const struct aya_ring *r) {
+  return (r->setup_flags & AYA_SETUP_DEFER_TASKRUN) && (r->setup_flags & AYA_SETUP_TASKRUN_FLAG) &&
+         (load_relaxed(r->sq_flags) & AYA_SQ_TASKRUN);
 }
 
 bool aya_ring_needs_taskrun(const struct aya_ring *r) {

@@ -43,6 +43,8 @@ void aya_ring_destroy(struct aya_ring *r);
 
 /* Whether the kernel supports `opcode` (IORING_REGISTER_PROBE). */
 bool aya_ring_supports(const struct aya_ring *r, uint8_t opcode);
+/* How many SQE slots are free. */
+uint32_t aya_ring_sq_space(const struct aya_ring *r);
 /* A free SQE slot, zeroed, or NULL when the SQ is full. The caller fills it. */
 struct aya_sqe *aya_ring_get_sqe(struct aya_ring *r);
 /* SQEs written but not yet accepted by io_uring_enter (or, with SQPOLL, not published). */
@@ -56,6 +58,12 @@ int aya_ring_submit(struct aya_ring *r, bool get_events);
 /* Submit what is unsubmitted and block until at least one CQE is posted (teardown only).
  * Returns 0 or -errno. */
 int aya_ring_wait(struct aya_ring *r);
+/*
+ * Whether the kernel has DEFER_TASKRUN work queued that the last enter(GETEVENTS) did not
+ * run: it runs a bounded batch per enter, and what it leaves (or what is queued while the
+ * eventfd is muted) signals no one. Known only with TASKRUN_FLAG; false without it.
+ */
+bool aya_ring_work_left(const struct aya_ring *r);
 /* Whether a wake-up needs io_uring_enter(GETEVENTS) to run the kernel's deferred task work. */
 bool aya_ring_needs_taskrun(const struct aya_ring *r);
 /*

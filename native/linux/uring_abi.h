@@ -71,7 +71,8 @@ enum {
 };
 
 /* SQE flags. */
-#define AYA_SQE_ASYNC (1u << 4) /* go straight to an io-wq worker */
+#define AYA_SQE_IO_LINK (1u << 2) /* the next SQE starts when this one has completed in full */
+#define AYA_SQE_ASYNC (1u << 4)   /* go straight to an io-wq worker */
 
 #define AYA_FSYNC_DATASYNC (1u << 0)
 #define AYA_ASYNC_CANCEL_ALL (1u << 0) /* 5.19: every match, not just the first */
@@ -229,5 +230,7 @@ _Static_assert(offsetof(struct aya_rsrc_update, data) == 8, "rsrc_update.data");
 #define AYA_STATX_SIZE 256
 #define AYA_STATX_BASIC_STATS 0x7ffu
 #define AYA_STATX_BTIME 0x800u
+/* statx(2) flag: the attributes the kernel holds, without asking a network filesystem's server. */
+#define AYA_AT_STATX_DONT_SYNC 0x4000
 
 #endif
