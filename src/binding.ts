@@ -41,6 +41,14 @@ export interface NativeAddon {
   mkdir?(ticket: number, path: Buffer, mode: number): number;
   unlink?(ticket: number, path: Buffer, dir: boolean): number;
   rename?(ticket: number, from: Buffer, to: Buffer): number;
+  /**
+   * write(), and `next` (0 close, 1 fsync, 2 fdatasync of `fd`, ticket `nextTicket`) linked
+   * behind it in one submission (io_uring); the kernel cancels `next` when the write is short
+   * or fails. Only queues: both complete through a later submit().
+   */
+  writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
+  /** statx of `fd` from the attributes the kernel holds, on the calling thread (io_uring). 0 or -errno. */
+  fstatCached?(fd: number, out: Uint8Array): number;
   submit(): number;
   shutdown(): number;
   /**

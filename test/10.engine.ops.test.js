@@ -7,7 +7,8 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { getBackendInfo } = require('../dist/index.js');
+const { spawnSync } = require('node:child_process');
+const { getBackendInfo, configure, resetConfig } = require('../dist/index.js');
 const { getBackend } = require('./_lib/internals.js').engine;
 
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_EXCL } = fs.constants;
@@ -246,4 +247,105 @@ test('mkdir, unlink (and rmdir), rename: raw results and errors as node:fs gives
   if (process.platform === 'linux') assert.strictEqual(await b.unlink(d, false), -E.EISDIR, 'unlink of a directory');
   assert.strictEqual(await b.unlink(d, true), 0);
   assert.ok(!fs.existsSync(d));
+});
+
+// writeThen / fstatCached: io_uring's own (the other backends leave them out, and AsyncFile then
+// runs the write and the close or fsync one after the other: test/25 and test/57 cover both).
+const linking = b.writeThen !== undefined;
+const notLinking = !linking && `the ${b.kind} backend does not link ops (writeThen is io_uring's)`;
+
+test('writeThen is io_uring only: the other backends leave it out', () => {
+  assert.strictEqual(linking, b.kind === 'io_uring');
+  assert.strictEqual(b.fstatCached !== undefined, b.kind === 'io_uring');
+  if (b.kind === 'io_uring') assert.ok(getBackendInfo().ring.ops.includes('writeThen'));
+});
+
+/** writeThen's two results, and what each onDone saw (in settling order). */
+async function linked(fd, data, pos, next) {
+  const seen = [];
+  const ops = b.writeThen(fd, data, 0, data.length, pos, next, (n) => seen.push(['written', n]), (n) => seen.push([next, n]));
+  assert.ok(ops !== undefined, 'the addon took the pair');
+  return { written: await ops.written, next: await ops.next, seen };
+}
+
+test('writeThen close: the write, then the fd closed, one submission', { skip: notLinking }, async () => {
+  const p = tmp();
+  const fd = fs.openSync(p, 'w');
+  const r = await linked(fd, Buffer.from('linked close'), 0, 'close');
+  assert.deepStrictEqual(r, { written: 12, next: 0, seen: [['written', 12], ['close', 0]] });
+  assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' }, 'the fd is closed');
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'linked close');
+});
+
+test('writeThen fsync / fdatasync: the write, then the sync; the fd stays open', { skip: notLinking }, async () => {
+  const p = tmp();
+  const fd = fs.openSync(p, 'w');
+  assert.deepStrictEqual(await linked(fd, Buffer.from('abc'), 0, 'fdatasync'), { written: 3, next: 0, seen: [['written', 3], ['fdatasync', 0]] });
+  assert.deepStrictEqual(await linked(fd, Buffer.from('def'), 3, 'fsync'), { written: 3, next: 0, seen: [['written', 3], ['fsync', 0]] });
+  fs.closeSync(fd);
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'abcdef');
+});
+
+test('writeThen: a failed write cancels the linked close, and the fd stays open', { skip: notLinking }, async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'ro');
+  const fd = fs.openSync(p, 'r');
+  const r = await linked(fd, Buffer.from('x'), 0, 'close');
+  assert.deepStrictEqual(r, { written: -E.EBADF, next: -E.ECANCELED, seen: [['written', -E.EBADF], ['close', -E.ECANCELED]] });
+  assert.strictEqual(fs.fstatSync(fd).size, 2, 'the fd is still open');
+  fs.closeSync(fd);
+});
+
+test('writeThen: a short write (ulimit -f) cancels the linked op', { skip: notLinking || (process.platform !== 'linux' && 'ulimit -f: Linux') }, async () => {
+  const code = `
+const fs = require('node:fs');
+const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
+const b = getBackend();
+const fd = fs.openSync(process.argv[1], 'w');
+const ops = b.writeThen(fd, Buffer.alloc(8192, 'x'), 0, 8192, 0, 'close', () => {}, () => {});
+Promise.all([ops.written, ops.next]).then(([written, next]) => {
+  console.log(JSON.stringify({ written, next, open: fs.fstatSync(fd).size }));
+});`;
+  const r = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, '-e', code, tmp()], { encoding: 'utf8', timeout: 30_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.deepStrictEqual(JSON.parse(r.stdout), { written: 4096, next: -E.ECANCELED, open: 4096 });
+});
+
+test('writeThen pairs through a ring of 1, 2 and 4 entries: none hangs, every result right', { skip: notLinking }, async (t) => {
+  t.after(() => resetConfig());
+  for (const depth of [1, 2, 4]) {
+    configure({ ioUringQueueDepth: depth });
+    const files = Array.from({ length: 40 }, () => ({ p: tmp('pair'), data: Buffer.from(`pair ${seq} at depth ${depth}\n`.repeat(seq % 7 + 1)) }));
+    const fds = files.map((f) => fs.openSync(f.p, 'w'));
+    const runs = files.map((f, i) => {
+      const ops = b.writeThen(fds[i], f.data, 0, f.data.length, 0, i % 2 ? 'close' : 'fdatasync', () => {}, () => {});
+      if (depth === 1) {
+        assert.strictEqual(ops, undefined, 'a ring of one entry cannot take a pair: the caller runs the two ops');
+        return b.write(fds[i], f.data, 0, f.data.length, 0).then((n) => [n, 0]);
+      }
+      return Promise.all([ops.written, ops.next]);
+    });
+    const results = await Promise.all(runs);
+    results.forEach(([n, next], i) => assert.deepStrictEqual([n, next], [files[i].data.length, 0], `pair ${i} at depth ${depth}`));
+    fds.forEach((fd, i) => {
+      if (depth === 1 || i % 2 === 0) fs.closeSync(fd);
+    });
+    files.forEach((f) => assert.ok(fs.readFileSync(f.p).equals(f.data), f.p));
+  }
+});
+
+test('fstatCached: the mode and size fstat gives, for a file, a directory and a FIFO; EBADF for a closed fd', { skip: b.fstatCached === undefined && `the ${b.kind} backend has no fstatCached (io_uring only)` }, async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'twelve bytes');
+  const fifo = tmp('fifo');
+  assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+  for (const [file, flags] of [[p, 'r'], [dir, 'r'], [fifo, fs.constants.O_RDWR]]) {
+    const fd = fs.openSync(file, flags);
+    const st = await b.fstat(fd);
+    assert.deepStrictEqual(b.fstatCached(fd), { mode: st.mode, size: st.size }, file);
+    fs.closeSync(fd);
+  }
+  const fd = fs.openSync(p, 'r');
+  fs.closeSync(fd);
+  assert.strictEqual(b.fstatCached(fd), -E.EBADF);
 });

@@ -21,6 +21,32 @@ test('close flushes buffered writes and is idempotent', async () => {
   assert.strictEqual(fs.readFileSync(p, 'utf8'), 'pending');
 });
 
+test('close() closes the fd, whether a final write goes with it (linked on io_uring) or not', async () => {
+  for (const [mode, data] of [['wb', Buffer.from('bytes')], ['w', 'text\n'], ['a', 'appended\n'], ['wb', undefined], ['r+b', Buffer.from('over')]]) {
+    const p = tmpPath();
+    fs.writeFileSync(p, 'previous');
+    const f = await open(p, mode);
+    const fd = f.fileno();
+    if (data !== undefined) await f.write(data);
+    await f.close();
+    assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' }, `${mode}: the fd is closed`);
+    const want = { wb: String(data ?? ''), w: 'text\n', a: 'previousappended\n', 'r+b': 'overious' }[mode];
+    assert.strictEqual(fs.readFileSync(p, 'utf8'), want, mode);
+  }
+});
+
+test('datasync() and sync() after buffered writes: the bytes are in the file, the file stays open and usable', async () => {
+  const p = tmpPath();
+  const f = await open(p, 'w+b');
+  await f.write(Buffer.from('one '));
+  await f.datasync();
+  await f.write(Buffer.from('two'));
+  await f.sync();
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'one two', 'in the kernel before the sync resolved');
+  assert.strictEqual((await f.readAt(0, 7)).toString(), 'one two');
+  await f.close();
+});
+
 test('calls issued before close (not awaited) complete; close waits for them', async () => {
   const p = tmpPath();
   const f = await open(p, 'w+b', { bufferSize: 3 });

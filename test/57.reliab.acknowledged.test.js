@@ -260,6 +260,55 @@ aya.writeFile(process.argv[1], data).then(() => console.log('resolved'), (e) => 
   assert.deepStrictEqual(out, { code: 'EFBIG', size: 4096, prefix: true });
 });
 
+test('ulimit -f: close() whose final write is cut short rejects EFBIG, closes the fd, and the file holds the prefix', { skip: linuxOnly }, async (t) => {
+  // On io_uring the close goes linked behind the final write: the kernel cancels it when the
+  // write is short, and close() must still write what it can, report the error and close.
+  const dir = tmpDir(t);
+  const code = `
+const aya = require(${INDEX});
+const fs = require('node:fs');
+const data = Buffer.concat([Buffer.alloc(4096, 'A'), Buffer.alloc(4096, 'B')]);
+(async () => {
+  const f = await aya.open(process.argv[1], 'wb');
+  const fd = f.fileno();
+  await f.write(data);
+  const code = await f.close().then(() => 'resolved', (e) => e.code);
+  let fdState = 'open';
+  try { fs.fstatSync(fd); } catch (e) { fdState = e.code; }
+  const on = fs.readFileSync(process.argv[1]);
+  console.log(JSON.stringify({ code, fdState, size: on.length, prefix: on.equals(data.subarray(0, on.length)) }));
+})();`;
+  const r = await runNode(code, { argv: [path.join(dir, 'f')], spawnWith: ['bash', '-c', 'ulimit -f 4 && exec "$0" "$@"'], killAfterMs: 30_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.deepStrictEqual(out, { code: 'EFBIG', fdState: 'EBADF', size: 4096, prefix: true });
+});
+
+test('process.exit() right after close() and datasync() (not awaited): every byte written is in its file', async (t) => {
+  // The exit path settles the linked write + close / fdatasync pairs still in flight, then
+  // writes what they did not, and closes only the fds whose close did not run.
+  const dir = tmpDir(t);
+  const code = `
+const aya = require(${INDEX});
+const path = require('node:path');
+(async () => {
+  const files = [];
+  for (let i = 0; i < 24; i++) {
+    const f = await aya.open(path.join(process.argv[1], 'f' + i), i % 3 === 2 ? 'a' : 'wb');
+    await f.write(i % 3 === 2 ? 'line ' + i + '\\n' : Buffer.alloc(1000 + i, i));
+    files.push(f);
+  }
+  files.forEach((f, i) => void (i % 2 ? f.close() : f.datasync()).catch((e) => console.error(e)));
+  process.exit(0);
+})();`;
+  const r = await runNode(code, { argv: [dir], killAfterMs: 60_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  for (let i = 0; i < 24; i++) {
+    const want = i % 3 === 2 ? Buffer.from(`line ${i}\n`) : Buffer.alloc(1000 + i, i);
+    assert.ok(fs.readFileSync(path.join(dir, `f${i}`)).equals(want), `file ${i}`);
+  }
+});
+
 // ---- 6. An op the library gave up on can no longer touch memory or files -----------------------
 
 test("closeTimeoutMs gives up on a stuck FIFO read: its late data never lands in another file's buffer", { skip: linuxOnly, timeout: 30_000 }, async (t) => {

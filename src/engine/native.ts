@@ -16,13 +16,16 @@ import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
-import type { BackendKind, OpBackend, PathLike, RawStat, StatResult } from './types';
+import type { BackendKind, FileTypeAndSize, LinkedOp, LinkedOps, OpBackend, PathLike, RawStat, StatResult } from './types';
 import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
 const ENOSYS = errnoByName('ENOSYS');
 const ECANCELED = errnoByName('ECANCELED');
 const EINVAL = errnoByName('EINVAL');
+const EPERM = errnoByName('EPERM');
+/** writeThen()'s `next` as the addon numbers it. */
+const LINKED_OPS: Record<LinkedOp, number> = { close: 0, fsync: 1, fdatasync: 2 };
 /** Completion pairs the shared array holds (one wake-up delivers at most this many at a time). */
 const PAIR_CAPACITY = 4096;
 /** Inline completions settled without an event-loop turn before we make the loop turn. */
@@ -31,6 +34,9 @@ const YIELD_AFTER = 4096;
 const NOT_HERE = -(2 ** 31);
 /** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
 const STATX_SIZE = 256;
+/** Offsets in it of st_mode (u16) and st_size (u64); parseStatx() reads every field. */
+const STATX_MODE = 28;
+const STATX_SIZE_AT = 40;
 /** drainSync(): how long one addon wait lasts before JavaScript looks at the clock again. */
 const DRAIN_SLICE_MS = 50;
 /** The least time the exit path waits for cancelled and running ops to end (see waitSync). */
@@ -89,12 +95,12 @@ export function parseStatx(b: Buffer): RawStat {
   return {
     dev: makedev(b.readUInt32LE(136), b.readUInt32LE(140)),
     ino: u64(b, 32),
-    mode: b.readUInt16LE(28),
+    mode: b.readUInt16LE(STATX_MODE),
     nlink: b.readUInt32LE(16),
     uid: b.readUInt32LE(20),
     gid: b.readUInt32LE(24),
     rdev: makedev(b.readUInt32LE(128), b.readUInt32LE(132)),
-    size: u64(b, 40),
+    size: u64(b, STATX_SIZE_AT),
     blksize: b.readUInt32LE(4),
     blocks: u64(b, 48),
     atimeMs: statxTimeMs(b, 64),
@@ -125,6 +131,8 @@ export class NativeBackend implements OpBackend {
   private readonly heldPath: Array<Buffer | undefined> = [];
   private readonly freeTokens: number[] = [];
   private inFlight = 0;
+  /** fstatCached()'s statx output: the call is synchronous, so one buffer serves every call. */
+  private readonly cachedStatOut = Buffer.alloc(STATX_SIZE);
   private queued = 0;
   private batchOpen = false;
   private inlineRun = 0;
@@ -282,6 +290,24 @@ export class NativeBackend implements OpBackend {
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fsync(fd, datasync) : this.track<number>(t, rc, undefined, Kind.Number);
   }
 
+  writeThen(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
+    if (this.addon.writeThen === undefined || len > MAX_IO_CHUNK) return undefined;
+    const t = this.token();
+    const tn = this.token();
+    // Queued only (mayStart false): a pair completed inside its own call would settle before
+    // both tokens are tracked.
+    const rc = this.addon.writeThen(this.ticket(t, false), fd, buf, off, len, pos, tn << 1, LINKED_OPS[next]);
+    if (rc < 0) {
+      // Refused (no such opcode, or an argument the plain ops will report): run unlinked.
+      this.freeTokens.push(t, tn);
+      return undefined;
+    }
+    return {
+      written: this.track<number>(t, 0, buf, Kind.Number, undefined, onWritten),
+      next: this.track<number>(tn, 0, undefined, Kind.Number, undefined, onNext),
+    };
+  }
+
   ftruncate(fd: number, len: number): Promise<number> {
     const t = this.token();
     const rc = this.addon.ftruncate(this.ticket(t), fd, len);
@@ -293,6 +319,15 @@ export class NativeBackend implements OpBackend {
     const out = Buffer.allocUnsafeSlow(STATX_SIZE);
     const rc = this.addon.statx(this.ticket(t), fd, null, out);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
+  }
+
+  fstatCached(fd: number): FileTypeAndSize | number | undefined {
+    if (this.addon.fstatCached === undefined) return undefined;
+    const out = this.cachedStatOut;
+    const rc = this.addon.fstatCached(fd, out);
+    // No statx (Linux < 4.11) or a seccomp filter refusing it: the ring's statx, or node:fs.
+    if (rc === ENOSYS || rc === EPERM) return undefined;
+    return rc < 0 ? rc : { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT) };
   }
 
   stat(path: PathLike): Promise<StatResult> {
@@ -401,10 +436,11 @@ export class NativeBackend implements OpBackend {
 
   /**
    * The ticket for op `t`: token << 1 | submitNow. The first op of a batch is submitted by
-   * its own call (settling inline completions at once); later ones queue until the microtask
-   * checkpoint, or, after a long run of inline completions, until the loop has turned.
+   * its own call (settling inline completions at once) unless `mayStart` is false; later ones
+   * queue until the microtask checkpoint, or, after a long run of inline completions, until
+   * the loop has turned.
    */
-  private ticket(t: number): number {
+  private ticket(t: number, mayStart = true): number {
     if (this.batchOpen) {
       this.queued++;
       return t << 1;
@@ -416,7 +452,9 @@ export class NativeBackend implements OpBackend {
       return t << 1;
     }
     RESOLVED.then(this.flushAtCheckpoint);
-    return (t << 1) | 1;
+    if (mayStart) return (t << 1) | 1;
+    this.queued++;
+    return t << 1;
   }
 
   /**

@@ -38,6 +38,21 @@ export interface RawStat {
 /** Result of a stat op: a RawStat on success or a negative errno. */
 export type StatResult = RawStat | number;
 
+/** The part of a stat open() needs: st_mode (type and permission bits) and the size. */
+export interface FileTypeAndSize {
+  mode: number;
+  size: number;
+}
+
+/** What writeThen() can link behind a write. */
+export type LinkedOp = 'close' | 'fsync' | 'fdatasync';
+
+/** writeThen()'s two results: bytes written (or -errno), and the linked op's 0 or -errno. */
+export interface LinkedOps {
+  written: Promise<number>;
+  next: Promise<number>;
+}
+
 /**
  * The positional op interface every backend implements.
  *
@@ -68,10 +83,26 @@ export interface OpBackend {
   write(fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number>;
   /** fsync(2), or fdatasync(2) when `datasync`. Resolves 0. */
   fsync(fd: number, datasync: boolean): Promise<number>;
+  /**
+   * write() of one chunk (len <= 2 GiB - 1) with `next` on the same fd (close, fsync or
+   * fdatasync) linked behind it: the kernel starts `next` when the write has taken every
+   * byte, with no round trip through JavaScript between them, and cancels it (-ECANCELED)
+   * when the write is short or fails. `onWritten` and `onNext` see each result as it settles
+   * (see write()). Undefined where the backend cannot link ops: then the caller writes and
+   * runs `next` itself.
+   */
+  writeThen?(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined;
   /** ftruncate(2). Resolves 0. */
   ftruncate(fd: number, len: number): Promise<number>;
   /** fstat(2) through statx where the backend can. */
   fstat(fd: number): Promise<StatResult>;
+  /**
+   * The type and size of a file this process has just opened, without a round trip: the
+   * attributes the kernel holds, read on the calling thread (io_uring: statx with
+   * AT_STATX_DONT_SYNC, docs/engine-notes.md, Open), or a negative errno. Undefined where the
+   * backend cannot (then fstat()).
+   */
+  fstatCached?(fd: number): FileTypeAndSize | number | undefined;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
   /** mkdir(2) of one directory with `mode` (the umask applies). Resolves 0. */

@@ -556,9 +556,10 @@ export class AsyncFile<T extends Data = Data> {
     return lines;
   }
 
+  /** flush(), then fsync or fdatasync, linked behind the flush's write where the backend can. */
   async #syncOp(datasync: boolean): Promise<void> {
-    await this.#io.flush();
-    const r = await this.#backend.fsync(this.#io.fd, datasync);
+    const linked = await this.#io.flushThen(datasync ? 'fdatasync' : 'fsync');
+    const r = linked ?? (await this.#backend.fsync(this.#io.fd, datasync));
     if (r < 0) throw uvException(r, datasync ? 'fdatasync' : 'fsync', this.#path);
   }
 
@@ -568,8 +569,9 @@ export class AsyncFile<T extends Data = Data> {
    */
   async #shutdown(): Promise<void> {
     let failure: unknown;
+    let closed: number | undefined; // the close's result, when it went linked behind the final write
     try {
-      await this.#io.flush();
+      closed = await this.#finalFlush();
     } catch (err) {
       failure = err;
     }
@@ -577,9 +579,21 @@ export class AsyncFile<T extends Data = Data> {
     forget(this.#record); // before the fd is closed: an exit from here on must not close it again
     this.#io.releaseBuffer(!this.#stragglersCancelled);
     if (this.#ownsFd) {
-      const r = await this.#backend.close(this.#io.fd);
+      const r = closed ?? (await this.#backend.close(this.#io.fd));
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.#path);
     }
     if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * close()'s flush. With no positional op in flight on an fd the file owns, the close goes
+   * linked behind the final write (flushThen): its result, or undefined when it is still to do.
+   * (Until it settles the file stays among the open files: the exit path knows from
+   * BufferedFile.fdClosed whether the fd is closed.)
+   */
+  async #finalFlush(): Promise<number | undefined> {
+    if (this.#ownsFd && this.#gate.quiet) return this.#io.flushThen('close');
+    await this.#io.flush();
+    return undefined;
   }
 }

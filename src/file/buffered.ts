@@ -8,7 +8,7 @@
  * writes on an O_APPEND file (pos -1: the kernel appends atomically, even with other writers)
  * and every op on a file that cannot seek (pipes, sockets, terminals).
  */
-import type { OpBackend, PathLike } from '../engine/types';
+import type { LinkedOp, LinkedOps, OpBackend, PathLike } from '../engine/types';
 import { fileTooLarge, partialWriteError, uvException, errnoByName, systemError } from '../errors';
 import { fitted } from '../engine/slab';
 import { acquireBuffer, releaseBuffer } from './buffer-pool';
@@ -31,6 +31,8 @@ interface FlushWaiter {
 }
 
 const RESOLVED = Promise.resolve();
+const ECANCELED = errnoByName('ECANCELED');
+const ignore = (): void => {};
 
 /** How to build a BufferedFile. */
 export interface BufferedFileOptions {
@@ -89,6 +91,8 @@ export class BufferedFile implements BufferedIO {
   private startAtCheckpoint: { readonly busy: boolean } | undefined;
   /** stop() was called: no new kernel op starts on this file. */
   private stopped = false;
+  /** The fd was closed by a close linked behind the final write (flushThen('close')). */
+  private closedByLink = false;
   /** Bytes of the group write in flight whose result has not arrived (0: none). */
   private groupInFlight = 0;
   /**
@@ -129,6 +133,14 @@ export class BufferedFile implements BufferedIO {
   /** Whether stop() was called. */
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  /**
+   * The fd is closed: flushThen('close') closed it behind the final write. Set when the close
+   * settles (its onDone), so the exit path, which settles ops without a loop turn, knows.
+   */
+  get fdClosed(): boolean {
+    return this.closedByLink;
   }
 
   /** Throw ECANCELED once stop() was called. */
@@ -337,6 +349,48 @@ export class BufferedFile implements BufferedIO {
       await written;
     }
   }
+
+  /**
+   * flush(), then `next` on the fd (close, fsync or fdatasync), linked behind the one kernel
+   * write that empties the buffer where the backend links ops (io_uring: the kernel starts it
+   * where the write ends, with no round trip through JavaScript between; a record file's
+   * write + close, durable-append's write + fdatasync). Resolves `next`'s result (0 or -errno)
+   * when it ran linked; undefined when it did not (nothing to link behind, or the kernel
+   * cancelled it because the write was short or failed), once flush() has written the rest
+   * or thrown its error: the caller then runs `next` itself.
+   */
+  async flushThen(next: LinkedOp): Promise<number | undefined> {
+    const linked = this.linkFinalWrite(next);
+    if (linked === undefined) {
+      await this.flush();
+      return undefined;
+    }
+    this.pumping = true; // the buffer's kernel write is out: no group write starts meanwhile
+    await linked.written; // its result is applied by applyWritten (onDone)
+    const after = await linked.next;
+    this.pumping = false;
+    if (this.wOff === this.wLen) this.wOff = this.wLen = 0;
+    this.startCommits();
+    if (after !== ECANCELED) return after;
+    await this.flush();
+    return undefined;
+  }
+
+  /** The pending bytes as one write with `next` linked behind it, where that can be done. */
+  private linkFinalWrite(next: LinkedOp): LinkedOps | undefined {
+    const len = this.wLen - this.wOff;
+    // Not on a pipe, socket or terminal: close() may have to cancel what is stuck there.
+    if (len === 0 || this.pumping || this.stopped || !this.seekable || this.backend.writeThen === undefined) return undefined;
+    const onNext = next === 'close' ? this.noteLinkedClose : ignore;
+    const linked = this.backend.writeThen(this.fd, this.buf, this.wOff, len, this.writePosition(this.wStart), next, this.applyWritten, onNext);
+    if (linked !== undefined) this.groupInFlight = len;
+    return linked;
+  }
+
+  /** A close linked behind the final write settled: unless the kernel cancelled it, the fd is closed. */
+  private readonly noteLinkedClose = (r: number): void => {
+    if (r !== ECANCELED) this.closedByLink = true;
+  };
 
   /**
    * Group commit: resolves once the kernel has taken every byte written so far, without

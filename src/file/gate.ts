@@ -54,6 +54,11 @@ export class CallGate {
     }
   }
 
+  /** No call is in flight now. */
+  get quiet(): boolean {
+    return this.#inflight === 0;
+  }
+
   /** Settles once no call is in flight; undefined when none is now. */
   drained(): Promise<void> | undefined {
     if (this.#inflight === 0) return undefined;

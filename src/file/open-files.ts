@@ -153,7 +153,8 @@ function finishAtExit(): void {
     } catch (err) {
       warnNow(`${what}; its buffered writes were lost: ${(err as Error).message}`);
     }
-    if (record.ownsFd) record.backend.closeSync(record.io.fd);
+    // A close linked behind the final write (flushThen) may have settled in drainSync above.
+    if (record.ownsFd && !record.io.fdClosed) record.backend.closeSync(record.io.fd);
     forget(record);
   }
 }

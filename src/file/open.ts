@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
 import { getBackend, getBackendForFd, isEngineFd } from '../engine';
-import type { OpBackend, PathLike, RawStat } from '../engine/types';
+import type { FileTypeAndSize, OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException, errnoByName } from '../errors';
 import { AsyncFile } from './asyncfile';
 import { BufferedFile } from './buffered';
 import { parseMode, type ParsedMode } from './mode';
-import { Stats } from './stats';
+import { isDirectoryMode, isSeekableMode } from './stats';
 import { TextFile } from './text';
 import { getCodec } from './text-codec';
 import type { TextOptions } from './types';
@@ -125,20 +125,15 @@ function checkOptions(options: unknown, mode: ParsedMode, allowed: Set<string>):
   return { text: mode.binary ? undefined : checkTextOptions(o), bufferSize };
 }
 
-/** fstat a just-opened fd (type and size); throws a Node-shaped error on failure. */
-async function statForOpen(backend: OpBackend, fd: number, path: PathLike | undefined): Promise<RawStat> {
-  const st = await backend.fstat(fd);
+/**
+ * fstat an fd (type and size); throws a Node-shaped error on failure. One open() has just
+ * made is asked without a round trip where the backend can (fstatCached: the kernel's
+ * attributes were set up or refreshed by the open itself).
+ */
+async function statForOpen(backend: OpBackend, fd: number, path: PathLike | undefined, justOpened: boolean): Promise<FileTypeAndSize> {
+  const st = (justOpened ? backend.fstatCached?.(fd) : undefined) ?? (await backend.fstat(fd));
   if (typeof st !== 'number') return st;
   throw uvException(st, 'fstat', path);
-}
-
-/**
- * Regular files and block devices have a file position; pipes, sockets, terminals and other
- * character devices, and anonymous inodes (eventfd, epoll, timerfd: no file type at all) do not.
- */
-function canSeek(st: RawStat): boolean {
-  const s = new Stats(st);
-  return s.isFile() || s.isBlockDevice();
 }
 
 interface LayerInit {
@@ -148,7 +143,7 @@ interface LayerInit {
   path: PathLike | undefined;
   mode: ParsedMode;
   options: CheckedOptions;
-  st: RawStat;
+  st: FileTypeAndSize;
   ownsFd: boolean;
   /** Where the file position starts (default: 0, or the end in append mode). */
   position?: number;
@@ -163,7 +158,7 @@ function buildFile(init: LayerInit): AsyncFile {
     readable: init.mode.readable,
     writable: init.mode.writable,
     append: init.mode.append,
-    seekable: canSeek(init.st),
+    seekable: isSeekableMode(init.st.mode),
     bufferSize: init.options.bufferSize,
     position: init.position ?? (init.mode.append ? init.st.size : 0),
   });
@@ -203,8 +198,8 @@ export async function open(path: string | Buffer | URL, mode?: string, options?:
   const fd = await backend.open(p, parsed.flags, 0o666);
   if (fd < 0) throw uvException(fd, 'open', p);
   try {
-    const st = await statForOpen(backend, fd, p);
-    if (new Stats(st).isDirectory()) throw uvException(errnoByName('EISDIR'), 'open', p);
+    const st = await statForOpen(backend, fd, p, true);
+    if (isDirectoryMode(st.mode)) throw uvException(errnoByName('EISDIR'), 'open', p);
     return buildFile({ backend, fd, name: p, path: p, mode: parsed, options: checked, st, ownsFd: true });
   } catch (err) {
     await backend.close(fd);
@@ -259,9 +254,9 @@ export async function wrapFd<M extends string>(
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
   const backend = getBackendForFd();
   // The fstat starts the engine if it is not running, so its descriptors exist by the check.
-  const st = await statForOpen(backend, fd, undefined);
+  const st = await statForOpen(backend, fd, undefined, false);
   if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
-  const state = canSeek(st) ? await fdState(fd) : undefined;
+  const state = isSeekableMode(st.mode) ? await fdState(fd) : undefined;
   // O_APPEND: writes land at the end whatever the mode; the position starts at the offset
   // (Python's FileIO seeks to the end only for an 'a' mode).
   const used = state?.append ? { ...parsed, append: true } : parsed;

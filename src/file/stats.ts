@@ -13,6 +13,21 @@ const S_IFIFO = 0o010000;
 const S_IFLNK = 0o120000;
 const S_IFSOCK = 0o140000;
 
+/** Whether `mode` is a directory's. */
+export function isDirectoryMode(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFDIR;
+}
+
+/**
+ * Whether `mode` is a file with a file position: regular files and block devices, not pipes,
+ * sockets, terminals and other character devices, nor anonymous inodes (eventfd, epoll,
+ * timerfd: no file type at all).
+ */
+export function isSeekableMode(mode: number): boolean {
+  const type = mode & S_IFMT;
+  return type === S_IFREG || type === S_IFBLK;
+}
+
 /** The RawStat fields a Stats copies. */
 const FIELDS = [
   'dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks',
