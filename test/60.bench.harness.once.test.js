@@ -33,7 +33,7 @@ test('bench --tiny runs crawlee-append and randread with verified results and va
   const results = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.deepStrictEqual(
     results.cases.map((c) => c.id),
-    ['crawlee-append/buffered', 'crawlee-append/flush-per-write', 'randread/readAtInto/qd1', 'randread/readAtInto/qd32'],
+    ['crawlee-append/buffered', 'crawlee-append/flush-per-write', 'crawlee-append/flush-per-write/w4', 'randread/readAtInto/qd1', 'randread/readAtInto/qd32'],
   );
   const available = results.contenders.filter((c) => c.available).map((c) => c.id);
   assert.ok(available.includes('node-fs'));
