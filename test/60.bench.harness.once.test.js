@@ -50,6 +50,7 @@ test('bench --tiny runs crawlee-append and randread with verified results and va
     assert.strictEqual(kase.results['node-fs'].ratio, 1);
   }
   assert.match(stdout, /randread\/readAtInto\/qd32\s+node:fs\/promises/);
+  assert.match(stdout, /\nAgainst the goals of issue 17 \(ayafileio, limits and peers of this run\):\n {2}(yes|NO ) {2}crawlee-append flush-per-write, 50 and 10 writers: p99 [^\n]*crawlee-append\/flush-per-write\/w4 /);
   const chart = fs.readFileSync(svg, 'utf8');
   assert.match(chart, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(chart, /<\/svg>\n$/);
