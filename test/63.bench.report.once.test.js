@@ -117,3 +117,10 @@ test('results section carries the goals table', () => {
   assert.match(section, /Against the goals of issue 17 \(ayafileio on its native backend; fio-percore: fio io_uring with one ring per core, run after the others\):\n\n\| goal \(issue 17\)/);
   assert.doesNotMatch(section, /issue 6/);
 });
+
+test('text table: the fio note only when a reference line has a row', () => {
+  const results = goalResults();
+  assert.match(report.textTable(results), /\n\* fio: a reference limit/);
+  for (const kase of results.cases) delete kase.results['fio-percore'];
+  assert.doesNotMatch(report.textTable(results), /\* fio/, 'fio-percore chosen but no read case ran');
+});

@@ -64,7 +64,8 @@ function textTable(results) {
   const lines = rows.map((r) =>
     r.length === head.length ? r.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ') : `${String(r[0]).padEnd(widths[0])}  ${String(r[1]).padEnd(widths[1])}  ${r[2]}`,
   );
-  const note = results.contenders.some((c) => c.reference && c.available) ? '\n* fio: a reference limit; it does not return data, so its reads are not verified.' : '';
+  const referenceShown = results.cases.some((k) => Object.values(k.results).some((r) => r.status === 'reference'));
+  const note = referenceShown ? '\n* fio: a reference limit; it does not return data, so its reads are not verified.' : '';
   return `${lines.join('\n')}${note}\n`;
 }
 
