@@ -282,6 +282,13 @@ function goalsTable(results, contenderId = 'ayafileio') {
   return `${rows.join('\n')}\n`;
 }
 
+/** Markdown: the goals table under its heading, or '' when the run has no case of any goal. */
+function goalsSection(results) {
+  if (goalRows(results).length === 0) return '';
+  const heading = 'Against the goals of issue 17 (ayafileio on its native backend; fio-percore: fio io_uring with one ring per core, run after the others):';
+  return `${heading}\n\n${goalsTable(results)}`;
+}
+
 /** Plain text for the terminal: one line per goal, the verdict first. */
 function goalsText(results, contenderId = 'ayafileio') {
   const rows = goalRows(results, contenderId);
@@ -314,9 +321,7 @@ function resultsSection(results, chartHref) {
   ];
   if (chartHref) lines.push(`![throughput relative to node:fs/promises](${chartHref})`, '');
   lines.push(markdownTables(results));
-  if (goalRows(results).length) {
-    lines.push('Against the goals of issue 17 (ayafileio on its native backend; fio-percore: fio io_uring with one ring per core, run after the others):', '', goalsTable(results));
-  }
+  lines.push(goalsSection(results));
   return lines.join('\n');
 }
 
@@ -329,4 +334,4 @@ function replaceResultsSection(text, section) {
   return text.slice(0, start) + block + text.slice(end + README_END.length);
 }
 
-module.exports = { textTable, markdownTables, svgChart, goalsTable, goalsText, formatRate, resultsSection, replaceResultsSection };
+module.exports = { textTable, markdownTables, svgChart, goalsTable, goalsSection, goalsText, formatRate, resultsSection, replaceResultsSection };
