@@ -31,9 +31,11 @@ async function benchCommand(options) {
   const out = options.out || process.stdout;
   const results = await runBench(options);
   out.write(`\n${report.textTable(results)}`);
+  const goals = report.goalsText(results);
+  if (goals) out.write(`\n${goals}`);
   if (options.json) writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   if (options.svg) writeFile(options.svg, report.svgChart(results));
-  if (options.markdown) writeFile(options.markdown, report.markdownTables(results));
+  if (options.markdown) writeFile(options.markdown, [report.markdownTables(results), report.goalsSection(results)].filter(Boolean).join('\n'));
   for (const file of options.readme || []) updateResultsSection(file, results, options.svg);
   const failures = [];
   for (const kase of results.cases) {

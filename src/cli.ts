@@ -33,7 +33,8 @@ const USAGE = `usage:
     --dir DIR                 working directory (default: <tmpdir>/ayafileio-bench, reused: keep it warm)
     --quick                   smaller files and fewer, shorter rounds (under 2 minutes)
     --only NAME[,NAME]        scenarios or cases, e.g. randread, randread/readAt, seqread/qd4
-    --contenders ID[,ID]      node-fs, ayafileio, ayafileio-fallback, node-uring, register, bun, deno, fio
+    --contenders ID[,ID]      node-fs, ayafileio, ayafileio-fallback, node-uring, register, bun, deno, fio,
+                              fio-percore
     --json FILE               write all results as JSON
     --svg FILE                write the ratio chart as SVG
     --markdown FILE           write the Markdown tables

@@ -25,15 +25,16 @@ test('bench --tiny runs crawlee-append and randread with verified results and va
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-bench-test-'));
   const json = path.join(tmp, 'out', 'results.json');
   const svg = path.join(tmp, 'chart.svg');
+  const md = path.join(tmp, 'tables.md');
   const { code, stdout, stderr } = await run([
     'bench', '--tiny', '--dir', path.join(tmp, 'work'), '--only', 'crawlee-append,randread/readAtInto',
-    '--contenders', 'node-fs,ayafileio', '--json', json, '--svg', svg,
+    '--contenders', 'node-fs,ayafileio', '--json', json, '--svg', svg, '--markdown', md,
   ]);
   assert.strictEqual(code, 0, `exit code ${code}\n${stderr}\n${stdout}`);
   const results = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.deepStrictEqual(
     results.cases.map((c) => c.id),
-    ['crawlee-append/buffered', 'crawlee-append/flush-per-write', 'randread/readAtInto/qd1', 'randread/readAtInto/qd32'],
+    ['crawlee-append/buffered', 'crawlee-append/flush-per-write', 'crawlee-append/flush-per-write/w4', 'randread/readAtInto/qd1', 'randread/readAtInto/qd32'],
   );
   const available = results.contenders.filter((c) => c.available).map((c) => c.id);
   assert.ok(available.includes('node-fs'));
@@ -50,6 +51,8 @@ test('bench --tiny runs crawlee-append and randread with verified results and va
     assert.strictEqual(kase.results['node-fs'].ratio, 1);
   }
   assert.match(stdout, /randread\/readAtInto\/qd32\s+node:fs\/promises/);
+  assert.match(stdout, /\nAgainst the goals of issue 17 \(ayafileio, limits and peers of this run\):\n {2}(yes|NO ) {2}crawlee-append flush-per-write, 50 and 10 writers: p99 [^\n]*crawlee-append\/flush-per-write\/w4 /);
+  assert.match(fs.readFileSync(md, 'utf8'), /^\| case \| unit \|[^]*\n\nAgainst the goals of issue 17 [^\n]*\n\n\| goal \(issue 17\) \|/);
   const chart = fs.readFileSync(svg, 'utf8');
   assert.match(chart, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(chart, /<\/svg>\n$/);

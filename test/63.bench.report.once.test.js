@@ -61,14 +61,66 @@ test('results section replaces only the text between the markers, or is appended
   assert.strictEqual(report.replaceResultsSection('no markers\n', 'NEW'), 'no markers\n\n<!-- bench:results -->\nNEW\n<!-- /bench:results -->\n');
 });
 
-test('targets table: met and unmet targets of issue 6 for ayafileio', () => {
+/** A run with the cases and lines issue 17's goals read. */
+function goalResults() {
+  const ok = (rate, ratio, more) => ({ status: 'ok', verified: true, rate, rates: [rate], p50Us: 10, p99Us: 40, jitterPct: 20, ratio, p99Ratio: 12, ...more });
+  const ref = (rate) => ({ status: 'reference', verified: false, rate, rates: [rate], ratio: rate / 50000 });
   const results = fakeResults();
-  let table = report.targetsTable(results);
-  assert.match(table, /\| randread at 1 in flight: >= 10x node:fs \| randread\/readAt\/qd1 10\.0x \| yes \|/);
-  assert.match(table, /\| no case slower than node:fs \| all cases \| yes \|/);
-  assert.doesNotMatch(table, /crawlee/, 'targets without a measured case are left out');
-  results.cases[0].results.ayafileio.ratio = 0.5;
-  table = report.targetsTable(results);
-  assert.match(table, /\| randread at 1 in flight: >= 10x node:fs \| randread\/readAt\/qd1 0\.50x \| \*\*no\*\* \|/);
-  assert.match(table, /\| no case slower than node:fs \| randread\/readAt\/qd1 0\.50x \| \*\*no\*\* \|/);
+  results.contenders.push({ id: 'deno', label: 'Deno', available: true }, { id: 'fio-percore', label: 'fio per core', available: true, reference: true });
+  results.cases = [
+    { id: 'randread/readAtInto/qd128', unit: 'ops/s', results: { 'node-fs': ok(50000, 1), ayafileio: ok(900000, 18), deno: ok(25000, 0.5), 'fio-percore': ref(1000000) } },
+    { id: 'randread/readAtInto/qd1024', unit: 'ops/s', results: { 'node-fs': ok(50000, 1), ayafileio: ok(700000, 14), deno: ok(25000, 0.5), 'fio-percore': ref(1000000) } },
+    { id: 'crawlee-append/flush-per-write', unit: 'items/s', results: { 'node-fs': ok(40000, 1), ayafileio: ok(160000, 4), deno: ok(80000, 2) } },
+    { id: 'crawlee-append/flush-per-write/w10', unit: 'items/s', results: { 'node-fs': ok(40000, 1), ayafileio: ok(160000, 4, { jitterPct: 90 }), deno: ok(80000, 2) } },
+    { id: 'durable-append/qd16', unit: 'ops/s', results: { 'node-fs': ok(5000, 1), ayafileio: ok(7000, 1.4), deno: ok(8500, 1.7) } },
+  ];
+  return results;
+}
+
+test('goals table: each goal of issue 17 against the limit or peer of the same run', () => {
+  const table = report.goalsTable(goalResults());
+  assert.match(table, /^\| goal \(issue 17\) \| measured in this run \| met \|\n/);
+  assert.match(
+    table,
+    /\| randread readAtInto, 128 and 1,024 in flight: >= 0\.8x fio with one ring per core \| randread\/readAtInto\/qd128 0\.90x of fio-percore \(900k vs 1\.00M\); randread\/readAtInto\/qd1024 0\.70x of fio-percore \(700k vs 1\.00M\) \| \*\*no\*\* \|/,
+  );
+  assert.doesNotMatch(table, /randread readAt,/, 'goals without a measured case are left out');
+  assert.match(table, /\| crawlee-append flush-per-write, 50 and 10 writers: jitter < 25% \| crawlee-append\/flush-per-write 20%; crawlee-append\/flush-per-write\/w10 90% \| \*\*no\*\* \|/);
+  assert.match(table, /\| crawlee-append flush-per-write, 50 and 10 writers: p99 >= 10x lower than node:fs \| [^|]* \| yes \|/);
+  assert.match(table, /\| durable-append: at least the best peer \(node-uring, bun, deno\) \| durable-append\/qd16 1\.40x vs deno 1\.70x \| \*\*no\*\* \|/);
+  assert.match(table, /\| no case below node:fs \| all 5 cases meet it \| yes \|/);
+  assert.match(table, /\| no case behind a peer \(node-uring, bun, deno\) \| durable-append\/qd16 1\.40x vs deno 1\.70x \| \*\*no\*\* \|/);
+});
+
+test('goals: a missing limit or peer is "not measured", a failed ayafileio case a miss', () => {
+  const results = goalResults();
+  for (const kase of results.cases) {
+    delete kase.results.deno;
+    delete kase.results['fio-percore'];
+  }
+  results.cases[2].results.ayafileio = { status: 'verification-failed', message: 'record 3 twice' };
+  const table = report.goalsTable(results);
+  assert.match(table, /\| randread readAtInto[^|]* \| fio-percore did not run \(2 cases\) \| not measured \|/);
+  assert.match(table, /\| durable-append: at least the best peer[^|]* \| durable-append\/qd16: no peer ran \| not measured \|/);
+  assert.match(table, /\| no case behind a peer[^|]* \| crawlee-append\/flush-per-write verification-failed; no peer ran \(4 cases\) \| \*\*no\*\* \|/);
+  assert.match(table, /\| [^|]*>= 3x node:fs items\/s \| crawlee-append\/flush-per-write verification-failed; crawlee-append\/flush-per-write\/w10 4\.00x \| \*\*no\*\* \|/, 'in case order');
+  assert.match(table, /\| no case below node:fs \| crawlee-append\/flush-per-write verification-failed \| \*\*no\*\* \|/);
+  const text = report.goalsText(results);
+  assert.match(text, /^Against the goals of issue 17 \(ayafileio, limits and peers of this run\):\n/);
+  assert.match(text, /\n {2}NO {3}no case below node:fs: crawlee-append\/flush-per-write verification-failed\n/);
+  assert.match(text, /\n {2}- {4}durable-append: at least the best peer/);
+  assert.strictEqual(report.goalsText({ ...results, cases: [] }), '', 'no goal row: no text');
+});
+
+test('results section carries the goals table', () => {
+  const section = report.resultsSection(goalResults(), null);
+  assert.match(section, /Against the goals of issue 17 \(ayafileio on its native backend; fio-percore: fio io_uring with one ring per core, run after the others\):\n\n\| goal \(issue 17\)/);
+  assert.doesNotMatch(section, /issue 6/);
+});
+
+test('text table: the fio note only when a reference line has a row', () => {
+  const results = goalResults();
+  assert.match(report.textTable(results), /\n\* fio: a reference limit/);
+  for (const kase of results.cases) delete kase.results['fio-percore'];
+  assert.doesNotMatch(report.textTable(results), /\* fio/, 'fio-percore chosen but no read case ran');
 });

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { LocalDriver, WorkerDriver, ChildDriver, AGENT } = require('./drivers');
-const { FioDriver } = require('./fio');
+const { FioDriver, coreCount } = require('./fio');
 const { Progress } = require('./progress');
 const { formatRate } = require('./report');
 const scenarios = require('./scenarios');
@@ -24,7 +24,9 @@ const PROFILES = {
     warmup: 2,
     rounds: 9,
     roundMs: 300,
-    crawlee: { records: 5000, batch: 500, concurrency: 50 },
+    crawlee: { records: 5000, batch: 500, concurrency: 50, flushWriters: [10] },
+    // flushWriters: flush-per-write runs again with each of these numbers of writers
+    // (case crawlee-append/flush-per-write/wN; issue 17 asks for 10 as well as 50).
     // crawlee-append as issue 6 specifies it; crawlee-files' 5,000 file creations per round
     // and contender dominate a full run: fewer rounds.
     roundsOf: { 'crawlee-append': { warmup: 2, rounds: 5 }, 'crawlee-files': { warmup: 1, rounds: 3 } },
@@ -38,7 +40,7 @@ const PROFILES = {
     warmup: 1,
     rounds: 3,
     roundMs: 100,
-    crawlee: { records: 1000, batch: 250, concurrency: 50 },
+    crawlee: { records: 1000, batch: 250, concurrency: 50, flushWriters: [10] },
     roundsOf: { 'crawlee-files': { warmup: 1, rounds: 2 } },
     fileBytes: 64 * MIB,
     readDepths: [1, 32, 1024],
@@ -50,7 +52,7 @@ const PROFILES = {
     warmup: 1,
     rounds: 2,
     roundMs: 15,
-    crawlee: { records: 120, batch: 40, concurrency: 10 },
+    crawlee: { records: 120, batch: 40, concurrency: 10, flushWriters: [4] },
     fileBytes: 4 * MIB,
     readDepths: [1, 32],
     seqDepths: [1],
@@ -99,7 +101,14 @@ function catalog() {
       runtimeLabel: true,
       make: () => new ChildDriver('deno', ['run', '-A', ...agentArgs('nodefs')]),
     },
-    { id: 'fio', label: 'fio io_uring (limit)', needs: 'fio', reference: true, make: () => new FioDriver() },
+    { id: 'fio', label: 'fio io_uring, one ring (limit)', needs: 'fio', reference: true, make: () => new FioDriver() },
+    {
+      id: 'fio-percore',
+      label: `fio io_uring, one ring per core (${coreCount()}, limit)`,
+      needs: 'fio',
+      reference: true,
+      make: () => new FioDriver({ perCore: true }),
+    },
   ];
 }
 

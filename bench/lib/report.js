@@ -64,7 +64,8 @@ function textTable(results) {
   const lines = rows.map((r) =>
     r.length === head.length ? r.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ') : `${String(r[0]).padEnd(widths[0])}  ${String(r[1]).padEnd(widths[1])}  ${r[2]}`,
   );
-  const note = results.contenders.some((c) => c.reference && c.available) ? '\n* fio: a reference limit; it does not return data, so its reads are not verified.' : '';
+  const referenceShown = results.cases.some((k) => Object.values(k.results).some((r) => r.status === 'reference'));
+  const note = referenceShown ? '\n* fio: a reference limit; it does not return data, so its reads are not verified.' : '';
   return `${lines.join('\n')}${note}\n`;
 }
 
@@ -106,6 +107,7 @@ const COLORS = {
   bun: '#8e5bb5',
   deno: '#2f9e5b',
   fio: '#8c8c8c',
+  'fio-percore': '#4d4d4d',
 };
 const PALETTE = ['#d08c2c', '#4aa3a3', '#a35a7a'];
 
@@ -168,43 +170,132 @@ function svgChart(results) {
   return `${out.join('\n')}\n`;
 }
 
-/** Issue 6's speed targets for ayafileio on its native backend, as same-run ratios. */
-const TARGETS = [
-  { what: 'randread at 1 in flight: >= 10x node:fs', match: /^randread\/.*\/qd1$/, metric: 'ratio', min: 10 },
-  { what: 'randread at 32, 128, 1,024 in flight: >= 8x', match: /^randread\/.*\/qd(32|128|1024)$/, metric: 'ratio', min: 8 },
-  { what: 'crawlee-append flush-per-write: >= 3x items/s', match: /^crawlee-append\/flush-per-write$/, metric: 'ratio', min: 3 },
-  { what: 'crawlee-append flush-per-write: p99 >= 10x lower', match: /^crawlee-append\/flush-per-write$/, metric: 'p99Ratio', min: 10 },
-  { what: 'crawlee-append flush-per-write: jitter < 25%', match: /^crawlee-append\/flush-per-write$/, metric: 'jitterPct', max: 25 },
-  { what: 'seqread and durable-append: >= 1x', match: /^(seqread|durable-append)\//, metric: 'ratio', min: 1 },
-  { what: 'no case slower than node:fs', match: /./, metric: 'ratio', min: 1 },
-];
+// ---- the goals of issue 17 -----------------------------------------------------------------
 
-function formatMetric(metric, v) {
-  return metric === 'jitterPct' ? `${v.toFixed(0)}%` : fmtRatio(v);
+/** Other ways to run the same node:fs code, which ayafileio must not trail in any case. */
+const PEERS = ['node-uring', 'bun', 'deno'];
+const FLUSH_PER_WRITE = /^crawlee-append\/flush-per-write(\/w\d+)?$/;
+
+function shownResult(kase, id) {
+  const r = kase.results[id];
+  return r && SHOWN.has(r.status) ? r : null;
 }
 
-/** Markdown: each target, what ayafileio measured in this run, and whether it is met. */
-function targetsTable(results, contenderId = 'ayafileio') {
-  const rows = ['| target (issue 6) | measured | met |', '|---|---|---|'];
-  for (const t of TARGETS) {
-    const measured = [];
-    let met = true;
-    for (const kase of results.cases.filter((k) => t.match.test(k.id))) {
-      const r = kase.results[contenderId];
-      const v = r && SHOWN.has(r.status) ? r[t.metric] : null;
-      if (v == null) {
-        met = false;
-        measured.push(`${kase.id} ${r ? r.status : 'not run'}`);
-        continue;
-      }
-      const ok = t.min != null ? v >= t.min : v < t.max;
-      if (!ok) met = false;
-      if (!ok || t.match.source !== '.') measured.push(`${kase.id} ${formatMetric(t.metric, v)}`);
+/** A goal's measure of one case: ayafileio's own field (ratio, p99Ratio or jitterPct). */
+function own(field) {
+  return (kase, aya) => {
+    const v = aya[field];
+    if (v == null) return { missing: `no ${field}` };
+    return { value: v, text: field === 'jitterPct' ? `${v.toFixed(0)}%` : fmtRatio(v) };
+  };
+}
+
+/** ayafileio's rate over a reference line's rate in the same case (the line ran after it). */
+function againstLine(refId) {
+  return (kase, aya) => {
+    const ref = shownResult(kase, refId);
+    if (!ref) return { missing: `${refId} did not run` };
+    const v = aya.rate / ref.rate;
+    return { value: v, text: `${fmtRatio(v)} of ${refId} (${formatRate(aya.rate)} vs ${formatRate(ref.rate)})` };
+  };
+}
+
+/**
+ * ayafileio's ratio to node:fs over the best peer's (both paired with node:fs's rounds); the
+ * text names every peer ahead, or the best one when none is.
+ */
+function againstPeers(kase, aya) {
+  const peers = PEERS.map((id) => ({ id, r: shownResult(kase, id) }))
+    .filter((p) => p.r && p.r.ratio != null)
+    .sort((a, b) => b.r.ratio - a.r.ratio);
+  if (peers.length === 0) return { missing: 'no peer ran' };
+  if (aya.ratio == null) return { missing: 'no ratio' };
+  const ahead = peers.filter((p) => p.r.ratio > aya.ratio);
+  const named = (ahead.length ? ahead : peers.slice(0, 1)).map((p) => `${p.id} ${fmtRatio(p.r.ratio)}`);
+  return { value: aya.ratio / peers[0].r.ratio, text: `${fmtRatio(aya.ratio)} vs ${named.join(', ')}` };
+}
+
+/**
+ * Issue 17's goals for ayafileio on its native backend, each against the limit or peer of the
+ * same run. `min`/`max`: the bound on the measure; `failuresOnly`: a goal over every case,
+ * listing only the cases that miss it.
+ */
+const GOALS = [
+  { what: 'randread readAtInto, 128 and 1,024 in flight: >= 0.8x fio with one ring per core', match: /^randread\/readAtInto\/qd(128|1024)$/, measure: againstLine('fio-percore'), min: 0.8 },
+  { what: 'randread readAt, 128 and 1,024 in flight: >= 0.6x fio with one ring per core', match: /^randread\/readAt\/qd(128|1024)$/, measure: againstLine('fio-percore'), min: 0.6 },
+  { what: 'crawlee-append flush-per-write, 50 and 10 writers: p99 >= 10x lower than node:fs', match: FLUSH_PER_WRITE, measure: own('p99Ratio'), min: 10 },
+  { what: 'crawlee-append flush-per-write, 50 and 10 writers: jitter < 25%', match: FLUSH_PER_WRITE, measure: own('jitterPct'), max: 25 },
+  { what: 'crawlee-append flush-per-write, 50 and 10 writers: >= 3x node:fs items/s', match: FLUSH_PER_WRITE, measure: own('ratio'), min: 3 },
+  { what: 'crawlee-files: >= 1.5x node:fs', match: /^crawlee-files$/, measure: own('ratio'), min: 1.5 },
+  { what: `durable-append: at least the best peer (${PEERS.join(', ')})`, match: /^durable-append\//, measure: againstPeers, min: 1 },
+  { what: 'no case below node:fs', match: /./, measure: own('ratio'), min: 1, failuresOnly: true },
+  { what: `no case behind a peer (${PEERS.join(', ')})`, match: /./, measure: againstPeers, min: 1, failuresOnly: true },
+];
+
+/** "case: reason" lines that share a reason, folded into one: "reason (n cases)". */
+function foldMissing(missing) {
+  const byReason = new Map();
+  for (const m of missing) byReason.set(m.reason, [...(byReason.get(m.reason) || []), m.id]);
+  return [...byReason].map(([reason, ids]) => (ids.length === 1 ? `${ids[0]}: ${reason}` : `${reason} (${ids.length} cases)`));
+}
+
+/**
+ * One goal against a run: { what, measured (text), met: 'yes' | 'no' | 'not measured' }, or
+ * null when the run has no case of it for ayafileio. A case ayafileio failed (wrong data,
+ * error) misses the goal; a case whose limit or peer did not run leaves it not measured.
+ */
+function checkGoal(goal, results, contenderId) {
+  const judged = []; // { text, ok } in case order
+  const missing = [];
+  for (const kase of results.cases.filter((k) => goal.match.test(k.id))) {
+    const r = kase.results[contenderId];
+    if (!r || r.status === 'unavailable' || r.status === 'not-applicable') continue;
+    if (!SHOWN.has(r.status)) {
+      judged.push({ text: `${kase.id} ${r.status}`, ok: false });
+      continue;
     }
-    if (measured.length === 0 && t.match.source !== '.') continue;
-    rows.push(`| ${t.what} | ${measured.join(', ') || 'all cases'} | ${met ? 'yes' : '**no**'} |`);
+    const m = goal.measure(kase, r);
+    if (m.missing) {
+      missing.push({ id: kase.id, reason: m.missing });
+      continue;
+    }
+    judged.push({ text: `${kase.id} ${m.text}`, ok: goal.min != null ? m.value >= goal.min : m.value < goal.max });
   }
+  if (judged.length + missing.length === 0) return null;
+  const failed = judged.filter((j) => !j.ok);
+  const listed = (goal.failuresOnly ? failed : judged).map((j) => j.text);
+  if (goal.failuresOnly && failed.length === 0 && judged.length) listed.push(`all ${judged.length} cases meet it`);
+  listed.push(...foldMissing(missing));
+  const met = failed.length ? 'no' : missing.length ? 'not measured' : 'yes';
+  return { what: goal.what, measured: listed.join('; '), met };
+}
+
+/** Every goal of issue 17 that the run has cases for (see checkGoal). */
+function goalRows(results, contenderId = 'ayafileio') {
+  return GOALS.map((g) => checkGoal(g, results, contenderId)).filter(Boolean);
+}
+
+/** Markdown: each goal, what ayafileio measured against it in this run, and whether it is met. */
+function goalsTable(results, contenderId = 'ayafileio') {
+  const rows = ['| goal (issue 17) | measured in this run | met |', '|---|---|---|'];
+  for (const g of goalRows(results, contenderId)) rows.push(`| ${g.what} | ${g.measured} | ${g.met === 'no' ? '**no**' : g.met} |`);
   return `${rows.join('\n')}\n`;
+}
+
+/** Markdown: the goals table under its heading, or '' when the run has no case of any goal. */
+function goalsSection(results) {
+  if (goalRows(results).length === 0) return '';
+  const heading = 'Against the goals of issue 17 (ayafileio on its native backend; fio-percore: fio io_uring with one ring per core, run after the others):';
+  return `${heading}\n\n${goalsTable(results)}`;
+}
+
+/** Plain text for the terminal: one line per goal, the verdict first. */
+function goalsText(results, contenderId = 'ayafileio') {
+  const rows = goalRows(results, contenderId);
+  if (rows.length === 0) return '';
+  const mark = { yes: 'yes', no: 'NO ', 'not measured': '-  ' };
+  const lines = rows.map((g) => `  ${mark[g.met]}  ${g.what}: ${g.measured}`);
+  return `Against the goals of issue 17 (${contenderId}, limits and peers of this run):\n${lines.join('\n')}\n`;
 }
 
 const README_START = '<!-- bench:results -->';
@@ -230,7 +321,7 @@ function resultsSection(results, chartHref) {
   ];
   if (chartHref) lines.push(`![throughput relative to node:fs/promises](${chartHref})`, '');
   lines.push(markdownTables(results));
-  if (results.cases.some((k) => k.results.ayafileio)) lines.push('Against the targets of issue 6 (ayafileio on its native backend):', '', targetsTable(results));
+  lines.push(goalsSection(results));
   return lines.join('\n');
 }
 
@@ -243,4 +334,4 @@ function replaceResultsSection(text, section) {
   return text.slice(0, start) + block + text.slice(end + README_END.length);
 }
 
-module.exports = { textTable, markdownTables, svgChart, targetsTable, formatRate, resultsSection, replaceResultsSection };
+module.exports = { textTable, markdownTables, svgChart, goalsTable, goalsSection, goalsText, formatRate, resultsSection, replaceResultsSection };

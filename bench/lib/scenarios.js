@@ -73,6 +73,7 @@ function verifyJsonl(file, records, nonce) {
 // round; node:fs 21 vs 37 µs).
 async function runCrawleeAppend(adapter, kase, ctx) {
   const { records, batch, concurrency } = ctx.sizes.crawlee;
+  const writers = kase.writers ?? concurrency;
   const file = path.join(ctx.dir, 'dataset.jsonl');
   truncateFile(file);
   const lat = new Latencies(records);
@@ -81,7 +82,7 @@ async function runCrawleeAppend(adapter, kase, ctx) {
     const f = await adapter.open(file, 'a');
     let next = first;
     const end = Math.min(first + batch, records);
-    await inFlight(concurrency, async () => {
+    await inFlight(writers, async () => {
       while (next < end) {
         const line = data.recordLine(next++, ctx.nonce);
         const s = performance.now();
@@ -340,6 +341,15 @@ function listCases(sizes) {
   const cases = [
     { id: 'crawlee-append/buffered', scenario: 'crawlee-append', unit: 'items/s', flushEach: false },
     { id: 'crawlee-append/flush-per-write', scenario: 'crawlee-append', unit: 'items/s', flushEach: true },
+    // The same with fewer writers in flight (issue 17: 10 as well as 50): a group commit
+    // gathers fewer records per kernel write.
+    ...(sizes.crawlee.flushWriters || []).map((writers) => ({
+      id: `crawlee-append/flush-per-write/w${writers}`,
+      scenario: 'crawlee-append',
+      unit: 'items/s',
+      flushEach: true,
+      writers,
+    })),
     { id: 'crawlee-files', scenario: 'crawlee-files', unit: 'items/s' },
   ];
   for (const into of [false, true]) {
