@@ -69,6 +69,18 @@ export function parseMode(mode: unknown): ParsedMode {
   if (typeof mode !== 'string') {
     throw argTypeError('ERR_INVALID_ARG_TYPE', `The "mode" argument must be of type string. Received ${typeof mode}`);
   }
+  let parsed = parsedModes.get(mode);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseValidMode(mode));
+    parsedModes.set(mode, parsed); // at most 76 entries: only valid modes get here
+  }
+  return parsed;
+}
+
+/** Valid mode strings already parsed (a file per record opens with the same mode each time). */
+const parsedModes = new Map<string, ParsedMode>();
+
+function parseValidMode(mode: string): ParsedMode {
   const chars = countModeChars(mode);
   if (chars === null) throw invalidMode(mode);
   const kinds = ['r', 'w', 'a', 'x'].filter((k) => chars.has(k));

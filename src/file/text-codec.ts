@@ -449,8 +449,27 @@ function squash(name: string): string {
  * including WHATWG multi-byte legacy encodings (their decoders keep hidden state).
  */
 export function getCodec(encoding: string, errors: ErrorMode): Codec {
-  const native = NATIVE[squash(encoding)];
-  if (native) return native(errors);
+  const key = `${errors}:${encoding}`;
+  let codec = nativeCodecs.get(key);
+  if (codec === undefined) {
+    const native = NATIVE[squash(encoding)];
+    if (native === undefined) return otherCodec(encoding, errors);
+    codec = native(errors);
+    if (nativeCodecs.size < NATIVE_CODECS_KEPT) nativeCodecs.set(key, codec);
+  }
+  return codec;
+}
+
+/**
+ * Codecs made for an errors mode and an encoding spelling, reused (they keep no state between
+ * calls: a file's decoding state lives in its TextFile); a file per record opens with the same
+ * ones each time. Spellings are the caller's, so only the first few are kept.
+ */
+const nativeCodecs = new Map<string, Codec>();
+const NATIVE_CODECS_KEPT = 64;
+
+/** getCodec() for an encoding that is not one of NATIVE's. */
+function otherCodec(encoding: string, errors: ErrorMode): Codec {
   const single = whatwgSingleByteTable(encoding.trim());
   if (single) return tableCodec(single[0], errors, single[1]);
   throw argTypeError(
