@@ -53,3 +53,40 @@ test('changing queue depth, SQPOLL and io workers with ops in flight', async () 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Open `count` files, put `size` bytes in each one's buffer, call `finish` on each (close,
+ * sync or datasync: on io_uring linked behind the final write) without awaiting it, change
+ * the configuration with those in flight, and check every call settles and every byte landed.
+ */
+async function finishWhileReconfiguring(count, size, finish, step) {
+  const { open } = require('../dist/index.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-config-linked-'));
+  const initial = getConfig();
+  try {
+    const files = [];
+    for (let i = 0; i < count; i++) {
+      const f = await open(path.join(dir, `f${i}`), 'wb');
+      await f.write(Buffer.alloc(size, i % 256));
+      files.push(f);
+    }
+    const finishing = files.map((f) => finish(f));
+    configure(step);
+    await Promise.all(finishing);
+    await Promise.all(files.map((f) => f.close()));
+    for (let i = 0; i < count; i++) {
+      assert.deepStrictEqual(fs.readFileSync(path.join(dir, `f${i}`)), Buffer.alloc(size, i % 256), `file ${i}`);
+    }
+  } finally {
+    configure(initial);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The old ring retires holding the pairs; the kernel leaves part of their task work queued
+// (DEFER_TASKRUN), which the retired ring must run too (it hung with 64 pairs).
+test('close() and datasync() in flight while configure() replaces the ring', async () => {
+  await finishWhileReconfiguring(64, 100, (f) => f.datasync(), { ioUringQueueDepth: 512 });
+  await finishWhileReconfiguring(64, 100, (f) => f.close(), { ioUringQueueDepth: 2 });
+  await finishWhileReconfiguring(64, 100, (f) => f.sync(), { ioUringQueueDepth: 8, ioWorkerCount: 1 });
+});

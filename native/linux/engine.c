@@ -292,10 +292,15 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
   return n;
 }
 
+static void run_task_work_left(struct engine *e, struct aya_ring *ring);
+
 /* The same for the retired ring `r`, whose deferred task work runs here (the thread that
  * submitted its requests). */
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
-  if (aya_ring_needs_taskrun(&r->ring)) aya_ring_submit(&r->ring, true);
+  if (aya_ring_needs_taskrun(&r->ring)) {
+    aya_ring_submit(&r->ring, true);
+    run_task_work_left(e, &r->ring);
+  }
   uint32_t internal;
   uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
   r->ops -= n + internal;
@@ -357,16 +362,17 @@ static void update_ref(struct engine *e) {
  * An SQPOLL ring's kernel thread posts on its own schedule: it still gets the signal.
  */
 /*
- * Run the DEFER_TASKRUN work the kernel left queued (aya_ring_work_left): the completions of
- * io-wq requests, the issue of a request linked behind one that just completed (writeThen).
- * Nothing signals for it, so without this a burst of more completions than the kernel runs
- * per enter could wait forever. A few more enters; a self-signal is the backstop.
+ * Run the DEFER_TASKRUN work the kernel left queued on `ring` (aya_ring_work_left): the
+ * completions of io-wq requests, the issue of a request linked behind one that just completed
+ * (writeThen). Nothing signals for it, so without this a burst of more completions than the
+ * kernel runs per enter could wait forever — on a retired ring too (configure() with 64
+ * linked pairs in flight hung). A few more enters; a self-signal is the backstop.
  */
-static void run_task_work_left(struct engine *e) {
-  for (int i = 0; i < 8 && aya_ring_work_left(&e->ring); i++) {
-    if (aya_ring_submit(&e->ring, true) < 0) break;
+static void run_task_work_left(struct engine *e, struct aya_ring *ring) {
+  for (int i = 0; i < 8 && aya_ring_work_left(ring); i++) {
+    if (aya_ring_submit(ring, true) < 0) break;
   }
-  if (aya_ring_work_left(&e->ring)) signal_eventfd(e);
+  if (aya_ring_work_left(ring)) signal_eventfd(e);
 }
 
 static uint32_t catch_up(struct engine *e, uint32_t n) {
@@ -378,7 +384,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
     if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
-    run_task_work_left(e);
+    run_task_work_left(e, &e->ring);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -407,7 +413,7 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     uint32_t moved = feed_waiting(e);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
-    run_task_work_left(e);
+    run_task_work_left(e, &e->ring);
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
