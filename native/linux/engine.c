@@ -259,6 +259,24 @@ static uint32_t feed_waiting(struct engine *e) {
 }
 
 /*
+ * A linked pair that waited while configure() replaced the ring with one of a single entry
+ * never fits (feed_waiting moves a pair only with room for both): complete it as the kernel
+ * completes a cancelled link, both -ECANCELED, after the `n` pairs already in the array;
+ * JavaScript then runs the two ops unlinked, as after a short write. Returns the pair count.
+ */
+static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
+  while (e->waiting.len > 0 && sqes_together(queue_front(&e->waiting)) > e->ring.sq_entries &&
+         n + 2 <= e->pairs_cap) {
+    for (int i = 0; i < 2; i++, n++) {
+      e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
+      e->pairs[2 * n + 1] = AYA_ECANCELED;
+      queue_pop(&e->waiting);
+    }
+  }
+  return n;
+}
+
+/*
  * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
  * teardown discards them), the fds of completed opens are recorded. Our internal requests are
  * only counted, in *internal. Returns the number of JS pairs.
@@ -410,7 +428,9 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     check_creds(e);
     if (!e->have_ring) return fail_waiting(e, AYA_ENOSYS, n);
     if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
-    uint32_t moved = feed_waiting(e);
+    uint32_t cancelled = cancel_unfit_pairs(e, n) - n;
+    n += cancelled;
+    uint32_t moved = feed_waiting(e) + cancelled;
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
     run_task_work_left(e, &e->ring);
