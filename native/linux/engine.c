@@ -33,6 +33,10 @@
 /* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
  * recorded in the environment's fd set however its completion is reaped. */
 #define OPEN_TAG (1ull << 32)
+/* Set in the user_data of a close linked behind a write (writeThen), with its fd in bits
+ * 32-62: the fd stays in the environment's fd set until the kernel reports the close ran,
+ * so teardown closes it when the close was cancelled or never submitted (a worker ended). */
+#define LINKED_CLOSE_TAG (1ull << 63)
 
 /* The kernel opcode of each op of the contract (common/module.h). */
 static const uint8_t uring_opcode[AYA_OP_COUNT] = {
@@ -290,7 +294,11 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out,
       (*internal)++;
       continue;
     }
-    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
+    if (cqe->user_data & LINKED_CLOSE_TAG) {
+      if (cqe->res != AYA_ECANCELED) owned_remove(&e->owned, (int)((cqe->user_data >> 32) & INT32_MAX));
+    } else if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) {
+      owned_add(&e->owned, cqe->res);
+    }
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
       out[2 * n + 1] = cqe->res;
@@ -919,11 +927,10 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
    * (ext4 does for a file truncated and rewritten), which would run on the JavaScript thread
    * as task work; in an io-wq worker it runs beside it (docs/engine-notes.md, Linked ops). */
   if (close_fd) sqes[1].flags = AYA_SQE_ASYNC;
-  rc = enqueue_sqes(e, sqes, 2);
-  /* As js_close: once JavaScript hands the fd over, teardown does not close it (if the kernel
-   * cancels the close, JavaScript closes the fd itself). */
-  if (rc == 0 && close_fd) owned_remove(&e->owned, sqes[0].fd);
-  return aya_int(env, rc);
+  /* Unlike js_close, the fd stays owned until the close's completion says it ran: teardown
+   * cancels what is in flight, and a close cancelled there would leave the fd open for good. */
+  if (close_fd && sqes[0].fd >= 0) sqes[1].user_data |= LINKED_CLOSE_TAG | ((uint64_t)sqes[0].fd << 32);
+  return aya_int(env, enqueue_sqes(e, sqes, 2));
 }
 
 /*
