@@ -263,19 +263,33 @@ static uint32_t feed_waiting(struct engine *e) {
 }
 
 /*
+ * Complete the op at the front of `waiting` with `res` into the pairs array after `n`: both
+ * ops of a linked pair, or neither when the array lacks room for both (a pair split here would
+ * leave its second op alone at the front, and feed_waiting would start it: the close of a
+ * file whose final write was just reported cancelled). Returns the new pair count.
+ */
+static uint32_t fail_front(struct engine *e, int32_t res, uint32_t n) {
+  uint32_t together = sqes_together(queue_front(&e->waiting));
+  if (n + together > e->pairs_cap) return n;
+  for (uint32_t i = 0; i < together; i++, n++) {
+    e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
+    e->pairs[2 * n + 1] = res;
+    queue_pop(&e->waiting);
+  }
+  return n;
+}
+
+/*
  * A linked pair that waited while configure() replaced the ring with one of a single entry
  * never fits (feed_waiting moves a pair only with room for both): complete it as the kernel
  * completes a cancelled link, both -ECANCELED, after the `n` pairs already in the array;
  * JavaScript then runs the two ops unlinked, as after a short write. Returns the pair count.
  */
 static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
-  while (e->waiting.len > 0 && sqes_together(queue_front(&e->waiting)) > e->ring.sq_entries &&
-         n + 2 <= e->pairs_cap) {
-    for (int i = 0; i < 2; i++, n++) {
-      e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
-      e->pairs[2 * n + 1] = AYA_ECANCELED;
-      queue_pop(&e->waiting);
-    }
+  while (e->waiting.len > 0 && sqes_together(queue_front(&e->waiting)) > e->ring.sq_entries) {
+    uint32_t after = fail_front(e, AYA_ECANCELED, n);
+    if (after == n) break;
+    n = after;
   }
   return n;
 }
@@ -459,11 +473,10 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
 }
 
 static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n) {
-  while (e->waiting.len > 0 && n < e->pairs_cap) {
-    e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
-    e->pairs[2 * n + 1] = res;
-    queue_pop(&e->waiting);
-    n++;
+  while (e->waiting.len > 0) {
+    uint32_t after = fail_front(e, res, n);
+    if (after == n) break; /* the array is full: the rest stays queued */
+    n = after;
   }
   return n;
 }
