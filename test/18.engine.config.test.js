@@ -53,3 +53,77 @@ test('changing queue depth, SQPOLL and io workers with ops in flight', async () 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Open `count` files, put `size` bytes in each one's buffer, call `finish` on each (close,
+ * sync or datasync: on io_uring linked behind the final write) without awaiting it, change
+ * the configuration with those in flight, and check every call settles and every byte landed.
+ */
+async function finishWhileReconfiguring(count, size, finish, step) {
+  const { open } = require('../dist/index.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-config-linked-'));
+  const initial = getConfig();
+  try {
+    const files = [];
+    for (let i = 0; i < count; i++) {
+      const f = await open(path.join(dir, `f${i}`), 'wb');
+      await f.write(Buffer.alloc(size, i % 256));
+      files.push(f);
+    }
+    const finishing = files.map((f) => finish(f));
+    configure(step);
+    await Promise.all(finishing);
+    await Promise.all(files.map((f) => f.close()));
+    for (let i = 0; i < count; i++) {
+      assert.deepStrictEqual(fs.readFileSync(path.join(dir, `f${i}`)), Buffer.alloc(size, i % 256), `file ${i}`);
+    }
+  } finally {
+    configure(initial);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The old ring retires holding the pairs; the kernel leaves part of their task work queued
+// (DEFER_TASKRUN), which the retired ring must run too (it hung with 64 pairs).
+test('close() and datasync() in flight while configure() replaces the ring', async () => {
+  await finishWhileReconfiguring(64, 100, (f) => f.datasync(), { ioUringQueueDepth: 512 });
+  await finishWhileReconfiguring(64, 100, (f) => f.close(), { ioUringQueueDepth: 2 });
+  await finishWhileReconfiguring(64, 100, (f) => f.sync(), { ioUringQueueDepth: 8, ioWorkerCount: 1 });
+});
+
+// On a ring of one entry writeThen() is refused, but pairs already waiting for room when
+// configure() shrinks the ring to one entry never fit: they complete as a cancelled link and
+// run unlinked (they waited forever). Reads of an empty FIFO hold the room of a ring of two.
+test('close() and datasync() waiting for ring room while configure() shrinks the ring to one entry', { skip: process.platform !== 'linux' && 'FIFOs made with mkfifo: Linux' }, async () => {
+  const { execFileSync } = require('node:child_process');
+  const { open } = require('../dist/index.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-config-unfit-'));
+  const initial = getConfig();
+  try {
+    configure({ ioUringQueueDepth: 2 });
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fifoFd = fs.openSync(fifo, 'r+'); // O_RDWR: opens without a peer, reads wait
+    const b = getBackend();
+    const reads = [0, 1, 2].map(() => b.read(fifoFd, Buffer.alloc(1), 0, 1, -1));
+    const files = [];
+    for (let i = 0; i < 4; i++) {
+      const f = await open(path.join(dir, `f${i}`), 'wb');
+      await f.write(Buffer.alloc(100, i));
+      files.push(f);
+    }
+    const finishing = files.map((f, i) => (i % 2 ? f.datasync() : f.close()));
+    await new Promise(setImmediate); // every microtask ran: close() and datasync() issued their pairs
+    if (getBackendInfo().backend === 'io_uring') assert.strictEqual(b.inFlightCount, 3 + 2 * files.length, 'three reads and four pairs');
+    configure({ ioUringQueueDepth: 1 });
+    fs.writeSync(fifoFd, 'abc');
+    assert.deepStrictEqual(await Promise.all(reads), [1, 1, 1]);
+    await Promise.all(finishing);
+    await Promise.all(files.map((f) => f.close()));
+    fs.closeSync(fifoFd);
+    for (let i = 0; i < 4; i++) assert.deepStrictEqual(fs.readFileSync(path.join(dir, `f${i}`)), Buffer.alloc(100, i), `file ${i}`);
+  } finally {
+    configure(initial);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -194,3 +194,52 @@ const aya = require(${INDEX});
     }
   }
 });
+
+/**
+ * A child that holds the ring's room (depth 2, three reads of an empty FIFO), queues argv[2]
+ * positional writes and then the close of 8 files with bytes buffered (on io_uring each a
+ * write + close linked pair), and calls process.exit(): the exit path cancels what waits, 4096
+ * completions at a time.
+ */
+const EXIT_WITH_QUEUE = `
+const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const { open, configure } = require(${INDEX});
+const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
+const [dir, writes] = process.argv.slice(1);
+(async () => {
+  const files = [];
+  for (let i = 0; i < 8; i++) {
+    const f = await open(dir + '/f' + i, 'wb');
+    await f.write(Buffer.alloc(100, 65 + i));
+    files.push(f);
+  }
+  const target = await open(dir + '/target', 'wb');
+  configure({ ioUringQueueDepth: 2 });
+  execFileSync('mkfifo', [dir + '/fifo']);
+  const fifoFd = fs.openSync(dir + '/fifo', 'r+');
+  for (let k = 0; k < 3; k++) getBackend().read(fifoFd, Buffer.alloc(1), 0, 1, -1);
+  const one = Buffer.alloc(1);
+  for (let i = 0; i < Number(writes); i++) target.writeAt(i, one);
+  for (const f of files) f.close();
+  await new Promise(setImmediate); // every close issued its pair
+  process.exit(0);
+})();
+`;
+
+// With 4095 ops ahead, the 4096-completion slice ended between a pair's write and its close:
+// the close ran alone, and the bytes, written again at exit, went to a closed fd (EBADF, lost).
+// The three counts put the slice's end on every side of the first pair.
+test('process.exit() with more than 4096 ops waiting behind a full ring: closing files keep their bytes', {
+  skip: require(path.join(DIST, 'index.js')).getBackendInfo().backend !== 'io_uring' && "the io_uring ring's queue (elsewhere the FIFO reads would hold libuv's pool past exit)",
+}, async (t) => {
+  for (const writes of [4095, 4096, 4097]) {
+    const dir = tmpDir(t);
+    const r = await runNode(EXIT_WITH_QUEUE, { argv: [dir, String(writes)], killAfterMs: 60_000 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /were lost/, `${writes} writes ahead`);
+    for (let i = 0; i < 8; i++) {
+      assert.deepStrictEqual(fs.readFileSync(path.join(dir, `f${i}`)), Buffer.alloc(100, 65 + i), `${writes} writes ahead, file ${i}`);
+    }
+  }
+});

@@ -33,6 +33,10 @@
 /* Set in the user_data of opens (above the 32-bit token JS sees), so a completed open's fd is
  * recorded in the environment's fd set however its completion is reaped. */
 #define OPEN_TAG (1ull << 32)
+/* Set in the user_data of a close linked behind a write (writeThen), with its fd in bits
+ * 32-62: the fd stays in the environment's fd set until the kernel reports the close ran,
+ * so teardown closes it when the close was cancelled or never submitted (a worker ended). */
+#define LINKED_CLOSE_TAG (1ull << 63)
 
 /* The kernel opcode of each op of the contract (common/module.h). */
 static const uint8_t uring_opcode[AYA_OP_COUNT] = {
@@ -259,6 +263,38 @@ static uint32_t feed_waiting(struct engine *e) {
 }
 
 /*
+ * Complete the op at the front of `waiting` with `res` into the pairs array after `n`: both
+ * ops of a linked pair, or neither when the array lacks room for both (a pair split here would
+ * leave its second op alone at the front, and feed_waiting would start it: the close of a
+ * file whose final write was just reported cancelled). Returns the new pair count.
+ */
+static uint32_t fail_front(struct engine *e, int32_t res, uint32_t n) {
+  uint32_t together = sqes_together(queue_front(&e->waiting));
+  if (n + together > e->pairs_cap) return n;
+  for (uint32_t i = 0; i < together; i++, n++) {
+    e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
+    e->pairs[2 * n + 1] = res;
+    queue_pop(&e->waiting);
+  }
+  return n;
+}
+
+/*
+ * A linked pair that waited while configure() replaced the ring with one of a single entry
+ * never fits (feed_waiting moves a pair only with room for both): complete it as the kernel
+ * completes a cancelled link, both -ECANCELED, after the `n` pairs already in the array;
+ * JavaScript then runs the two ops unlinked, as after a short write. Returns the pair count.
+ */
+static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
+  while (e->waiting.len > 0 && sqes_together(queue_front(&e->waiting)) > e->ring.sq_entries) {
+    uint32_t after = fail_front(e, AYA_ECANCELED, n);
+    if (after == n) break;
+    n = after;
+  }
+  return n;
+}
+
+/*
  * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
  * teardown discards them), the fds of completed opens are recorded. Our internal requests are
  * only counted, in *internal. Returns the number of JS pairs.
@@ -272,7 +308,11 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out,
       (*internal)++;
       continue;
     }
-    if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) owned_add(&e->owned, cqe->res);
+    if (cqe->user_data & LINKED_CLOSE_TAG) {
+      if (cqe->res != AYA_ECANCELED) owned_remove(&e->owned, (int)((cqe->user_data >> 32) & INT32_MAX));
+    } else if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) {
+      owned_add(&e->owned, cqe->res);
+    }
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
       out[2 * n + 1] = cqe->res;
@@ -292,10 +332,15 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
   return n;
 }
 
+static void run_task_work_left(struct engine *e, struct aya_ring *ring);
+
 /* The same for the retired ring `r`, whose deferred task work runs here (the thread that
  * submitted its requests). */
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
-  if (aya_ring_needs_taskrun(&r->ring)) aya_ring_submit(&r->ring, true);
+  if (aya_ring_needs_taskrun(&r->ring)) {
+    aya_ring_submit(&r->ring, true);
+    run_task_work_left(e, &r->ring);
+  }
   uint32_t internal;
   uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
   r->ops -= n + internal;
@@ -357,16 +402,17 @@ static void update_ref(struct engine *e) {
  * An SQPOLL ring's kernel thread posts on its own schedule: it still gets the signal.
  */
 /*
- * Run the DEFER_TASKRUN work the kernel left queued (aya_ring_work_left): the completions of
- * io-wq requests, the issue of a request linked behind one that just completed (writeThen).
- * Nothing signals for it, so without this a burst of more completions than the kernel runs
- * per enter could wait forever. A few more enters; a self-signal is the backstop.
+ * Run the DEFER_TASKRUN work the kernel left queued on `ring` (aya_ring_work_left): the
+ * completions of io-wq requests, the issue of a request linked behind one that just completed
+ * (writeThen). Nothing signals for it, so without this a burst of more completions than the
+ * kernel runs per enter could wait forever — on a retired ring too (configure() with 64
+ * linked pairs in flight hung). A few more enters; a self-signal is the backstop.
  */
-static void run_task_work_left(struct engine *e) {
-  for (int i = 0; i < 8 && aya_ring_work_left(&e->ring); i++) {
-    if (aya_ring_submit(&e->ring, true) < 0) break;
+static void run_task_work_left(struct engine *e, struct aya_ring *ring) {
+  for (int i = 0; i < 8 && aya_ring_work_left(ring); i++) {
+    if (aya_ring_submit(ring, true) < 0) break;
   }
-  if (aya_ring_work_left(&e->ring)) signal_eventfd(e);
+  if (aya_ring_work_left(ring)) signal_eventfd(e);
 }
 
 static uint32_t catch_up(struct engine *e, uint32_t n) {
@@ -378,7 +424,7 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   if (aya_ring_needs_taskrun(&e->ring)) {
     int rc = aya_ring_submit(&e->ring, true);
     if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
-    run_task_work_left(e);
+    run_task_work_left(e, &e->ring);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -404,10 +450,12 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     check_creds(e);
     if (!e->have_ring) return fail_waiting(e, AYA_ENOSYS, n);
     if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
-    uint32_t moved = feed_waiting(e);
+    uint32_t cancelled = cancel_unfit_pairs(e, n) - n;
+    n += cancelled;
+    uint32_t moved = feed_waiting(e) + cancelled;
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
     int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
-    run_task_work_left(e);
+    run_task_work_left(e, &e->ring);
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;
@@ -425,11 +473,10 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
 }
 
 static uint32_t fail_waiting(struct engine *e, int32_t res, uint32_t n) {
-  while (e->waiting.len > 0 && n < e->pairs_cap) {
-    e->pairs[2 * n] = (int32_t)queue_front(&e->waiting)->user_data;
-    e->pairs[2 * n + 1] = res;
-    queue_pop(&e->waiting);
-    n++;
+  while (e->waiting.len > 0) {
+    uint32_t after = fail_front(e, res, n);
+    if (after == n) break; /* the array is full: the rest stays queued */
+    n = after;
   }
   return n;
 }
@@ -893,11 +940,10 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
    * (ext4 does for a file truncated and rewritten), which would run on the JavaScript thread
    * as task work; in an io-wq worker it runs beside it (docs/engine-notes.md, Linked ops). */
   if (close_fd) sqes[1].flags = AYA_SQE_ASYNC;
-  rc = enqueue_sqes(e, sqes, 2);
-  /* As js_close: once JavaScript hands the fd over, teardown does not close it (if the kernel
-   * cancels the close, JavaScript closes the fd itself). */
-  if (rc == 0 && close_fd) owned_remove(&e->owned, sqes[0].fd);
-  return aya_int(env, rc);
+  /* Unlike js_close, the fd stays owned until the close's completion says it ran: teardown
+   * cancels what is in flight, and a close cancelled there would leave the fd open for good. */
+  if (close_fd && sqes[0].fd >= 0) sqes[1].user_data |= LINKED_CLOSE_TAG | ((uint64_t)sqes[0].fd << 32);
+  return aya_int(env, enqueue_sqes(e, sqes, 2));
 }
 
 /*
