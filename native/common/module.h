@@ -35,7 +35,7 @@ typedef enum {
 typedef struct {
   napi_callback ops[AYA_OP_COUNT];
   napi_callback init, info, submit, shutdown, drain_sync;
-  napi_callback own_fds; /* optional: NULL where the backend holds no descriptor of its own */
+  napi_callback own_fds;      /* optional: NULL where the backend holds no descriptor of its own */
   napi_callback fstat_cached; /* optional: a synchronous fstat of the attributes held in memory */
 } aya_exports;
 
