@@ -25,11 +25,12 @@ test('close() closes the fd, whether a final write goes with it (linked on io_ur
   for (const [mode, data] of [['wb', Buffer.from('bytes')], ['w', 'text\n'], ['a', 'appended\n'], ['wb', undefined], ['r+b', Buffer.from('over')]]) {
     const p = tmpPath();
     fs.writeFileSync(p, 'previous');
-    const f = await open(p, mode);
+    const f = await open(p, mode, mode.includes('b') ? undefined : { newline: '\n' });
     const fd = f.fileno();
     if (data !== undefined) await f.write(data);
     await f.close();
-    assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' }, `${mode}: the fd is closed`);
+    // On Windows the native backend's fd indexes its own handle table, which node:fs cannot check.
+    if (process.platform !== 'win32') assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' }, `${mode}: the fd is closed`);
     const want = { wb: String(data ?? ''), w: 'text\n', a: 'previousappended\n', 'r+b': 'overious' }[mode];
     assert.strictEqual(fs.readFileSync(p, 'utf8'), want, mode);
   }

@@ -294,7 +294,7 @@ const path = require('node:path');
 (async () => {
   const files = [];
   for (let i = 0; i < 24; i++) {
-    const f = await aya.open(path.join(process.argv[1], 'f' + i), i % 3 === 2 ? 'a' : 'wb');
+    const f = await aya.open(path.join(process.argv[1], 'f' + i), i % 3 === 2 ? 'a' : 'wb', i % 3 === 2 ? { newline: '\\n' } : undefined);
     await f.write(i % 3 === 2 ? 'line ' + i + '\\n' : Buffer.alloc(1000 + i, i));
     files.push(f);
   }

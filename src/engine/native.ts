@@ -155,6 +155,8 @@ export class NativeBackend implements OpBackend {
     private readonly fallback: FallbackBackend,
   ) {
     this.kind = addon.backend;
+    this.writeThen = addon.writeThen === undefined ? undefined : this.linkedWrite.bind(this);
+    this.fstatCached = addon.fstatCached === undefined ? undefined : this.cachedFstat.bind(this);
   }
 
   /** Set up the ring/port. Returns its description, or a negative errno. */
@@ -290,7 +292,12 @@ export class NativeBackend implements OpBackend {
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fsync(fd, datasync) : this.track<number>(t, rc, undefined, Kind.Number);
   }
 
-  writeThen(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
+  /** OpBackend.writeThen, where the addon links ops (io_uring); undefined elsewhere. */
+  readonly writeThen: OpBackend['writeThen'];
+  /** OpBackend.fstatCached, where the addon has it (io_uring); undefined elsewhere. */
+  readonly fstatCached: OpBackend['fstatCached'];
+
+  private linkedWrite(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
     if (this.addon.writeThen === undefined || len > MAX_IO_CHUNK) return undefined;
     const t = this.token();
     const tn = this.token();
@@ -321,7 +328,7 @@ export class NativeBackend implements OpBackend {
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
   }
 
-  fstatCached(fd: number): FileTypeAndSize | number | undefined {
+  private cachedFstat(fd: number): FileTypeAndSize | number | undefined {
     if (this.addon.fstatCached === undefined) return undefined;
     const out = this.cachedStatOut;
     const rc = this.addon.fstatCached(fd, out);
