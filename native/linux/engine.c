@@ -332,15 +332,28 @@ static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
   return n;
 }
 
-static void run_task_work_left(struct engine *e, struct aya_ring *ring);
+static void signal_eventfd(struct engine *e) {
+  uint64_t one = 1;
+  ssize_t ignored = write(e->efd, &one, sizeof one);
+  (void)ignored; /* EAGAIN means the counter is already non-zero: a wake-up is pending */
+}
+
+/*
+ * aya_ring_submit(), and a self-signal when the kernel still holds DEFER_TASKRUN work after
+ * it (io-wq completions, the issue of a request linked behind one that completed): nothing
+ * else would wake us for that work, on the current ring or a retired one (docs/engine-notes.md,
+ * Task work the kernel leaves queued).
+ */
+static int submit_ring(struct engine *e, struct aya_ring *ring, bool get_events) {
+  int rc = aya_ring_submit(ring, get_events);
+  if (aya_ring_work_left(ring)) signal_eventfd(e);
+  return rc;
+}
 
 /* The same for the retired ring `r`, whose deferred task work runs here (the thread that
  * submitted its requests). */
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
-  if (aya_ring_needs_taskrun(&r->ring)) {
-    aya_ring_submit(&r->ring, true);
-    run_task_work_left(e, &r->ring);
-  }
+  if (aya_ring_needs_taskrun(&r->ring)) submit_ring(e, &r->ring, true);
   uint32_t internal;
   uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
   r->ops -= n + internal;
@@ -379,12 +392,6 @@ static void cancel_retired(struct engine *e, uint32_t op_flags, int fd) {
   for (uint32_t i = 0; i < e->n_retired; i++) cancel_on_retired(e, &e->retired[i], op_flags, fd);
 }
 
-static void signal_eventfd(struct engine *e) {
-  uint64_t one = 1;
-  ssize_t ignored = write(e->efd, &one, sizeof one);
-  (void)ignored; /* EAGAIN means the counter is already non-zero: a wake-up is pending */
-}
-
 /* Keep the loop alive exactly while something is outstanding. */
 static void update_ref(struct engine *e) {
   bool want = e->ring_ops + e->internal_ops + e->retired_ops + e->waiting.len > 0;
@@ -401,20 +408,6 @@ static void update_ref(struct engine *e) {
  * (eventfd write, epoll_pwait, eventfd read, enter) per batch with a slow request in it.
  * An SQPOLL ring's kernel thread posts on its own schedule: it still gets the signal.
  */
-/*
- * Run the DEFER_TASKRUN work the kernel left queued on `ring` (aya_ring_work_left): the
- * completions of io-wq requests, the issue of a request linked behind one that just completed
- * (writeThen). Nothing signals for it, so without this a burst of more completions than the
- * kernel runs per enter could wait forever — on a retired ring too (configure() with 64
- * linked pairs in flight hung). A few more enters; a self-signal is the backstop.
- */
-static void run_task_work_left(struct engine *e, struct aya_ring *ring) {
-  for (int i = 0; i < 8 && aya_ring_work_left(ring); i++) {
-    if (aya_ring_submit(ring, true) < 0) break;
-  }
-  if (aya_ring_work_left(ring)) signal_eventfd(e);
-}
-
 static uint32_t catch_up(struct engine *e, uint32_t n) {
   if (e->ring.setup_flags & AYA_SETUP_SQPOLL) {
     signal_eventfd(e);
@@ -422,9 +415,8 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   }
   aya_ring_fence_unmuted();
   if (aya_ring_needs_taskrun(&e->ring)) {
-    int rc = aya_ring_submit(&e->ring, true);
+    int rc = submit_ring(e, &e->ring, true);
     if (rc == AYA_EAGAIN || rc == AYA_EBUSY) signal_eventfd(e);
-    run_task_work_left(e, &e->ring);
   }
   uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
   /* Requests still waiting for ring room get it on the next pump; if nothing is left in the
@@ -450,12 +442,11 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     check_creds(e);
     if (!e->have_ring) return fail_waiting(e, AYA_ENOSYS, n);
     if (e->n_retired > 0) n += reap_retired(e, e->pairs + 2 * n, e->pairs_cap - n);
-    uint32_t cancelled = cancel_unfit_pairs(e, n) - n;
-    n += cancelled;
-    uint32_t moved = feed_waiting(e) + cancelled;
+    uint32_t before = n;
+    n = cancel_unfit_pairs(e, n);
+    uint32_t moved = feed_waiting(e) + (n - before);
     if (mute) aya_ring_mute_eventfd(&e->ring, true);
-    int submitted = aya_ring_submit(&e->ring, aya_ring_needs_taskrun(&e->ring));
-    run_task_work_left(e, &e->ring);
+    int submitted = submit_ring(e, &e->ring, aya_ring_needs_taskrun(&e->ring));
     uint32_t got = reap(e, e->pairs + 2 * n, e->pairs_cap - n);
     if (mute) aya_ring_mute_eventfd(&e->ring, false);
     n += got;

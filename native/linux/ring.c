@@ -250,7 +250,13 @@ int aya_ring_submit(struct aya_ring *r, bool get_events) {
     return sleeping ? enter(r, 0, 0, AYA_ENTER_SQ_WAKEUP) : 0;
   }
   if (pending == 0 && !get_events) return 0;
-  return enter(r, pending, 0, get_events ? AYA_ENTER_GETEVENTS : 0);
+  int rc = enter(r, pending, 0, get_events ? AYA_ENTER_GETEVENTS : 0);
+  /* DEFER_TASKRUN runs a bounded batch of task work per enter, and nothing signals for what
+   * it leaves (aya_ring_work_left): run it now, a few enters at most. */
+  for (int i = 0; i < 8 && get_events && rc >= 0 && aya_ring_work_left(r); i++) {
+    if (enter(r, 0, 0, AYA_ENTER_GETEVENTS) < 0) break;
+  }
+  return rc;
 }
 
 int aya_ring_wait(struct aya_ring *r) {

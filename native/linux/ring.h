@@ -51,8 +51,9 @@ struct aya_sqe *aya_ring_get_sqe(struct aya_ring *r);
 uint32_t aya_ring_unsubmitted(const struct aya_ring *r);
 /*
  * Publish written SQEs and have the kernel take them. With `get_events`, the same
- * io_uring_enter also runs deferred task work so finished requests post their CQEs.
- * Returns >= 0 or -errno.
+ * io_uring_enter also runs deferred task work so finished requests post their CQEs, and a
+ * few more enters run what the kernel left of it (aya_ring_work_left says if some remains).
+ * Returns the SQEs submitted (>= 0) or -errno.
  */
 int aya_ring_submit(struct aya_ring *r, bool get_events);
 /* Submit what is unsubmitted and block until at least one CQE is posted (teardown only).
