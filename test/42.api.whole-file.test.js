@@ -73,6 +73,89 @@ test('writeFile truncates a longer file; flag "a" appends instead', async () => 
   assert.strictEqual(fs.readFileSync(p, 'utf8'), 'short+more');
 });
 
+test('writeFile over a longer, equally long, shorter or missing file leaves exactly the data, in the same inode, as fs/promises does', async () => {
+  const cases = [
+    { before: 'x'.repeat(100_000), data: 'new' },
+    { before: 'same length!', data: 'SAME LENGTH?' },
+    { before: 'short', data: 'y'.repeat(70_000) },
+    { before: null, data: 'created' },
+    { before: 'x'.repeat(5000), data: '' },
+    { before: 'x'.repeat(5000), data: 'utf-16 text', options: { encoding: 'utf16le', flag: 'w+', mode: 0o600 } },
+  ];
+  for (const { before, data, options } of cases) {
+    const results = [];
+    for (const write of [writeFile, fs.promises.writeFile]) {
+      const p = fresh();
+      if (before !== null) fs.writeFileSync(p, before);
+      const ino = before === null ? undefined : fs.statSync(p).ino;
+      await write(p, data, options);
+      const st = fs.statSync(p);
+      if (ino !== undefined) assert.strictEqual(st.ino, ino, 'the file is replaced in place, not by a new one');
+      results.push({ bytes: fs.readFileSync(p).toString('hex'), size: st.size });
+    }
+    assert.deepStrictEqual(results[0], results[1], `${before === null ? 'missing' : before.length} -> ${data.length}`);
+    assert.strictEqual(results[0].size, Buffer.byteLength(data, options?.encoding ?? 'utf8'));
+  }
+});
+
+test('a writeFile the file size limit cuts short leaves exactly the bytes written, over a longer or a shorter old file, as fs/promises does', {
+  skip: process.platform === 'win32' && 'ulimit -f is POSIX',
+}, () => {
+  const { spawnSync } = require('node:child_process');
+  const KIB = 1024;
+  // Old files of 1.5 MiB and 100 KiB; new data 1.2 MiB and 2 MiB, over the limit of
+  // `ulimit -f 1000` (1,024,000 bytes): each write fails EFBIG after 1,024,000 bytes.
+  const pairs = [
+    { old: 1536 * KIB, data: 1228 * KIB },
+    { old: 1536 * KIB, data: 2048 * KIB },
+    { old: 100 * KIB, data: 2048 * KIB },
+  ];
+  const run = (mod) => {
+    const files = pairs.map(({ old }) => {
+      const p = fresh();
+      fs.writeFileSync(p, Buffer.alloc(old, 'o'));
+      return p;
+    });
+    const code = `
+      const fs = require(${JSON.stringify(mod)});
+      (async () => {
+        const out = [];
+        for (const [p, size] of ${JSON.stringify(files.map((p, i) => [p, pairs[i].data]))}) {
+          out.push(await fs.promises.writeFile(p, Buffer.alloc(size, 'n')).then(() => 'ok', (e) => e.code));
+        }
+        console.log(JSON.stringify(out));
+      })();`;
+    const r = spawnSync('bash', ['-c', 'ulimit -f 1000; exec "$0" -e "$1"', process.execPath, code], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    return { codes: JSON.parse(r.stdout), files: files.map((p) => {
+      const bytes = fs.readFileSync(p);
+      return { size: bytes.length, onlyNew: !bytes.includes('o'.charCodeAt(0)) };
+    }) };
+  };
+  const ours = run('ayafileio/fs');
+  assert.deepStrictEqual(ours, run('node:fs'));
+  assert.deepStrictEqual(ours.codes, ['EFBIG', 'EFBIG', 'EFBIG']);
+  for (const f of ours.files) assert.deepStrictEqual(f, { size: 1_024_000, onlyNew: true });
+});
+
+test('writeFile into a FIFO writes at its position (a pipe is neither truncated nor cut)', {
+  skip: process.platform === 'win32' && 'no FIFOs on Windows',
+}, async () => {
+  const { execFileSync } = require('node:child_process');
+  const p = fresh();
+  execFileSync('mkfifo', [p]);
+  // The reader end, opened first without blocking so the writer's open does not wait.
+  const reader = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    await writeFile(p, 'through the pipe');
+    const buf = Buffer.alloc(64);
+    const n = fs.readSync(reader, buf);
+    assert.strictEqual(buf.toString('utf8', 0, n), 'through the pipe');
+  } finally {
+    fs.closeSync(reader);
+  }
+});
+
 test('appendFile creates a missing file and appends to an existing one', async () => {
   const p = fresh();
   await appendFile(p, 'one\n');

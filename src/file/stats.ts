@@ -13,6 +13,11 @@ const S_IFIFO = 0o010000;
 const S_IFLNK = 0o120000;
 const S_IFSOCK = 0o140000;
 
+/** Whether `mode` is a regular file's. */
+export function isRegularMode(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFREG;
+}
+
 /** Whether `mode` is a directory's. */
 export function isDirectoryMode(mode: number): boolean {
   return (mode & S_IFMT) === S_IFDIR;

@@ -140,7 +140,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
   #opened(fd: number, signal: AbortSignal | undefined): Opened {
-    return { backend: this.#backend, fd, signal, cancelled: false, current: true, maxSize: NODE_READ_MAX };
+    return { backend: this.#backend, fd, signal, cancelled: false, current: true, maxSize: NODE_READ_MAX, written: 0 };
   }
 
   /** read(buffer, offset, length, position), read(buffer, options), read(options), read(). */

@@ -14,6 +14,7 @@ import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../er
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { checkArgCount, toBytes, tooManyArgs } from '../file/validate';
 import { acquireSlot, releaseSlot, slotKey } from '../open-limit';
+import { isRegularMode } from '../file/stats';
 import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
 /** A path as the public API accepts it. */
@@ -54,6 +55,7 @@ export type WriteFileData = string | NodeJS.ArrayBufferView | Iterable<string | 
 
 const O = fsConstants;
 const ESPIPE = errnoByName('ESPIPE');
+const ECANCELED = errnoByName('ECANCELED');
 
 /** What the options of readFile/writeFile/appendFile mean once checked. */
 export interface ParsedOptions {
@@ -128,6 +130,10 @@ export interface Opened {
   path?: PathLike;
   /** The largest file a whole-file read returns; larger ones reject ERR_FS_FILE_TOO_LARGE. */
   maxSize: number;
+  /** Bytes the writes of this call have put into the file so far. */
+  written: number;
+  /** The body closed the fd (a close linked behind its last write): openRunClose must not. */
+  closed?: boolean;
 }
 
 /** ayafileio's readFile: as large as a Buffer can be. */
@@ -205,7 +211,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   throwIfAborted(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
-  const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX };
+  const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX, written: 0 };
   let cancelling: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     file.cancelled = true;
@@ -221,12 +227,13 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
       if (synced < 0) throw uvException(synced, 'fsync');
     }
   } catch (err) {
-    await backend.close(fd);
+    if (file.closed !== true) await backend.close(fd);
     throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     clearInterval(cancelling);
   }
+  if (file.closed === true) return result;
   const closed = await backend.close(fd);
   if (closed < 0) throw uvException(closed, 'close');
   return result;
@@ -255,9 +262,12 @@ const ABORTABLE_CHUNK = 512 * 1024;
 const S_IFMT = O.S_IFMT;
 const S_IFREG = O.S_IFREG;
 
-/** The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). */
+/**
+ * The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). Asked
+ * without a round trip where the backend can (fstatCached: the attributes the kernel holds).
+ */
 async function expectedSize({ backend, fd, maxSize }: Opened): Promise<number> {
-  const st = await backend.fstat(fd);
+  const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
   if (typeof st === 'number') throw uvException(st, 'fstat');
   const size = (st.mode & S_IFMT) === S_IFREG ? st.size : 0;
   if (size > maxSize) throw fileTooLarge(size);
@@ -319,15 +329,16 @@ async function readUnknownSize(file: Opened): Promise<Buffer> {
  * exactly the acknowledged bytes in the file. A file without offsets (a pipe: ESPIPE) is
  * written at its position.
  */
-async function writeAll(file: Opened, data: Uint8Array, append: boolean): Promise<void> {
+async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 0): Promise<void> {
   const { fd, signal } = file;
   // A FileHandle's writeFile writes at the fd's position, which must end right (writerAt).
   const backend = file.current ? getPositionWriter(file.backend) : file.backend;
   const piece = signal === undefined ? data.length : ABORTABLE_CHUNK;
   let positional = !append;
-  let done = 0;
+  let done = from;
   while (done < data.length) {
     const n = await backend.write(fd, data, done, Math.min(piece, data.length - done), positional ? done : -1);
+    if (n > 0) file.written += n; // before an abort's throw: replaceInPlace cuts the file there
     throwIfAborted(signal);
     if (n === ESPIPE && positional && done === 0) {
       positional = false;
@@ -388,6 +399,68 @@ export function prepareRead(path: unknown, options: unknown, maxSize: number, fl
   };
 }
 
+/**
+ * Whether writeFile replaces the file in place (replaceInPlace): bytes to write over a file
+ * opened with O_TRUNC (and not O_APPEND), without an AbortSignal (an abort while the open is
+ * in flight closes the fd unseen: with O_TRUNC the file is then empty, as node:fs leaves it),
+ * on a backend that reads a file's size without a round trip. Elsewhere the open truncates,
+ * as node:fs's does.
+ */
+function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: OpBackend): boolean {
+  const { flags, signal } = options;
+  return source instanceof Uint8Array && signal === undefined && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
+}
+
+/**
+ * Write `data` over a file opened like O_TRUNC but without it, and cut the file to the bytes
+ * written where it was longer: the file ends as node:fs's truncating open leaves it, also
+ * after a failed or aborted write (exactly the bytes written), but a file rewritten with as
+ * many bytes or more is not truncated at all. A truncation frees every block of the file and
+ * the writes then allocate them again; on ext4 it also discards them and makes the close
+ * start writeback (docs/performance.md, "Replacing a file in place"). Bun's writeFile does the
+ * same. Only regular files are cut: O_TRUNC leaves pipes and devices alone too.
+ */
+async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): Promise<void> {
+  const { backend, fd } = file;
+  const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
+  if (typeof st === 'number') throw uvException(st, 'fstat');
+  const regular = isRegularMode(st.mode);
+  const before = regular ? st.size : 0;
+  try {
+    if (regular && before <= data.length && !flush) await writeLinkedClose(file, data);
+    else await writeOpened(file, data, null, false);
+  } finally {
+    if (file.closed !== true && before > file.written) {
+      const cut = await backend.ftruncate(fd, file.written);
+      // A failed write's error is the one to report; a cut that fails after a good write is.
+      if (cut < 0 && file.written === data.length) throw uvException(cut, 'ftruncate');
+    }
+  }
+}
+
+/** The longest write writeThen() takes as one op. */
+const LINKABLE_MAX = 2 ** 31 - 1;
+
+/**
+ * Write all of `data` to a regular file from offset 0 and close the fd behind the write in
+ * the same submission (writeThen), where the backend links ops: one round trip instead of
+ * two. A short write makes the kernel cancel the close; writeAll then writes the rest and
+ * openRunClose closes the fd as usual.
+ */
+async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
+  const linked = data.length <= LINKABLE_MAX ? file.backend.writeThen?.(file.fd, data, 0, data.length, 0, 'close', noop, noop) : undefined;
+  if (linked !== undefined) {
+    const n = await linked.written;
+    const closed = await linked.next;
+    file.closed = closed !== ECANCELED; // the kernel cancels it after a short or failed write
+    if (n < 0) throw partialWriteError(uvException(n, 'write'), 0);
+    file.written += n;
+    if (closed < 0 && file.closed) throw uvException(closed, 'close');
+    if (file.closed) return;
+  }
+  await writeAll(file, data, false, file.written);
+}
+
 /** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */
 export function prepareWrite(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): () => Promise<void> {
   const parsed = parseOptions(options, defaultFlag, maxMode, WRITE_FLAG_NAME);
@@ -396,7 +469,11 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
   const append = (parsed.flags & O.O_APPEND) !== 0;
   return async () => {
     throwIfAborted(parsed.signal);
-    await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+    if (replacesInPlace(parsed, source, getBackend())) {
+      await withFile(target, { ...parsed, flags: parsed.flags & ~O.O_TRUNC }, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
+    } else {
+      await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+    }
   };
 }
 
