@@ -47,6 +47,12 @@ export interface NativeAddon {
    * or fails. Only queues: both complete through a later submit().
    */
   writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
+  /**
+   * writeFile's open (`flags` without O_TRUNC), write of `buf[off..off+len]`, cut to `len` and
+   * close as one submission (io_uring). Its completion's result: `len`, or a failure encoded
+   * as OpBackend.writeWhole describes. -EAGAIN: not now (run the ops one by one).
+   */
+  writeWhole?(ticket: number, path: Buffer, flags: number, mode: number, buf: Uint8Array, off: number, len: number): number;
   /** statx of `fd` from the attributes the kernel holds, on the calling thread (io_uring). 0 or -errno. */
   fstatCached?(fd: number, out: Uint8Array): number;
   submit(): number;

@@ -350,6 +350,88 @@ test('fstatCached: the mode and size fstat gives, for a file, a directory and a 
   assert.strictEqual(b.fstatCached(fd), -E.EBADF);
 });
 
+// writeWhole: writeFile's open, write, cut and close as one io_uring submission (a chain of
+// hardlinked requests on a direct descriptor). Its failures are -(errno + 4096 * step).
+const chaining = b.writeWhole !== undefined;
+const notChaining = !chaining && `the ${b.kind} backend has no whole-file chain (writeWhole is io_uring's)`;
+const STEP = { open: 1, write: 2, cut: 3, close: 4, writeNotRegular: 5 };
+const failed = (step, errno) => -(errno + 4096 * STEP[step]);
+const WRITE_IN_PLACE = O_WRONLY | O_CREAT; // writeFile's 'w' without O_TRUNC
+
+/** The number of fds this process has open (Linux: /proc/self/fd). */
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+test('writeWhole is io_uring only: the other backends leave it out', () => {
+  assert.strictEqual(chaining, b.kind === 'io_uring');
+  if (chaining) assert.ok(getBackendInfo().ring.ops.includes('writeWhole'));
+});
+
+test('writeWhole: one submission writes over a longer file, cuts it, closes it (same inode, no fd left open); creates a missing one with its mode', { skip: notChaining }, async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'x'.repeat(5000));
+  const ino = fs.statSync(p).ino;
+  const before = openFds();
+  const data = Buffer.from('replaced in place');
+  assert.strictEqual(await b.writeWhole(p, WRITE_IN_PLACE, 0o644, data, 0, data.length), data.length);
+  assert.strictEqual(openFds(), before, 'the direct descriptor never was a process fd, and is closed');
+  assert.strictEqual(fs.readFileSync(p, 'utf8'), 'replaced in place');
+  assert.strictEqual(fs.statSync(p).ino, ino);
+  const q = tmp();
+  const mid = Buffer.from('0123456789');
+  assert.strictEqual(await b.writeWhole(q, WRITE_IN_PLACE, 0o640, mid, 3, 4), 4);
+  assert.strictEqual(fs.readFileSync(q, 'utf8'), '3456');
+  assert.strictEqual(fs.statSync(q).mode & 0o777, 0o640 & ~process.umask());
+});
+
+test('writeWhole failures name their step: open (ENOENT, EISDIR), a device that refuses the write (/dev/full: not cut), a FIFO (written, the cut\'s EINVAL ignored)', { skip: notChaining }, async () => {
+  const data = Buffer.from('data');
+  assert.strictEqual(await b.writeWhole(path.join(dir, 'missing', 'f'), WRITE_IN_PLACE, 0o644, data, 0, 4), failed('open', E.ENOENT));
+  assert.strictEqual(await b.writeWhole(dir, WRITE_IN_PLACE, 0o644, data, 0, 4), failed('open', E.EISDIR));
+  assert.strictEqual(await b.writeWhole('/dev/full', O_WRONLY, 0o644, data, 0, 4), failed('writeNotRegular', E.ENOSPC));
+  const fifo = tmp('fifo');
+  assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = fs.openSync(fifo, O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    assert.strictEqual(await b.writeWhole(fifo, WRITE_IN_PLACE, 0o644, data, 0, 4), 4);
+    const got = Buffer.alloc(8);
+    assert.strictEqual(fs.readSync(reader, got), 4);
+    assert.strictEqual(got.toString('utf8', 0, 4), 'data');
+  } finally {
+    fs.closeSync(reader);
+  }
+});
+
+test('writeWhole: a write the file size limit cuts short is reported short (step write, errno 0); the cut to the full length then fails EFBIG', { skip: notChaining }, () => {
+  const code = `
+const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
+const fs = require('node:fs');
+const p = process.argv[1];
+getBackend().writeWhole(p, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644, Buffer.alloc(8192, 'x'), 0, 8192)
+  .then((r) => console.log(JSON.stringify({ r, size: fs.statSync(p).size })));`;
+  const r = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, '-e', code, tmp()], { encoding: 'utf8', timeout: 30_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.deepStrictEqual(JSON.parse(r.stdout), { r: failed('write', 0), size: 4096 });
+});
+
+test('writeWhole through rings too small for a chain, more chains than slots, and configure() mid-flight: refused ones run step by step, every file right, no fd left', { skip: notChaining, timeout: 120_000 }, async (t) => {
+  const { writeFile } = require('../dist/index.js');
+  t.after(() => resetConfig());
+  const before = openFds();
+  configure({ ioUringQueueDepth: 2 });
+  const small = Buffer.from('small ring');
+  assert.strictEqual(b.writeWhole(tmp(), WRITE_IN_PLACE, 0o644, small, 0, small.length), undefined, 'a ring of 2 entries has no room for a chain of 4');
+  for (const depth of [2, 256, 64]) {
+    configure({ ioUringQueueDepth: depth });
+    const files = Array.from({ length: 600 }, (_, i) => ({ p: path.join(dir, `chain-${i}-${depth}`), data: `chain ${i} at depth ${depth}\n`.repeat((i % 5) + 1) }));
+    for (const f of files.slice(0, 300)) fs.writeFileSync(f.p, 'an older and longer content '.repeat(9));
+    const writes = files.map((f) => writeFile(f.p, f.data));
+    if (depth === 256) configure({ ioUringQueueDepth: 128 }); // chains in flight on a retired ring
+    await Promise.all(writes);
+    for (const f of files) assert.strictEqual(fs.readFileSync(f.p, 'utf8'), f.data, f.p);
+  }
+  assert.strictEqual(openFds(), before);
+});
+
 test('bursts of ops that complete in kernel workers (O_TRUNC opens, linked write + close) all settle', { timeout: 120_000 }, async () => {
   // With DEFER_TASKRUN the kernel runs a bounded batch of completions per enter and signals
   // nothing for the rest (docs/engine-notes.md, Task work the kernel leaves queued): before

@@ -158,3 +158,42 @@ test('terminating a worker whose files are closing: their fds are closed', { ski
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * The worker starts 300 writeFile calls (on io_uring each one chain: open, write, cut, close
+ * on a direct descriptor) and, on the native backend, 8 into a FIFO nobody reads (their opens
+ * block in the kernel), reports, and keeps its thread busy so nothing is reaped.
+ */
+const wholeFileWorkerCode = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { writeFile } = require(${JSON.stringify(require.resolve('../dist/index.js'))});
+(async () => {
+  for (let i = 0; i < 300; i++) writeFile(workerData.dir + '/w' + i, 'record ' + i).catch(() => {});
+  if (workerData.fifo) for (let i = 0; i < 8; i++) writeFile(workerData.fifo, 'stuck').catch(() => {});
+  await new Promise(setImmediate); // the chains are submitted
+  parentPort.postMessage('writing');
+  for (;;); // busy until terminated
+})();`;
+
+test('terminating a worker with whole-file writes in flight (some blocked opening a FIFO): no hang, no fd left open', { skip: process.platform !== 'linux' && 'reads the fd table from /proc/self/fd' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-worker-whole-'));
+  const fifo = native ? path.join(dir, 'fifo') : undefined;
+  if (fifo) spawnFifo(fifo);
+  try {
+    const before = fs.readdirSync('/proc/self/fd').length;
+    for (let round = 0; round < 6; round++) {
+      const w = new Worker(wholeFileWorkerCode, { eval: true, workerData: { dir, fifo } });
+      await new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      assert.strictEqual(await w.terminate(), 1);
+    }
+    assert.strictEqual(fs.readdirSync('/proc/self/fd').length, before);
+    const p = path.join(dir, 'main');
+    await require('../dist/index.js').writeFile(p, 'main engine still works');
+    assert.strictEqual(fs.readFileSync(p, 'utf8'), 'main engine still works');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

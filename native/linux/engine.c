@@ -24,6 +24,7 @@
 #include "../common/errors.h"
 #include "../common/module.h"
 #include "../common/napi_args.h"
+#include "chain.h"
 #include "creds.h"
 #include "notify.h"
 #include "ring.h"
@@ -46,6 +47,7 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
     [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
     [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,     [AYA_OP_WRITE_THEN] = AYA_IORING_OP_WRITE,
+    [AYA_OP_WRITE_WHOLE] = AYA_IORING_OP_FTRUNCATE, /* the newest opcode of its chain (chain.h) */
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -71,6 +73,7 @@ struct retired_ring {
   struct aya_ring ring;
   struct aya_creds creds;
   uint32_t ops; /* JS ops and internal requests still in the kernel */
+  struct aya_chains chains;
 };
 
 struct engine {
@@ -83,7 +86,8 @@ struct engine {
   bool have_ring;
   struct aya_ring_options opts;
   struct aya_creds creds; /* the creator's credentials, for SQPOLL rings */
-  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel */
+  struct aya_chains chains; /* the ring's whole-file chains (chain.h) */
+  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel (a chain: its requests) */
   uint32_t internal_ops;  /* our own requests in the kernel */
   struct retired_ring *retired;
   uint32_t n_retired;
@@ -184,6 +188,7 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
     aya_creds_free(&e->creds);
     return rc;
   }
+  aya_chains_setup(&e->chains, &e->ring);
   e->opts = *o;
   e->have_ring = true;
   return 0;
@@ -216,7 +221,7 @@ static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
   struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
   if (!grown) return AYA_ENOMEM;
   e->retired = grown;
-  struct retired_ring kept = {e->ring, e->creds, busy};
+  struct retired_ring kept = {e->ring, e->creds, busy, e->chains};
   struct aya_creds no_creds = {0};
   e->creds = no_creds;
   int rc = ring_create(e, o);
@@ -294,28 +299,44 @@ static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
   return n;
 }
 
+/* What take_cqes() took besides JS completions (one ring op each). */
+struct taken_besides {
+  uint32_t internal;    /* our own requests' CQEs */
+  uint32_t chain_steps; /* ring ops of whole-file chains that end no chain: a CQE, or none */
+};
+
 /*
- * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
- * teardown discards them), the fds of completed opens are recorded. Our internal requests are
- * only counted, in *internal. Returns the number of JS pairs.
+ * Take up to `max` JS completions posted on `ring` (whose chains are `chains`): their pairs go
+ * to `out` (when not NULL; teardown discards them), the fds of completed opens are recorded,
+ * a chain gives one completion when its close's CQE comes. What else was taken goes to
+ * *besides. Returns the number of JS pairs.
  */
-static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out, uint32_t max, uint32_t *internal) {
+static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, struct aya_chains *chains, int32_t *out,
+                          uint32_t max, struct taken_besides *besides) {
   uint32_t ready = aya_cq_ready(ring), taken = 0, n = 0;
-  *internal = 0;
+  *besides = (struct taken_besides){0};
   while (taken < ready && n < max) {
     const struct aya_cqe *cqe = aya_cq_entry(ring, taken++);
+    int32_t res = cqe->res;
     if (cqe->user_data == INTERNAL_TOKEN) {
-      (*internal)++;
+      besides->internal++;
       continue;
     }
     if (cqe->user_data & LINKED_CLOSE_TAG) {
-      if (cqe->res != AYA_ECANCELED) owned_remove(&e->owned, (int)((cqe->user_data >> 32) & INT32_MAX));
-    } else if ((cqe->user_data & OPEN_TAG) && cqe->res >= 0) {
-      owned_add(&e->owned, cqe->res);
+      if (res != AYA_ECANCELED) owned_remove(&e->owned, (int)((cqe->user_data >> 32) & INT32_MAX));
+    } else if (cqe->user_data & AYA_CHAIN_TAG) {
+      uint32_t skipped;
+      if (!aya_chain_cqe(chains, cqe->user_data, res, &res, &skipped)) {
+        besides->chain_steps++;
+        continue;
+      }
+      besides->chain_steps += skipped;
+    } else if ((cqe->user_data & OPEN_TAG) && res >= 0) {
+      owned_add(&e->owned, res);
     }
     if (out) {
       out[2 * n] = (int32_t)cqe->user_data;
-      out[2 * n + 1] = cqe->res;
+      out[2 * n + 1] = res;
     }
     n++;
   }
@@ -325,10 +346,10 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out,
 
 /* Take up to `max` completions of the current ring (see take_cqes()). */
 static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
-  uint32_t internal;
-  uint32_t n = take_cqes(e, &e->ring, out, max, &internal);
-  e->ring_ops -= n;
-  e->internal_ops -= internal;
+  struct taken_besides besides;
+  uint32_t n = take_cqes(e, &e->ring, &e->chains, out, max, &besides);
+  e->ring_ops -= n + besides.chain_steps;
+  e->internal_ops -= besides.internal;
   return n;
 }
 
@@ -354,10 +375,11 @@ static int submit_ring(struct engine *e, struct aya_ring *ring, bool get_events)
  * submitted its requests). */
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
   if (aya_ring_needs_taskrun(&r->ring)) submit_ring(e, &r->ring, true);
-  uint32_t internal;
-  uint32_t n = take_cqes(e, &r->ring, out, max, &internal);
-  r->ops -= n + internal;
-  e->retired_ops -= n + internal;
+  struct taken_besides besides;
+  uint32_t n = take_cqes(e, &r->ring, &r->chains, out, max, &besides);
+  uint32_t ended = n + besides.internal + besides.chain_steps;
+  r->ops -= ended;
+  e->retired_ops -= ended;
   return n;
 }
 
@@ -938,6 +960,46 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * writeWhole(ticket, pathBuf, flags, mode, buf, off, len): writeFile's open (flags without
+ * O_TRUNC), write, cut to `len` and close as one chain (chain.h): one submission, and the
+ * kernel runs each step where the one before ended. The result is the chain's (chain.h:
+ * bytes written, or the failed step and its errno). Refused with EAGAIN when it cannot go at
+ * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL): JavaScript
+ * then runs the ops one by one.
+ */
+static napi_value js_write_whole(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  uint64_t token;
+  uint8_t *path, *buf;
+  size_t path_len, size;
+  int32_t flags, mode;
+  int64_t off, len;
+  if (!arg_ticket(env, &call, &token, &now) || !aya_arg_bytes(env, &call, 1, &path, &path_len) || path_len == 0 ||
+      path[path_len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode) ||
+      !aya_arg_bytes(env, &call, 4, &buf, &size) || !aya_arg_i64(env, &call, 5, &off) ||
+      !aya_arg_i64(env, &call, 6, &len) || off < 0 || len < 0 || (uint64_t)off > size ||
+      (uint64_t)len > size - (uint64_t)off || len > INT32_MAX)
+    return aya_int(env, AYA_EINVAL);
+  /* Never into `waiting`: a chain's slot belongs to the ring it was built for. */
+  if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) ||
+      !ring_has_room(e, AYA_CHAIN_SQES))
+    return aya_int(env, AYA_EAGAIN);
+  const struct aya_chain_write w = {.token = token,
+                                    .path = path,
+                                    .flags = flags,
+                                    .mode = (uint32_t)mode,
+                                    .buf = buf + off,
+                                    .len = (uint32_t)len,
+                                    .async_write = (uint64_t)len >= ASYNC_COPY_MIN};
+  struct aya_sqe sqes[AYA_CHAIN_SQES];
+  if (!aya_chain_build(&e->chains, &w, sqes)) return aya_int(env, AYA_EAGAIN);
+  for (uint32_t i = 0; i < AYA_CHAIN_SQES; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
+  e->ring_ops += AYA_CHAIN_SQES;
+  return aya_int(env, now ? (int32_t)submit_queued(e) : 0);
+}
+
+/*
  * fstatCached(fd, out): statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC) here, on the calling
  * thread. For open(), which needs the type and size of the file it has just opened: the
  * kernel holds them in memory (a network filesystem refreshed them at the open, and
@@ -1184,7 +1246,8 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
               [AYA_OP_MKDIR] = js_mkdir,
               [AYA_OP_UNLINK] = js_unlink,
               [AYA_OP_RENAME] = js_rename,
-              [AYA_OP_WRITE_THEN] = js_write_then},
+              [AYA_OP_WRITE_THEN] = js_write_then,
+              [AYA_OP_WRITE_WHOLE] = js_write_whole},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

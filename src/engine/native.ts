@@ -157,6 +157,7 @@ export class NativeBackend implements OpBackend {
     this.kind = addon.backend;
     this.writeThen = addon.writeThen === undefined ? undefined : this.linkedWrite.bind(this);
     this.fstatCached = addon.fstatCached === undefined ? undefined : this.cachedFstat.bind(this);
+    this.writeWhole = addon.writeWhole === undefined ? undefined : this.chainedWriteFile.bind(this);
   }
 
   /** Set up the ring/port. Returns its description, or a negative errno. */
@@ -296,6 +297,20 @@ export class NativeBackend implements OpBackend {
   readonly writeThen: OpBackend['writeThen'];
   /** OpBackend.fstatCached, where the addon has it (io_uring); undefined elsewhere. */
   readonly fstatCached: OpBackend['fstatCached'];
+  /** OpBackend.writeWhole, where the addon has it (io_uring); undefined elsewhere. */
+  readonly writeWhole: OpBackend['writeWhole'];
+
+  private chainedWriteFile(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
+    if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
+    const t = this.token();
+    const p = pathBytes(path);
+    const rc = this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len);
+    if (rc < 0) {
+      this.freeTokens.push(t); // not now (or an argument the plain ops will report)
+      return undefined;
+    }
+    return this.track<number>(t, rc, buf, Kind.Number, p);
+  }
 
   private linkedWrite(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
     if (this.addon.writeThen === undefined || len > MAX_IO_CHUNK) return undefined;

@@ -54,6 +54,23 @@ export interface LinkedOps {
 }
 
 /**
+ * What a writeWhole() that failed reports: -(errno + WHOLE_STEP * step), errno 0 for a short
+ * write. Which step failed, in chain order.
+ */
+export const WHOLE_STEP = 4096;
+export const enum WholeFailure {
+  Open = 1,
+  /** The write failed or was short on a regular file, which was then cut to the full length. */
+  Write = 2,
+  /** The cut (ftruncate) failed after a full write. */
+  Cut = 3,
+  /** The close failed after a full write and cut. */
+  Close = 4,
+  /** The write failed or was short on a pipe, socket or device (ftruncate said EINVAL). */
+  WriteNotRegular = 5,
+}
+
+/**
  * The positional op interface every backend implements.
  *
  * `pos = -1` means "the fd's current position" (for an O_APPEND fd: the end).
@@ -92,6 +109,14 @@ export interface OpBackend {
    * runs `next` itself.
    */
   writeThen?(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined;
+  /**
+   * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) as one kernel submission: open `path`
+   * with `flags` (O_TRUNC left out), write at the new fd's position, ftruncate to `len`, close
+   * — each step runs when the one before has ended, however it ended, so the fd is always
+   * closed. Resolves `len`, or a failure as {@link WholeFailure} describes. Undefined where the
+   * backend cannot (no such op, or not at the moment: the caller runs the steps itself).
+   */
+  writeWhole?(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined;
   /** ftruncate(2). Resolves 0. */
   ftruncate(fd: number, len: number): Promise<number>;
   /** fstat(2) through statx where the backend can. */

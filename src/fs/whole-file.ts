@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
 import { getBackend, getPositionWriter, repeatCancel } from '../engine/index';
-import type { OpBackend, PathLike } from '../engine/types';
+import { WHOLE_STEP, WholeFailure, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { checkArgCount, toBytes, tooManyArgs } from '../file/validate';
@@ -56,6 +56,7 @@ export type WriteFileData = string | NodeJS.ArrayBufferView | Iterable<string | 
 const O = fsConstants;
 const ESPIPE = errnoByName('ESPIPE');
 const ECANCELED = errnoByName('ECANCELED');
+const EIO = errnoByName('EIO');
 
 /** What the options of readFile/writeFile/appendFile mean once checked. */
 export interface ParsedOptions {
@@ -461,6 +462,34 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
   await writeAll(file, data, false, file.written);
 }
 
+/**
+ * writeFile as one kernel submission (OpBackend.writeWhole: open, write, cut, close), holding
+ * an open-file slot as withFile does. Resolves true when that wrote the file (or rejects with
+ * its error), false when it did not run, or must be done again step by step: a write that
+ * failed or was short on a regular file, which the chain then cut to the full length;
+ * replaceInPlace writes it again and ends it as node:fs does (exactly the bytes written).
+ */
+async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<boolean> {
+  if (backend.writeWhole === undefined || options.flush || (options.flags & (O.O_WRONLY | O.O_RDWR)) === 0) return false;
+  const key = slotKey(path);
+  await acquireSlot(key);
+  try {
+    const chained = backend.writeWhole(path, options.flags, options.mode, data, 0, data.length);
+    if (chained === undefined) return false;
+    const r = await chained;
+    if (r >= 0) return true;
+    const step = Math.floor(-r / WHOLE_STEP);
+    const errno = r + step * WHOLE_STEP;
+    if (step === WholeFailure.Write) return false;
+    if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
+    // A pipe or device cannot be written again: its reader may have seen the close.
+    if (step === WholeFailure.WriteNotRegular) throw uvException(errno < 0 ? errno : EIO, 'write');
+    throw uvException(errno, step === WholeFailure.Cut ? 'ftruncate' : 'close');
+  } finally {
+    releaseSlot(key);
+  }
+}
+
 /** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */
 export function prepareWrite(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): () => Promise<void> {
   const parsed = parseOptions(options, defaultFlag, maxMode, WRITE_FLAG_NAME);
@@ -469,8 +498,11 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
   const append = (parsed.flags & O.O_APPEND) !== 0;
   return async () => {
     throwIfAborted(parsed.signal);
-    if (replacesInPlace(parsed, source, getBackend())) {
-      await withFile(target, { ...parsed, flags: parsed.flags & ~O.O_TRUNC }, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
+    const backend = getBackend();
+    if (replacesInPlace(parsed, source, backend)) {
+      const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
+      if (await writeChained(backend, target, inPlace, source as Uint8Array)) return;
+      await withFile(target, inPlace, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
     } else {
       await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
     }

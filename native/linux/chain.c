@@ -1,0 +1,107 @@
+/* Whole-file writes as one linked submission (chain.h). */
+#define _GNU_SOURCE
+#include "chain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+enum chain_step { STEP_OPEN, STEP_WRITE, STEP_CUT, STEP_CLOSE };
+
+#define STEP_SHIFT 56
+#define SLOT_SHIFT 40
+#define SLOT_MASK 0xffu
+#define TOKEN_MASK 0xffffffffull
+_Static_assert(AYA_CHAIN_SLOTS == SLOT_MASK + 1, "a slot fits its user_data bits");
+
+/* What a chain needs from the kernel besides the file table: its four opcodes, writes at the
+ * file position (a pipe has no offsets), and CQE_SKIP_SUCCESS. */
+static bool kernel_has_chains(const struct aya_ring *r) {
+  return (r->features & AYA_FEAT_RW_CUR_POS) && (r->features & AYA_FEAT_CQE_SKIP) &&
+         aya_ring_supports(r, AYA_IORING_OP_OPENAT) && aya_ring_supports(r, AYA_IORING_OP_WRITE) &&
+         aya_ring_supports(r, AYA_IORING_OP_FTRUNCATE) && aya_ring_supports(r, AYA_IORING_OP_CLOSE);
+}
+
+void aya_chains_setup(struct aya_chains *c, struct aya_ring *r) {
+  memset(c, 0, sizeof *c);
+  if (!kernel_has_chains(r)) return;
+  struct aya_rsrc_register table = {.nr = AYA_CHAIN_SLOTS, .flags = AYA_RSRC_REGISTER_SPARSE};
+  if (aya_ring_register(r, AYA_REGISTER_FILES2, &table, sizeof table) < 0) return;
+  for (uint32_t i = AYA_CHAIN_SLOTS; i-- > 0;) c->free[c->n_free++] = (uint16_t)i;
+  c->ready = true;
+}
+
+bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, struct aya_sqe *sqes) {
+  if (!c->ready || c->n_free == 0) return false;
+  uint32_t slot = c->free[--c->n_free];
+  c->slot[slot] = (struct aya_chain_slot){.len = (int32_t)w->len, .write_res = (int32_t)w->len};
+  uint64_t id = AYA_CHAIN_TAG | ((uint64_t)slot << SLOT_SHIFT) | (w->token & TOKEN_MASK);
+  const uint8_t linked = AYA_SQE_IO_HARDLINK | AYA_SQE_CQE_SKIP_SUCCESS;
+  /* In an io-wq worker, the open blocks as open(2) does (a FIFO waits for its reader). A
+   * direct descriptor takes no O_CLOEXEC: it is never in the process's fd table. */
+  sqes[0] = (struct aya_sqe){.opcode = AYA_IORING_OP_OPENAT,
+                             .flags = linked | AYA_SQE_ASYNC,
+                             .fd = AT_FDCWD,
+                             .addr = (uint64_t)(uintptr_t)w->path,
+                             .len = w->mode,
+                             .op_flags = (uint32_t)(w->flags & ~O_CLOEXEC),
+                             .file_index = (int32_t)slot + 1,
+                             .user_data = id | ((uint64_t)STEP_OPEN << STEP_SHIFT)};
+  /* At the file position (0 after the open): a pipe takes no offset. */
+  sqes[1] = (struct aya_sqe){.opcode = AYA_IORING_OP_WRITE,
+                             .flags = linked | AYA_SQE_FIXED_FILE | (w->async_write ? AYA_SQE_ASYNC : 0),
+                             .fd = (int32_t)slot,
+                             .off = UINT64_MAX,
+                             .addr = (uint64_t)(uintptr_t)w->buf,
+                             .len = w->len,
+                             .user_data = id | ((uint64_t)STEP_WRITE << STEP_SHIFT)};
+  /* The cut posts its CQE either way: a failed IORING_OP_FTRUNCATE does not count as a
+   * failure for CQE_SKIP_SUCCESS (Linux 6.18: a cut that said EINVAL posted nothing). */
+  sqes[2] = (struct aya_sqe){.opcode = AYA_IORING_OP_FTRUNCATE,
+                             .flags = AYA_SQE_IO_HARDLINK | AYA_SQE_FIXED_FILE,
+                             .fd = (int32_t)slot,
+                             .off = w->len,
+                             .user_data = id | ((uint64_t)STEP_CUT << STEP_SHIFT)};
+  sqes[3] = (struct aya_sqe){.opcode = AYA_IORING_OP_CLOSE,
+                             .file_index = (int32_t)slot + 1,
+                             .user_data = id | ((uint64_t)STEP_CLOSE << STEP_SHIFT)};
+  return true;
+}
+
+static int32_t failure(enum aya_chain_failure step, int32_t res) {
+  return -((res < 0 ? -res : 0) + AYA_CHAIN_STEP_BASE * (int32_t)step);
+}
+
+/* The chain's result once its close said `close_res` (the first failure in chain order). */
+static int32_t chain_result(const struct aya_chain_slot *s, int32_t close_res) {
+  if (s->open_res < 0) return failure(AYA_CHAIN_FAILED_OPEN, s->open_res);
+  /* ftruncate(2) says EINVAL for pipes, sockets and devices only: the write was to one. */
+  if (s->write_res != s->len)
+    return failure(s->cut_res == -EINVAL ? AYA_CHAIN_FAILED_WRITE_NOT_REG : AYA_CHAIN_FAILED_WRITE, s->write_res);
+  if (s->cut_res < 0 && s->cut_res != -EINVAL) return failure(AYA_CHAIN_FAILED_CUT, s->cut_res);
+  if (close_res < 0) return failure(AYA_CHAIN_FAILED_CLOSE, close_res);
+  return s->len;
+}
+
+bool aya_chain_cqe(struct aya_chains *c, uint64_t user_data, int32_t res, int32_t *result, uint32_t *skipped) {
+  uint32_t slot = (uint32_t)(user_data >> SLOT_SHIFT) & SLOT_MASK;
+  struct aya_chain_slot *s = &c->slot[slot];
+  switch ((enum chain_step)((user_data >> STEP_SHIFT) & 3)) {
+    case STEP_OPEN:
+      s->open_res = res;
+      break;
+    case STEP_WRITE:
+      s->write_res = res;
+      break;
+    case STEP_CUT:
+      s->cut_res = res;
+      break;
+    case STEP_CLOSE:
+      *result = chain_result(s, res);
+      *skipped = AYA_CHAIN_SQES - 1 - s->posted;
+      c->free[c->n_free++] = (uint16_t)slot;
+      return true;
+  }
+  s->posted++;
+  return false;
+}
