@@ -482,6 +482,10 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     else
       signal_eventfd(e); /* JavaScript submits again for a full array; the signal is a backstop */
   }
+  /* An SQPOLL ring's kernel thread publishes the SQ head after the CQEs of the same batch:
+   * with all of them reaped, the SQ can still look full for a moment. Ops left waiting with
+   * nothing in flight to signal would wait forever: wake ourselves to feed them. */
+  if (e->waiting.len > 0 && e->ring_ops + e->internal_ops == 0) signal_eventfd(e);
   return n;
 }
 
