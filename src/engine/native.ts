@@ -233,13 +233,18 @@ export class NativeBackend implements OpBackend {
     const own = this.settleCall(t, rc);
     if (own !== NOT_HERE) {
       this.freeTokens.push(t);
-    } else {
-      this.hold(t, done, Kind.Done, buf);
-      this.contexts[t] = ctx;
+      this.afterCall(rc);
+      return own;
     }
-    this.afterCall(rc);
-    return own === NOT_HERE ? undefined : own;
+    this.hold(t, done, Kind.Done, buf);
+    this.contexts[t] = ctx;
+    // A full array: more completions wait, maybe this read's. Settled here, `done` could run
+    // before our caller has seen undefined and set up for it; settle them from a microtask.
+    if (rc === PAIR_CAPACITY) void RESOLVED.then(this.submitAgain);
+    return undefined;
   }
+
+  private readonly submitAgain = (): void => this.submitNow();
 
   /** readThen() of a read that went another way (chunks, node:fs): `done` when it settles. */
   private readLater<C>(read: Promise<number>, done: ReadDone<C>, ctx: C): undefined {

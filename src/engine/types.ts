@@ -79,8 +79,10 @@ export interface OpBackend {
   readInline?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
   /**
    * readInline(), except that a read still in flight makes no promise: its result goes to
-   * `done(ctx, n)` as the backend settles it, before any promise reaction runs (`done` must
-   * not throw). Returns the result when the read finished inside the call, else undefined.
+   * `done(ctx, n)` as the backend settles it, never before readThen() has returned, and
+   * before any promise reaction runs (`done` must not throw, nor start an op: the backend is
+   * settling completions). Returns the result when the read finished inside the call, else
+   * undefined.
    * A caller that returns a promise of its own then pays for one promise per read, not two
    * and an async function (docs/performance.md, Round 4). Backends without it leave it out.
    */
