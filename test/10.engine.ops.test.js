@@ -74,6 +74,47 @@ test('write then read at positions, short read at EOF, 0 past EOF', async () => 
   assert.deepStrictEqual(fs.readFileSync(p), Buffer.concat([Buffer.alloc(10), Buffer.from('hello')]));
 });
 
+test('readThen (native backends): a result now, or done(ctx, n) once for a read in flight, every byte right', {
+  skip: b.readThen === undefined && `the ${b.kind} backend has no readThen (node:fs finishes no read inside the call)`,
+}, async () => {
+  const data = Buffer.from('abcdefghijklmnopqrstuvwxyz');
+  const p = tmp();
+  fs.writeFileSync(p, data);
+  const fd = await b.open(p, O_RDONLY, 0);
+  const buf = Buffer.alloc(4 * 10, 0x2e);
+  const seen = new Map();
+  let settled;
+  const allSettled = new Promise((resolve) => (settled = resolve));
+  const done = (ctx, n) => {
+    assert.ok(!seen.has(ctx), `done called once per read (${ctx})`);
+    seen.set(ctx, n);
+    if (seen.size === waiting) settled();
+  };
+  // One synchronous run: the first read may finish inside its call, the rest are in flight.
+  const asks = [
+    { pos: 0, len: 10 },
+    { pos: 10, len: 10 },
+    { pos: 20, len: 10 }, // short: 6 bytes to end of file
+    { pos: 40, len: 10 }, // past the end: 0
+  ];
+  const now = asks.map((a, i) => b.readThen(fd, buf, i * 10, a.len, a.pos, done, `read ${i}`));
+  const waiting = now.filter((r) => r === undefined).length;
+  assert.ok(waiting >= asks.length - 1, 'at most the first read of the run finishes inside its call');
+  if (waiting > 0) await allSettled;
+  const results = now.map((r, i) => r ?? seen.get(`read ${i}`));
+  assert.deepStrictEqual(results, [10, 10, 6, 0]);
+  assert.strictEqual(seen.size, waiting, 'a read whose result came back now is not reported again');
+  assert.strictEqual(buf.toString('latin1', 0, 26), 'abcdefghijklmnopqrstuvwxyz'.slice(0, 20) + 'uvwxyz');
+  assert.strictEqual(buf.toString('latin1', 26), '.'.repeat(14), 'nothing written past what was read');
+  await b.close(fd);
+  // A read the kernel fails reports -errno through the same paths.
+  const failed = await new Promise((resolve) => {
+    const r = b.readThen(fd, buf, 0, 4, 0, (ctx, n) => resolve([ctx, n]), 'closed fd');
+    if (r !== undefined) resolve(['closed fd', r]);
+  });
+  assert.deepStrictEqual(failed, ['closed fd', -E.EBADF]);
+});
+
 test('pos -1 reads and writes at the file position; O_APPEND appends', async () => {
   const p = tmp();
   const fd = await b.open(p, O_RDWR | O_CREAT | O_TRUNC, 0o644);

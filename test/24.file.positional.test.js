@@ -31,6 +31,33 @@ test('many readAt calls in parallel each get their own range', async () => {
   await f.close();
 });
 
+test('positional reads in flight together (one synchronous run): whole, short at EOF, empty past it, each right; close() waits for them', async () => {
+  const big = Buffer.alloc(64 * 1024 + 100);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 11) & 0xff;
+  const f = await open(fileWith(big), 'rb');
+  const into = Array.from({ length: 40 }, () => Buffer.alloc(4096, 0x2e));
+  const reads = [];
+  for (let i = 0; i < 40; i++) {
+    // Every fourth read runs past the end of the file: short, then one more pread finds EOF.
+    const pos = i % 4 === 3 ? big.length - 100 * i : i * 1024;
+    reads.push({ pos, got: i % 2 ? f.readAt(pos, 4096) : f.readAtInto(pos, into[i]) });
+  }
+  const past = f.readAt(big.length + 1, 4096);
+  const closed = f.close();
+  for (const [i, r] of reads.entries()) {
+    const want = big.subarray(r.pos, r.pos + 4096);
+    const got = await r.got;
+    if (i % 2) assert.deepStrictEqual(got, want, `readAt ${i}`);
+    else {
+      assert.strictEqual(got, want.length, `readAtInto ${i}: the count`);
+      assert.deepStrictEqual(into[i].subarray(0, got), want, `readAtInto ${i}: the bytes`);
+      assert.ok(into[i].subarray(got).every((x) => x === 0x2e), `readAtInto ${i}: nothing past the count`);
+    }
+  }
+  assert.strictEqual((await past).length, 0);
+  await closed;
+});
+
 test('readAt results never share bytes: writing one leaves the others intact', async () => {
   const big = Buffer.alloc(256 * 1024);
   for (let i = 0; i < big.length; i++) big[i] = (i * 13) & 0xff;

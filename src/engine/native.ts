@@ -16,7 +16,7 @@ import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
-import type { BackendKind, FileTypeAndSize, LinkedOp, LinkedOps, OpBackend, PathLike, RawStat, StatResult } from './types';
+import type { BackendKind, FileTypeAndSize, LinkedOp, LinkedOps, OpBackend, PathLike, RawStat, ReadDone, StatResult } from './types';
 import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
@@ -42,13 +42,18 @@ const DRAIN_SLICE_MS = 50;
 /** The least time the exit path waits for cancelled and running ops to end (see waitSync). */
 const DRAIN_MIN_MS = 10_000;
 
-/** What the resolver of a token expects: a number, or a stat parsed from the statx buffer. */
+/** What the resolver of a token expects: a number, a stat parsed from the statx buffer, or
+ * (readThen) the token's context and a number. */
 const enum Kind {
   Number = 0,
   Stat = 1,
+  Done = 2,
 }
 
 const RESOLVED = Promise.resolve();
+
+/** What settles a token: a promise's resolve function, or readThen()'s callback (Kind.Done). */
+type Resolver = ((v: never) => void) | ReadDone<never>;
 
 /** Promise executor shared by every op (no closure per op): hands out the resolve function. */
 let capturedResolve: ((v: never) => void) | undefined;
@@ -124,11 +129,13 @@ export function nativeOptions(c: Readonly<AyafileioConfig>): NativeOptions {
 export class NativeBackend implements OpBackend {
   readonly kind: BackendKind;
   private readonly completions = new Int32Array(PAIR_CAPACITY * 2);
-  private readonly resolvers: Array<((v: never) => void) | undefined> = [];
+  private readonly resolvers: Array<Resolver | undefined> = [];
   private readonly kinds: Kind[] = [];
   /** Buffers the kernel may still touch, per token (data or statx output; path). */
   private readonly held: Array<Uint8Array | undefined> = [];
   private readonly heldPath: Array<Buffer | undefined> = [];
+  /** readThen()'s context, per token. */
+  private readonly contexts: unknown[] = [];
   private readonly freeTokens: number[] = [];
   private inFlight = 0;
   /** fstatCached()'s statx output: the call is synchronous, so one buffer serves every call. */
@@ -216,6 +223,34 @@ export class NativeBackend implements OpBackend {
     const t = this.token();
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, buf, Kind.Number);
+  }
+
+  /** OpBackend.readThen: the read's result now, or to `done(ctx, n)` as settle() reaches it. */
+  readThen<C>(fd: number, buf: Uint8Array, off: number, len: number, pos: number, done: ReadDone<C>, ctx: C): number | undefined {
+    if (len > MAX_IO_CHUNK) return this.readLater(chunkedRead(this.readOne, fd, buf, off, len, pos), done, ctx);
+    const t = this.token();
+    const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
+    if (rc < 0) return this.refused(t, rc) === null ? this.readLater(this.fallback.read(fd, buf, off, len, pos), done, ctx) : rc;
+    const own = this.settleCall(t, rc);
+    if (own !== NOT_HERE) {
+      this.freeTokens.push(t);
+      this.afterCall(rc);
+      return own;
+    }
+    this.hold(t, done, Kind.Done, buf);
+    this.contexts[t] = ctx;
+    // A full array: more completions wait, maybe this read's. Settled here, `done` could run
+    // before our caller has seen undefined and set up for it; settle them from a microtask.
+    if (rc === PAIR_CAPACITY) void RESOLVED.then(this.submitAgain);
+    return undefined;
+  }
+
+  private readonly submitAgain = (): void => this.submitNow();
+
+  /** readThen() of a read that went another way (chunks, node:fs): `done` when it settles. */
+  private readLater<C>(read: Promise<number>, done: ReadDone<C>, ctx: C): undefined {
+    void read.then((n) => done(ctx, n));
+    return undefined;
   }
 
   private readonly readOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> => {
@@ -415,6 +450,7 @@ export class NativeBackend implements OpBackend {
     // A new token: grow every per-token array together, keeping them packed (no holes).
     this.resolvers.push(undefined);
     this.kinds.push(Kind.Number);
+    this.contexts.push(undefined);
     this.held.push(undefined);
     this.heldPath.push(undefined);
     return this.resolvers.length - 1;
@@ -437,23 +473,38 @@ export class NativeBackend implements OpBackend {
    * reaction: the exit path learns results that way without a loop turn.
    */
   private trackNow<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): T | Promise<T> {
-    this.inlineRun += rc;
-    const own = this.settle(rc, t);
+    const own = this.settleCall(t, rc);
     let op: T | Promise<T>;
     if (own === NOT_HERE) {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
-      this.resolvers[t] = onDone === undefined ? capturedResolve : observed(capturedResolve as (v: number) => void, onDone);
-      this.held[t] = buf;
-      this.heldPath[t] = path;
-      this.kinds[t] = kind;
-      this.inFlight++;
+      this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind, buf, path);
     } else {
       this.freeTokens.push(t);
       op = (kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T;
       onDone?.(own);
     }
-    if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit()); // a full array: more may wait
+    this.afterCall(rc);
     return op;
+  }
+
+  /** The `rc` pairs the call of op `t` wrote, settled; the op's own result, or NOT_HERE. */
+  private settleCall(t: number, rc: number): number {
+    this.inlineRun += rc;
+    return this.settle(rc, t);
+  }
+
+  /** Op `t` is in flight: `resolve` gets its result as `kind` says; its buffers stay referenced until then. */
+  private hold(t: number, resolve: Resolver, kind: Kind, buf: Uint8Array | undefined, path?: Buffer): void {
+    this.resolvers[t] = resolve;
+    this.held[t] = buf;
+    this.heldPath[t] = path;
+    this.kinds[t] = kind;
+    this.inFlight++;
+  }
+
+  /** After an op call that wrote `rc` pairs: a full array means more may wait, so submit again. */
+  private afterCall(rc: number): void {
+    if (rc === PAIR_CAPACITY) this.settleSubmitted(this.addon.submit());
   }
 
   /**
@@ -528,8 +579,16 @@ export class NativeBackend implements OpBackend {
     this.heldPath[t] = undefined;
     this.freeTokens.push(t);
     this.inFlight--;
-    if (this.kinds[t] === Kind.Stat && res >= 0) (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
-    else (resolve as (v: number) => void)(res);
+    const kind = this.kinds[t];
+    if (kind === Kind.Done) {
+      const ctx = this.contexts[t];
+      this.contexts[t] = undefined;
+      (resolve as ReadDone<unknown>)(ctx, res);
+    } else if (kind === Kind.Stat && res >= 0) {
+      (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
+    } else {
+      (resolve as (v: number) => void)(res);
+    }
   }
 
   /** Whether `fd` is one of the engine's own descriptors (its eventfd or ring). */

@@ -44,6 +44,9 @@ export interface FileTypeAndSize {
   size: number;
 }
 
+/** Where readThen() reports a read's result (bytes read or -errno), with the caller's `ctx`. */
+export type ReadDone<C> = (ctx: C, n: number) => void;
+
 /** What writeThen() can link behind a write. */
 export type LinkedOp = 'close' | 'fsync' | 'fdatasync';
 
@@ -91,6 +94,16 @@ export interface OpBackend {
    * promise and a microtask. Backends that never finish inline leave it out.
    */
   readInline?(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number>;
+  /**
+   * readInline(), except that a read still in flight makes no promise: its result goes to
+   * `done(ctx, n)` as the backend settles it, never before readThen() has returned, and
+   * before any promise reaction runs (`done` must not throw, nor start an op: the backend is
+   * settling completions). Returns the result when the read finished inside the call, else
+   * undefined.
+   * A caller that returns a promise of its own then pays for one promise per read, not two
+   * and an async function (docs/performance.md, Round 4). Backends without it leave it out.
+   */
+  readThen?<C>(fd: number, buf: Uint8Array, off: number, len: number, pos: number, done: ReadDone<C>, ctx: C): number | undefined;
   /**
    * Write `len` bytes of `buf[off..]` at `pos` (-1: current/append). Resolves bytes written.
    * `onDone`, if given, is called with the same result when the op settles, before any

@@ -15,7 +15,7 @@ import { allocResult, fitted } from '../engine/slab';
 import type { OpBackend, PathLike } from '../engine/types';
 import { argTypeError, partialWriteError, uvException, closedFileError, errnoByName, systemError } from '../errors';
 import type { BufferedFile } from './buffered';
-import { OrderedGate, type Range } from './gate';
+import { noop, OrderedGate, type Range } from './gate';
 import { forget, remember, type OpenFileRecord } from './open-files';
 import { Stats } from './stats';
 import { checkChunkSize, chunksOf, readStream, writeStream, type FileReadStreamOptions, type FileWriteStreamOptions, type StreamableFile } from './streams';
@@ -55,6 +55,20 @@ interface Pread extends Range {
   /** The bytes land in buf[off, off + (end - start)). */
   buf: Uint8Array;
   off: number;
+}
+
+/** A positional read whose first pread is in flight through OpBackend.readThen. */
+interface PreadThen extends Pread {
+  /** readAt (the bytes as a fitted Buffer) or readAtInto (their count). */
+  fit: boolean;
+  /** Settles the call's promise. */
+  resolve: (value: Buffer | number | Promise<Buffer | number>) => void;
+}
+
+/** The promise of a PreadThen, its resolve function captured by a shared executor (no closure per read). */
+let capturedResolve: PreadThen['resolve'] = noop;
+function captureResolve(resolve: PreadThen['resolve']): void {
+  capturedResolve = resolve;
 }
 
 function unsupported(what: string): Error {
@@ -476,6 +490,7 @@ export class AsyncFile<T extends Data = Data> {
       return gate.positional<Pread, Buffer | number>('read', { start: position, end, write: false, buf, off }, this.#preadFirst, finish);
     }
     gate.enter();
+    if (this.#backend.readThen !== undefined) return this.#readThen(buf, off, len, position, fit);
     let first: number | Promise<number>;
     try {
       first = this.#pread(buf, off, len, position);
@@ -488,6 +503,57 @@ export class AsyncFile<T extends Data = Data> {
       return Promise.reject(err);
     }
     return gate.follow<Pread, Buffer | number>({ start: position, end, write: false, buf, off }, first, finish);
+  }
+
+  /**
+   * #readAt's start through OpBackend.readThen (entered in the gate): a read finished inside
+   * the call resolves at once as before; one still in flight costs this one promise, settled
+   * by #preadDone when the backend settles the read (no backend promise, no async function).
+   */
+  #readThen(buf: Uint8Array, off: number, len: number, position: number, fit: boolean): Promise<Buffer | number> {
+    const gate = this.#gate;
+    const call: PreadThen = { start: position, end: position + len, write: false, buf, off, fit, resolve: noop };
+    let first: number | undefined;
+    try {
+      this.#io.checkRunning('read');
+      first = this.#backend.readThen!(this.#io.fd, buf, off, len, position, this.#preadDone, call);
+    } catch (err) {
+      gate.leave();
+      return Promise.reject(err);
+    }
+    if (first === len || first === 0) {
+      gate.leave();
+      return Promise.resolve(fit ? fitted(buf as Buffer, first) : first);
+    }
+    if (first !== undefined) return gate.follow<Pread, Buffer | number>(call, first, fit ? this.#preadResult : this.#preadCount);
+    gate.began(call);
+    const result = new Promise<Buffer | number>(captureResolve);
+    call.resolve = capturedResolve;
+    return result;
+  }
+
+  /**
+   * The first pread of a #readThen call gave `n`. The backend calls this while it settles a
+   * batch of completions, when no op may start: a whole read (or one at end of file) settles
+   * the call here; a short or failed one goes on in #preadAfter.
+   */
+  readonly #preadDone = (call: PreadThen, n: number): void => {
+    if (n === call.end - call.start || n === 0) {
+      this.#gate.ended(call);
+      call.resolve(call.fit ? fitted(call.buf as Buffer, n) : n);
+    } else {
+      call.resolve(this.#preadAfter(call, n));
+    }
+  };
+
+  /** A #readThen call's value after a short or failed first pread, from a microtask: the call then leaves the gate. */
+  async #preadAfter(call: PreadThen, n: number): Promise<Buffer | number> {
+    try {
+      await undefined; // out of the backend's settling before the next pread starts
+      return await (call.fit ? this.#preadResult(call, n) : this.#preadCount(call, n));
+    } finally {
+      this.#gate.ended(call);
+    }
   }
 
   /** readAtInto's value once the first pread gave `n`: the count (more preads after a short one). */

@@ -261,6 +261,20 @@ export class OrderedGate extends CallGate {
   }
 
   /**
+   * A positional op started at once (startsNow) whose result comes later to a callback, not
+   * as a promise: tracked in flight (later calls may wait for it) until ended(call).
+   */
+  began(call: Range): void {
+    this.#track(call);
+  }
+
+  /** The op of began() has ended: it leaves the gate. */
+  ended(call: Range): void {
+    this.#untrack(call);
+    this.leave();
+  }
+
+  /**
    * The one rule: what a call over `range` (undefined: a queued call, the whole file) must wait
    * for, or undefined when it may start now. A queued call waits for the queue and every
    * positional op in flight; a positional op waits for a barrier through the queue when calls
@@ -374,7 +388,8 @@ function endWaiter(): EndWaiter {
   return { ended, resolve };
 }
 
-function noop(): void {}
+/** Does nothing (a placeholder callback). */
+export function noop(): void {}
 
 /** #settle()'s `finish` for a value that is already the result. */
 function passThrough<T>(_call: unknown, value: T): T {
