@@ -1,0 +1,70 @@
+'use strict';
+// Covers: every backend (native and fallback passes), Linux (FIFOs, O_RDONLY|O_TRUNC as Linux treats it); what: writeFile's end states and errors against node:fs's writeFile run the same way.
+// writeFile replaces a regular file in place on io_uring (opened without O_TRUNC, cut to the
+// new length); the file and the error must still end as node:fs's leave them. Each case runs
+// node:fs's writeFile and ayafileio's (both APIs) on twin files and compares.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const cp = require('node:child_process');
+const aya = require('../dist/index.js');
+const ayafs = require('../dist/fs/index.js');
+
+const linux = process.platform === 'linux';
+const C = fs.constants;
+const WRITERS = { node: fs.promises.writeFile, aya: aya.writeFile, ayafs: ayafs.promises.writeFile };
+
+function tmpDir(t) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-wf-in-place-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The error as a comparable shape (code, syscall, whether it names a path). */
+function shape(err) {
+  return err === null ? null : { code: err.code, syscall: err.syscall, hasPath: err.path !== undefined };
+}
+
+test('numeric flag O_RDONLY|O_TRUNC: the file is truncated and the write fails EBADF, as node:fs', { skip: !linux && 'O_RDONLY|O_TRUNC truncates on Linux only (unspecified by POSIX)' }, async (t) => {
+  const dir = tmpDir(t);
+  const ends = {};
+  for (const [name, writeFile] of Object.entries(WRITERS)) {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, 'old contents, longer than the new ones');
+    let err = null;
+    try {
+      await writeFile(p, 'new', { flag: C.O_RDONLY | C.O_TRUNC });
+    } catch (e) {
+      err = e;
+    }
+    ends[name] = { err: shape(err), bytes: fs.readFileSync(p, 'latin1') };
+  }
+  assert.deepStrictEqual(ends.node, { err: { code: 'EBADF', syscall: 'write', hasPath: false }, bytes: '' });
+  assert.deepStrictEqual(ends.aya, ends.node);
+  assert.deepStrictEqual(ends.ayafs, ends.node);
+});
+
+test('FIFO whose reader closes after one byte: writeFile rejects EPIPE, as node:fs', { skip: !linux && 'mkfifo: Linux only here' }, async (t) => {
+  const dir = tmpDir(t);
+  const codes = {};
+  for (const [name, writeFile] of Object.entries(WRITERS)) {
+    const p = path.join(dir, name);
+    cp.execFileSync('mkfifo', [p]);
+    // The reader takes one byte and exits, closing its end while the 4 MiB write is under way.
+    const reader = cp.spawn(process.execPath, ['-e', `const fs=require('fs');fs.readSync(fs.openSync(${JSON.stringify(p)},'r'),Buffer.alloc(1))`], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => reader.on('exit', resolve));
+    let err = null;
+    try {
+      await writeFile(p, Buffer.alloc(4 << 20, 1));
+    } catch (e) {
+      err = e;
+    }
+    await exited;
+    codes[name] = shape(err);
+  }
+  assert.deepStrictEqual(codes.node, { code: 'EPIPE', syscall: 'write', hasPath: false });
+  assert.deepStrictEqual(codes.aya, codes.node);
+  assert.deepStrictEqual(codes.ayafs, codes.node);
+});
