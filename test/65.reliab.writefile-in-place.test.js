@@ -68,3 +68,27 @@ test('FIFO whose reader closes after one byte: writeFile rejects EPIPE, as node:
   assert.deepStrictEqual(codes.aya, codes.node);
   assert.deepStrictEqual(codes.ayafs, codes.node);
 });
+
+test('configure() to a ring of one entry while writeFiles are in flight: every one resolves with its bytes, as node:fs would', async (t) => {
+  const dir = tmpDir(t);
+  t.after(() => aya.resetConfig());
+  const N = 300;
+  const failures = [];
+  for (let round = 0; round < 5; round++) {
+    // Depth 3 has no room for a whole-file chain: writeFile links its close behind the write.
+    aya.configure({ ioUringQueueDepth: 3 });
+    for (let i = 0; i < N; i++) fs.writeFileSync(path.join(dir, `f${i}`), 'OLD');
+    const data = Buffer.alloc(100, round + 1);
+    const pending = [];
+    for (let i = 0; i < N; i++) pending.push(aya.writeFile(path.join(dir, `f${i}`), data));
+    // Let the engine take the first ones in (setImmediate: after the poll phase), then replace the ring.
+    await new Promise((resolve) => setImmediate(resolve));
+    aya.configure({ ioUringQueueDepth: 1 });
+    const results = await Promise.allSettled(pending);
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') failures.push(`${round}/${i}: ${r.reason.code}`);
+      else if (!fs.readFileSync(path.join(dir, `f${i}`)).equals(data)) failures.push(`${round}/${i}: wrong bytes`);
+    });
+  }
+  assert.deepStrictEqual(failures.slice(0, 5), []);
+});
