@@ -454,8 +454,10 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
     const n = await linked.written;
     const closed = await linked.next;
     file.closed = closed !== ECANCELED; // the kernel cancels it after a short or failed write
-    if (n < 0) throw partialWriteError(uvException(n, 'write'), 0);
-    file.written += n;
+    // A cancelled write never ran: the engine cancels a waiting pair that no longer fits its
+    // ring (configure() to one entry); writeAll writes it unlinked below.
+    if (n < 0 && n !== ECANCELED) throw partialWriteError(uvException(n, 'write'), 0);
+    if (n > 0) file.written += n;
     if (closed < 0 && file.closed) throw uvException(closed, 'close');
     if (file.closed) return;
   }
