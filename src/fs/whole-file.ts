@@ -409,7 +409,10 @@ export function prepareRead(path: unknown, options: unknown, maxSize: number, fl
  */
 function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: OpBackend): boolean {
   const { flags, signal } = options;
-  return source instanceof Uint8Array && signal === undefined && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
+  // Not without write access: O_RDONLY|O_TRUNC truncates on Linux (or fails EACCES on a file
+  // the caller may not write), then the write fails EBADF; only the open can do that.
+  const writable = (flags & (O.O_WRONLY | O.O_RDWR)) !== 0;
+  return source instanceof Uint8Array && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
 }
 
 /**
@@ -472,7 +475,7 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
  * replaceInPlace writes it again and ends it as node:fs does (exactly the bytes written).
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<boolean> {
-  if (backend.writeWhole === undefined || options.flush || (options.flags & (O.O_WRONLY | O.O_RDWR)) === 0) return false;
+  if (backend.writeWhole === undefined || options.flush) return false;
   const key = slotKey(path);
   await acquireSlot(key);
   try {
