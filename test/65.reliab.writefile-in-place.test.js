@@ -69,6 +69,30 @@ test('FIFO whose reader closes after one byte: writeFile rejects EPIPE, as node:
   assert.deepStrictEqual(codes.ayafs, codes.node);
 });
 
+test('FIFO with a reader that reads to the end: writeFile of 1 MiB (more than a pipe holds) resolves and the reader gets every byte', { skip: !linux && 'mkfifo: Linux only here' }, async (t) => {
+  const dir = tmpDir(t);
+  const ends = {};
+  for (const [name, writeFile] of Object.entries(WRITERS)) {
+    const p = path.join(dir, name);
+    cp.execFileSync('mkfifo', [p]);
+    const reader = cp.spawn(process.execPath, ['-e', `process.stdout.write(String(require('fs').readFileSync(${JSON.stringify(p)}).length))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let got = '';
+    reader.stdout.on('data', (d) => (got += d));
+    const exited = new Promise((resolve) => reader.on('exit', resolve));
+    let err = null;
+    try {
+      await writeFile(p, Buffer.alloc(1 << 20, 0x41));
+    } catch (e) {
+      err = e;
+    }
+    await exited;
+    ends[name] = { err: shape(err), read: got };
+  }
+  assert.deepStrictEqual(ends.node, { err: null, read: String(1 << 20) });
+  assert.deepStrictEqual(ends.aya, ends.node);
+  assert.deepStrictEqual(ends.ayafs, ends.node);
+});
+
 test('configure() to a ring of one entry while writeFiles are in flight: every one resolves with its bytes, as node:fs would', async (t) => {
   const dir = tmpDir(t);
   t.after(() => aya.resetConfig());
