@@ -93,6 +93,33 @@ test('FIFO with a reader that reads to the end: writeFile of 1 MiB (more than a 
   assert.deepStrictEqual(ends.ayafs, ends.node);
 });
 
+test("flag 'wx' and a write cut short (EFBIG under ulimit -f): rejects with the write's error and keeps exactly the bytes written, as node:fs", { skip: !linux && 'ulimit -f via sh: Linux only here' }, (t) => {
+  const dir = tmpDir(t);
+  // A child under an RLIMIT_FSIZE of 1 or 2 MB (sh's ulimit counts 512- or 1024-byte blocks)
+  // writes 3,000,000 bytes with each writer.
+  const script = `
+    const fs = require('fs'); const path = require('path');
+    const writers = { node: fs.promises.writeFile, aya: require(${JSON.stringify(path.resolve(__dirname, '../dist/index.js'))}).writeFile,
+      ayafs: require(${JSON.stringify(path.resolve(__dirname, '../dist/fs/index.js'))}).promises.writeFile };
+    (async () => {
+      const ends = {};
+      for (const [name, writeFile] of Object.entries(writers)) {
+        const p = path.join(${JSON.stringify(dir)}, name);
+        let err = null;
+        try { await writeFile(p, Buffer.alloc(3000000, 0x4e), { flag: 'wx' }); } catch (e) { err = { code: e.code, syscall: e.syscall }; }
+        const bytes = fs.readFileSync(p);
+        ends[name] = { err, size: bytes.length, allWritten: bytes.every((b) => b === 0x4e) };
+      }
+      process.stdout.write(JSON.stringify(ends));
+    })();`;
+  const out = cp.execFileSync('sh', ['-c', 'ulimit -f 2000 && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8' });
+  const ends = JSON.parse(out);
+  assert.deepStrictEqual(ends.node.err, { code: 'EFBIG', syscall: 'write' });
+  assert.ok(ends.node.size < 3000000 && ends.node.allWritten, JSON.stringify(ends.node));
+  assert.deepStrictEqual(ends.aya, ends.node);
+  assert.deepStrictEqual(ends.ayafs, ends.node);
+});
+
 test('configure() to a ring of one entry while writeFiles are in flight: every one resolves with its bytes, as node:fs would', async (t) => {
   const dir = tmpDir(t);
   t.after(() => aya.resetConfig());
