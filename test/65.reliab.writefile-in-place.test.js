@@ -143,3 +143,54 @@ test('configure() to a ring of one entry while writeFiles are in flight: every o
   }
   assert.deepStrictEqual(failures.slice(0, 5), []);
 });
+
+// A sealed memfd (memfd_create(2), F_ADD_SEALS), held open by a Python child and written
+// through its /proc/<pid>/fd path: a truncating open is refused by F_SEAL_SHRINK (EPERM, the
+// bytes untouched) and, under F_SEAL_GROW, truncates before the write fails EPERM.
+const MEMFD_PY = `
+import os, fcntl, sys
+fd = os.memfd_create("aya", os.MFD_ALLOW_SEALING)
+os.write(fd, b"O" * 100)
+fcntl.fcntl(fd, 1033, int(sys.argv[1]))  # F_ADD_SEALS
+print(f"/proc/{os.getpid()}/fd/{fd}", flush=True)
+sys.stdin.read()
+print(os.pread(fd, 1000, 0).decode(), flush=True)
+`;
+
+async function writeSealedMemfd(writeFile, seal, data) {
+  const py = cp.spawn('python3', ['-c', MEMFD_PY, String(seal)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let onLine;
+  const firstLine = new Promise((resolve) => (onLine = resolve));
+  py.stdout.on('data', (d) => {
+    out += d;
+    if (out.includes('\n')) onLine();
+  });
+  const exited = new Promise((resolve) => py.on('exit', resolve));
+  await firstLine;
+  const p = out.trim();
+  out = '';
+  let err = null;
+  try {
+    await writeFile(p, data);
+  } catch (e) {
+    err = e;
+  }
+  py.stdin.end();
+  await exited;
+  return { err: shape(err), contents: out.trim() };
+}
+
+test('sealed memfd (F_SEAL_SHRINK, F_SEAL_GROW): writeFile ends it and fails as a truncating open does', { skip: !linux && 'memfd_create: Linux only' }, async () => {
+  const cases = [
+    { seal: 2, data: 'N'.repeat(100) }, // F_SEAL_SHRINK, as many bytes as it holds
+    { seal: 4, data: 'N'.repeat(10) }, // F_SEAL_GROW, fewer bytes
+  ];
+  for (const { seal, data } of cases) {
+    const ends = {};
+    for (const [name, writeFile] of Object.entries(WRITERS)) ends[name] = await writeSealedMemfd(writeFile, seal, data);
+    assert.strictEqual(ends.node.err.code, 'EPERM', `seal ${seal}`);
+    assert.deepStrictEqual(ends.aya, ends.node, `seal ${seal}`);
+    assert.deepStrictEqual(ends.ayafs, ends.node, `seal ${seal}`);
+  }
+});
