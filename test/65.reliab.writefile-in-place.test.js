@@ -194,3 +194,20 @@ test('sealed memfd (F_SEAL_SHRINK, F_SEAL_GROW): writeFile ends it and fails as 
     assert.deepStrictEqual(ends.ayafs, ends.node, `seal ${seal}`);
   }
 });
+
+test('concurrent writeFiles of different lengths to one path: the file ends holding only bytes some call wrote (never a zero-filled hole)', async (t) => {
+  const dir = tmpDir(t);
+  const p = path.join(dir, 'shared');
+  const long = Buffer.alloc(200000, 0x41);
+  const short = Buffer.alloc(10, 0x42);
+  // node:fs's writes land at offset 0 after each truncating open: the end state is one call's
+  // bytes, or a short one's over a long one's; no byte is ever 0. A long call's cut to its
+  // length after a short call's cut would leave the short bytes followed by a hole of zeros.
+  let holes = 0;
+  for (let round = 0; round < 500; round++) {
+    fs.writeFileSync(p, Buffer.alloc(50, 0x4f));
+    await Promise.all([aya.writeFile(p, long), ayafs.promises.writeFile(p, short), aya.writeFile(p, long), ayafs.promises.writeFile(p, short)]);
+    if (fs.readFileSync(p).includes(0)) holes++;
+  }
+  assert.strictEqual(holes, 0);
+});
