@@ -212,20 +212,21 @@ test('concurrent writeFiles of different lengths to one path: the file ends hold
   assert.strictEqual(holes, 0);
 });
 
-test('a path longer than PATH_MAX: writeFile rejects ENAMETOOLONG (open) as node:fs, and settles', { skip: !linux && 'PATH_MAX 4096: Linux' }, (t) => {
+test('an empty path, and a path longer than PATH_MAX: writeFile rejects ENOENT / ENAMETOOLONG (open) as node:fs, and settles', { skip: !linux && 'PATH_MAX 4096: Linux' }, (t) => {
   const dir = tmpDir(t);
   // In a child, whose hang the spawn's timeout ends (a call that never settles keeps its
-  // process alive): each writer's error, one line each.
+  // process alive): each writer's error, one line each. Both paths fail in the kernel while
+  // the open is prepared, before it runs.
   const script = `
-    const p = ${JSON.stringify(dir)} + '/' + 'a/'.repeat(2100) + 'x';
+    const long = ${JSON.stringify(dir)} + '/' + 'a/'.repeat(2100) + 'x';
     const writers = [require('fs').promises.writeFile, require(${JSON.stringify(path.resolve(__dirname, '../dist/index.js'))}).writeFile,
       require(${JSON.stringify(path.resolve(__dirname, '../dist/fs/index.js'))}).promises.writeFile];
     (async () => {
-      for (const writeFile of writers) {
+      for (const p of ['', long]) for (const writeFile of writers) {
         try { await writeFile(p, 'x'); console.log('resolved'); } catch (e) { console.log(e.code + ' ' + e.syscall); }
       }
     })();`;
   const r = cp.spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15_000 });
-  assert.deepStrictEqual(r.stdout.trim().split('\n'), ['ENAMETOOLONG open', 'ENAMETOOLONG open', 'ENAMETOOLONG open']);
+  assert.deepStrictEqual(r.stdout.trim().split('\n'), ['ENOENT open', 'ENOENT open', 'ENOENT open', 'ENAMETOOLONG open', 'ENAMETOOLONG open', 'ENAMETOOLONG open']);
   assert.strictEqual(r.status, 0);
 });
