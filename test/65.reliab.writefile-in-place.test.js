@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native and fallback passes), Linux (FIFOs, O_RDONLY|O_TRUNC as Linux treats it); what: writeFile's end states and errors against node:fs's writeFile run the same way.
+// Covers: every backend (native, waiter-thread and fallback passes), Linux (FIFOs, O_RDONLY|O_TRUNC as Linux treats it); what: writeFile's end states and errors against node:fs's writeFile run the same way.
 // writeFile replaces a regular file in place on io_uring (opened without O_TRUNC, cut to the
 // new length); the file and the error must still end as node:fs's leave them. Each case runs
 // node:fs's writeFile and ayafileio's (both APIs) on twin files and compares.
@@ -10,7 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const cp = require('node:child_process');
 const aya = require('../dist/index.js');
-const ayafs = require('../dist/fs/index.js');
+const ayafs = require('ayafileio/fs');
 
 const linux = process.platform === 'linux';
 const C = fs.constants;
@@ -100,7 +100,7 @@ test("flag 'wx' and a write cut short (EFBIG under ulimit -f): rejects with the 
   const script = `
     const fs = require('fs'); const path = require('path');
     const writers = { node: fs.promises.writeFile, aya: require(${JSON.stringify(path.resolve(__dirname, '../dist/index.js'))}).writeFile,
-      ayafs: require(${JSON.stringify(path.resolve(__dirname, '../dist/fs/index.js'))}).promises.writeFile };
+      ayafs: require(${JSON.stringify(require.resolve('ayafileio/fs'))}).promises.writeFile };
     (async () => {
       const ends = {};
       for (const [name, writeFile] of Object.entries(writers)) {
@@ -220,7 +220,7 @@ test('an empty path, and a path longer than PATH_MAX: writeFile rejects ENOENT /
   const script = `
     const long = ${JSON.stringify(dir)} + '/' + 'a/'.repeat(2100) + 'x';
     const writers = [require('fs').promises.writeFile, require(${JSON.stringify(path.resolve(__dirname, '../dist/index.js'))}).writeFile,
-      require(${JSON.stringify(path.resolve(__dirname, '../dist/fs/index.js'))}).promises.writeFile];
+      require(${JSON.stringify(require.resolve('ayafileio/fs'))}).promises.writeFile];
     (async () => {
       for (const p of ['', long]) for (const writeFile of writers) {
         try { await writeFile(p, 'x'); console.log('resolved'); } catch (e) { console.log(e.code + ' ' + e.syscall); }
