@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -968,7 +969,8 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
  * O_TRUNC), write, cut to `len` and close as one chain (chain.h): one submission, and the
  * kernel runs each step where the one before ended. The result is the chain's (chain.h:
  * bytes written, or the failed step and its errno). Refused with EAGAIN when it cannot go at
- * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL): JavaScript
+ * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL, a path the
+ * kernel refuses before the open runs): JavaScript
  * then runs the ops one by one.
  */
 static napi_value js_write_whole(napi_env env, napi_callback_info info) {
@@ -989,6 +991,10 @@ static napi_value js_write_whole(napi_env env, napi_callback_info info) {
   if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) ||
       !ring_has_room(e, AYA_CHAIN_SQES))
     return aya_int(env, AYA_EAGAIN);
+  /* A path the kernel refuses while preparing the open (getname: empty, ENOENT; PATH_MAX bytes
+   * or more, ENAMETOOLONG) fails the whole link before it is issued, and the close's CQE never
+   * came (docs/engine-notes.md, Whole-file chains). A plain open reports those errors. */
+  if (path_len == 1 || path_len > PATH_MAX) return aya_int(env, AYA_EAGAIN);
   const struct aya_chain_write w = {.token = token,
                                     .path = path,
                                     .flags = flags,

@@ -409,7 +409,10 @@ export function prepareRead(path: unknown, options: unknown, maxSize: number, fl
  */
 function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: OpBackend): boolean {
   const { flags, signal } = options;
-  return source instanceof Uint8Array && signal === undefined && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
+  // Not without write access: O_RDONLY|O_TRUNC truncates on Linux (or fails EACCES on a file
+  // the caller may not write), then the write fails EBADF; only the open can do that.
+  const writable = (flags & (O.O_WRONLY | O.O_RDWR)) !== 0;
+  return source instanceof Uint8Array && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
 }
 
 /**
@@ -454,33 +457,39 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
     const n = await linked.written;
     const closed = await linked.next;
     file.closed = closed !== ECANCELED; // the kernel cancels it after a short or failed write
-    if (n < 0) throw partialWriteError(uvException(n, 'write'), 0);
-    file.written += n;
+    // A cancelled write never ran: the engine cancels a waiting pair that no longer fits its
+    // ring (configure() to one entry); writeAll writes it unlinked below.
+    if (n < 0 && n !== ECANCELED) throw partialWriteError(uvException(n, 'write'), 0);
+    if (n > 0) file.written += n;
     if (closed < 0 && file.closed) throw uvException(closed, 'close');
     if (file.closed) return;
   }
   await writeAll(file, data, false, file.written);
 }
 
+/** What writeChained() did: wrote the file, did not run, or ran and must be done again step by step. */
+type Chained = 'written' | 'not-run' | 'again';
+
 /**
  * writeFile as one kernel submission (OpBackend.writeWhole: open, write, cut, close), holding
- * an open-file slot as withFile does. Resolves true when that wrote the file (or rejects with
- * its error), false when it did not run, or must be done again step by step: a write that
- * failed or was short on a regular file, which the chain then cut to the full length;
- * replaceInPlace writes it again and ends it as node:fs does (exactly the bytes written).
+ * an open-file slot as withFile does. Resolves 'written' when that wrote the file (or rejects
+ * with its error), 'not-run' when it did not run, 'again' when it must be done again step by
+ * step: a write that failed or was short on a regular file, which the chain then cut to the
+ * full length; replaceInPlace writes it again and ends it as node:fs does (exactly the bytes
+ * written).
  */
-async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<boolean> {
-  if (backend.writeWhole === undefined || options.flush || (options.flags & (O.O_WRONLY | O.O_RDWR)) === 0) return false;
+async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
+  if (backend.writeWhole === undefined || options.flush) return 'not-run';
   const key = slotKey(path);
   await acquireSlot(key);
   try {
     const chained = backend.writeWhole(path, options.flags, options.mode, data, 0, data.length);
-    if (chained === undefined) return false;
+    if (chained === undefined) return 'not-run';
     const r = await chained;
-    if (r >= 0) return true;
+    if (r >= 0) return 'written';
     const step = Math.floor(-r / WHOLE_STEP);
     const errno = r + step * WHOLE_STEP;
-    if (step === WholeFailure.Write) return false;
+    if (step === WholeFailure.Write) return 'again';
     if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
     // A pipe or device cannot be written again: its reader may have seen the close.
     if (step === WholeFailure.WriteNotRegular) throw uvException(errno < 0 ? errno : EIO, 'write');
@@ -501,8 +510,11 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
     const backend = getBackend();
     if (replacesInPlace(parsed, source, backend)) {
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
-      if (await writeChained(backend, target, inPlace, source as Uint8Array)) return;
-      await withFile(target, inPlace, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
+      const chained = await writeChained(backend, target, inPlace, source as Uint8Array);
+      if (chained === 'written') return;
+      // The chain opened (maybe created) the file: O_EXCL would now fail EEXIST.
+      const again = chained === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
+      await withFile(target, again, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
     } else {
       await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
     }
