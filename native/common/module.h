@@ -28,7 +28,7 @@ typedef enum {
   AYA_OP_RENAME,
   /* A write with close or fsync linked behind it (optional: JavaScript then runs the two). */
   AYA_OP_WRITE_THEN,
-  /* writeFile's open, write, cut and close as one submission (optional: JavaScript then runs them). */
+  /* writeFile's open, cut, write and close as one submission (optional: JavaScript then runs them). */
   AYA_OP_WRITE_WHOLE,
   AYA_OP_COUNT
 } aya_op_kind;

@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-enum chain_step { STEP_OPEN, STEP_WRITE, STEP_CUT, STEP_CLOSE };
+enum chain_step { STEP_OPEN, STEP_CUT, STEP_WRITE, STEP_CLOSE };
 
 #define STEP_SHIFT 56
 #define SLOT_SHIFT 40
@@ -47,21 +47,23 @@ bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, stru
                              .op_flags = (uint32_t)(w->flags & ~O_CLOEXEC),
                              .file_index = (int32_t)slot + 1,
                              .user_data = id | ((uint64_t)STEP_OPEN << STEP_SHIFT)};
+  /* The cut before the write: writers racing on one path each cover what their own cut
+   * extended (a cut after the write could extend the file past a shorter writer's bytes,
+   * leaving zeros). It posts its CQE either way: a failed IORING_OP_FTRUNCATE does not count
+   * as a failure for CQE_SKIP_SUCCESS (Linux 6.18: a cut that said EINVAL posted nothing). */
+  sqes[1] = (struct aya_sqe){.opcode = AYA_IORING_OP_FTRUNCATE,
+                             .flags = AYA_SQE_IO_HARDLINK | AYA_SQE_FIXED_FILE,
+                             .fd = (int32_t)slot,
+                             .off = w->len,
+                             .user_data = id | ((uint64_t)STEP_CUT << STEP_SHIFT)};
   /* At the file position (0 after the open): a pipe takes no offset. */
-  sqes[1] = (struct aya_sqe){.opcode = AYA_IORING_OP_WRITE,
+  sqes[2] = (struct aya_sqe){.opcode = AYA_IORING_OP_WRITE,
                              .flags = linked | AYA_SQE_FIXED_FILE | (w->async_write ? AYA_SQE_ASYNC : 0),
                              .fd = (int32_t)slot,
                              .off = UINT64_MAX,
                              .addr = (uint64_t)(uintptr_t)w->buf,
                              .len = w->len,
                              .user_data = id | ((uint64_t)STEP_WRITE << STEP_SHIFT)};
-  /* The cut posts its CQE either way: a failed IORING_OP_FTRUNCATE does not count as a
-   * failure for CQE_SKIP_SUCCESS (Linux 6.18: a cut that said EINVAL posted nothing). */
-  sqes[2] = (struct aya_sqe){.opcode = AYA_IORING_OP_FTRUNCATE,
-                             .flags = AYA_SQE_IO_HARDLINK | AYA_SQE_FIXED_FILE,
-                             .fd = (int32_t)slot,
-                             .off = w->len,
-                             .user_data = id | ((uint64_t)STEP_CUT << STEP_SHIFT)};
   sqes[3] = (struct aya_sqe){.opcode = AYA_IORING_OP_CLOSE,
                              .file_index = (int32_t)slot + 1,
                              .user_data = id | ((uint64_t)STEP_CLOSE << STEP_SHIFT)};

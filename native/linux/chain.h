@@ -1,6 +1,6 @@
 /*
  * Whole-file writes as one submission: open into a direct descriptor (a slot of the ring's
- * own file table, never a process fd), write, cut the file to the bytes written, close.
+ * own file table, never a process fd), cut the file to the length of the data, write, close.
  * The four requests are linked with IOSQE_IO_HARDLINK, so each starts when the one before has
  * ended however it ended: the close always runs and the slot is always emptied. With
  * IOSQE_CQE_SKIP_SUCCESS on the open and the write, a chain that goes well posts two CQEs, the
@@ -18,7 +18,7 @@
 
 /* Chains in flight at once on one ring (the size of its file table). */
 #define AYA_CHAIN_SLOTS 256u
-/* The requests of one chain: open, write, cut, close. */
+/* The requests of one chain: open, cut, write, close. */
 #define AYA_CHAIN_SQES 4u
 /* Set in the user_data of a chain's requests, with the step in bits 56-57 and the slot in
  * bits 40-47 (the JS token in the low 32 bits; bits 32 and 63 stay clear: engine.c's tags). */
@@ -32,9 +32,9 @@
 #define AYA_CHAIN_STEP_BASE 4096
 enum aya_chain_failure {
   AYA_CHAIN_FAILED_OPEN = 1,
-  AYA_CHAIN_FAILED_WRITE = 2,       /* on a regular file: the cut ran (to the full length) */
+  AYA_CHAIN_FAILED_WRITE = 2,       /* on a regular file: the cut had run (to the full length) */
   AYA_CHAIN_FAILED_CUT = 3,         /* the write went in full */
-  AYA_CHAIN_FAILED_CLOSE = 4,       /* the write and the cut went in full */
+  AYA_CHAIN_FAILED_CLOSE = 4,       /* the cut and the write went in full */
   AYA_CHAIN_FAILED_WRITE_NOT_REG = 5, /* a pipe or device (the cut said EINVAL): nothing was cut */
 };
 

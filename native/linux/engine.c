@@ -966,7 +966,7 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
 
 /*
  * writeWhole(ticket, pathBuf, flags, mode, buf, off, len): writeFile's open (flags without
- * O_TRUNC), write, cut to `len` and close as one chain (chain.h): one submission, and the
+ * O_TRUNC), cut to `len`, write and close as one chain (chain.h): one submission, and the
  * kernel runs each step where the one before ended. The result is the chain's (chain.h:
  * bytes written, or the failed step and its errno). Refused with EAGAIN when it cannot go at
  * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL, a path the

@@ -467,11 +467,18 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
   await writeAll(file, data, false, file.written);
 }
 
+/**
+ * The most writeChained() writes: PIPE_BUF. A pipe takes that much in one piece or not at
+ * all; more could go in part, and the chain's close would then end the stream for the reader
+ * (docs/engine-notes.md, Whole-file chains). Longer data goes step by step.
+ */
+const CHAIN_WRITE_MAX = 4096;
+
 /** What writeChained() did: wrote the file, did not run, or ran and must be done again step by step. */
 type Chained = 'written' | 'not-run' | 'again';
 
 /**
- * writeFile as one kernel submission (OpBackend.writeWhole: open, write, cut, close), holding
+ * writeFile as one kernel submission (OpBackend.writeWhole: open, cut, write, close), holding
  * an open-file slot as withFile does. Resolves 'written' when that wrote the file (or rejects
  * with its error), 'not-run' when it did not run, 'again' when it must be done again step by
  * step: a write that failed or was short on a regular file, which the chain then cut to the
@@ -479,7 +486,7 @@ type Chained = 'written' | 'not-run' | 'again';
  * written).
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
-  if (backend.writeWhole === undefined || options.flush) return 'not-run';
+  if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
   const key = slotKey(path);
   await acquireSlot(key);
   try {
