@@ -48,7 +48,7 @@ export interface NativeAddon {
    */
   writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
   /**
-   * writeFile's open (`flags` without O_TRUNC), write of `buf[off..off+len]`, cut to `len` and
+   * writeFile's open (`flags` without O_TRUNC), cut to `len`, write of `buf[off..off+len]` and
    * close as one submission (io_uring). Its completion's result: `len`, or a failure encoded
    * as OpBackend.writeWhole describes. -EAGAIN: not now (run the ops one by one).
    */

@@ -46,20 +46,22 @@ bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data,
   return true;
 }
 
-bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len, int64_t *pos) {
+bool aya_arg_span(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len) {
   uint8_t *base;
   size_t size;
   int64_t off, n;
   if (!aya_arg_bytes(env, call, i, &base, &size) || !aya_arg_i64(env, call, i + 1, &off) ||
-      !aya_arg_i64(env, call, i + 2, &n) || !aya_arg_i64(env, call, i + 3, pos)) {
+      !aya_arg_i64(env, call, i + 2, &n)) {
     return false;
   }
-  if (off < 0 || n < 0 || n > INT32_MAX || (uint64_t)off > size || (uint64_t)n > size - (uint64_t)off || *pos < -1) {
-    return false;
-  }
+  if (off < 0 || n < 0 || n > INT32_MAX || (uint64_t)off > size || (uint64_t)n > size - (uint64_t)off) return false;
   *data = base == NULL ? NULL : base + off; /* an empty buffer may have no memory at all */
   *len = (uint32_t)n;
   return true;
+}
+
+bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len, int64_t *pos) {
+  return aya_arg_span(env, call, i, data, len) && aya_arg_i64(env, call, i + 3, pos) && *pos >= -1;
 }
 
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count) {

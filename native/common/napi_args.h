@@ -32,10 +32,10 @@ bool aya_arg_ticket(napi_env env, const aya_call *call, int32_t *token, bool *su
 bool aya_arg_i64(napi_env env, const aya_call *call, size_t i, int64_t *out);
 /* argv[i] as a byte range of a Buffer / TypedArray; false if it is not one. */
 bool aya_arg_bytes(napi_env env, const aya_call *call, size_t i, uint8_t **data, size_t *len);
-/*
- * argv[i..i+3] of read/write: (buf, off, len, pos) as the byte range buf[off, off + len)
- * (len < 2^31) and the position (>= -1); false if any is invalid.
- */
+/* argv[i..i+2]: (buf, off, len) as the byte range buf[off, off + len) (len < 2^31); false if
+ * any is invalid. */
+bool aya_arg_span(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len);
+/* argv[i..i+3] of read/write: aya_arg_span's range, then the position (>= -1). */
 bool aya_arg_io(napi_env env, const aya_call *call, size_t i, uint8_t **data, uint32_t *len, int64_t *pos);
 /* argv[i] as the elements of an Int32Array; false if it is not one. */
 bool aya_arg_i32_array(napi_env env, const aya_call *call, size_t i, int32_t **data, size_t *count);

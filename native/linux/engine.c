@@ -856,19 +856,31 @@ static bool arg_ticket(napi_env env, const aya_call *call, uint64_t *token, bool
   return true;
 }
 
+/* A NUL-terminated path argument (JavaScript keeps the buffer alive until the op completes):
+ * its bytes, and how many with the NUL. */
+static bool arg_path(napi_env env, const aya_call *call, size_t i, uint8_t **path, size_t *len) {
+  return aya_arg_bytes(env, call, i, path, len) && *len > 0 && (*path)[*len - 1] == 0;
+}
+
+/* arg_path() as an SQE's address. */
+static bool arg_path_addr(napi_env env, const aya_call *call, size_t i, uint64_t *addr) {
+  uint8_t *path;
+  size_t len;
+  if (!arg_path(env, call, i, &path, &len)) return false;
+  *addr = (uint64_t)(uintptr_t)path;
+  return true;
+}
+
 /* open(ticket, pathBuf, flags, mode) */
 static napi_value js_open(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_OPEN], .fd = AT_FDCWD};
-  uint8_t *path;
-  size_t len;
   int32_t flags, mode;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 1, &path, &len) || len == 0 ||
-      path[len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path_addr(env, &call, 1, &sqe.addr) ||
+      !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode))
     return aya_int(env, AYA_EINVAL);
   sqe.user_data |= OPEN_TAG;
-  sqe.addr = (uint64_t)(uintptr_t)path;
   sqe.len = (uint32_t)mode;
   sqe.op_flags = (uint32_t)flags | O_CLOEXEC; /* like libuv: fds never leak into children */
   /* Tried inline, the kernel opens with O_NONBLOCK (clearing it after): a FIFO opened
@@ -891,17 +903,13 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 static int rw_sqe(napi_env env, const aya_call *call, aya_op_kind op, struct aya_sqe *sqe, bool *now) {
   const struct engine *e = call->state;
   uint8_t *buf;
-  size_t size;
-  int64_t off, len, pos;
+  int64_t pos;
   *sqe = (struct aya_sqe){.opcode = uring_opcode[op]};
   if (!arg_ticket(env, call, &sqe->user_data, now) || !aya_arg_i32(env, call, 1, &sqe->fd) ||
-      !aya_arg_bytes(env, call, 2, &buf, &size) || !aya_arg_i64(env, call, 3, &off) ||
-      !aya_arg_i64(env, call, 4, &len) || !aya_arg_i64(env, call, 5, &pos) || off < 0 || len < 0 ||
-      (uint64_t)off > size || (uint64_t)len > size - (uint64_t)off || len > INT32_MAX || pos < -1)
+      !aya_arg_io(env, call, 2, &buf, &sqe->len, &pos))
     return AYA_EINVAL;
   if (pos < 0 && e->have_ring && !(e->ring.features & AYA_FEAT_RW_CUR_POS)) return AYA_ENOSYS;
-  sqe->addr = (uint64_t)(uintptr_t)(buf + off);
-  sqe->len = (uint32_t)len;
+  sqe->addr = (uint64_t)(uintptr_t)buf;
   sqe->off = (uint64_t)pos; /* -1: the file position */
   if (sqe->len >= ASYNC_COPY_MIN) sqe->flags = AYA_SQE_ASYNC;
   return 0;
@@ -970,22 +978,19 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
  * kernel runs each step where the one before ended. The result is the chain's (chain.h:
  * bytes written, or the failed step and its errno). Refused with EAGAIN when it cannot go at
  * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL, a path the
- * kernel refuses before the open runs): JavaScript
- * then runs the ops one by one.
+ * kernel refuses before the open runs): JavaScript then runs the ops one by one.
  */
 static napi_value js_write_whole(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   uint64_t token;
   uint8_t *path, *buf;
-  size_t path_len, size;
+  size_t path_len;
   int32_t flags, mode;
-  int64_t off, len;
-  if (!arg_ticket(env, &call, &token, &now) || !aya_arg_bytes(env, &call, 1, &path, &path_len) || path_len == 0 ||
-      path[path_len - 1] != 0 || !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode) ||
-      !aya_arg_bytes(env, &call, 4, &buf, &size) || !aya_arg_i64(env, &call, 5, &off) ||
-      !aya_arg_i64(env, &call, 6, &len) || off < 0 || len < 0 || (uint64_t)off > size ||
-      (uint64_t)len > size - (uint64_t)off || len > INT32_MAX)
+  uint32_t len;
+  if (!arg_ticket(env, &call, &token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
+      !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode) ||
+      !aya_arg_span(env, &call, 4, &buf, &len))
     return aya_int(env, AYA_EINVAL);
   /* Never into `waiting`: a chain's slot belongs to the ring it was built for. */
   if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) ||
@@ -999,9 +1004,9 @@ static napi_value js_write_whole(napi_env env, napi_callback_info info) {
                                     .path = path,
                                     .flags = flags,
                                     .mode = (uint32_t)mode,
-                                    .buf = buf + off,
-                                    .len = (uint32_t)len,
-                                    .async_write = (uint64_t)len >= ASYNC_COPY_MIN};
+                                    .buf = buf,
+                                    .len = len,
+                                    .async_write = len >= ASYNC_COPY_MIN};
   struct aya_sqe sqes[AYA_CHAIN_SQES];
   if (!aya_chain_build(&e->chains, &w, sqes)) return aya_int(env, AYA_EAGAIN);
   for (uint32_t i = 0; i < AYA_CHAIN_SQES; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
@@ -1074,8 +1079,8 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_STATX], .len = AYA_STATX_BASIC_STATS | AYA_STATX_BTIME};
-  uint8_t *path, *out;
-  size_t path_len, out_len;
+  uint8_t *out;
+  size_t out_len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
       out_len < AYA_STATX_SIZE)
     return aya_int(env, AYA_EINVAL);
@@ -1084,22 +1089,11 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
     sqe.addr = (uint64_t)(uintptr_t)empty_path;
     sqe.op_flags = AT_EMPTY_PATH;
   } else {
-    if (!aya_arg_bytes(env, &call, 2, &path, &path_len) || path_len == 0 || path[path_len - 1] != 0)
-      return aya_int(env, AYA_EINVAL);
+    if (!arg_path_addr(env, &call, 2, &sqe.addr)) return aya_int(env, AYA_EINVAL);
     sqe.fd = AT_FDCWD;
-    sqe.addr = (uint64_t)(uintptr_t)path;
   }
   sqe.off = (uint64_t)(uintptr_t)out; /* addr2: where the kernel writes struct statx */
   return queue_result(env, e, &sqe, now);
-}
-
-/* A NUL-terminated path argument (JavaScript keeps the buffer alive until the op completes). */
-static bool arg_path(napi_env env, const aya_call *call, size_t i, uint64_t *addr) {
-  uint8_t *path;
-  size_t len;
-  if (!aya_arg_bytes(env, call, i, &path, &len) || len == 0 || path[len - 1] != 0) return false;
-  *addr = (uint64_t)(uintptr_t)path;
-  return true;
 }
 
 /* mkdir(ticket, pathBuf, mode): mkdirat(AT_FDCWD, path, mode); the umask applies. */
@@ -1108,7 +1102,7 @@ static napi_value js_mkdir(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_MKDIR], .fd = AT_FDCWD};
   int32_t mode;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path_addr(env, &call, 1, &sqe.addr) ||
       !aya_arg_i32(env, &call, 2, &mode) || mode < 0)
     return aya_int(env, AYA_EINVAL);
   sqe.len = (uint32_t)mode;
@@ -1121,7 +1115,7 @@ static napi_value js_unlink(napi_env env, napi_callback_info info) {
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_UNLINK], .fd = AT_FDCWD};
   bool dir = false;
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path_addr(env, &call, 1, &sqe.addr) ||
       !aya_arg_bool(env, &call, 2, &dir))
     return aya_int(env, AYA_EINVAL);
   sqe.op_flags = dir ? AT_REMOVEDIR : 0;
@@ -1133,8 +1127,8 @@ static napi_value js_rename(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
   struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_RENAME], .fd = AT_FDCWD, .len = (uint32_t)AT_FDCWD};
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path(env, &call, 1, &sqe.addr) ||
-      !arg_path(env, &call, 2, &sqe.off)) /* off is addr2: the new path */
+  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !arg_path_addr(env, &call, 1, &sqe.addr) ||
+      !arg_path_addr(env, &call, 2, &sqe.off)) /* off is addr2: the new path */
     return aya_int(env, AYA_EINVAL);
   return queue_result(env, e, &sqe, now);
 }

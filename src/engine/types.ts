@@ -63,11 +63,11 @@ export interface LinkedOps {
 export const WHOLE_STEP = 4096;
 export const enum WholeFailure {
   Open = 1,
-  /** The write failed or was short on a regular file, which was then cut to the full length. */
+  /** The write failed or was short on a regular file, which the cut had set to the full length. */
   Write = 2,
-  /** The cut (ftruncate) failed after a full write. */
+  /** The cut (ftruncate) failed, not with EINVAL; the write went in full. */
   Cut = 3,
-  /** The close failed after a full write and cut. */
+  /** The close failed after a full cut and write. */
   Close = 4,
   /** The write failed or was short on a pipe, socket or device (ftruncate said EINVAL). */
   WriteNotRegular = 5,
@@ -124,7 +124,7 @@ export interface OpBackend {
   writeThen?(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined;
   /**
    * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) as one kernel submission: open `path`
-   * with `flags` (O_TRUNC left out), write at the new fd's position, ftruncate to `len`, close
+   * with `flags` (O_TRUNC left out), ftruncate to `len`, write at the new fd's position, close
    * — each step runs when the one before has ended, however it ended, so the fd is always
    * closed. Resolves `len`, or a failure as {@link WholeFailure} describes. Undefined where the
    * backend cannot (no such op, or not at the moment: the caller runs the steps itself).

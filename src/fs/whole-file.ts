@@ -260,9 +260,6 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  */
 const ABORTABLE_CHUNK = 512 * 1024;
 
-const S_IFMT = O.S_IFMT;
-const S_IFREG = O.S_IFREG;
-
 /**
  * The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). Asked
  * without a round trip where the backend can (fstatCached: the attributes the kernel holds).
@@ -270,7 +267,7 @@ const S_IFREG = O.S_IFREG;
 async function expectedSize({ backend, fd, maxSize }: Opened): Promise<number> {
   const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
   if (typeof st === 'number') throw uvException(st, 'fstat');
-  const size = (st.mode & S_IFMT) === S_IFREG ? st.size : 0;
+  const size = isRegularMode(st.mode) ? st.size : 0;
   if (size > maxSize) throw fileTooLarge(size);
   return size;
 }
@@ -481,9 +478,9 @@ type Chained = 'written' | 'not-run' | 'again';
  * writeFile as one kernel submission (OpBackend.writeWhole: open, cut, write, close), holding
  * an open-file slot as withFile does. Resolves 'written' when that wrote the file (or rejects
  * with its error), 'not-run' when it did not run, 'again' when it must be done again step by
- * step: a write that failed or was short on a regular file, which the chain then cut to the
- * full length; replaceInPlace writes it again and ends it as node:fs does (exactly the bytes
- * written).
+ * step: a write that failed or was short on a regular file, which the chain's cut had set to
+ * the full length; replaceInPlace writes it again and ends it as node:fs does (exactly the
+ * bytes written).
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
   if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
