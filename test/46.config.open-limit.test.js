@@ -122,3 +122,9 @@ test('under a hard fd limit below handlePoolMaxTotal the helpers still never hit
   assertChildOk(r);
   assert.deepStrictEqual(lastJson(r.stdout), { cap: 2048, wrong: 0 });
 });
+
+test('the slot key of a path is its absolute form: paths kept as given are exactly what path.resolve() returns', () => {
+  const { slotKey } = require('./_lib/internals.js').openLimit;
+  const paths = ['/a/b', '/a/b/', '/a//b', '/a/./b', '/a/../b', '/a/.hidden', '/a/b/.', '/', '//', 'rel', './rel', '../rel', '/a/b..c', '/a/.../b'];
+  for (const p of paths) assert.strictEqual(slotKey(p), path.resolve(p), p);
+});

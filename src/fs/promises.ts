@@ -16,7 +16,7 @@ import { errnoByName, uvException } from '../errors';
 import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
 import { toNodeStats } from './stats';
-import { NODE_READ_MAX, readWholeFile, writeWholeFile } from './whole-file';
+import { NODE_READ_MAX, readWholeFile, rejectOnThrow, writeWholeFile } from './whole-file';
 
 export type { FileHandle } from './filehandle';
 
@@ -55,8 +55,8 @@ export async function open(path: fs.PathLike, flags?: string | number, mode?: fs
  * Read a whole file (a path, a file: URL, a Buffer path or a FileHandle, read from its
  * position), like fs/promises' readFile; options: encoding, flag, signal.
  */
-export const readFile = async function readFile(path: unknown, options?: unknown): Promise<string | Buffer> {
-  if (isFileHandle(path)) return liveHandle(path).readFile(options as BufferEncoding);
+export const readFile = function readFile(path: unknown, options?: unknown): Promise<string | Buffer> {
+  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).readFile(options as BufferEncoding));
   if (isNodeFileHandle(path)) return node.readFile(path as nodeFsp.FileHandle, options as BufferEncoding);
   return readWholeFile(path, options, NODE_READ_MAX);
 } as typeof nodeFsp.readFile;
@@ -67,14 +67,14 @@ export const readFile = async function readFile(path: unknown, options?: unknown
  * mode, flush, signal. A FileHandle is written at its position.
  */
 export const writeFile = function writeFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
-  if (isFileHandle(path)) return liveHandle(path).writeFile(data as string, options as BufferEncoding);
+  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).writeFile(data as string, options as BufferEncoding));
   if (isNodeFileHandle(path)) return node.writeFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
   return writeWholeFile(path, data, options, 'w');
 } as typeof nodeFsp.writeFile;
 
 /** Append to a file (default flag 'a'), like fs/promises' appendFile; the same forms as writeFile. */
 export const appendFile = function appendFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
-  if (isFileHandle(path)) return liveHandle(path).appendFile(data as string, options as BufferEncoding);
+  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).appendFile(data as string, options as BufferEncoding));
   if (isNodeFileHandle(path)) return node.appendFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
   return writeWholeFile(path, data, options, 'a');
 } as typeof nodeFsp.appendFile;
@@ -150,8 +150,8 @@ function reported(first: string | undefined, target: PathLike): string | undefin
  * (default 0o777, before the umask); with `recursive`, missing ancestors too, resolving the
  * first directory created. On the engine (io_uring mkdirat).
  */
-export const mkdir = async function mkdir(path: unknown, options?: unknown): Promise<string | undefined> {
-  return prepareMkdir(path, options)();
+export const mkdir = function mkdir(path: unknown, options?: unknown): Promise<string | undefined> {
+  return rejectOnThrow(() => prepareMkdir(path, options)());
 } as typeof nodeFsp.mkdir;
 
 /**

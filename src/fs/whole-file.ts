@@ -9,11 +9,11 @@ import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
 import { getBackend, getPositionWriter, repeatCancel } from '../engine/index';
-import { WHOLE_STEP, WholeFailure, type OpBackend, type PathLike } from '../engine/types';
+import { WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
-import { checkArgCount, toBytes, tooManyArgs } from '../file/validate';
-import { acquireSlot, releaseSlot, slotKey } from '../open-limit';
+import { toBytes, tooManyArgs } from '../file/validate';
+import { acquireSlot, releaseSlot, slotKey, takeSlotNow } from '../open-limit';
 import { isRegularMode } from '../file/stats';
 import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
@@ -166,7 +166,7 @@ async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: 
   throwIfAborted(options.signal);
   const key = slotKey(path);
   // An abort while waiting for a slot rejects at once; the slot, when it comes, is given back.
-  await untilAborted(acquireSlot(key), options.signal, () => releaseSlot(key));
+  if (!takeSlotNow(key)) await untilAborted(acquireSlot(key), options.signal, () => releaseSlot(key));
   try {
     return await openRunClose(path, options, body);
   } finally {
@@ -213,12 +213,7 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
   const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX, written: 0 };
-  let cancelling: ReturnType<typeof setInterval> | undefined;
-  const onAbort = (): void => {
-    file.cancelled = true;
-    cancelling = repeatCancel(backend, fd);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const stopCancelling = signal === undefined ? undefined : cancelOnAbort(file, signal);
   let result: T;
   try {
     throwIfAborted(signal);
@@ -231,13 +226,29 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
     if (file.closed !== true) await backend.close(fd);
     throw err;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    clearInterval(cancelling);
+    stopCancelling?.();
   }
   if (file.closed === true) return result;
   const closed = await backend.close(fd);
   if (closed < 0) throw uvException(closed, 'close');
   return result;
+}
+
+/**
+ * Once `signal` aborts, mark `file` cancelled and cancel its ops in flight (again and again:
+ * one may start after a cancel). Returns what stops that when the body is done.
+ */
+function cancelOnAbort(file: Opened, signal: AbortSignal): () => void {
+  let cancelling: ReturnType<typeof setInterval> | undefined;
+  const onAbort = (): void => {
+    file.cancelled = true;
+    cancelling = repeatCancel(file.backend, file.fd);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    clearInterval(cancelling);
+  };
 }
 
 /** Node's AbortError: name 'AbortError', code 'ABORT_ERR', the signal's reason as `cause`. */
@@ -264,8 +275,12 @@ const ABORTABLE_CHUNK = 512 * 1024;
  * The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). Asked
  * without a round trip where the backend can (fstatCached: the attributes the kernel holds).
  */
-async function expectedSize({ backend, fd, maxSize }: Opened): Promise<number> {
-  const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
+function expectedSize({ backend, fd, maxSize }: Opened): number | Promise<number> {
+  const st = backend.fstatCached?.(fd);
+  return st === undefined ? backend.fstat(fd).then((ring) => sizeToRead(ring, maxSize)) : sizeToRead(st, maxSize);
+}
+
+function sizeToRead(st: FileTypeAndSize | number, maxSize: number): number {
   if (typeof st === 'number') throw uvException(st, 'fstat');
   const size = isRegularMode(st.mode) ? st.size : 0;
   if (size > maxSize) throw fileTooLarge(size);
@@ -361,8 +376,9 @@ async function startAbortable(signal: AbortSignal | undefined): Promise<void> {
 
 /** Read the rest of an open file: its size from fstat (regular files), else chunks until EOF. */
 export async function readOpened(file: Opened): Promise<Buffer> {
-  await startAbortable(file.signal);
-  const size = await expectedSize(file);
+  if (file.signal !== undefined) await startAbortable(file.signal);
+  const known = expectedSize(file);
+  const size = typeof known === 'number' ? known : await known;
   return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
 }
 
@@ -390,9 +406,10 @@ export async function writeOpened(file: Opened, source: WriteSource, encoding: B
 export function prepareRead(path: unknown, options: unknown, maxSize: number, flagName?: string): () => Promise<string | Buffer> {
   const parsed = parseOptions(options, 'r', ANY_MODE, flagName);
   const target = validatePath(path);
+  parsed.maxSize = maxSize;
   return async () => {
     throwIfAborted(parsed.signal);
-    const data = await withFile(target, { ...parsed, maxSize }, readOpened);
+    const data = await withFile(target, parsed, readOpened);
     return parsed.encoding === null ? data : data.toString(parsed.encoding);
   };
 }
@@ -526,13 +543,26 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
 }
 
 /** readFile on a path: every failure, argument errors included, a rejection. */
-export async function readWholeFile(path: unknown, options: unknown, maxSize: number): Promise<string | Buffer> {
-  return prepareRead(path, options, maxSize)();
+export function readWholeFile(path: unknown, options: unknown, maxSize: number): Promise<string | Buffer> {
+  return rejectOnThrow(() => prepareRead(path, options, maxSize)());
 }
 
 /** writeFile/appendFile on a path: every failure a rejection. */
-export async function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
-  return prepareWrite(path, data, options, defaultFlag, maxMode)();
+export function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
+  return rejectOnThrow(() => prepareWrite(path, data, options, defaultFlag, maxMode)());
+}
+
+/**
+ * `run()`'s promise, or a rejection with what it threw (an argument error), as an async
+ * function would give. Not an async function itself: one returning the promise of another
+ * adds two microtask turns to every call.
+ */
+export function rejectOnThrow<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -543,11 +573,11 @@ export async function writeWholeFile(path: unknown, data: unknown, options: unkn
  * @example
  * const text = await readFile('notes.txt', 'utf8');
  */
-export async function readFile(path: PathInput, options?: { encoding?: null; flag?: OpenFlag; signal?: AbortSignal } | null): Promise<Buffer>;
-export async function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag; signal?: AbortSignal } | BufferEncoding): Promise<string>;
-export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
-export async function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
-  checkArgCount(arguments.length, 2, 'readFile(path, options)');
+export function readFile(path: PathInput, options?: { encoding?: null; flag?: OpenFlag; signal?: AbortSignal } | null): Promise<Buffer>;
+export function readFile(path: PathInput, options: { encoding: BufferEncoding; flag?: OpenFlag; signal?: AbortSignal } | BufferEncoding): Promise<string>;
+export function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer>;
+export function readFile(path: PathInput, options?: ReadFileOptions | BufferEncoding | null): Promise<string | Buffer> {
+  if (arguments.length > 2) return Promise.reject(tooManyArgs('readFile(path, options)', arguments.length));
   return readWholeFile(path, options, BUFFER_MAX);
 }
 
