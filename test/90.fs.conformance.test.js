@@ -151,6 +151,13 @@ test('stat and truncate on the engine give what Node gives', async () => {
   const p = path.join(ad, 'a');
   assert.deepStrictEqual(statFields(await aya.stat(p)), statFields(await nodeFsp.stat(p)));
   assert.deepStrictEqual(statFields(await aya.stat(ad)), statFields(await nodeFsp.stat(ad)));
+  // Times before 1970 and past 2106 (the statx seconds' high half negative, then above 0):
+  // every time field as Node gives it. A statx buffer is reused across calls: ask twice.
+  for (const [atime, mtime] of [[-1.25, -123456789.987], [5e9 + 0.5, 4294967296.001], [1, 2]]) {
+    fs.utimesSync(p, atime, mtime);
+    const times = (s) => ({ a: s.atimeMs, m: s.mtimeMs, c: s.ctimeMs, b: s.birthtimeMs, at: s.atime.getTime(), mt: s.mtime.getTime() });
+    for (let i = 0; i < 2; i++) assert.deepStrictEqual(times(await aya.stat(p)), times(await nodeFsp.stat(p)), `utimes ${atime} ${mtime}`);
+  }
   const big = await aya.stat(p, { bigint: true });
   assert.strictEqual(big.size, 3n);
   await same((f, d) => f.stat(path.join(d, 'missing')));

@@ -34,6 +34,8 @@ const YIELD_AFTER = 4096;
 const NOT_HERE = -(2 ** 31);
 /** Bytes of the statx output buffer (Linux `struct statx`; the IOCP addon fills the same layout). */
 const STATX_SIZE = 256;
+/** How many statx outputs the backend keeps for reuse (one per stat in flight, up to this). */
+const SPARE_STAT_OUTS = 64;
 /** Offsets in it of st_mode (u16) and st_size (u64); parseStatx() reads every field. */
 const STATX_MODE = 28;
 const STATX_SIZE_AT = 40;
@@ -78,7 +80,9 @@ function pathBytes(path: PathLike): Buffer {
 
 /** Milliseconds from a statx timestamp at `at` (i64 seconds, u32 nanoseconds). */
 function statxTimeMs(b: Buffer, at: number): number {
-  return Number(b.readBigInt64LE(at)) * 1000 + b.readUInt32LE(at + 8) / 1e6;
+  // The i64 as two halves: no BigInt per field (exact for any time within ±2^53 seconds).
+  const seconds = b.readUInt32LE(at) + b.readInt32LE(at + 4) * 2 ** 32;
+  return seconds * 1000 + b.readUInt32LE(at + 8) / 1e6;
 }
 
 /** A u64 field as a Number (exact below 2^53). */
@@ -140,6 +144,8 @@ export class NativeBackend implements OpBackend {
   private inFlight = 0;
   /** fstatCached()'s statx output: the call is synchronous, so one buffer serves every call. */
   private readonly cachedStatOut = Buffer.alloc(STATX_SIZE);
+  /** statx outputs to use again: one comes back once the kernel has filled it (a result >= 0). */
+  private readonly spareStatOuts: Buffer[] = [];
   private queued = 0;
   private batchOpen = false;
   private inlineRun = 0;
@@ -373,7 +379,7 @@ export class NativeBackend implements OpBackend {
 
   fstat(fd: number): Promise<StatResult> {
     const t = this.token();
-    const out = Buffer.allocUnsafeSlow(STATX_SIZE);
+    const out = this.statOut();
     const rc = this.addon.statx(this.ticket(t), fd, null, out);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
   }
@@ -389,10 +395,21 @@ export class NativeBackend implements OpBackend {
 
   stat(path: PathLike): Promise<StatResult> {
     const t = this.token();
-    const out = Buffer.allocUnsafeSlow(STATX_SIZE);
+    const out = this.statOut();
     const p = pathBytes(path);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
+  }
+
+  private statOut(): Buffer {
+    return this.spareStatOuts.pop() ?? Buffer.allocUnsafeSlow(STATX_SIZE);
+  }
+
+  /** The stat a completed statx wrote into `out`; `out` is then free for the next statx. */
+  private statResult(out: Buffer): RawStat {
+    const st = parseStatx(out);
+    if (this.spareStatOuts.length < SPARE_STAT_OUTS) this.spareStatOuts.push(out);
+    return st;
   }
 
   mkdir(path: PathLike, mode: number): Promise<number> {
@@ -480,7 +497,7 @@ export class NativeBackend implements OpBackend {
       this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind, buf, path);
     } else {
       this.freeTokens.push(t);
-      op = (kind === Kind.Stat && own >= 0 ? parseStatx(buf as Buffer) : own) as T;
+      op = (kind === Kind.Stat && own >= 0 ? this.statResult(buf as Buffer) : own) as T;
       onDone?.(own);
     }
     this.afterCall(rc);
@@ -585,7 +602,7 @@ export class NativeBackend implements OpBackend {
       this.contexts[t] = undefined;
       (resolve as ReadDone<unknown>)(ctx, res);
     } else if (kind === Kind.Stat && res >= 0) {
-      (resolve as (v: RawStat) => void)(parseStatx(out as Buffer));
+      (resolve as (v: RawStat) => void)(this.statResult(out as Buffer));
     } else {
       (resolve as (v: number) => void)(res);
     }

@@ -5,12 +5,6 @@
 import { Stats as NodeStats } from 'node:fs';
 import type { RawStat } from '../engine/types';
 
-/** The own fields of a node:fs Stats, in Node's order. */
-const FIELDS = [
-  'dev', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'blksize', 'ino', 'size', 'blocks',
-  'atimeMs', 'mtimeMs', 'ctimeMs', 'birthtimeMs',
-] as const satisfies readonly (keyof RawStat)[];
-
 const DATES = [['atime', 'atimeMs'], ['mtime', 'mtimeMs'], ['ctime', 'ctimeMs'], ['birthtime', 'birthtimeMs']] as const;
 
 /**
@@ -20,9 +14,23 @@ const DATES = [['atime', 'atimeMs'], ['mtime', 'mtimeMs'], ['ctime', 'ctimeMs'],
  */
 export function toNodeStats(raw: RawStat): NodeStats {
   const stats = Object.create(NodeStats.prototype) as Record<string, unknown>;
-  // Plain assignments in one order give every Stats the same hidden class (defineProperty per
-  // field made each one a dictionary: stat() cost 3x the engine's op).
-  for (const key of FIELDS) stats[key] = raw[key];
+  // Plain assignments, written out in Node's order, give every Stats the same hidden class
+  // (defineProperty per field made each one a dictionary: stat() cost 3x the engine's op; a
+  // loop over the names made each store a keyed one: 11% of a stat()'s CPU).
+  stats.dev = raw.dev;
+  stats.mode = raw.mode;
+  stats.nlink = raw.nlink;
+  stats.uid = raw.uid;
+  stats.gid = raw.gid;
+  stats.rdev = raw.rdev;
+  stats.blksize = raw.blksize;
+  stats.ino = raw.ino;
+  stats.size = raw.size;
+  stats.blocks = raw.blocks;
+  stats.atimeMs = raw.atimeMs;
+  stats.mtimeMs = raw.mtimeMs;
+  stats.ctimeMs = raw.ctimeMs;
+  stats.birthtimeMs = raw.birthtimeMs;
   // Node 22+ computes the dates from the *Ms fields in accessors on the prototype, lazily, as
   // for its own Stats; Node 20's Stats carry them as own fields.
   if (!LAZY_DATES) for (const [date, ms] of DATES) stats[date] = new Date(Math.round(raw[ms]));
