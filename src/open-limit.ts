@@ -121,13 +121,8 @@ export function takeSlotNow(key: string): boolean {
   return false;
 }
 
-/** Wait for a slot for `key` (resolves at once when there is room and nobody is queued). */
-export function acquireSlot(key: string): Promise<void> {
-  return takeSlotNow(key) ? Promise.resolve() : waitForSlot(key);
-}
-
-/** Queue for a slot for `key`: resolves when admitted (after takeSlotNow said no). */
-function waitForSlot(key: string): Promise<void> {
+/** Queue for a slot for `key` (after takeSlotNow said no): resolves when admitted. */
+export function waitForSlot(key: string): Promise<void> {
   debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal()} total / ${maxPerKey} per path)`);
   return new Promise((admit) => {
     const waiter = { key, admit };

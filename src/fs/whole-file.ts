@@ -13,7 +13,7 @@ import { WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type Pa
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { toBytes, tooManyArgs } from '../file/validate';
-import { acquireSlot, releaseSlot, slotKey, takeSlotNow } from '../open-limit';
+import { releaseSlot, slotKey, takeSlotNow, waitForSlot } from '../open-limit';
 import { isRegularMode } from '../file/stats';
 import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
@@ -166,7 +166,7 @@ async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: 
   throwIfAborted(options.signal);
   const key = slotKey(path);
   // An abort while waiting for a slot rejects at once; the slot, when it comes, is given back.
-  if (!takeSlotNow(key)) await untilAborted(acquireSlot(key), options.signal, () => releaseSlot(key));
+  if (!takeSlotNow(key)) await untilAborted(waitForSlot(key), options.signal, () => releaseSlot(key));
   try {
     return await openRunClose(path, options, body);
   } finally {
@@ -502,7 +502,7 @@ type Chained = 'written' | 'not-run' | 'again';
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
   if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
   const key = slotKey(path);
-  await acquireSlot(key);
+  if (!takeSlotNow(key)) await waitForSlot(key);
   try {
     const chained = backend.writeWhole(path, options.flags, options.mode, data, 0, data.length);
     if (chained === undefined) return 'not-run';
