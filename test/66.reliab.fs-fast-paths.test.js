@@ -34,3 +34,24 @@ test('a path whose properties throw when read rejects, as node:fs/promises does,
   }
   assert.strictEqual(fs.readFileSync(file, 'utf8'), 'x');
 });
+
+test('writeFile/appendFile aborted on the tick of the call leave the file alone, also after they rejected', async (t) => {
+  // The slot is taken in the call itself, so the open could start there: an abort raced it and
+  // rejected at once while an O_TRUNC open went on, emptying the file after the rejection (a
+  // write the program made meanwhile was lost). Such an abort must stop the call before it opens.
+  const dir = tmpDir(t);
+  const later = [(f) => queueMicrotask(f), (f) => process.nextTick(f)];
+  for (let i = 0; i < 40; i++) {
+    for (const name of ['writeFile', 'appendFile']) {
+      const file = path.join(dir, `f${i}`);
+      const fresh = path.join(dir, `new-${name}-${i}`);
+      fs.writeFileSync(file, 'original');
+      const ac = new AbortController();
+      const calls = [aya.promises[name](file, 'new', { signal: ac.signal }), aya.promises[name](fresh, 'new', { signal: ac.signal })];
+      later[i % 2](() => ac.abort());
+      for (const call of calls) assert.strictEqual(await outcome(call), 'ABORT_ERR', name);
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), 'original', `${name}: the file was truncated`);
+      assert.strictEqual(fs.existsSync(fresh), false, `${name}: the file was created`);
+    }
+  }
+});
