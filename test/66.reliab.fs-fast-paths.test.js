@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native and fallback passes), every platform; what: the fast paths of ayafileio/fs's promise readFile/writeFile/appendFile keep node:fs/promises' contract (adversarial pass).
+// Covers: every backend (native, waiter-thread and fallback passes), every platform; what: the fast paths of ayafileio/fs's promise readFile/writeFile/appendFile keep node:fs/promises' contract (adversarial pass).
 // Found by an adversarial pass over the fast paths of the whole-file calls (no async wrapper,
 // slots taken synchronously): each case is a call that once broke node:fs/promises' contract.
 const test = require('node:test');
