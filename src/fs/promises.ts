@@ -16,7 +16,7 @@ import { errnoByName, uvException } from '../errors';
 import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
 import { toNodeStats } from './stats';
-import { NODE_READ_MAX, readWholeFile, rejectOnThrow, writeWholeFile } from './whole-file';
+import { NODE_READ_MAX, prepareRead, prepareWrite, rejectOnThrow } from './whole-file';
 
 export type { FileHandle } from './filehandle';
 
@@ -27,7 +27,11 @@ const node = nodeFspAsLoaded;
 function isNodeFileHandle(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || isFileHandle(value)) return false;
   const v = value as { fd?: unknown; readFile?: unknown };
-  return typeof v.fd === 'number' && typeof v.readFile === 'function' && !Buffer.isBuffer(value) && !(value instanceof URL);
+  try {
+    return typeof v.fd === 'number' && typeof v.readFile === 'function' && !Buffer.isBuffer(value) && !(value instanceof URL);
+  } catch {
+    return false; // a getter that throws: not a handle; the path check reports it as node:fs does
+  }
 }
 
 /** A handle passed where node:fs reads its fd: a closed one is fd -1, out of range. */
@@ -56,9 +60,13 @@ export async function open(path: fs.PathLike, flags?: string | number, mode?: fs
  * position), like fs/promises' readFile; options: encoding, flag, signal.
  */
 export const readFile = function readFile(path: unknown, options?: unknown): Promise<string | Buffer> {
-  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).readFile(options as BufferEncoding));
-  if (isNodeFileHandle(path)) return node.readFile(path as nodeFsp.FileHandle, options as BufferEncoding);
-  return readWholeFile(path, options, NODE_READ_MAX);
+  // Inside rejectOnThrow: telling a handle from a path reads properties of `path`, and a
+  // getter or Proxy trap there may throw too.
+  return rejectOnThrow(() => {
+    if (isFileHandle(path)) return liveHandle(path).readFile(options as BufferEncoding);
+    if (isNodeFileHandle(path)) return node.readFile(path as nodeFsp.FileHandle, options as BufferEncoding);
+    return prepareRead(path, options, NODE_READ_MAX)();
+  });
 } as typeof nodeFsp.readFile;
 
 /**
@@ -67,16 +75,20 @@ export const readFile = function readFile(path: unknown, options?: unknown): Pro
  * mode, flush, signal. A FileHandle is written at its position.
  */
 export const writeFile = function writeFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
-  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).writeFile(data as string, options as BufferEncoding));
-  if (isNodeFileHandle(path)) return node.writeFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
-  return writeWholeFile(path, data, options, 'w');
+  return rejectOnThrow(() => {
+    if (isFileHandle(path)) return liveHandle(path).writeFile(data as string, options as BufferEncoding);
+    if (isNodeFileHandle(path)) return node.writeFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
+    return prepareWrite(path, data, options, 'w')();
+  });
 } as typeof nodeFsp.writeFile;
 
 /** Append to a file (default flag 'a'), like fs/promises' appendFile; the same forms as writeFile. */
 export const appendFile = function appendFile(path: unknown, data: unknown, options?: unknown): Promise<void> {
-  if (isFileHandle(path)) return rejectOnThrow(() => liveHandle(path).appendFile(data as string, options as BufferEncoding));
-  if (isNodeFileHandle(path)) return node.appendFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
-  return writeWholeFile(path, data, options, 'a');
+  return rejectOnThrow(() => {
+    if (isFileHandle(path)) return liveHandle(path).appendFile(data as string, options as BufferEncoding);
+    if (isNodeFileHandle(path)) return node.appendFile(path as nodeFsp.FileHandle, data as string, options as BufferEncoding);
+    return prepareWrite(path, data, options, 'a')();
+  });
 } as typeof nodeFsp.appendFile;
 
 /** stat(2) of a path (follows symlinks): on the engine, or node:fs for `{ bigint: true }`. */

@@ -210,6 +210,10 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   const { flags, mode, signal } = options;
   const backend = getBackend();
   throwIfAborted(signal);
+  // An abort does not wait for the open (a FIFO's may never end), but an open that creates or
+  // truncates acts on the file even after the rejection: let an abort made on this tick stop
+  // it first (the slot may have been taken synchronously, in the caller's own call).
+  if (signal !== undefined && (flags & (O.O_CREAT | O.O_TRUNC)) !== 0) await startAbortable(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
   const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX, written: 0 };
