@@ -22,6 +22,8 @@ test('the module has every name node:fs/promises has, and its constants', () => 
   assert.strictEqual(aya.constants, nodeFsp.constants);
   assert.strictEqual(typeof aya.promises.open, 'function');
   for (const name of Object.keys(nodeFsp)) assert.ok(name in aya.promises, `promises.${name}`);
+  // And nothing else: a name only a later Node has (glob on Node 20) is there, undefined.
+  for (const name of Object.keys(aya.promises)) assert.ok(name in nodeFsp || aya.promises[name] === undefined, `promises.${name} is not node:fs/promises'`);
 });
 
 test('readFile: encodings, flags, URL and Buffer paths, errors', async () => {

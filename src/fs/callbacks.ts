@@ -17,7 +17,8 @@ import {
   checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition, writerAt,
   validateCallback, validateFd, validateInteger, validatePath,
 } from './args';
-import { prepareMkdir, rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
+import { prepareMkdir } from './mkdir';
+import { rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
 import { toNodeStats } from './stats';
 import { NODE_READ_MAX, prepareRead, prepareWrite } from './whole-file';
 

@@ -8,13 +8,11 @@
 import * as nodeFsp from 'node:fs/promises';
 import { nodeFsp as nodeFspAsLoaded } from '../engine/node-fs';
 import type * as fs from 'node:fs';
-import { dirname, resolve, toNamespacedPath } from 'node:path';
-import { constants as fsConstants } from 'node:fs';
 import { getBackend, getBackendForFd } from '../engine/index';
-import type { PathLike } from '../engine/types';
-import { errnoByName, uvException } from '../errors';
-import { outOfRangeArg, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
+import { uvException } from '../errors';
+import { outOfRangeArg, parseMode, parseOpenFlag, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
+import { prepareMkdir } from './mkdir';
 import { toNodeStats } from './stats';
 import { NODE_READ_MAX, prepareRead, prepareWrite, rejectOnThrow } from './whole-file';
 
@@ -100,63 +98,6 @@ export const stat = async function stat(path: unknown, options?: { bigint?: bool
   return toNodeStats(st);
 } as typeof nodeFsp.stat;
 
-const { S_IFMT, S_IFDIR } = fsConstants;
-const EEXIST = errnoByName('EEXIST');
-const ENOENT = errnoByName('ENOENT');
-const ENOTDIR = errnoByName('ENOTDIR');
-
-/**
- * mkdir -p of `dir`, as Node's recursive mkdir: creates the missing ancestors, resolves the
- * first directory it created (undefined if none). Paths are worked on as strings and handed
- * to the engine through `asPath` (a Buffer path travels as latin1, one character per byte,
- * so names that are not UTF-8 keep their bytes). A failure names the path the caller gave
- * (`requested`) when it is that path's, else the ancestor it happened at, as Node does.
- */
-async function mkdirRecursive(dir: string, mode: number, requested: PathLike, asPath: (dir: string) => PathLike, top = dir): Promise<string | undefined> {
-  const backend = getBackend();
-  const here = dir === top ? requested : asPath(dir);
-  let r = await backend.mkdir(asPath(dir), mode);
-  if (r === 0) return dir;
-  let first: string | undefined;
-  if (r === ENOENT) {
-    const parent = dirname(dir);
-    if (parent === dir) throw uvException(r, 'mkdir', here);
-    first = await mkdirRecursive(parent, mode, requested, asPath, top);
-    r = await backend.mkdir(asPath(dir), mode);
-    if (r === 0) return first ?? dir;
-  }
-  if (r !== EEXIST) throw uvException(r, 'mkdir', here);
-  // Something is there: fine if it is a directory (through symlinks); a stat failure is the
-  // error (a symlink loop ELOOP, a dangling one ENOENT, 'file/' ENOTDIR), as Node reports it.
-  const st = await getBackendForFd().stat(asPath(dir));
-  if (typeof st === 'number') throw uvException(st, 'mkdir', here);
-  if ((st.mode & S_IFMT) === S_IFDIR) return first;
-  // The path asked for (EEXIST), or a parent of it (ENOTDIR, at that parent: what Windows
-  // reports, where mkdir of a path under a file says ENOENT).
-  if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
-  throw uvException(ENOTDIR, 'mkdir', here);
-}
-
-const WINDOWS = process.platform === 'win32';
-
-/** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
-function recursiveStart(target: PathLike): string {
-  if (typeof target !== 'string') return target.toString('latin1');
-  return WINDOWS ? resolve(target) : target;
-}
-
-/** The engine's form of a path of mkdirRecursive for `target`: a Buffer again for a Buffer target. */
-function enginePath(target: PathLike): (dir: string) => PathLike {
-  return typeof target === 'string' ? (dir) => dir : (dir) => Buffer.from(dir, 'latin1');
-}
-
-/** The first directory created as Node reports it: namespaced on Windows (\\?\C:\…), a Buffer target's decoded as UTF-8. */
-function reported(first: string | undefined, target: PathLike): string | undefined {
-  if (first === undefined) return undefined;
-  if (typeof target !== 'string') return Buffer.from(first, 'latin1').toString();
-  return WINDOWS ? toNamespacedPath(first) : first;
-}
-
 /**
  * Create a directory, like fs/promises' mkdir: `options` a mode or `{ recursive, mode }`
  * (default 0o777, before the umask); with `recursive`, missing ancestors too, resolving the
@@ -166,23 +107,6 @@ export const mkdir = function mkdir(path: unknown, options?: unknown): Promise<s
   return rejectOnThrow(() => prepareMkdir(path, options)());
 } as typeof nodeFsp.mkdir;
 
-/**
- * mkdir's arguments checked in node:fs's order (options, path, recursive, mode), before it
- * returns the work to run: the callback form throws what these checks throw.
- */
-export function prepareMkdir(path: unknown, options: unknown): () => Promise<string | undefined> {
-  const o = (typeof options === 'number' || typeof options === 'string' ? { mode: options } : options ?? {}) as { recursive?: unknown; mode?: unknown };
-  const { recursive = false, mode = 0o777 } = o;
-  const target = validatePath(path);
-  validateBoolean(recursive, 'options.recursive');
-  const bits = parseMode(mode, 'mode', 0o777);
-  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target, enginePath(target)).then((first) => reported(first, target));
-  return async () => {
-    const r = await getBackend().mkdir(target, bits);
-    if (r < 0) throw uvException(r, 'mkdir', target);
-    return undefined;
-  };
-}
 
 /** Remove an empty directory, like fs/promises' rmdir, on the engine (unlinkat); with options (the deprecated `recursive`), Node's own rmdir. */
 export const rmdir = async function rmdir(path: fs.PathLike, options?: fs.RmDirOptions): Promise<void> {
