@@ -172,6 +172,39 @@ test('stat and truncate on the engine give what Node gives', async () => {
   await same((f, d) => f.truncate(path.join(d, 'a'), 'x'), { files: { a: 'abc' } });
 });
 
+test('stat options as Node reads them: only bigint: true gives BigInt stats, null options throw or reject TypeError', async () => {
+  const [, d] = twinDirs({ a: 'abc' });
+  const p = path.join(d, 'a');
+  /** What each stat form gives for `options`: the type of size, or the error class (and whether it threw). */
+  const outcome = async (f, options) => {
+    const kind = (st) => typeof st.size;
+    const failed = (how) => (err) => `${how} ${err.name}`;
+    const viaCallback = (call) => new Promise((resolve) => {
+      try {
+        call((err, st) => resolve(err ? `error ${err.code}` : kind(st)));
+      } catch (err) {
+        resolve(failed('threw')(err));
+      }
+    });
+    const fd = await new Promise((resolve, reject) => f.open(p, 'r', (err, n) => (err ? reject(err) : resolve(n))));
+    const h = await f.promises.open(p, 'r');
+    try {
+      return [
+        await f.promises.stat(p, options).then(kind, failed('rejected')),
+        await h.stat(options).then(kind, failed('rejected')),
+        await viaCallback((cb) => f.stat(p, options, cb)),
+        await viaCallback((cb) => f.fstat(fd, options, cb)),
+      ];
+    } finally {
+      await h.close();
+      await new Promise((resolve) => f.close(fd, resolve));
+    }
+  };
+  for (const options of [undefined, null, {}, { bigint: 'x' }, { bigint: 1 }, { bigint: true }, 'utf8']) {
+    assert.deepStrictEqual(await outcome(aya, options), await outcome(fs, options), JSON.stringify(options));
+  }
+});
+
 test('mkdir, rmdir, unlink, rename on the engine give what Node gives', async () => {
   const files = { a: 'abc', 'd.keep': 'x' };
   const cases = [

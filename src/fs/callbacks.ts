@@ -19,7 +19,7 @@ import {
 } from './args';
 import { prepareMkdir } from './mkdir';
 import { rename as renamePromise, rmdir as rmdirPromise, stat as statPromise, truncate as truncatePromise, unlink as unlinkPromise } from './promises';
-import { toNodeStats } from './stats';
+import { toNodeStats, wantsBigInt } from './stats';
 import { NODE_READ_MAX, prepareRead, prepareWrite } from './whole-file';
 
 type Callback = (err: unknown, ...results: unknown[]) => void;
@@ -162,7 +162,7 @@ Object.defineProperty(write, promisify.custom, {
 export function fstat(fd: number, ...args: unknown[]): void {
   const backend = ownFds.get(fd);
   const options = args.length > 1 ? (args[0] as { bigint?: boolean } | undefined) : undefined;
-  if (backend === undefined || options?.bigint) return (node.fstat as (...a: unknown[]) => void)(fd, ...args);
+  if (backend === undefined || wantsBigInt(options)) return (node.fstat as (...a: unknown[]) => void)(fd, ...args);
   const cb = lastCallback(args);
   deliver(backend.fstat(fd).then((st) => {
     if (typeof st === 'number') throw uvException(st, 'fstat');
@@ -220,7 +220,7 @@ export function appendFile(path: unknown, data: unknown, ...args: unknown[]): vo
 /** stat(path[, options], callback): an fs.Stats from the engine (fs.BigIntStats from node:fs). */
 export function stat(path: unknown, ...args: unknown[]): void {
   const options = args.length > 1 ? (args[0] as { bigint?: boolean } | undefined) : undefined;
-  if (options?.bigint) return (node.stat as (...a: unknown[]) => void)(path, ...args);
+  if (wantsBigInt(options)) return (node.stat as (...a: unknown[]) => void)(path, ...args);
   const cb = lastCallback(args);
   validatePath(path);
   deliver(statPromise(path as fs.PathLike), cb, (st) => [st]);

@@ -19,7 +19,7 @@ import { argTypeError, errnoByName, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
-import { toNodeStats } from './stats';
+import { toNodeStats, wantsBigInt } from './stats';
 import { NODE_READ_MAX, parseOptions, readOpened, writeOpened, writeSource, type Opened } from './whole-file';
 
 /**
@@ -260,7 +260,7 @@ export class AyaFileHandle extends EventEmitter {
   /** fstat: an fs.Stats, or fs.BigIntStats with `{ bigint: true }`. */
   stat(options?: { bigint?: boolean }): Promise<fs.Stats | fs.BigIntStats> {
     return this.#call('fstat', async (fd) => {
-      if (options?.bigint) return fstatBigInt(fd, { bigint: true });
+      if (wantsBigInt(options)) return fstatBigInt(fd, { bigint: true });
       const st = await this.#backend.fstat(fd);
       if (typeof st === 'number') throw uvException(st, 'fstat');
       return toNodeStats(st);

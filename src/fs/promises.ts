@@ -13,7 +13,7 @@ import { uvException } from '../errors';
 import { outOfRangeArg, parseMode, parseOpenFlag, validatePath } from './args';
 import { isFileHandle, openHandle, type FileHandle } from './filehandle';
 import { prepareMkdir } from './mkdir';
-import { toNodeStats } from './stats';
+import { toNodeStats, wantsBigInt } from './stats';
 import { NODE_READ_MAX, prepareRead, prepareWrite, rejectOnThrow } from './whole-file';
 
 export type { FileHandle } from './filehandle';
@@ -91,7 +91,7 @@ export const appendFile = function appendFile(path: unknown, data: unknown, opti
 
 /** stat(2) of a path (follows symlinks): on the engine, or node:fs for `{ bigint: true }`. */
 export const stat = async function stat(path: unknown, options?: { bigint?: boolean }): Promise<fs.Stats | fs.BigIntStats> {
-  if (options?.bigint) return node.stat(path as fs.PathLike, { bigint: true });
+  if (wantsBigInt(options)) return node.stat(path as fs.PathLike, { bigint: true });
   const target = validatePath(path);
   const st = await getBackendForFd().stat(target);
   if (typeof st === 'number') throw uvException(st, 'stat', target);

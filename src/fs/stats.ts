@@ -39,3 +39,12 @@ export function toNodeStats(raw: RawStat): NodeStats {
 
 /** Whether this Node's Stats.prototype makes the dates itself (22+). */
 const LAZY_DATES = Object.getOwnPropertyDescriptor(NodeStats.prototype, 'atime')?.get !== undefined;
+
+/**
+ * Whether stat options ask for BigInt stats, as Node reads them: only `bigint: true` does, and
+ * null options throw the TypeError Node's own `options.bigint` throws (its default applies to
+ * undefined only).
+ */
+export function wantsBigInt(options: unknown = { bigint: false }): boolean {
+  return (options as { bigint?: unknown }).bigint === true;
+}
