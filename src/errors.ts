@@ -100,6 +100,16 @@ export function argTypeError(code: string, message: string): TypeError & { code:
   return err;
 }
 
+/**
+ * Error ERR_INTERNAL_ASSERTION, what a FileHandle method called on something else rejects
+ * with; the message is the first line of Node's (Node's goes on to call it a bug in Node.js).
+ */
+export function notAFileHandle(): Error & { code: string } {
+  const err = new Error('handle must be an instance of FileHandle') as Error & { code: string };
+  err.code = 'ERR_INTERNAL_ASSERTION';
+  return err;
+}
+
 /** A RangeError with code 'ERR_OUT_OF_RANGE'. */
 export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: string } {
   const err = new RangeError(

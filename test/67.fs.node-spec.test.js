@@ -45,3 +45,41 @@ test('readFile with a signal aborted by a setImmediate queued before the call re
     return f.readFile(path.join(d, 'f'), { signal });
   }, files);
 });
+
+test('a FileHandle method called on something that is not a handle rejects ERR_INTERNAL_ASSERTION', async () => {
+  const methods = [
+    ['stat'], ['read', Buffer.alloc(4)], ['write', Buffer.from('x')], ['readv', [Buffer.alloc(4)]],
+    ['writev', [Buffer.from('x')]], ['readFile'], ['writeFile', 'x'], ['appendFile', 'x'], ['truncate', 0],
+    ['sync'], ['datasync'], ['chmod', 0o644], ['chown', 0, 0], ['utimes', 0, 0],
+  ];
+  for (const [name, ...args] of methods) {
+    for (const f of [require('node:fs/promises'), aya]) {
+      const [dir] = twins.twinDirs({ f: 'data' });
+      const h = await f.open(path.join(dir, 'f'), 'r+');
+      try {
+        let settled;
+        assert.doesNotThrow(() => { settled = h[name].call({}, ...args); }, `${name} throws instead of rejecting`);
+        await assert.rejects(settled, (err) => {
+          assert.strictEqual(err.code, 'ERR_INTERNAL_ASSERTION', name);
+          assert.strictEqual(err.message.split('\n')[0], 'handle must be an instance of FileHandle', name);
+          return true;
+        });
+      } finally {
+        await h.close();
+      }
+    }
+  }
+});
+
+test('Symbol.asyncDispose called on something that is not a handle rejects rather than throws', async () => {
+  for (const f of [require('node:fs/promises'), aya]) {
+    const h = await f.open(__filename, 'r');
+    try {
+      let settled;
+      assert.doesNotThrow(() => { settled = h[Symbol.asyncDispose].call({}); });
+      await assert.rejects(settled, TypeError);
+    } finally {
+      await h.close();
+    }
+  }
+});
