@@ -83,3 +83,23 @@ test('Symbol.asyncDispose called on something that is not a handle rejects rathe
     }
   }
 });
+
+test('argument errors read "TypeError [ERR_…]: message" in String(err) and the stack, as node:fs\'s do', async () => {
+  const calls = [
+    (f, d) => f.readFile(1.5),
+    (f, d) => f.writeFile(path.join(d, 'f'), 42),
+    (f, d) => f.mkdir(path.join(d, 'x'), { recursive: 1 }),
+    (f, d) => f.open(path.join(d, 'f'), 'r').then((h) => h.read(0, 0, 0, 0).finally(() => h.close())),
+    (f, d) => f.open(path.join(d, 'f'), 'r+').then((h) => h.truncate(-1.5).finally(() => h.close())),
+  ];
+  for (const call of calls) {
+    const shapes = [];
+    for (const f of [require('node:fs/promises'), aya]) {
+      const [dir] = twins.twinDirs({ f: 'data' });
+      const err = await call(f, dir).then(() => assert.fail(`${call} resolved`), (e) => e);
+      assert.match(String(err), /^(Type|Range)Error \[ERR_[A-Z_]+\]: /, `${call}`);
+      shapes.push({ string: String(err), stackTop: err.stack.split('\n')[0], name: err.name, keys: Object.keys(err) });
+    }
+    assert.deepStrictEqual(shapes[1], shapes[0], `${call}`);
+  }
+});
