@@ -64,11 +64,32 @@ function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBuff
 /** How many bytes a read from a stream asks for at a time (Node's default highWaterMark for files). */
 const WEB_STREAM_CHUNK = 16384;
 
+/** Node 25 made closing a FileHandle on garbage collection an error (DEP0137, End-of-Life). */
+const DROPPED_HANDLE_THROWS = Number(process.versions.node.split('.')[0]) >= 25;
+
+/** What a handle's collection needs to know: its fd, the backend that opened it, its path. */
+interface Dropped {
+  fd: number;
+  backend: OpBackend;
+  path: PathLike;
+}
+
 /**
  * A handle the program dropped without closing it: its fd is closed when the handle is
- * collected, with the warnings Node gives for its own FileHandle (DEP0137).
+ * collected, and the program told as Node tells it for its own FileHandle — the DEP0137
+ * warnings before Node 25, an uncaught ERR_INVALID_STATE error from Node 25 on (Node's own
+ * leaves the fd open then; ours closes it all the same).
  */
-const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>(({ fd, backend }) => {
+const collected = new FinalizationRegistry<Dropped>(({ fd, backend, path }) => {
+  void backend.close(fd);
+  if (DROPPED_HANDLE_THROWS) {
+    const err = new Error(
+      'A FileHandle object was closed during garbage collection. This used to be allowed with a deprecation warning but is now ' +
+        `considered an error. Please close FileHandle objects explicitly. File descriptor: ${fd} (${path.toString()})`,
+    ) as Error & { code: string };
+    err.code = 'ERR_INVALID_STATE';
+    throw err;
+  }
   process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
   if (!deprecationShown) {
     deprecationShown = true; // once per process, as Node's deprecation warnings
@@ -79,7 +100,6 @@ const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>((
       'DEP0137',
     );
   }
-  void backend.close(fd);
 });
 let deprecationShown = false;
 
@@ -96,12 +116,12 @@ export class AyaFileHandle extends EventEmitter {
   #closed: Promise<void> | undefined;
   #locked = false;
 
-  /** @internal Wrap `fd`, just opened on `backend`. */
-  constructor(fd: number, backend: OpBackend) {
+  /** @internal Wrap `fd`, just opened from `path` on `backend`. */
+  constructor(fd: number, backend: OpBackend, path: PathLike) {
     super();
     this.#fd = fd;
     this.#backend = backend;
-    collected.register(this, { fd, backend }, this);
+    collected.register(this, { fd, backend, path }, this);
   }
 
   /** The numeric descriptor, or -1 once closed. */
@@ -448,7 +468,7 @@ export async function openHandle(path: PathLike, flags: number, mode: number): P
   const backend = getBackendForFd();
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
-  return new AyaFileHandle(fd, backend) as unknown as FileHandle;
+  return new AyaFileHandle(fd, backend, path) as unknown as FileHandle;
 }
 
 /** Whether `value` is a FileHandle of ayafileio/fs. */
