@@ -99,7 +99,11 @@ test('argument errors read "TypeError [ERR_…]: message" in String(err) and the
   }
 });
 
-test('a FileHandle dropped without close() is reported as the running Node reports its own', () => {
+const gcChildSkip = process.versions.bun !== undefined ? 'Bun has no --expose-gc for the child'
+  : globalThis.Deno !== undefined ? 'Deno\'s own FileHandle reports nothing when collected: nothing to compare'
+    : false;
+
+test('a FileHandle dropped without close() is reported as the running Node reports its own', { skip: gcChildSkip }, () => {
   const { spawnSync } = require('node:child_process');
   // A child opens a file, drops the handle and collects it; it prints what it was told:
   // warnings (Node < 25: DEP0137) or the uncaught error (Node 25 on: ERR_INVALID_STATE).

@@ -64,8 +64,12 @@ function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBuff
 /** How many bytes a read from a stream asks for at a time (Node's default highWaterMark for files). */
 const WEB_STREAM_CHUNK = 16384;
 
-/** Node 25 made closing a FileHandle on garbage collection an error (DEP0137, End-of-Life). */
-const DROPPED_HANDLE_THROWS = Number(process.versions.node.split('.')[0]) >= 25;
+/**
+ * Node 25 made closing a FileHandle on garbage collection an error (DEP0137, End-of-Life); Bun,
+ * which reports Node 26, throws the same error for its own. Deno (reports Node 26 too) says
+ * nothing for its own: there ours keeps the warnings.
+ */
+const DROPPED_HANDLE_THROWS = Number(process.versions.node.split('.')[0]) >= 25 && (globalThis as { Deno?: unknown }).Deno === undefined;
 
 /** What a handle's collection needs to know: its fd, the backend that opened it, its path. */
 interface Dropped {
