@@ -1,6 +1,5 @@
 'use strict';
-// Covers: every backend (native and fallback passes), every platform; what: behaviours Node's own
-// test/parallel/test-fs-promises-*.js files check that ayafileio/fs once did differently.
+// Covers: every backend (native and fallback passes), every platform (the dropped-handle case not on Bun or Deno); what: behaviours Node's own test-fs-promises*.js files check that ayafileio/fs once did differently.
 // Found by running Node's fs/promises tests against ayafileio/fs (docs/compatibility.md, "Node's
 // own fs/promises tests"). Each case runs the same scenario on node:fs/promises and on
 // ayafileio/fs and asserts the outcome Node gives, on both.
