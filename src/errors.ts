@@ -79,9 +79,7 @@ export function uvException(errno: number, syscall: string, path?: PathLike, des
  * the limit of the running version.
  */
 export function fileTooLarge(size: number): RangeError & { code: string } {
-  const err = new RangeError(`File size (${size}) is greater than 2 GiB`) as RangeError & { code: string };
-  err.code = 'ERR_FS_FILE_TOO_LARGE';
-  return err;
+  return codedError(RangeError, 'ERR_FS_FILE_TOO_LARGE', `File size (${size}) is greater than 2 GiB`);
 }
 
 /**
@@ -93,20 +91,60 @@ export function partialWriteError<E extends Error>(err: E, written: number): E &
   return Object.assign(err, { bytesWritten: written });
 }
 
+/** Prototypes whose toString() names the code, one per base class (see codedError). */
+const codedPrototypes = new Map<ErrorConstructor, object>();
+
+function codedPrototype(Base: ErrorConstructor): object {
+  let proto = codedPrototypes.get(Base);
+  if (proto === undefined) {
+    proto = Object.create(Base.prototype, {
+      toString: {
+        value(this: Error & { code: string }): string {
+          return `${this.name} [${this.code}]: ${this.message}`;
+        },
+        writable: true,
+        configurable: true,
+      },
+    }) as object;
+    codedPrototypes.set(Base, proto);
+  }
+  return proto;
+}
+
+/**
+ * An error with a Node-style `code` (ERR_*), shaped as node:fs's: `String(err)`, util.inspect
+ * and the first line of its stack read `TypeError [ERR_INVALID_ARG_TYPE]: message`, while
+ * `name`, `constructor` and `instanceof` stay the base class's.
+ */
+export function codedError<C extends ErrorConstructor>(Base: C, code: string, message: string): InstanceType<C> & { code: string } {
+  const err = new Base(message) as InstanceType<C> & { code: string };
+  Object.setPrototypeOf(err, codedPrototype(Base));
+  err.code = code;
+  // The stack's first line is written from `name` when it is first read: read it under
+  // Node's name, then drop the own name so `err.name` is the class's again.
+  Object.defineProperty(err, 'name', { value: `${Base.prototype.name} [${code}]`, configurable: true });
+  Error.captureStackTrace(err, codedError);
+  void err.stack;
+  delete (err as { name?: string }).name;
+  return err;
+}
+
 /** A TypeError with a Node-style `code` such as 'ERR_INVALID_ARG_TYPE'. */
 export function argTypeError(code: string, message: string): TypeError & { code: string } {
-  const err = new TypeError(message) as TypeError & { code: string };
-  err.code = code;
-  return err;
+  return codedError(TypeError, code, message);
+}
+
+/**
+ * Error ERR_INTERNAL_ASSERTION, what a FileHandle method called on something else rejects
+ * with; the message is the first line of Node's (Node's goes on to call it a bug in Node.js).
+ */
+export function notAFileHandle(): Error & { code: string } {
+  return codedError(Error, 'ERR_INTERNAL_ASSERTION', 'handle must be an instance of FileHandle');
 }
 
 /** A RangeError with code 'ERR_OUT_OF_RANGE'. */
 export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: string } {
-  const err = new RangeError(
-    `The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`,
-  ) as RangeError & { code: string };
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
+  return codedError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${String(received)}`);
 }
 
 /** A Node-shaped error for a failure we detect ourselves, e.g. ('EBADF', 'write', path). */

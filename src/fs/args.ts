@@ -7,7 +7,7 @@ import { constants as fsConstants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { PathLike } from '../engine/types';
-import { argTypeError } from '../errors';
+import { argTypeError, codedError } from '../errors';
 import { getPositionWriter } from '../engine/index';
 import type { OpBackend } from '../engine/types';
 
@@ -53,9 +53,7 @@ export function outOfRangeArg(name: string, range: string, value: unknown): Rang
   if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > 2 ** 32) received = withSeparators(String(value));
   else if (typeof value === 'bigint') received = `${value > 2n ** 32n || value < -(2n ** 32n) ? withSeparators(String(value)) : String(value)}n`;
   else received = inspect(value);
-  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${received}`) as RangeError & { code: string };
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
+  return codedError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${received}`);
 }
 
 /** Node's validateInteger: a safe integer in [min, max]. */

@@ -15,7 +15,7 @@ import { ReadableStream, type ReadableByteStreamController } from 'node:stream/w
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, errnoByName, uvException } from '../errors';
+import { argTypeError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
@@ -65,10 +65,35 @@ function checkBufferArray(buffers: unknown): asserts buffers is NodeJS.ArrayBuff
 const WEB_STREAM_CHUNK = 16384;
 
 /**
- * A handle the program dropped without closing it: its fd is closed when the handle is
- * collected, with the warnings Node gives for its own FileHandle (DEP0137).
+ * Node 25 made closing a FileHandle on garbage collection an error (DEP0137, End-of-Life); Bun,
+ * which reports Node 26, throws the same error for its own. Deno (reports Node 26 too) says
+ * nothing for its own: there ours keeps the warnings.
  */
-const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>(({ fd, backend }) => {
+const DROPPED_HANDLE_THROWS = Number(process.versions.node.split('.')[0]) >= 25 && (globalThis as { Deno?: unknown }).Deno === undefined;
+
+/** What a handle's collection needs to know: its fd, the backend that opened it, its path. */
+interface Dropped {
+  fd: number;
+  backend: OpBackend;
+  path: PathLike;
+}
+
+/**
+ * A handle the program dropped without closing it: its fd is closed when the handle is
+ * collected, and the program told as Node tells it for its own FileHandle — the DEP0137
+ * warnings before Node 25, an uncaught ERR_INVALID_STATE error from Node 25 on (Node's own
+ * leaves the fd open then; ours closes it all the same).
+ */
+const collected = new FinalizationRegistry<Dropped>(({ fd, backend, path }) => {
+  void backend.close(fd);
+  if (DROPPED_HANDLE_THROWS) {
+    const err = new Error(
+      'A FileHandle object was closed during garbage collection. This used to be allowed with a deprecation warning but is now ' +
+        `considered an error. Please close FileHandle objects explicitly. File descriptor: ${fd} (${path.toString()})`,
+    ) as Error & { code: string };
+    err.code = 'ERR_INVALID_STATE';
+    throw err;
+  }
   process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
   if (!deprecationShown) {
     deprecationShown = true; // once per process, as Node's deprecation warnings
@@ -79,7 +104,6 @@ const collected = new FinalizationRegistry<{ fd: number; backend: OpBackend }>((
       'DEP0137',
     );
   }
-  void backend.close(fd);
 });
 let deprecationShown = false;
 
@@ -96,12 +120,12 @@ export class AyaFileHandle extends EventEmitter {
   #closed: Promise<void> | undefined;
   #locked = false;
 
-  /** @internal Wrap `fd`, just opened on `backend`. */
-  constructor(fd: number, backend: OpBackend) {
+  /** @internal Wrap `fd`, just opened from `path` on `backend`. */
+  constructor(fd: number, backend: OpBackend, path: PathLike) {
     super();
     this.#fd = fd;
     this.#backend = backend;
-    collected.register(this, { fd, backend }, this);
+    collected.register(this, { fd, backend, path }, this);
   }
 
   /** The numeric descriptor, or -1 once closed. */
@@ -109,9 +133,14 @@ export class AyaFileHandle extends EventEmitter {
     return this.#fd;
   }
 
-  /** Run `body` as one call through the gate: rejected once close() was called, waited for by close(). */
-  #call<T>(syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
-    return this.#gate.run(syscall, () => body(this.#fd));
+  /**
+   * Run `body` as one call of `handle` through its gate: rejected once close() was called,
+   * waited for by close(). A method called on something that is not a handle
+   * (`handle.stat.call({})`) rejects, as Node's FileHandle methods do, instead of throwing.
+   */
+  static #call<T>(handle: AyaFileHandle, syscall: string, body: (fd: number) => Promise<T>): Promise<T> {
+    if (typeof handle !== 'object' || handle === null || !(#gate in handle)) return Promise.reject(notAFileHandle());
+    return handle.#gate.run(syscall, () => body(handle.#fd));
   }
 
   /**
@@ -134,7 +163,7 @@ export class AyaFileHandle extends EventEmitter {
   };
 
   /** `await using fh = await open(…)`: closes the handle. */
-  [Symbol.asyncDispose](): Promise<void> {
+  async [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
@@ -145,7 +174,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** read(buffer, offset, length, position), read(buffer, options), read(options), read(). */
   read(bufferOrOptions?: unknown, offsetOrOptions?: unknown, length?: unknown, position?: unknown): Promise<{ bytesRead: number; buffer: NodeJS.ArrayBufferView }> {
-    return this.#call('read', async (fd) => {
+    return AyaFileHandle.#call(this, 'read', async (fd) => {
       let buffer = bufferOrOptions;
       let offset = offsetOrOptions;
       if (!ArrayBuffer.isView(buffer)) {
@@ -171,7 +200,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** write(buffer, offset, length, position), write(buffer, options), write(string, position, encoding). */
   write(data: unknown, offsetOrOptions?: unknown, length?: unknown, position?: unknown): Promise<{ bytesWritten: number; buffer: unknown }> {
-    return this.#call('write', async (fd) => {
+    return AyaFileHandle.#call(this, 'write', async (fd) => {
       if (ArrayBuffer.isView(data)) {
         if (data.byteLength === 0) return nullProto({ bytesWritten: 0, buffer: data });
         let offset = offsetOrOptions;
@@ -196,7 +225,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** Read into each buffer in turn (from `position`, or the fd's position), stopping at a short read. */
   readv(buffers: unknown, position?: unknown): Promise<{ bytesRead: number; buffers: NodeJS.ArrayBufferView[] }> {
-    return this.#call('readv', async (fd) => {
+    return AyaFileHandle.#call(this, 'readv', async (fd) => {
       checkBufferArray(buffers);
       if (buffers.length === 0) throw uvException(EINVAL, 'read'); // as libuv refuses a read of no buffers
       let pos = toPosition(position);
@@ -215,7 +244,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** Write each buffer in turn (at `position`, or the fd's position), stopping at a short write. */
   writev(buffers: unknown, position?: unknown): Promise<{ bytesWritten: number; buffers: NodeJS.ArrayBufferView[] }> {
-    return this.#call('writev', async (fd) => {
+    return AyaFileHandle.#call(this, 'writev', async (fd) => {
       checkBufferArray(buffers);
       if (buffers.length === 0) return nullProto({ bytesWritten: 0, buffers });
       let pos = toPosition(position);
@@ -234,7 +263,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** The rest of the file from the fd's position: a Buffer, or a string with an encoding. */
   readFile(options?: unknown): Promise<string | Buffer> {
-    return this.#call('readFile', async (fd) => {
+    return AyaFileHandle.#call(this, 'readFile', async (fd) => {
       const parsed = parseOptions(options, 'r');
       const data = await readOpened(this.#opened(fd, parsed.signal));
       return parsed.encoding === null ? data : data.toString(parsed.encoding);
@@ -243,12 +272,12 @@ export class AyaFileHandle extends EventEmitter {
 
   /** Write `data` (string, bytes, (async) iterable or stream) at the fd's position. */
   writeFile(data: unknown, options?: unknown): Promise<void> {
-    return this.#call('writeFile', (fd) => this.#writeAll(fd, data, options, 'w'));
+    return AyaFileHandle.#call(this, 'writeFile', (fd) => this.#writeAll(fd, data, options, 'w'));
   }
 
   /** Like writeFile() (Node's appendFile on a handle writes at the fd's position too). */
   appendFile(data: unknown, options?: unknown): Promise<void> {
-    return this.#call('writeFile', (fd) => this.#writeAll(fd, data, options, 'a'));
+    return AyaFileHandle.#call(this, 'writeFile', (fd) => this.#writeAll(fd, data, options, 'a'));
   }
 
   async #writeAll(fd: number, data: unknown, options: unknown, flag: string): Promise<void> {
@@ -259,7 +288,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** fstat: an fs.Stats, or fs.BigIntStats with `{ bigint: true }`. */
   stat(options?: { bigint?: boolean }): Promise<fs.Stats | fs.BigIntStats> {
-    return this.#call('fstat', async (fd) => {
+    return AyaFileHandle.#call(this, 'fstat', async (fd) => {
       if (wantsBigInt(options)) return fstatBigInt(fd, { bigint: true });
       const st = await this.#backend.fstat(fd);
       if (typeof st === 'number') throw uvException(st, 'fstat');
@@ -269,7 +298,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** ftruncate to `len` bytes (default 0; negative counts as 0). */
   truncate(len: unknown = 0): Promise<void> {
-    return this.#call('ftruncate', async (fd) => {
+    return AyaFileHandle.#call(this, 'ftruncate', async (fd) => {
       const n = Math.max(0, validateInteger(len, 'len'));
       const r = await this.#backend.ftruncate(fd, n);
       if (r < 0) throw uvException(r, 'ftruncate');
@@ -278,12 +307,12 @@ export class AyaFileHandle extends EventEmitter {
 
   /** fsync(2): data and metadata on disk. */
   sync(): Promise<void> {
-    return this.#call('fsync', (fd) => this.#fsync(fd, false));
+    return AyaFileHandle.#call(this, 'fsync', (fd) => this.#fsync(fd, false));
   }
 
   /** fdatasync(2): data on disk. */
   datasync(): Promise<void> {
-    return this.#call('fdatasync', (fd) => this.#fsync(fd, true));
+    return AyaFileHandle.#call(this, 'fdatasync', (fd) => this.#fsync(fd, true));
   }
 
   async #fsync(fd: number, datasync: boolean): Promise<void> {
@@ -293,12 +322,12 @@ export class AyaFileHandle extends EventEmitter {
 
   /** fchmod (node:fs: the engine has no such op). */
   chmod(mode: unknown): Promise<void> {
-    return this.#call('fchmod', (fd) => fchmod(fd, parseMode(mode, 'mode', undefined)));
+    return AyaFileHandle.#call(this, 'fchmod', (fd) => fchmod(fd, parseMode(mode, 'mode', undefined)));
   }
 
   /** fchown (node:fs). */
   chown(uid: unknown, gid: unknown): Promise<void> {
-    return this.#call('fchown', (fd) => {
+    return AyaFileHandle.#call(this, 'fchown', (fd) => {
       validateInteger(uid, 'uid', -1, 4294967295);
       validateInteger(gid, 'gid', -1, 4294967295);
       return fchown(fd, uid as number, gid as number);
@@ -307,7 +336,7 @@ export class AyaFileHandle extends EventEmitter {
 
   /** futimes (node:fs). */
   utimes(atime: fs.TimeLike, mtime: fs.TimeLike): Promise<void> {
-    return this.#call('futimes', (fd) => futimes(fd, atime, mtime));
+    return AyaFileHandle.#call(this, 'futimes', (fd) => futimes(fd, atime, mtime));
   }
 
   /** The operations node:fs's ReadStream/WriteStream run through this handle; `release` lets go of it. */
@@ -443,7 +472,7 @@ export async function openHandle(path: PathLike, flags: number, mode: number): P
   const backend = getBackendForFd();
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
-  return new AyaFileHandle(fd, backend) as unknown as FileHandle;
+  return new AyaFileHandle(fd, backend, path) as unknown as FileHandle;
 }
 
 /** Whether `value` is a FileHandle of ayafileio/fs. */

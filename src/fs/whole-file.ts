@@ -367,14 +367,15 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
 }
 
 /**
- * With an AbortSignal, let the current tick end before the first op. node:fs's calls never
- * settle in the tick they were made in, so code that aborts on the next tick
- * (process.nextTick) expects to stop them; an io_uring op completing inline would win that race.
+ * With an AbortSignal, let one turn of the event loop pass before the first op. node:fs's
+ * calls go through the thread pool and never settle before the loop has turned, so code that
+ * aborts on the next tick (process.nextTick) or in a setImmediate callback queued before the
+ * call expects to stop them; an io_uring op completing at once would win that race.
  */
 async function startAbortable(signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return;
   throwIfAborted(signal);
-  await new Promise<void>((resolve) => process.nextTick(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
   throwIfAborted(signal);
 }
 
