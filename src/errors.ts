@@ -111,19 +111,26 @@ function codedPrototype(Base: ErrorConstructor): object {
   return proto;
 }
 
+/** The runtime's own stack formatter, as it was when this module loaded. */
+const runtimePrepareStackTrace: unknown = (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+
 /**
  * An error with a Node-style `code` (ERR_*), shaped as node:fs's: `String(err)`, util.inspect
  * and the first line of its stack read `TypeError [ERR_INVALID_ARG_TYPE]: message`, while
- * `name`, `constructor` and `instanceof` stay the base class's.
+ * `name`, `constructor` and `instanceof` stay the base class's. A program's own
+ * Error.prepareStackTrace is left to format the stack when it is read, as for node:fs's
+ * errors: it sees `name` as the class's, costs nothing until then, and its throwing does not
+ * replace the error.
  */
 export function codedError<C extends ErrorConstructor>(Base: C, code: string, message: string): InstanceType<C> & { code: string } {
   const err = new Base(message) as InstanceType<C> & { code: string };
   Object.setPrototypeOf(err, codedPrototype(Base));
   err.code = code;
+  Error.captureStackTrace(err, codedError);
+  if ((Error as { prepareStackTrace?: unknown }).prepareStackTrace !== runtimePrepareStackTrace) return err;
   // The stack's first line is written from `name` when it is first read: read it under
   // Node's name, then drop the own name so `err.name` is the class's again.
   Object.defineProperty(err, 'name', { value: `${Base.prototype.name} [${code}]`, configurable: true });
-  Error.captureStackTrace(err, codedError);
   void err.stack;
   delete (err as { name?: string }).name;
   return err;
