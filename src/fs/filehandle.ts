@@ -81,8 +81,10 @@ interface Dropped {
 /**
  * A handle the program dropped without closing it: its fd is closed when the handle is
  * collected, and the program told as Node tells it for its own FileHandle — the DEP0137
- * warnings before Node 25, an uncaught ERR_INVALID_STATE error from Node 25 on (Node's own
- * leaves the fd open then; ours closes it all the same).
+ * warnings before Node 25, an uncaught ERR_INVALID_STATE error from Node 25 on. The error is
+ * thrown from its own turn of the loop, not from this callback: Bun (JavaScriptCore) stops
+ * running the callbacks of a collection at the first that throws, leaving the other dropped
+ * handles' fds open until a later collection, even when the program catches the error.
  */
 const collected = new FinalizationRegistry<Dropped>(({ fd, backend, path }) => {
   void backend.close(fd);
@@ -92,7 +94,10 @@ const collected = new FinalizationRegistry<Dropped>(({ fd, backend, path }) => {
         `considered an error. Please close FileHandle objects explicitly. File descriptor: ${fd} (${path.toString()})`,
     ) as Error & { code: string };
     err.code = 'ERR_INVALID_STATE';
-    throw err;
+    setImmediate(() => {
+      throw err;
+    });
+    return;
   }
   process.emitWarning(`Closing file descriptor ${fd} on garbage collection`);
   if (!deprecationShown) {
