@@ -5,7 +5,7 @@
  * call order like any other call.
  */
 import { Readable, Writable } from 'node:stream';
-import { argTypeError } from '../errors';
+import { argTypeError, outOfRange } from '../errors';
 import { checkInteger, checkPosition, MAX_LENGTH } from './validate';
 
 /** Bytes (binary mode) or characters (text mode) per chunk when no size is given. */
@@ -74,7 +74,7 @@ export function readStream(file: StreamableFile, options?: FileReadStreamOptions
     throw argTypeError('ERR_INVALID_ARG_VALUE', 'options.start and options.end are byte offsets: binary mode only');
   }
   if (start !== undefined && end < start) {
-    throw argTypeError('ERR_OUT_OF_RANGE', `The value of "options.start" must be <= "options.end" (here: ${end}). Received ${start}`);
+    throw outOfRange('options.start', `<= "options.end" (here: ${end})`, start);
   }
   const autoClose = o.autoClose !== false;
   let next = start ?? 0;

@@ -15,7 +15,7 @@ import { ReadableStream, type ReadableByteStreamController } from 'node:stream/w
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, errnoByName, notAFileHandle, uvException } from '../errors';
+import { argTypeError, codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
@@ -49,9 +49,9 @@ function fileClosed(syscall: string): Error {
   return Object.assign(new Error('file closed'), { code: 'EBADF', syscall });
 }
 
-/** ERR_INVALID_STATE, as readableWebStream() throws it. */
-function invalidState(what: string): TypeError {
-  return argTypeError('ERR_INVALID_STATE', `Invalid state: ${what}`);
+/** ERR_INVALID_STATE, as readableWebStream() throws it (an Error, as Node's: not a TypeError). */
+function invalidState(what: string): Error {
+  return codedError(Error, 'ERR_INVALID_STATE', `Invalid state: ${what}`);
 }
 
 /** An array of ArrayBufferViews, as readv/writev take. */
