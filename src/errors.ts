@@ -131,8 +131,14 @@ export function codedError<C extends ErrorConstructor>(Base: C, code: string, me
   // The stack's first line is written from `name` when it is first read: read it under
   // Node's name, then drop the own name so `err.name` is the class's again.
   Object.defineProperty(err, 'name', { value: `${Base.prototype.name} [${code}]`, configurable: true });
-  void err.stack;
-  delete (err as { name?: string }).name;
+  try {
+    void err.stack;
+  } catch {
+    // A formatter installed before this module loaded (node -r …) threw: reading the stack
+    // throws again later, as with node:fs's errors; the error itself stands.
+  } finally {
+    delete (err as { name?: string }).name;
+  }
   return err;
 }
 

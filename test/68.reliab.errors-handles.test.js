@@ -84,9 +84,22 @@ test('AsyncFile.createReadStream() with start after end throws a RangeError ERR_
   }
 });
 
-const dropSkip = globalThis.Deno !== undefined ? 'Deno: the child needs deno\'s own command line and gc flag' : false;
+const childSkip = globalThis.Deno !== undefined ? 'Deno: a child needs deno\'s own command line (and gc flag)' : false;
 
-test('FileHandles dropped together are all reported and all their fds closed, in one collection', { skip: dropSkip }, () => {
+test('a throwing Error.prepareStackTrace installed before ayafileio loads does not replace its argument errors', { skip: childSkip }, () => {
+  const { spawnSync } = require('node:child_process');
+  const child = `
+    Error.prepareStackTrace = () => { throw new Error('formatter failed'); };
+    const ayafileio = require(process.argv[1]);
+    try { ayafileio.configure({ bufferSize: 0 }); } catch (err) { console.log(err.name, err.code); }
+  `;
+  const r = spawnSync(process.execPath, ['-e', child, require.resolve('ayafileio')], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.strictEqual(r.stdout.trim(), 'RangeError ERR_OUT_OF_RANGE');
+});
+
+
+test('FileHandles dropped together are all reported and all their fds closed, in one collection', { skip: childSkip }, () => {
   const { spawnSync } = require('node:child_process');
   // A child drops 20 handles, collects them once, and lets the loop turn a bounded number of
   // times: every one must have been reported (warning before Node 25, uncaught error from 25
