@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), every platform (the dropped-handles case not on Deno); what: argument errors under a program's own Error.prepareStackTrace, ERR_* errors of the class Node uses for the code, and many FileHandles dropped at once all reported and closed.
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (the child-process cases not on Deno); what: argument errors under a program's own Error.prepareStackTrace, ERR_* errors of the class Node uses for the code, and many FileHandles dropped at once all reported and closed.
 // Found by adversarial testing of the ERR_* error shape and the dropped-handle report.
 const test = require('node:test');
 const assert = require('node:assert');
