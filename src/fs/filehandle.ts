@@ -15,7 +15,7 @@ import { ReadableStream, type ReadableByteStreamController } from 'node:stream/w
 import { promisify } from 'node:util';
 import { getBackendForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
-import { argTypeError, codedError, errnoByName, notAFileHandle, uvException } from '../errors';
+import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';

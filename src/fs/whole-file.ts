@@ -372,8 +372,7 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
  * aborts on the next tick (process.nextTick) or in a setImmediate callback queued before the
  * call expects to stop them; an io_uring op completing at once would win that race.
  */
-async function startAbortable(signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return;
+async function startAbortable(signal: AbortSignal): Promise<void> {
   throwIfAborted(signal);
   await new Promise<void>((resolve) => setImmediate(resolve));
   throwIfAborted(signal);
@@ -398,7 +397,7 @@ async function writeChunks(file: Opened, chunks: Iterable<unknown> | AsyncIterab
 
 /** Write `source` to an open file (at its position when `file.current` or `append`, else from offset 0). */
 export async function writeOpened(file: Opened, source: WriteSource, encoding: BufferEncoding | null, append: boolean): Promise<void> {
-  await startAbortable(file.signal);
+  if (file.signal !== undefined) await startAbortable(file.signal);
   if (source instanceof Uint8Array) return writeAll(file, source, append || file.current);
   return writeChunks(file, source, encoding);
 }
@@ -548,12 +547,12 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
 }
 
 /** readFile on a path: every failure, argument errors included, a rejection. */
-export function readWholeFile(path: unknown, options: unknown, maxSize: number): Promise<string | Buffer> {
+function readWholeFile(path: unknown, options: unknown, maxSize: number): Promise<string | Buffer> {
   return rejectOnThrow(() => prepareRead(path, options, maxSize)());
 }
 
 /** writeFile/appendFile on a path: every failure a rejection. */
-export function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
+function writeWholeFile(path: unknown, data: unknown, options: unknown, defaultFlag: string, maxMode = ANY_MODE): Promise<void> {
   return rejectOnThrow(() => prepareWrite(path, data, options, defaultFlag, maxMode)());
 }
 
