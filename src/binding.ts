@@ -53,6 +53,12 @@ export interface NativeAddon {
    * as OpBackend.writeWhole describes. -EAGAIN: not now (run the ops one by one).
    */
   writeWhole?(ticket: number, path: Buffer, flags: number, mode: number, buf: Uint8Array, off: number, len: number): number;
+  /**
+   * readFile's read-only open of `path`, and for a regular file of at most `len` bytes its read
+   * into `buf[off..off+len]` and close, with one completion (io_uring). Its result: as
+   * OpBackend.readWhole describes. -EAGAIN: not now (open the file and read it op by op).
+   */
+  readWhole?(ticket: number, path: Buffer, buf: Uint8Array, off: number, len: number): number;
   /** statx of `fd` from the attributes the kernel holds, on the calling thread (io_uring). 0 or -errno. */
   fstatCached?(fd: number, out: Uint8Array): number;
   submit(): number;

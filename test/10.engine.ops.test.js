@@ -473,6 +473,108 @@ test('writeWhole through rings too small for a chain, more chains than slots, an
   assert.strictEqual(openFds(), before);
 });
 
+// readWhole: readFile's read-only open, and for a regular file that fits, its read and close,
+// with one completion (io_uring). A file it does not read comes back open:
+// -(READ_WHOLE_HANDOVER + fd).
+const wholeReads = b.readWhole !== undefined;
+const notWholeReads = !wholeReads && `the ${b.kind} backend has no whole-file read (readWhole is io_uring's)`;
+const HANDOVER = 1 << 24;
+const READ_STEP = { read: 1, close: 2 };
+const readFailed = (step, errno) => -(errno + 4096 * READ_STEP[step]);
+
+/** The fd a readWhole handed over, checked to be open on `file`, then closed through the backend. */
+async function closeHandedOver(r, file) {
+  assert.ok(r <= -HANDOVER, `${file}: handed over (${r})`);
+  const fd = -r - HANDOVER;
+  assert.strictEqual(fs.fstatSync(fd).ino, fs.statSync(file).ino, file);
+  assert.strictEqual(await b.close(fd), 0);
+}
+
+test('readWhole is io_uring only: the other backends leave it out', () => {
+  assert.strictEqual(wholeReads, b.kind === 'io_uring');
+  if (wholeReads) assert.ok(getBackendInfo().ring.ops.includes('readWhole'));
+});
+
+test('readWhole: a regular file of at most len bytes comes back read at off, its fd closed; a missing one fails its open', { skip: notWholeReads }, async () => {
+  const p = tmp();
+  fs.writeFileSync(p, 'read at once');
+  const before = openFds();
+  const buf = Buffer.alloc(20, '-');
+  assert.strictEqual(await b.readWhole(p, buf, 3, 12), 12);
+  assert.strictEqual(buf.toString(), '---read at once-----');
+  assert.strictEqual(openFds(), before, 'closed');
+  assert.strictEqual(await b.readWhole(path.join(dir, 'missing'), buf, 0, 20), -E.ENOENT);
+  assert.strictEqual(openFds(), before);
+});
+
+test('readWhole hands over, open, what it does not read: larger than len, empty, a directory, /proc, a FIFO', { skip: notWholeReads }, async () => {
+  const big = tmp();
+  fs.writeFileSync(big, 'x'.repeat(100));
+  const empty = tmp();
+  fs.writeFileSync(empty, '');
+  const buf = Buffer.alloc(64);
+  const before = openFds();
+  for (const file of [big, empty, dir, '/proc/self/stat']) await closeHandedOver(await b.readWhole(file, buf, 0, 64), file);
+  // A FIFO's open waits for its writer (in a kernel worker), then comes back open, unread.
+  const fifo = tmp('fifo');
+  assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+  const reading = b.readWhole(fifo, buf, 0, 64);
+  const writer = fs.openSync(fifo, O_WRONLY);
+  fs.writeSync(writer, 'through the pipe');
+  fs.closeSync(writer);
+  const r = await reading;
+  assert.ok(r <= -HANDOVER, `handed over (${r})`);
+  const got = Buffer.alloc(64);
+  assert.strictEqual(await b.read(-r - HANDOVER, got, 0, 64, -1), 16, 'nothing of the pipe was read');
+  assert.strictEqual(got.toString('utf8', 0, 16), 'through the pipe');
+  assert.strictEqual(await b.close(-r - HANDOVER), 0);
+  assert.strictEqual(openFds(), before);
+});
+
+const sysfsFailing = '/sys/class/net/lo/speed'; // a regular sysfs file (size 4096) whose read fails EINVAL
+test('readWhole: a read that fails names its step (the fd is closed)', { skip: notWholeReads || (!fs.existsSync(sysfsFailing) && `no ${sysfsFailing} on this machine`) }, async () => {
+  const before = openFds();
+  assert.strictEqual(await b.readWhole(sysfsFailing, Buffer.alloc(8192), 0, 8192), readFailed('read', E.EINVAL));
+  assert.strictEqual(openFds(), before);
+});
+
+test('readWhole with more reads than slots, on tiny rings, and across configure(): refused or handed over ones are the caller\'s, no fd left', { skip: notWholeReads, timeout: 120_000 }, async (t) => {
+  t.after(() => resetConfig());
+  const files = Array.from({ length: 600 }, (_, i) => {
+    const p = path.join(dir, `whole-${i}`);
+    fs.writeFileSync(p, `file ${i}\n`.repeat((i % 7) + 1));
+    return p;
+  });
+  const before = openFds();
+  for (const depth of [1, 2, 256, 64]) {
+    configure({ ioUringQueueDepth: depth });
+    const bufs = files.map(() => Buffer.alloc(64));
+    const reads = files.map((p, i) => b.readWhole(p, bufs[i], 0, 64));
+    if (depth === 256) configure({ ioUringQueueDepth: 128 }); // reads in flight on a retired ring
+    let refused = 0;
+    for (let i = 0; i < files.length; i++) {
+      if (reads[i] === undefined) {
+        refused++;
+        continue;
+      }
+      const r = await reads[i];
+      const want = fs.readFileSync(files[i]);
+      if (r <= -HANDOVER) {
+        const fd = -r - HANDOVER;
+        assert.strictEqual(await b.read(fd, bufs[i], 0, 64, 0), want.length);
+        assert.strictEqual(await b.close(fd), 0);
+      } else {
+        assert.strictEqual(r, want.length, files[i]);
+      }
+      assert.ok(bufs[i].subarray(0, want.length).equals(want), files[i]);
+    }
+    // 256 slots, fewer ring entries: some were refused (the loop's first call submits at once,
+    // and its read may end inside that call, freeing its slot).
+    assert.ok(refused >= files.length - 257, `at depth ${depth}: refused ${refused}`);
+  }
+  assert.strictEqual(openFds(), before);
+});
+
 test('bursts of ops that complete in kernel workers (O_TRUNC opens, linked write + close) all settle', { timeout: 120_000 }, async () => {
   // With DEFER_TASKRUN the kernel runs a bounded batch of completions per enter and signals
   // nothing for the rest (docs/engine-notes.md, Task work the kernel leaves queued): before

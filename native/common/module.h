@@ -30,6 +30,8 @@ typedef enum {
   AYA_OP_WRITE_THEN,
   /* writeFile's open, cut, write and close as one submission (optional: JavaScript then runs them). */
   AYA_OP_WRITE_WHOLE,
+  /* readFile's open, read and close with one completion (optional: JavaScript then runs them). */
+  AYA_OP_READ_WHOLE,
   AYA_OP_COUNT
 } aya_op_kind;
 

@@ -28,6 +28,7 @@
 #include "chain.h"
 #include "creds.h"
 #include "notify.h"
+#include "read_whole.h"
 #include "ring.h"
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
@@ -49,6 +50,7 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
     [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,     [AYA_OP_WRITE_THEN] = AYA_IORING_OP_WRITE,
     [AYA_OP_WRITE_WHOLE] = AYA_IORING_OP_FTRUNCATE, /* the newest opcode of its chain (chain.h) */
+    [AYA_OP_READ_WHOLE] = AYA_IORING_OP_OPENAT,     /* open, read and close: all from Linux 5.6 */
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -88,6 +90,7 @@ struct engine {
   struct aya_ring_options opts;
   struct aya_creds creds; /* the creator's credentials, for SQPOLL rings */
   struct aya_chains chains; /* the ring's whole-file chains (chain.h) */
+  struct aya_read_wholes read_wholes; /* whole-file reads in flight, on any ring (read_whole.h) */
   uint32_t ring_ops;      /* JS ops in the SQ or in the kernel (a chain: its requests) */
   uint32_t internal_ops;  /* our own requests in the kernel */
   struct retired_ring *retired;
@@ -300,10 +303,67 @@ static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
   return n;
 }
 
+/*
+ * Whether the open of a whole-file read can go on here with its read and close: on the current
+ * ring (a retired one takes no new request), straight into it (never into `waiting`: the pair
+ * would wait behind ops JavaScript queued), not SQPOLL (whose SQ the kernel thread reads on
+ * its own schedule), and not at teardown (`live` false).
+ */
+static bool can_go_on(const struct engine *e, const struct aya_ring *ring, bool live) {
+  return live && ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) &&
+         ring_has_room(e, 2);
+}
+
+/*
+ * A CQE of a whole-file read (read_whole.h) with result *res. Returns true when it ends the
+ * read, with *res its result for JavaScript; false for a step that ends nothing (the open that
+ * went on, the read). The fds it opens are the environment's until their close ran; at
+ * teardown (`live` false) nobody will read or close them but this.
+ */
+static bool read_whole_cqe(struct engine *e, const struct aya_ring *ring, uint64_t user_data, int32_t *res, bool live) {
+  struct aya_read_wholes *w = &e->read_wholes;
+  switch (aya_read_whole_step_of(user_data)) {
+    case AYA_READ_WHOLE_OPEN: {
+      int32_t fd = *res;
+      if (fd < 0) {
+        aya_read_whole_drop(w, user_data);
+        return true;
+      }
+      if (!live) {
+        close(fd);
+        aya_read_whole_drop(w, user_data);
+        *res = AYA_ECANCELED;
+        return true;
+      }
+      owned_add(&e->owned, fd);
+      struct aya_sqe sqes[2];
+      if (can_go_on(e, ring, live) && aya_read_whole_go_on(w, user_data, fd, sqes)) {
+        /* Submitted by pump(), which loops while SQEs are unsubmitted. */
+        for (uint32_t i = 0; i < 2; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
+        e->ring_ops += 2;
+        return false;
+      }
+      *res = aya_read_whole_hand_over(w, user_data, fd);
+      return true;
+    }
+    case AYA_READ_WHOLE_READ:
+      aya_read_whole_read_done(w, user_data, *res);
+      return false;
+    case AYA_READ_WHOLE_CLOSE: {
+      int32_t fd = aya_read_whole_fd(w, user_data);
+      if (*res == AYA_ECANCELED) close(fd); /* teardown cancelled it: nobody else will */
+      owned_remove(&e->owned, fd);
+      *res = aya_read_whole_end(w, user_data, *res);
+      return true;
+    }
+  }
+  return true;
+}
+
 /* What take_cqes() took besides JS completions (one ring op each). */
 struct taken_besides {
   uint32_t internal;    /* our own requests' CQEs */
-  uint32_t chain_steps; /* ring ops of whole-file chains that end no chain: a CQE, or none */
+  uint32_t chain_steps; /* ring ops of whole-file chains and reads that end none: a CQE, or none */
 };
 
 /*
@@ -332,6 +392,11 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, struct aya_ch
         continue;
       }
       besides->chain_steps += skipped;
+    } else if (cqe->user_data & AYA_READ_WHOLE_TAG) {
+      if (!read_whole_cqe(e, ring, cqe->user_data, &res, out != NULL)) {
+        besides->chain_steps++;
+        continue;
+      }
     } else if ((cqe->user_data & OPEN_TAG) && res >= 0) {
       owned_add(&e->owned, res);
     }
@@ -448,6 +513,12 @@ static uint32_t catch_up(struct engine *e, uint32_t n) {
   return got;
 }
 
+/* Whether SQEs written while reaping (whole-file reads going on) wait for a submit. Never on
+ * an SQPOLL ring, where none are written so and its kernel thread's lag would look the same. */
+static bool continuations_queued(const struct engine *e) {
+  return !(e->ring.setup_flags & AYA_SETUP_SQPOLL) && aya_ring_unsubmitted(&e->ring) > 0;
+}
+
 /*
  * Submit what is queued and collect finished completions into the pairs array after the `n`
  * pairs already there, repeating while inline completions free room for waiting ops. Returns
@@ -475,7 +546,11 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     n += got;
     /* The kernel was short of memory or CQ room: try again on the next loop turn. */
     if (submitted == AYA_EAGAIN || submitted == AYA_EBUSY) signal_eventfd(e);
-    if (n == e->pairs_cap || e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
+    if (n == e->pairs_cap) break;
+    /* Whole-file reads that went on while we reaped wrote SQEs: submit them (unless this
+     * round made no progress at all: then the wake-up below retries). */
+    if (continuations_queued(e) && submitted >= 0 && (submitted > 0 || got > 0)) continue;
+    if (e->waiting.len == 0 || (moved == 0 && got == 0 && submitted <= 0)) break;
   }
   if (mute && e->ring_ops + e->internal_ops > 0) {
     if (n < e->pairs_cap)
@@ -483,6 +558,9 @@ static uint32_t pump(struct engine *e, bool mute, uint32_t n) {
     else
       signal_eventfd(e); /* JavaScript submits again for a full array; the signal is a backstop */
   }
+  /* SQEs written while reaping and not submitted yet (a full array, a refused enter, or
+   * catch_up's reap): the wake-up's pump submits them. */
+  if (continuations_queued(e)) signal_eventfd(e);
   /* An SQPOLL ring's kernel thread publishes the SQ head after the CQEs of the same batch:
    * with all of them reaped, the SQ can still look full for a moment. Ops left waiting with
    * nothing in flight to signal would wait forever: wake ourselves to feed them. */
@@ -1015,6 +1093,35 @@ static napi_value js_write_whole(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * readWhole(ticket, pathBuf, buf, off, len): readFile of a path (read_whole.h): open it
+ * read-only and, for a regular file of at most `len` bytes, read it into buf[off, off + len)
+ * and close it, with one completion (its result as read_whole.h says: the bytes read, a
+ * failure, or the fd handed over for JavaScript to read). Refused with EAGAIN when it cannot
+ * go into the ring at once (every slot busy, no room, ops waiting, SQPOLL): JavaScript then
+ * opens the file itself. (Unlike a chain's, this open is no link: a path the kernel refuses
+ * fails it with its own CQE.)
+ */
+static napi_value js_read_whole(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  uint64_t token;
+  uint8_t *path, *buf;
+  size_t path_len;
+  uint32_t len;
+  if (!arg_ticket(env, &call, &token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
+      !aya_arg_span(env, &call, 2, &buf, &len))
+    return aya_int(env, AYA_EINVAL);
+  /* Never into `waiting`: fail_waiting() would end it without freeing its slot. */
+  if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) || !ring_has_room(e, 1))
+    return aya_int(env, AYA_EAGAIN);
+  struct aya_sqe sqe;
+  if (!aya_read_whole_open(&e->read_wholes, token, path, buf, len, &sqe)) return aya_int(env, AYA_EAGAIN);
+  *aya_ring_get_sqe(&e->ring) = sqe;
+  e->ring_ops++;
+  return aya_int(env, now ? (int32_t)submit_queued(e) : 0);
+}
+
+/*
  * fstatCached(fd, out): statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC) here, on the calling
  * thread. For open(), which needs the type and size of the file it has just opened: the
  * kernel holds them in memory (a network filesystem refreshed them at the open, and
@@ -1023,17 +1130,14 @@ static napi_value js_write_whole(napi_env env, napi_callback_info info) {
  * (docs/engine-notes.md, Open). Returns 0 or -errno.
  */
 static napi_value js_fstat_cached(napi_env env, napi_callback_info info) {
-  static const char empty_path[] = "";
   aya_call call;
   int32_t fd;
   uint8_t *out;
   size_t out_len;
   if (!aya_get_call(env, info, &call) || !aya_arg_i32(env, &call, 0, &fd) ||
-      !aya_arg_bytes(env, &call, 1, &out, &out_len) || out_len < AYA_STATX_SIZE)
+      !aya_arg_bytes(env, &call, 1, &out, &out_len) || out_len < AYA_STATX_BYTES)
     return aya_int(env, AYA_EINVAL);
-  long rc = syscall(SYS_statx, fd, empty_path, AT_EMPTY_PATH | AYA_AT_STATX_DONT_SYNC,
-                    AYA_STATX_BASIC_STATS | AYA_STATX_BTIME, out);
-  return aya_int(env, rc < 0 ? -errno : 0);
+  return aya_int(env, aya_fstat_cached(fd, out));
 }
 
 /* fsync(ticket, fd, datasync) */
@@ -1082,7 +1186,7 @@ static napi_value js_statx(napi_env env, napi_callback_info info) {
   uint8_t *out;
   size_t out_len;
   if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_bytes(env, &call, 3, &out, &out_len) ||
-      out_len < AYA_STATX_SIZE)
+      out_len < AYA_STATX_BYTES)
     return aya_int(env, AYA_EINVAL);
   if (aya_arg_is_nullish(env, &call, 2)) {
     if (!aya_arg_i32(env, &call, 1, &sqe.fd)) return aya_int(env, AYA_EINVAL);
@@ -1232,6 +1336,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   if (!e) return NULL;
   e->env = env;
   e->efd = -1;
+  aya_read_wholes_init(&e->read_wholes);
   e->ring.fd = -1;
   if (napi_set_instance_data(env, e, NULL, NULL) != napi_ok ||
       napi_add_env_cleanup_hook(env, on_env_exit, e) != napi_ok) {
@@ -1251,7 +1356,8 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
               [AYA_OP_UNLINK] = js_unlink,
               [AYA_OP_RENAME] = js_rename,
               [AYA_OP_WRITE_THEN] = js_write_then,
-              [AYA_OP_WRITE_WHOLE] = js_write_whole},
+              [AYA_OP_WRITE_WHOLE] = js_write_whole,
+              [AYA_OP_READ_WHOLE] = js_read_whole},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

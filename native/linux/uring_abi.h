@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/statx.h"
+
 /* Syscall numbers: the same on every Linux architecture (added after the unified table). */
 #define AYA_NR_io_uring_setup 425
 #define AYA_NR_io_uring_enter 426
@@ -244,10 +246,7 @@ _Static_assert(offsetof(struct aya_rsrc_update, offset) == 0, "rsrc_update.offse
 _Static_assert(offsetof(struct aya_rsrc_update, resv) == 4, "rsrc_update.resv");
 _Static_assert(offsetof(struct aya_rsrc_update, data) == 8, "rsrc_update.data");
 
-/* struct statx: the kernel writes 256 bytes; src/engine/native.ts reads its fields. */
-#define AYA_STATX_SIZE 256
-#define AYA_STATX_BASIC_STATS 0x7ffu
-#define AYA_STATX_BTIME 0x800u
+/* struct statx (its layout and mask bits: common/statx.h); src/engine/native.ts reads its fields. */
 /* statx(2) flag: the attributes the kernel holds, without asking a network filesystem's server. */
 #define AYA_AT_STATX_DONT_SYNC 0x4000
 

@@ -171,6 +171,7 @@ export class NativeBackend implements OpBackend {
     this.writeThen = addon.writeThen === undefined ? undefined : this.linkedWrite.bind(this);
     this.fstatCached = addon.fstatCached === undefined ? undefined : this.cachedFstat.bind(this);
     this.writeWhole = addon.writeWhole === undefined ? undefined : this.chainedWriteFile.bind(this);
+    this.readWhole = addon.readWhole === undefined ? undefined : this.wholeFileRead.bind(this);
   }
 
   /** Set up the ring/port. Returns its description, or a negative errno. */
@@ -345,12 +346,26 @@ export class NativeBackend implements OpBackend {
     if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
     const t = this.token();
     const p = pathBytes(path);
-    const rc = this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len);
+    return this.unlessRefused(t, this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len), buf, p);
+  }
+
+  /** OpBackend.readWhole, where the addon has it (io_uring); undefined elsewhere. */
+  readonly readWhole: OpBackend['readWhole'];
+
+  private wholeFileRead(path: PathLike, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
+    if (this.addon.readWhole === undefined || len > MAX_IO_CHUNK) return undefined;
+    const t = this.token();
+    const p = pathBytes(path);
+    return this.unlessRefused(t, this.addon.readWhole(this.ticket(t), p, buf, off, len), buf, p);
+  }
+
+  /** An optional op's promise, or undefined when the addon refused it: not now (or an argument the plain ops will report). */
+  private unlessRefused(t: number, rc: number, buf: Uint8Array, path: Buffer): Promise<number> | undefined {
     if (rc < 0) {
-      this.freeTokens.push(t); // not now (or an argument the plain ops will report)
+      this.freeTokens.push(t);
       return undefined;
     }
-    return this.track<number>(t, rc, buf, Kind.Number, p);
+    return this.track<number>(t, rc, buf, Kind.Number, path);
   }
 
   private linkedWrite(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {

@@ -56,6 +56,16 @@ export interface LinkedOps {
   next: Promise<number>;
 }
 
+/** readWhole()'s failure steps: -(errno + WHOLE_STEP * step). */
+export const enum ReadWholeFailure {
+  /** The read failed; the close ran. */
+  Read = 1,
+  /** The close failed after the read went in full. */
+  Close = 2,
+}
+/** readWhole() handing its open fd to the caller: -(READ_WHOLE_HANDOVER + fd). */
+export const READ_WHOLE_HANDOVER = 1 << 24;
+
 /**
  * What a writeWhole() that failed reports: -(errno + WHOLE_STEP * step), errno 0 for a short
  * write. Which step failed, in chain order.
@@ -130,6 +140,20 @@ export interface OpBackend {
    * backend cannot (no such op, or not at the moment: the caller runs the steps itself).
    */
   writeWhole?(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined;
+  /**
+   * readFile of `path` with one completion: open it read-only and, when it is a regular file of
+   * 1 to `len` bytes (its size as the kernel holds it), read that many bytes from offset 0 into
+   * `buf[off..]` and close it, the close running however the read ended. Resolves:
+   * - the bytes read (fewer than the size only if the file shrank meanwhile; the fd is closed);
+   * - a negative errno: the open failed;
+   * - -(errno + WHOLE_STEP * step), step a {@link ReadWholeFailure}: the read or the close
+   *   failed (the fd is closed);
+   * - -(READ_WHOLE_HANDOVER + fd): the file is open and was not read (not a regular file, a size
+   *   of 0 or above `len`); reading and closing it is the caller's.
+   *
+   * Undefined where the backend cannot (no such op, or not at the moment: the caller opens).
+   */
+  readWhole?(path: PathLike, buf: Uint8Array, off: number, len: number): Promise<number> | undefined;
   /** ftruncate(2). Resolves 0. */
   ftruncate(fd: number, len: number): Promise<number>;
   /** fstat(2) through statx where the backend can. */

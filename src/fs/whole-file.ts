@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
 import { getBackend, getPositionWriter, repeatCancel } from '../engine/index';
-import { WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
+import { READ_WHOLE_HANDOVER, ReadWholeFailure, WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { toBytes, tooManyArgs } from '../file/validate';
@@ -152,8 +152,8 @@ const WRITE_FLAG_NAME = Number(process.versions.node.split('.')[0]) >= 26 ? 'opt
  */
 const READ_ERRORS_NAME_PATH = Number(process.versions.node.split('.')[0]) >= 26;
 
-function readError(n: number, file: Opened): Error {
-  return uvException(n, 'read', READ_ERRORS_NAME_PATH ? file.path : undefined);
+function readError(n: number, path: PathLike | undefined): Error {
+  return uvException(n, 'read', READ_ERRORS_NAME_PATH ? path : undefined);
 }
 
 /**
@@ -162,13 +162,21 @@ function readError(n: number, file: Opened): Error {
  * `body` succeeded (the first error is the one that matters). An AbortSignal already aborted
  * rejects before anything is opened; one aborted meanwhile cancels the fd's ops in flight.
  */
-async function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
+function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
   throwIfAborted(options.signal);
+  return withSlot(path, options.signal, () => openRunClose(path, options, body));
+}
+
+/**
+ * `run()` holding one of the helpers' open-file slots for `path` (handlePoolMaxTotal /
+ * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once; the slot, when
+ * it comes, is given back.
+ */
+async function withSlot<T>(path: PathLike, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   const key = slotKey(path);
-  // An abort while waiting for a slot rejects at once; the slot, when it comes, is given back.
-  if (!takeSlotNow(key)) await untilAborted(waitForSlot(key), options.signal, () => releaseSlot(key));
+  if (!takeSlotNow(key)) await untilAborted(waitForSlot(key), signal, () => releaseSlot(key));
   try {
-    return await openRunClose(path, options, body);
+    return await run();
   } finally {
     releaseSlot(key);
   }
@@ -216,6 +224,12 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   if (signal !== undefined && (flags & (O.O_CREAT | O.O_TRUNC)) !== 0) await startAbortable(signal);
   const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
+  return runThenClose(backend, fd, path, options, body);
+}
+
+/** `body` on `fd`, just opened for `path`, then its close (an error of which is reported only when `body` succeeded). */
+async function runThenClose<T>(backend: OpBackend, fd: number, path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
+  const { signal } = options;
   const file: Opened = { backend, fd, signal, cancelled: false, current: false, path, maxSize: options.maxSize ?? BUFFER_MAX, written: 0 };
   const stopCancelling = signal === undefined ? undefined : cancelOnAbort(file, signal);
   let result: T;
@@ -303,7 +317,7 @@ async function readKnownSize(file: Opened, size: number): Promise<Buffer> {
   while (filled < size) {
     const n = await backend.read(fd, buf, filled, Math.min(piece, size - filled), current ? -1 : filled);
     throwIfAborted(signal);
-    if (n < 0) throw readError(n, file);
+    if (n < 0) throw readError(n, file.path);
     if (n === 0) break;
     filled += n;
   }
@@ -327,7 +341,7 @@ async function readUnknownSize(file: Opened): Promise<Buffer> {
       chunks.push(chunk);
       const n = await backend.read(fd, chunk, 0, chunkSize, -1);
       throwIfAborted(signal);
-      if (n < 0) throw readError(n, file);
+      if (n < 0) throw readError(n, file.path);
       if (n === 0) break;
       lengths.push(n);
       total += n;
@@ -411,11 +425,72 @@ export function prepareRead(path: unknown, options: unknown, maxSize: number, fl
   const parsed = parseOptions(options, 'r', ANY_MODE, flagName);
   const target = validatePath(path);
   parsed.maxSize = maxSize;
-  return async () => {
+  return () => {
     throwIfAborted(parsed.signal);
-    const data = await withFile(target, parsed, readOpened);
-    return parsed.encoding === null ? data : data.toString(parsed.encoding);
+    return readPath(target, parsed);
   };
+}
+
+/**
+ * The buffer a whole-file read with one completion (OpBackend.readWhole) reads into, and so
+ * the largest file it reads (Node's readFile reads files of unknown size in pieces this long).
+ */
+const READ_AT_ONCE_MAX = 64 * 1024;
+
+/**
+ * readFile of a path: with one completion where the backend can (readWhole, read-only and
+ * without an AbortSignal), else by open, read and close one after another.
+ */
+function readPath(path: PathLike, options: ParsedOptions): Promise<string | Buffer> {
+  const backend = getBackend();
+  if (backend.readWhole === undefined || options.signal !== undefined || options.flags !== O.O_RDONLY) {
+    return withFile(path, options, readOpened).then((data) => decoded(data, options.encoding));
+  }
+  return withSlot(path, undefined, () => readAtOnce(backend, path, options));
+}
+
+function decoded(data: Buffer, encoding: BufferEncoding | null): string | Buffer {
+  return encoding === null ? data : data.toString(encoding);
+}
+
+/**
+ * readWhole into a pooled buffer of READ_AT_ONCE_MAX bytes; a file it hands back open (not a
+ * regular file, empty by its size, or larger) is read as readOpened reads, and where it cannot
+ * run at the moment the file is opened as by withFile.
+ */
+async function readAtOnce(backend: OpBackend, path: PathLike, options: ParsedOptions): Promise<string | Buffer> {
+  const scratch = acquireBuffer(READ_AT_ONCE_MAX);
+  const reading = backend.readWhole!(path, scratch, 0, Math.min(READ_AT_ONCE_MAX, options.maxSize ?? BUFFER_MAX));
+  if (reading === undefined) {
+    releaseBuffer(scratch);
+    return decoded(await openRunClose(path, options, readOpened), options.encoding);
+  }
+  const r = await reading;
+  if (r >= 0) return takeRead(scratch, r, options.encoding);
+  releaseBuffer(scratch); // the kernel is done with it: the completion came
+  if (r <= -READ_WHOLE_HANDOVER) {
+    return decoded(await runThenClose(backend, -r - READ_WHOLE_HANDOVER, path, options, readOpened), options.encoding);
+  }
+  throw readWholeError(r, path);
+}
+
+/**
+ * The `n` bytes readWhole put at the start of `scratch`, as readFile returns them: decoded
+ * straight from it, or copied into a Buffer of their own (a short file must not hold 64 KiB);
+ * a file over half of it keeps the whole buffer.
+ */
+function takeRead(scratch: Buffer, n: number, encoding: BufferEncoding | null): string | Buffer {
+  if (encoding === null && n > READ_AT_ONCE_MAX / 2) return scratch.subarray(0, n);
+  const data = encoding === null ? Buffer.from(scratch.subarray(0, n)) : scratch.toString(encoding, 0, n);
+  releaseBuffer(scratch);
+  return data;
+}
+
+/** The error of a readWhole that failed (OpBackend.readWhole): in its open, read or close. */
+function readWholeError(r: number, path: PathLike): Error {
+  if (r > -WHOLE_STEP) return uvException(r, 'open', path);
+  const { step, errno } = failedStep(r);
+  return step === ReadWholeFailure.Read ? readError(errno, path) : uvException(errno, 'close');
 }
 
 /**
@@ -505,23 +580,24 @@ type Chained = 'written' | 'not-run' | 'again';
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
   if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
-  const key = slotKey(path);
-  if (!takeSlotNow(key)) await waitForSlot(key);
-  try {
-    const chained = backend.writeWhole(path, options.flags, options.mode, data, 0, data.length);
+  return withSlot(path, undefined, async (): Promise<Chained> => {
+    const chained = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
     if (chained === undefined) return 'not-run';
     const r = await chained;
     if (r >= 0) return 'written';
-    const step = Math.floor(-r / WHOLE_STEP);
-    const errno = r + step * WHOLE_STEP;
+    const { step, errno } = failedStep(r);
     if (step === WholeFailure.Write) return 'again';
     if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
     // A pipe or device cannot be written again: its reader may have seen the close.
     if (step === WholeFailure.WriteNotRegular) throw uvException(errno < 0 ? errno : EIO, 'write');
     throw uvException(errno, step === WholeFailure.Cut ? 'ftruncate' : 'close');
-  } finally {
-    releaseSlot(key);
-  }
+  });
+}
+
+/** The step and errno of a whole-file op's failure, -(errno + WHOLE_STEP * step). */
+function failedStep(r: number): { step: number; errno: number } {
+  const step = Math.floor(-r / WHOLE_STEP);
+  return { step, errno: r + step * WHOLE_STEP };
 }
 
 /** writeFile/appendFile on a path (they differ only in the default flag), checked as prepareRead. */

@@ -1,0 +1,125 @@
+'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO, /proc, sysfs and fd-count cases Linux); what: readFile of a path as node:fs/promises reads it, around the io_uring path that reads a file of up to 64 KiB with one completion (readWhole).
+// readFile reads a regular file of up to 64 KiB into a pooled 64 KiB buffer with one
+// completion, then decodes it from there or copies it out (or, over half of it, keeps it);
+// other files come back open and are read as before. These cases sit on its edges.
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
+const nodeFsp = require('node:fs/promises');
+const aya = require('ayafileio/fs');
+const { configure, resetConfig } = require('../dist/index.js');
+const { tmpDir } = require('./_lib/reliab-util.js');
+
+const AT_ONCE = 64 * 1024;
+const linux = process.platform === 'linux';
+
+/** The number of fds this process has open (Linux: /proc/self/fd). */
+const openFds = () => fs.readdirSync('/proc/self/fd').length;
+
+/** How a promise settled: its value, or the rejection's code, syscall and message. */
+const outcome = (p) => p.then((v) => v, (e) => ({ code: e.code, syscall: e.syscall, errno: e.errno, message: e.message }));
+
+test('files around the 64 KiB edge read as node:fs reads them, as Buffers and decoded', async (t) => {
+  const dir = tmpDir(t);
+  for (const size of [0, 1, 100, 4096, AT_ONCE / 2, AT_ONCE / 2 + 1, AT_ONCE - 1, AT_ONCE, AT_ONCE + 1, 1024 * 1024]) {
+    const file = path.join(dir, `f${size}`);
+    fs.writeFileSync(file, Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + size) % 256)));
+    const want = fs.readFileSync(file);
+    const got = await aya.promises.readFile(file);
+    assert.ok(Buffer.isBuffer(got) && got.equals(want), `${size} bytes`);
+    for (const encoding of ['latin1', 'base64', 'hex', 'utf8']) {
+      assert.strictEqual(await aya.promises.readFile(file, encoding), want.toString(encoding), `${size} bytes, ${encoding}`);
+    }
+  }
+});
+
+test('a short file\'s Buffer does not hold 64 KiB, and no Buffer changes when later reads reuse memory', async (t) => {
+  const dir = tmpDir(t);
+  const sizes = [10, 5000, AT_ONCE / 2, AT_ONCE / 2 + 1, AT_ONCE];
+  const files = [];
+  for (let i = 0; i < 60; i++) {
+    const file = path.join(dir, `r${i}`);
+    fs.writeFileSync(file, Buffer.alloc(sizes[i % sizes.length], 65 + (i % 26)));
+    files.push(file);
+  }
+  const kept = [];
+  for (let round = 0; round < 3; round++) kept.push(...(await Promise.all(files.map((f) => aya.promises.readFile(f)))));
+  for (let i = 0; i < kept.length; i++) {
+    const file = files[i % files.length];
+    assert.ok(kept[i].equals(fs.readFileSync(file)), `${file}, read ${Math.floor(i / files.length)}`);
+    if (kept[i].length <= AT_ONCE / 2) assert.ok(kept[i].buffer.byteLength < AT_ONCE, `${kept[i].length} bytes hold ${kept[i].buffer.byteLength}`);
+  }
+});
+
+test('errors are node:fs/promises\' own: a missing file, a directory, a failing sysfs read', async (t) => {
+  const dir = tmpDir(t);
+  const cases = [path.join(dir, 'missing'), dir];
+  const sysfsFailing = '/sys/class/net/lo/speed'; // a regular sysfs file (size 4096) whose read fails EINVAL
+  if (linux && fs.existsSync(sysfsFailing)) cases.push(sysfsFailing);
+  for (const file of cases) {
+    assert.deepStrictEqual(await outcome(aya.promises.readFile(file)), await outcome(nodeFsp.readFile(file)), file);
+  }
+});
+
+test('files that report no size or are not regular read to their end: /proc, a FIFO with a slow writer', { skip: !linux && 'FIFOs and /proc are Linux here' }, async (t) => {
+  const status = await aya.promises.readFile('/proc/self/status', 'utf8');
+  assert.match(status, /^Name:/);
+  assert.match(status, /VmRSS/);
+  const fifo = path.join(tmpDir(t), 'fifo');
+  require('node:child_process').execFileSync('mkfifo', [fifo]);
+  const chunk = 'p'.repeat(10_000);
+  // The writer, in a child process, writes 20 pieces one after another: 200,000 bytes, more
+  // than 64 KiB and more than one pipe buffer.
+  const writer = require('node:child_process').spawn(process.execPath, ['-e', `
+    const fd = require('node:fs').openSync(process.argv[1], 'w');
+    for (let i = 0; i < 20; i++) require('node:fs').writeSync(fd, ${JSON.stringify(chunk)});`, fifo]);
+  const exited = new Promise((resolve) => writer.on('exit', resolve));
+  const text = await aya.promises.readFile(fifo, 'utf8');
+  assert.strictEqual(text.length, 200_000);
+  assert.ok(text === chunk.repeat(20));
+  assert.strictEqual(await exited, 0);
+});
+
+test('a thousand reads at once, and configure() while they run: every file right, no fd left', { skip: !linux && 'counts fds in /proc/self/fd', timeout: 120_000 }, async (t) => {
+  t.after(() => resetConfig());
+  const dir = tmpDir(t);
+  const files = Array.from({ length: 1000 }, (_, i) => {
+    const file = path.join(dir, `m${i}`);
+    fs.writeFileSync(file, `record ${i}\n`.repeat((i % 40) + 1));
+    return file;
+  });
+  const before = openFds();
+  for (const depth of [8, 256]) {
+    configure({ ioUringQueueDepth: depth });
+    const reads = files.map((f) => aya.promises.readFile(f, 'utf8'));
+    configure({ ioUringQueueDepth: depth === 8 ? 32 : 64 }); // reads in flight on a retired ring
+    const texts = await Promise.all(reads);
+    texts.forEach((text, i) => assert.strictEqual(text, fs.readFileSync(files[i], 'utf8'), files[i]));
+  }
+  assert.strictEqual(openFds(), before);
+});
+
+test('a worker terminated while its readFile calls run leaves no fd open', { skip: !linux && 'counts fds in /proc/self/fd', timeout: 60_000 }, async (t) => {
+  const dir = tmpDir(t);
+  for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(dir, `w${i}`), `worker file ${i}`);
+  const before = openFds();
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const fsp = require('ayafileio/fs').promises;
+    let reads = 0;
+    (async () => {
+      for (;;) {
+        await Promise.all(Array.from({ length: 200 }, (_, i) => fsp.readFile(workerData + '/w' + i)));
+        if (++reads === 3) parentPort.postMessage('reading');
+      }
+    })();`, { eval: true, workerData: dir });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assert.strictEqual(openFds(), before);
+});
