@@ -317,6 +317,32 @@ test('recursive mkdir over what is in the way reports Node\'s error: a symlink l
   }
 });
 
+test('recursive mkdir of what is there already gives Node\'s answer: a directory (through a symlink, with a trailing slash or dot segments), a file, a symlink to a file', {
+  skip: process.platform === 'win32' && 'POSIX symlinks',
+}, async () => {
+  // On Linux a directory that is there is answered by one stat (src/fs/mkdir.ts): these are
+  // the names where a stat and Node's mkdir-then-stat could disagree.
+  const { outcome } = twins;
+  const names = ['dir', 'dir/', 'dir/.', 'dir/..', 'dir/sub/..', 'dirlink', 'dirlink/', 'file', 'filelink', 'file/.', '.'];
+  for (const name of names) {
+    const [nd, ad] = twinDirs({ file: 'x' });
+    for (const d of [nd, ad]) {
+      fs.mkdirSync(path.join(d, 'dir'));
+      fs.symlinkSync('dir', path.join(d, 'dirlink'));
+      fs.symlinkSync('file', path.join(d, 'filelink'));
+    }
+    const mk = (f, d) => f.mkdir(path.join(d, name), { recursive: true }).then((r) => r && path.relative(d, r));
+    const want = await outcome(() => mk(nodeFsp, nd), nd);
+    const got = await outcome(() => mk(aya, ad), ad);
+    assert.deepStrictEqual(got, want, name);
+    assert.deepStrictEqual(twins.contents(ad), twins.contents(nd), name);
+  }
+  // A Buffer and a file: URL naming a directory that is there: undefined, as Node's.
+  const [, ad] = twinDirs();
+  assert.strictEqual(await aya.mkdir(Buffer.from(ad), { recursive: true }), undefined);
+  assert.strictEqual(await aya.mkdir(pathToFileURL(ad), { recursive: true }), undefined);
+});
+
 test('recursive mkdir of a Buffer path keeps bytes that are not UTF-8', { skip: process.platform !== 'linux' && 'byte names are Linux' }, async () => {
   const [, d] = twinDirs();
   const name = Buffer.concat([Buffer.from(path.join(d, 'a') + path.sep), Buffer.from([0xff, 0x41])]);

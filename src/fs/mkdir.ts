@@ -47,6 +47,7 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike, as
 }
 
 const WINDOWS = process.platform === 'win32';
+const LINUX = process.platform === 'linux';
 
 /** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
 function recursiveStart(target: PathLike): string {
@@ -67,6 +68,29 @@ function reported(first: string | undefined, target: PathLike): string | undefin
 }
 
 /**
+ * Whether `target` is a directory already (through symlinks): mkdir -p of a directory that
+ * exists is what a storage layer does before each write, and one stat answers it where
+ * mkdir, EEXIST, stat takes two round trips. Linux only: there mkdir of an existing name
+ * fails with EEXIST before the parent's write permission or a read-only mount is checked
+ * (fs/namei.c, filename_create), so asking the stat first cannot change the answer; other
+ * systems keep Node's order.
+ */
+async function isDirectoryAlready(target: PathLike): Promise<boolean> {
+  if (!LINUX) return false;
+  const st = await getBackendForFd().stat(target);
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
+
+/**
+ * mkdir -p as Node's: undefined for a directory there already (one stat, when it says so),
+ * else mkdir first, the parents on ENOENT, each failure Node's.
+ */
+async function mkdirP(target: PathLike, mode: number): Promise<string | undefined> {
+  if (await isDirectoryAlready(target)) return undefined;
+  return reported(await mkdirRecursive(recursiveStart(target), mode, target, enginePath(target)), target);
+}
+
+/**
  * mkdir's arguments checked in node:fs's order (options, path, recursive, mode), before it
  * returns the work to run: the callback form throws what these checks throw.
  */
@@ -76,7 +100,7 @@ export function prepareMkdir(path: unknown, options: unknown): () => Promise<str
   const target = validatePath(path);
   validateBoolean(recursive, 'options.recursive');
   const bits = parseMode(mode, 'mode', 0o777);
-  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target, enginePath(target)).then((first) => reported(first, target));
+  if (recursive) return () => mkdirP(target, bits);
   return async () => {
     const r = await getBackend().mkdir(target, bits);
     if (r < 0) throw uvException(r, 'mkdir', target);
