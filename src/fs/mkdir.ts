@@ -35,15 +35,14 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike, as
     if (r === 0) return first ?? dir;
   }
   if (r !== EEXIST) throw uvException(r, 'mkdir', here);
-  // Something is there: fine if it is a directory (through symlinks); a stat failure is the
-  // error (a symlink loop ELOOP, a dangling one ENOENT, 'file/' ENOTDIR), as Node reports it.
+  // Something is there: fine if it is a directory (through symlinks). Otherwise, for the path
+  // asked for, the stat's failure (a symlink loop ELOOP, a dangling one ENOENT, 'file/'
+  // ENOTDIR) or EEXIST; for a parent of it, ENOTDIR at that parent, whatever the stat said
+  // (what Windows reports too, where mkdir of a path under a file says ENOENT), as Node's.
   const st = await getBackendForFd().stat(asPath(dir));
-  if (typeof st === 'number') throw uvException(st, 'mkdir', here);
-  if ((st.mode & S_IFMT) === S_IFDIR) return first;
-  // The path asked for (EEXIST), or a parent of it (ENOTDIR, at that parent: what Windows
-  // reports, where mkdir of a path under a file says ENOENT).
-  if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
-  throw uvException(ENOTDIR, 'mkdir', here);
+  if (typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR) return first;
+  if (dir !== top) throw uvException(ENOTDIR, 'mkdir', here);
+  throw uvException(typeof st === 'number' ? st : EEXIST, 'mkdir', requested);
 }
 
 const WINDOWS = process.platform === 'win32';

@@ -65,4 +65,4 @@ async function same(aya, call, { files = {}, value = (v) => v } = {}) {
   assert.deepStrictEqual(contents(ad), contents(nd), `files after ${call}`);
 }
 
-module.exports = { twinDirs, errorShape, outcome, same, contents };
+module.exports = { twinDirs, errorShape, outcome, same };
