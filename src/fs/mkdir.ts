@@ -5,7 +5,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { dirname, resolve, toNamespacedPath } from 'node:path';
 import { getBackend, getBackendForFd } from '../engine/index';
-import type { PathLike } from '../engine/types';
+import type { PathLike, StatResult } from '../engine/types';
 import { errnoByName, uvException } from '../errors';
 import { parseMode, validateBoolean, validatePath } from './args';
 
@@ -13,6 +13,11 @@ const { S_IFMT, S_IFDIR } = fsConstants;
 const EEXIST = errnoByName('EEXIST');
 const ENOENT = errnoByName('ENOENT');
 const ENOTDIR = errnoByName('ENOTDIR');
+
+/** Whether a stat result (or its errno) is a directory's. */
+function isDirectory(st: StatResult): boolean {
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
 
 /**
  * mkdir -p of `dir`, as Node's recursive mkdir: creates the missing ancestors, resolves the
@@ -40,7 +45,7 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike, as
   // ENOTDIR) or EEXIST; for a parent of it, ENOTDIR at that parent, whatever the stat said
   // (what Windows reports too, where mkdir of a path under a file says ENOENT), as Node's.
   const st = await getBackendForFd().stat(asPath(dir));
-  if (typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR) return first;
+  if (isDirectory(st)) return first;
   if (dir !== top) throw uvException(ENOTDIR, 'mkdir', here);
   throw uvException(typeof st === 'number' ? st : EEXIST, 'mkdir', requested);
 }
@@ -75,9 +80,7 @@ function reported(first: string | undefined, target: PathLike): string | undefin
  * systems keep Node's order.
  */
 async function isDirectoryAlready(target: PathLike): Promise<boolean> {
-  if (!LINUX) return false;
-  const st = await getBackendForFd().stat(target);
-  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+  return LINUX && isDirectory(await getBackendForFd().stat(target));
 }
 
 /**
