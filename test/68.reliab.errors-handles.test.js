@@ -84,6 +84,32 @@ test('AsyncFile.createReadStream() with start after end throws a RangeError ERR_
   }
 });
 
+test('an OS error\'s stack is taken once, from the caller, under the program\'s Error.stackTraceLimit, which is left as it was', async () => {
+  const saved = Error.stackTraceLimit;
+  const missing = path.join(tmpPath(), 'missing');
+  try {
+    for (const limit of [0, 1, 3, 40]) {
+      Error.stackTraceLimit = limit;
+      const frames = [];
+      await withPrepareStackTrace((err, callSites) => {
+        frames.push(...callSites.map((c) => c.getFunctionName()));
+        return 'formatted';
+      }, async () => {
+        const err = await aya.promises.stat(missing).then(() => null, (e) => e);
+        assert.strictEqual(Error.stackTraceLimit, limit, 'the limit is the program\'s again');
+        assert.strictEqual(err.code, 'ENOENT');
+        assert.strictEqual(err.stack, 'formatted');
+      });
+      assert.ok(frames.length <= limit, `${frames.length} frames under a limit of ${limit}`);
+      if (limit > 0) assert.ok(frames.length > 0, 'the caller\'s frames are there');
+      // The library's error builders are not on it (captureStackTrace starts at the caller).
+      for (const name of frames) assert.ok(!/Error$|Exception$/.test(name ?? ''), `no builder frame: ${frames}`);
+    }
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+});
+
 const childSkip = globalThis.Deno !== undefined ? 'Deno: a child needs deno\'s own command line (and gc flag)' : false;
 
 test('a throwing Error.prepareStackTrace installed before ayafileio loads does not replace its argument errors', { skip: childSkip }, () => {
@@ -98,6 +124,18 @@ test('a throwing Error.prepareStackTrace installed before ayafileio loads does n
   assert.strictEqual(r.stdout.trim(), 'RangeError ERR_OUT_OF_RANGE');
 });
 
+
+test('with Error frozen (its stackTraceLimit not writable) a failed call still rejects with Node\'s error and its stack', { skip: childSkip }, () => {
+  const { spawnSync } = require('node:child_process');
+  const child = `
+    Object.freeze(Error);
+    const fsp = require(process.argv[1]).promises;
+    fsp.stat(process.argv[2]).catch((err) => console.log(err.code, err.syscall, /\\n    at /.test(err.stack), Error.stackTraceLimit));
+  `;
+  const r = spawnSync(process.execPath, ['-e', child, require.resolve('ayafileio/fs'), path.join(tmpPath(), 'missing')], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.strictEqual(r.stdout.trim(), 'ENOENT stat true 10');
+});
 
 test('FileHandles dropped together are all reported and all their fds closed, in one collection', { skip: childSkip }, () => {
   const { spawnSync } = require('node:child_process');

@@ -300,11 +300,11 @@ test('import and require give one module: the default export is the CommonJS mod
   for (const name of Object.keys(nodeFsp)) assert.strictEqual(typeof esmPromises[name], typeof nodeFsp[name], name);
 });
 
-test('recursive mkdir over what is in the way reports Node\'s error: a symlink loop, a dangling symlink, a file with a trailing slash', {
+test('recursive mkdir over what is in the way reports Node\'s error: a symlink loop, a dangling symlink (also as a parent), a file with a trailing slash', {
   skip: process.platform === 'win32' && 'POSIX symlinks',
 }, async () => {
   const { outcome } = twins;
-  for (const [name, files] of [['loop', {}], ['dangling', {}], ['file/', { file: 'x' }], ['file/sub', { file: 'x' }]]) {
+  for (const [name, files] of [['loop', {}], ['dangling', {}], ['file/', { file: 'x' }], ['file/sub', { file: 'x' }], ['loop/sub', {}], ['dangling/sub', {}]]) {
     const [nd, ad] = twinDirs(files);
     for (const d of [nd, ad]) {
       fs.symlinkSync('loop', path.join(d, 'loop'));
@@ -315,6 +315,34 @@ test('recursive mkdir over what is in the way reports Node\'s error: a symlink l
     assert.ok(want.error, `node:fs refuses ${name}`);
     assert.deepStrictEqual(got, want, name);
   }
+});
+
+test('recursive mkdir of what is there already gives Node\'s answer: a directory (through a symlink, with a trailing slash or dot segments), a file, a symlink to a file, dot segments after a file or a dangling symlink', {
+  skip: process.platform === 'win32' && 'POSIX symlinks',
+}, async () => {
+  // On Linux a directory that is there is answered by one stat (src/fs/mkdir.ts): these are
+  // the names where a stat and Node's mkdir-then-stat could disagree.
+  const { outcome } = twins;
+  const names = ['dir', 'dir/', 'dir/.', 'dir/..', 'dir/sub/..', 'dirlink', 'dirlink/', 'dirlink/..', 'file', 'filelink', 'file/.', 'file/..', 'dangling/..', '.'];
+  for (const name of names) {
+    const [nd, ad] = twinDirs({ file: 'x' });
+    for (const d of [nd, ad]) {
+      fs.mkdirSync(path.join(d, 'dir'));
+      fs.symlinkSync('dir', path.join(d, 'dirlink'));
+      fs.symlinkSync('file', path.join(d, 'filelink'));
+      fs.symlinkSync('nowhere', path.join(d, 'dangling'));
+    }
+    // Joined by hand: path.join would take the dot segments out.
+    const mk = (f, d) => f.mkdir(`${d}/${name}`, { recursive: true }).then((r) => r && path.relative(d, r));
+    const want = await outcome(() => mk(nodeFsp, nd), nd);
+    const got = await outcome(() => mk(aya, ad), ad);
+    assert.deepStrictEqual(got, want, name);
+    assert.deepStrictEqual(fs.readdirSync(ad).sort(), fs.readdirSync(nd).sort(), name);
+  }
+  // A Buffer and a file: URL naming a directory that is there: undefined, as Node's.
+  const [, ad] = twinDirs();
+  assert.strictEqual(await aya.mkdir(Buffer.from(ad), { recursive: true }), undefined);
+  assert.strictEqual(await aya.mkdir(pathToFileURL(ad), { recursive: true }), undefined);
 });
 
 test('recursive mkdir of a Buffer path keeps bytes that are not UTF-8', { skip: process.platform !== 'linux' && 'byte names are Linux' }, async () => {

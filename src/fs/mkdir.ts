@@ -5,7 +5,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { dirname, resolve, toNamespacedPath } from 'node:path';
 import { getBackend, getBackendForFd } from '../engine/index';
-import type { PathLike } from '../engine/types';
+import type { PathLike, StatResult } from '../engine/types';
 import { errnoByName, uvException } from '../errors';
 import { parseMode, validateBoolean, validatePath } from './args';
 
@@ -13,6 +13,11 @@ const { S_IFMT, S_IFDIR } = fsConstants;
 const EEXIST = errnoByName('EEXIST');
 const ENOENT = errnoByName('ENOENT');
 const ENOTDIR = errnoByName('ENOTDIR');
+
+/** Whether a stat result (or its errno) is a directory's. */
+function isDirectory(st: StatResult): boolean {
+  return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
+}
 
 /**
  * mkdir -p of `dir`, as Node's recursive mkdir: creates the missing ancestors, resolves the
@@ -35,18 +40,18 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike, as
     if (r === 0) return first ?? dir;
   }
   if (r !== EEXIST) throw uvException(r, 'mkdir', here);
-  // Something is there: fine if it is a directory (through symlinks); a stat failure is the
-  // error (a symlink loop ELOOP, a dangling one ENOENT, 'file/' ENOTDIR), as Node reports it.
+  // Something is there: fine if it is a directory (through symlinks). Otherwise, for the path
+  // asked for, the stat's failure (a symlink loop ELOOP, a dangling one ENOENT, 'file/'
+  // ENOTDIR) or EEXIST; for a parent of it, ENOTDIR at that parent, whatever the stat said
+  // (what Windows reports too, where mkdir of a path under a file says ENOENT), as Node's.
   const st = await getBackendForFd().stat(asPath(dir));
-  if (typeof st === 'number') throw uvException(st, 'mkdir', here);
-  if ((st.mode & S_IFMT) === S_IFDIR) return first;
-  // The path asked for (EEXIST), or a parent of it (ENOTDIR, at that parent: what Windows
-  // reports, where mkdir of a path under a file says ENOENT).
-  if (dir === top) throw uvException(EEXIST, 'mkdir', requested);
-  throw uvException(ENOTDIR, 'mkdir', here);
+  if (isDirectory(st)) return first;
+  if (dir !== top) throw uvException(ENOTDIR, 'mkdir', here);
+  throw uvException(typeof st === 'number' ? st : EEXIST, 'mkdir', requested);
 }
 
 const WINDOWS = process.platform === 'win32';
+const LINUX = process.platform === 'linux';
 
 /** Where a recursive mkdir starts: the path as given (POSIX), or made absolute as Node does on Windows. */
 function recursiveStart(target: PathLike): string {
@@ -67,6 +72,27 @@ function reported(first: string | undefined, target: PathLike): string | undefin
 }
 
 /**
+ * Whether `target` is a directory already (through symlinks): mkdir -p of a directory that
+ * exists is what a storage layer does before each write, and one stat answers it where
+ * mkdir, EEXIST, stat takes two round trips. Linux only: there mkdir of an existing name
+ * fails with EEXIST before the parent's write permission or a read-only mount is checked
+ * (fs/namei.c, filename_create), so asking the stat first cannot change the answer; other
+ * systems keep Node's order.
+ */
+async function isDirectoryAlready(target: PathLike): Promise<boolean> {
+  return LINUX && isDirectory(await getBackendForFd().stat(target));
+}
+
+/**
+ * mkdir -p as Node's: undefined for a directory there already (one stat, when it says so),
+ * else mkdir first, the parents on ENOENT, each failure Node's.
+ */
+async function mkdirP(target: PathLike, mode: number): Promise<string | undefined> {
+  if (await isDirectoryAlready(target)) return undefined;
+  return reported(await mkdirRecursive(recursiveStart(target), mode, target, enginePath(target)), target);
+}
+
+/**
  * mkdir's arguments checked in node:fs's order (options, path, recursive, mode), before it
  * returns the work to run: the callback form throws what these checks throw.
  */
@@ -76,7 +102,7 @@ export function prepareMkdir(path: unknown, options: unknown): () => Promise<str
   const target = validatePath(path);
   validateBoolean(recursive, 'options.recursive');
   const bits = parseMode(mode, 'mode', 0o777);
-  if (recursive) return () => mkdirRecursive(recursiveStart(target), bits, target, enginePath(target)).then((first) => reported(first, target));
+  if (recursive) return () => mkdirP(target, bits);
   return async () => {
     const r = await getBackend().mkdir(target, bits);
     if (r < 0) throw uvException(r, 'mkdir', target);
