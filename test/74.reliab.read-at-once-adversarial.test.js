@@ -1,10 +1,11 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), Linux and macOS (worker threads and /proc-free fd counts need a POSIX fd table; skipped on Windows); what: readFile of small files in workers terminated mid-read neither corrupts memory nor leaks fds.
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (the worker case not on Windows: it counts fds in /dev/fd); what: readFile of small files in workers terminated mid-read neither corrupts memory nor leaks fds; a result that keeps the pooled 64 KiB buffer shows no earlier bytes through .buffer.
 // Found by adversarial testing of readFile with one completion (readWhole): a worker
 // terminated while it was inside the addon's readWhole call lost its reference to the read's
 // buffer before the engine held it, the garbage collector freed the buffer, and the read the
 // engine submitted after the open's completion wrote into freed memory (glibc aborted with
-// "corrupted double-linked list" within a few dozen workers).
+// "corrupted double-linked list" within a few dozen workers); and a result of 32..64 KiB,
+// which keeps the pooled buffer, showed another file's bytes past its end through .buffer.
 const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
@@ -58,4 +59,30 @@ test('workers terminated in the middle of readFile calls: no memory corruption, 
   assert.strictEqual(r.status, 0, r.stderr);
   const { before, after } = JSON.parse(r.stdout.trim().split('\n').pop());
   assert.strictEqual(after, before, 'fds open after the workers ended');
+});
+
+test("a readFile result that keeps the pooled buffer shows none of the pool's earlier bytes through .buffer", async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const aya = require('ayafileio');
+  const ayafs = require('ayafileio/fs');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-74-'));
+  try {
+    const secret = path.join(dir, 'secret');
+    const pub = path.join(dir, 'public');
+    fs.writeFileSync(secret, Buffer.alloc(200_000, 'S'));
+    fs.writeFileSync(pub, Buffer.alloc(40_000, 'A')); // over 32 KiB: the result keeps the 64 KiB buffer
+    for (const readFile of [aya.readFile, ayafs.promises.readFile]) {
+      // An AsyncFile's 64 KiB buffer, full of the secret, goes back to the pool at close().
+      const f = await aya.open(secret, 'rb');
+      await f.read(100);
+      await f.close();
+      const data = await readFile(pub);
+      assert.ok(data.equals(Buffer.alloc(40_000, 'A')));
+      const backing = Buffer.from(data.buffer, data.byteOffset);
+      assert.strictEqual(backing.indexOf('S'), -1, `the secret's bytes are readable at ${backing.indexOf('S')} of .buffer`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
 });
