@@ -344,7 +344,7 @@ export class NativeBackend implements OpBackend {
 
   private chainedWriteFile(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
     if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
-    const t = this.token();
+    const t = this.pinned(this.token(), buf);
     const p = pathBytes(path);
     return this.unlessRefused(t, this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len), buf, p);
   }
@@ -354,14 +354,27 @@ export class NativeBackend implements OpBackend {
 
   private wholeFileRead(path: PathLike, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
     if (this.addon.readWhole === undefined || len > MAX_IO_CHUNK) return undefined;
-    const t = this.token();
+    const t = this.pinned(this.token(), buf);
     const p = pathBytes(path);
     return this.unlessRefused(t, this.addon.readWhole(this.ticket(t), p, buf, off, len), buf, p);
+  }
+
+  /**
+   * Token `t`, its buffer `buf` already held as track() holds an op's buffers. For ops whose
+   * kernel work outlives their call (readWhole reads once its open completes, writeWhole writes
+   * after its open): a worker terminated during the addon call unwinds this frame before
+   * track() runs, and the garbage collector would free a buffer the kernel still writes into
+   * or reads from (the teardown drain waits for the kernel, but nothing kept the buffer).
+   */
+  private pinned(t: number, buf: Uint8Array): number {
+    this.held[t] = buf;
+    return t;
   }
 
   /** An optional op's promise, or undefined when the addon refused it: not now (or an argument the plain ops will report). */
   private unlessRefused(t: number, rc: number, buf: Uint8Array, path: Buffer): Promise<number> | undefined {
     if (rc < 0) {
+      this.held[t] = undefined;
       this.freeTokens.push(t);
       return undefined;
     }
@@ -511,6 +524,7 @@ export class NativeBackend implements OpBackend {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
       this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind, buf, path);
     } else {
+      this.held[t] = undefined; // pinned() before the call
       this.freeTokens.push(t);
       op = (kind === Kind.Stat && own >= 0 ? this.statResult(buf as Buffer) : own) as T;
       onDone?.(own);

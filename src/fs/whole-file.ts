@@ -477,10 +477,11 @@ async function readAtOnce(backend: OpBackend, path: PathLike, options: ParsedOpt
 /**
  * The `n` bytes readWhole put at the start of `scratch`, as readFile returns them: decoded
  * straight from it, or copied into a Buffer of their own (a short file must not hold 64 KiB);
- * a file over half of it keeps the whole buffer.
+ * a file over half of it keeps the whole buffer, its tail zeroed: the pooled buffer's earlier
+ * contents (another file's bytes) must not be readable through the result's `.buffer`.
  */
 function takeRead(scratch: Buffer, n: number, encoding: BufferEncoding | null): string | Buffer {
-  if (encoding === null && n > READ_AT_ONCE_MAX / 2) return scratch.subarray(0, n);
+  if (encoding === null && n > READ_AT_ONCE_MAX / 2) return scratch.fill(0, n).subarray(0, n);
   const data = encoding === null ? Buffer.from(scratch.subarray(0, n)) : scratch.toString(encoding, 0, n);
   releaseBuffer(scratch);
   return data;
