@@ -199,8 +199,8 @@ export class NativeBackend implements OpBackend {
   }
 
   open(path: PathLike, flags: number, mode: number): Promise<number> {
-    const t = this.token();
     const p = pathBytes(path);
+    const t = this.token(undefined, p);
     const rc = this.addon.open(this.ticket(t), p, flags, mode);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
   }
@@ -227,7 +227,7 @@ export class NativeBackend implements OpBackend {
 
   /** One kernel read (len <= MAX_IO_CHUNK), its result at once when it finished inline. */
   private readOneNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
-    const t = this.token();
+    const t = this.token(buf);
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, buf, Kind.Number);
   }
@@ -235,12 +235,12 @@ export class NativeBackend implements OpBackend {
   /** OpBackend.readThen: the read's result now, or to `done(ctx, n)` as settle() reaches it. */
   readThen<C>(fd: number, buf: Uint8Array, off: number, len: number, pos: number, done: ReadDone<C>, ctx: C): number | undefined {
     if (len > MAX_IO_CHUNK) return this.readLater(chunkedRead(this.readOne, fd, buf, off, len, pos), done, ctx);
-    const t = this.token();
+    const t = this.token(buf);
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
     if (rc < 0) return this.refused(t, rc) === null ? this.readLater(this.fallback.read(fd, buf, off, len, pos), done, ctx) : rc;
     const own = this.settleCall(t, rc);
     if (own !== NOT_HERE) {
-      this.freeTokens.push(t);
+      this.release(t);
       this.afterCall(rc);
       return own;
     }
@@ -267,7 +267,7 @@ export class NativeBackend implements OpBackend {
 
   /** One kernel write (len <= MAX_IO_CHUNK); `onDone` sees the result when the op settles. */
   private readonly writeOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> => {
-    const t = this.token();
+    const t = this.token(buf);
     const rc = this.addon.write(this.ticket(t), fd, buf, off, len, pos);
     if (rc >= 0) return this.track<number>(t, rc, buf, Kind.Number, undefined, onDone);
     const refused = this.refused(t, rc);
@@ -344,8 +344,8 @@ export class NativeBackend implements OpBackend {
 
   private chainedWriteFile(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
     if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
-    const t = this.pinned(this.token(), buf);
     const p = pathBytes(path);
+    const t = this.token(buf, p);
     return this.unlessRefused(t, this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len), buf, p);
   }
 
@@ -354,28 +354,15 @@ export class NativeBackend implements OpBackend {
 
   private wholeFileRead(path: PathLike, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
     if (this.addon.readWhole === undefined || len > MAX_IO_CHUNK) return undefined;
-    const t = this.pinned(this.token(), buf);
     const p = pathBytes(path);
+    const t = this.token(buf, p);
     return this.unlessRefused(t, this.addon.readWhole(this.ticket(t), p, buf, off, len), buf, p);
-  }
-
-  /**
-   * Token `t`, its buffer `buf` already held as track() holds an op's buffers. For ops whose
-   * kernel work outlives their call (readWhole reads once its open completes, writeWhole writes
-   * after its open): a worker terminated during the addon call unwinds this frame before
-   * track() runs, and the garbage collector would free a buffer the kernel still writes into
-   * or reads from (the teardown drain waits for the kernel, but nothing kept the buffer).
-   */
-  private pinned(t: number, buf: Uint8Array): number {
-    this.held[t] = buf;
-    return t;
   }
 
   /** An optional op's promise, or undefined when the addon refused it: not now (or an argument the plain ops will report). */
   private unlessRefused(t: number, rc: number, buf: Uint8Array, path: Buffer): Promise<number> | undefined {
     if (rc < 0) {
-      this.held[t] = undefined;
-      this.freeTokens.push(t);
+      this.release(t);
       return undefined;
     }
     return this.track<number>(t, rc, buf, Kind.Number, path);
@@ -383,14 +370,15 @@ export class NativeBackend implements OpBackend {
 
   private linkedWrite(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
     if (this.addon.writeThen === undefined || len > MAX_IO_CHUNK) return undefined;
-    const t = this.token();
+    const t = this.token(buf);
     const tn = this.token();
     // Queued only (mayStart false): a pair completed inside its own call would settle before
     // both tokens are tracked.
     const rc = this.addon.writeThen(this.ticket(t, false), fd, buf, off, len, pos, tn << 1, LINKED_OPS[next]);
     if (rc < 0) {
       // Refused (no such opcode, or an argument the plain ops will report): run unlinked.
-      this.freeTokens.push(t, tn);
+      this.release(t);
+      this.release(tn);
       return undefined;
     }
     return {
@@ -406,8 +394,8 @@ export class NativeBackend implements OpBackend {
   }
 
   fstat(fd: number): Promise<StatResult> {
-    const t = this.token();
     const out = this.statOut();
+    const t = this.token(out);
     const rc = this.addon.statx(this.ticket(t), fd, null, out);
     return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
   }
@@ -422,9 +410,9 @@ export class NativeBackend implements OpBackend {
   }
 
   stat(path: PathLike): Promise<StatResult> {
-    const t = this.token();
     const out = this.statOut();
     const p = pathBytes(path);
+    const t = this.token(out, p);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
   }
@@ -455,16 +443,16 @@ export class NativeBackend implements OpBackend {
   /** A path op: `submit(ticket, pathBuf)` where the addon has it and takes it, else `onNodeFs()`. */
   private pathOp(path: PathLike, submit: ((ticket: number, p: Buffer) => number) | undefined, onNodeFs: () => Promise<number>): Promise<number> {
     if (submit === undefined) return onNodeFs();
-    const t = this.token();
     const p = pathBytes(path);
+    const t = this.token(undefined, p);
     const rc = submit(this.ticket(t), p);
     return rc < 0 ? this.refused(t, rc, false) ?? onNodeFs() : this.track<number>(t, rc, undefined, Kind.Number, p);
   }
 
   rename(from: PathLike, to: PathLike): Promise<number> {
     if (this.addon.rename === undefined) return this.fallback.rename(from, to);
-    const t = this.token();
     const [a, b] = [pathBytes(from), pathBytes(to)];
+    const t = this.token(b, a);
     const rc = this.addon.rename(this.ticket(t), a, b);
     // `b` rides in the held-buffer slot: both paths stay alive until the kernel is done.
     return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.rename(from, to) : this.track<number>(t, rc, b, Kind.Number, a);
@@ -488,17 +476,36 @@ export class NativeBackend implements OpBackend {
     return this.track<number>(t, rc, undefined, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
   }
 
-  /** A free token (small integer); restarts the engine after shutdown(). */
-  private token(): number {
+  /**
+   * A free token (small integer) that holds the op's buffer and path from now on, as track()
+   * will: a worker terminated during the addon call unwinds the caller before track() runs,
+   * and the garbage collector could then free memory the kernel still reads or writes (a read
+   * that completes later, a readWhole's read submitted once its open completes, a queued op's
+   * path that the teardown drain submits). Restarts the engine after shutdown().
+   */
+  private token(buf?: Uint8Array, path?: Buffer): number {
     if (this.down) this.start(nativeOptions(getConfig()));
-    if (this.freeTokens.length > 0) return this.freeTokens.pop()!;
-    // A new token: grow every per-token array together, keeping them packed (no holes).
+    const t = this.freeTokens.pop() ?? this.newToken();
+    this.held[t] = buf;
+    this.heldPath[t] = path;
+    return t;
+  }
+
+  /** A new token: every per-token array grows together, kept packed (no holes). */
+  private newToken(): number {
     this.resolvers.push(undefined);
     this.kinds.push(Kind.Number);
     this.contexts.push(undefined);
     this.held.push(undefined);
     this.heldPath.push(undefined);
     return this.resolvers.length - 1;
+  }
+
+  /** Give token `t` back, with what it held. */
+  private release(t: number): void {
+    this.held[t] = undefined;
+    this.heldPath[t] = undefined;
+    this.freeTokens.push(t);
   }
 
   /**
@@ -524,8 +531,7 @@ export class NativeBackend implements OpBackend {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
       this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind, buf, path);
     } else {
-      this.held[t] = undefined; // pinned() before the call
-      this.freeTokens.push(t);
+      this.release(t);
       op = (kind === Kind.Stat && own >= 0 ? this.statResult(buf as Buffer) : own) as T;
       onDone?.(own);
     }
@@ -582,7 +588,7 @@ export class NativeBackend implements OpBackend {
    * an IOCP fd indexes the addon's handle table, which node:fs would take for another file.
    */
   private refused(t: number, rc: number, fdOp = true): Promise<number> | null {
-    this.freeTokens.push(t);
+    this.release(t);
     return rc === ENOSYS && (!fdOp || this.kind === 'io_uring') ? null : Promise.resolve(rc);
   }
 
@@ -621,9 +627,7 @@ export class NativeBackend implements OpBackend {
     if (resolve === undefined) return;
     const out = this.held[t];
     this.resolvers[t] = undefined;
-    this.held[t] = undefined;
-    this.heldPath[t] = undefined;
-    this.freeTokens.push(t);
+    this.release(t);
     this.inFlight--;
     const kind = this.kinds[t];
     if (kind === Kind.Done) {

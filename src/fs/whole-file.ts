@@ -449,6 +449,7 @@ function readPath(path: PathLike, options: ParsedOptions): Promise<string | Buff
   return withSlot(path, undefined, () => readAtOnce(backend, path, options));
 }
 
+/** `data` as readFile resolves it: decoded when an encoding was asked for. */
 function decoded(data: Buffer, encoding: BufferEncoding | null): string | Buffer {
   return encoding === null ? data : data.toString(encoding);
 }
