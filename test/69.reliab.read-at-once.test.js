@@ -123,3 +123,16 @@ test('a worker terminated while its readFile calls run leaves no fd open', { ski
   await worker.terminate();
   assert.strictEqual(openFds(), before);
 });
+
+const sizeless = '/proc/bus/input/devices'; // regular, size 0, a poll that fires only when input devices change
+test('a regular file whose size reads 0 and whose poll never fires reads as node:fs reads it (readFile, FileHandle.readFile)', { skip: !fs.existsSync(sizeless) && `no ${sizeless} on this machine`, timeout: 20_000 }, async () => {
+  // Before, io_uring's read waited on the file's poll and never settled (the test timed out).
+  const want = fs.readFileSync(sizeless);
+  assert.ok((await aya.promises.readFile(sizeless)).equals(want));
+  const handle = await aya.promises.open(sizeless, 'r');
+  try {
+    assert.ok((await handle.readFile()).equals(want));
+  } finally {
+    await handle.close();
+  }
+});

@@ -146,6 +146,18 @@ export function getPositionWriter(backend: OpBackend): OpBackend {
 }
 
 /**
+ * The backend for reading a regular file whose size reads 0 (/proc, /sys and other files
+ * made as they are read) to its end: node:fs under io_uring. The ring tries such a read
+ * without blocking and, where the file cannot, waits on the file's poll instead of sending the
+ * read to a kernel worker; /proc/bus/input/devices's poll reports nothing until the input
+ * devices change, so the read never ended there (docs/reliability.md). node:fs's blocking read
+ * returns at once. Elsewhere the backend itself.
+ */
+export function getSizelessFileReader(backend: OpBackend): OpBackend {
+  return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
+}
+
+/**
  * Whether `fd` belongs to the engine itself (the io_uring backend's eventfd and ring): such a
  * number is never a caller's file, even when it was the caller's until it was closed.
  */

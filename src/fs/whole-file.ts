@@ -8,7 +8,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
-import { getBackend, getPositionWriter, repeatCancel } from '../engine/index';
+import { getBackend, getPositionWriter, getSizelessFileReader, repeatCancel } from '../engine/index';
 import { READ_WHOLE_HANDOVER, ReadWholeFailure, WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
@@ -289,9 +289,13 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  */
 const ABORTABLE_CHUNK = 512 * 1024;
 
+/** expectedSize() of a regular file whose size reads 0 (/proc files, empty files): read it to its end. */
+const SIZELESS_REGULAR = -1;
+
 /**
- * The size to expect: a regular file's size, or 0 (unknown: read chunks until EOF). Asked
- * without a round trip where the backend can (fstatCached: the attributes the kernel holds).
+ * The size to expect: a regular file's size, 0 for anything else (unknown: read chunks until
+ * EOF), or SIZELESS_REGULAR. Asked without a round trip where the backend can (fstatCached:
+ * the attributes the kernel holds).
  */
 function expectedSize({ backend, fd, maxSize }: Opened): number | Promise<number> {
   const st = backend.fstatCached?.(fd);
@@ -300,7 +304,8 @@ function expectedSize({ backend, fd, maxSize }: Opened): number | Promise<number
 
 function sizeToRead(st: FileTypeAndSize | number, maxSize: number): number {
   if (typeof st === 'number') throw uvException(st, 'fstat');
-  const size = isRegularMode(st.mode) ? st.size : 0;
+  if (!isRegularMode(st.mode)) return 0;
+  const size = st.size === 0 ? SIZELESS_REGULAR : st.size;
   if (size > maxSize) throw fileTooLarge(size);
   return size;
 }
@@ -325,12 +330,13 @@ async function readKnownSize(file: Opened, size: number): Promise<Buffer> {
 }
 
 /**
- * Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files).
- * The chunks are pooled buffers (acquireBuffer), given back once copied into the result —
- * unless an abort cancelled a read, which on the fallback may still fill its chunk later.
+ * Read `fd` from its current position to EOF in chunks (pipes, /proc files, empty files),
+ * through `backend`. The chunks are pooled buffers (acquireBuffer), given back once copied
+ * into the result — unless an abort cancelled a read, which on the fallback may still fill its
+ * chunk later.
  */
-async function readUnknownSize(file: Opened): Promise<Buffer> {
-  const { backend, fd, signal } = file;
+async function readUnknownSize(file: Opened, backend: OpBackend): Promise<Buffer> {
+  const { fd, signal } = file;
   const chunkSize = getConfig().bufferSize;
   const chunks: Buffer[] = [];
   const lengths: number[] = [];
@@ -397,7 +403,8 @@ export async function readOpened(file: Opened): Promise<Buffer> {
   if (file.signal !== undefined) await startAbortable(file.signal);
   const known = expectedSize(file);
   const size = typeof known === 'number' ? known : await known;
-  return size > 0 ? readKnownSize(file, size) : readUnknownSize(file);
+  if (size > 0) return readKnownSize(file, size);
+  return readUnknownSize(file, size === SIZELESS_REGULAR ? getSizelessFileReader(file.backend) : file.backend);
 }
 
 /** Write every chunk of an (async) iterable at the fd's position: strings encoded, views as bytes. */
