@@ -8,12 +8,6 @@
 
 enum chain_step { STEP_OPEN, STEP_CUT, STEP_WRITE, STEP_CLOSE };
 
-#define STEP_SHIFT 56
-#define SLOT_SHIFT 40
-#define SLOT_MASK 0xffu
-#define TOKEN_MASK 0xffffffffull
-_Static_assert(AYA_CHAIN_SLOTS == SLOT_MASK + 1, "a slot fits its user_data bits");
-
 /* What a chain needs from the kernel besides the file table: its four opcodes, writes at the
  * file position (a pipe has no offsets), and CQE_SKIP_SUCCESS. */
 static bool kernel_has_chains(const struct aya_ring *r) {
@@ -27,15 +21,14 @@ void aya_chains_setup(struct aya_chains *c, struct aya_ring *r) {
   if (!kernel_has_chains(r)) return;
   struct aya_rsrc_register table = {.nr = AYA_CHAIN_SLOTS, .flags = AYA_RSRC_REGISTER_SPARSE};
   if (aya_ring_register(r, AYA_REGISTER_FILES2, &table, sizeof table) < 0) return;
-  for (uint32_t i = AYA_CHAIN_SLOTS; i-- > 0;) c->free[c->n_free++] = (uint16_t)i;
+  aya_slots_fill(&c->free);
   c->ready = true;
 }
 
 bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, struct aya_sqe *sqes) {
-  if (!c->ready || c->n_free == 0) return false;
-  uint32_t slot = c->free[--c->n_free];
+  uint32_t slot;
+  if (!c->ready || !aya_slot_take(&c->free, &slot)) return false;
   c->slot[slot] = (struct aya_chain_slot){.len = (int32_t)w->len, .write_res = (int32_t)w->len};
-  uint64_t id = AYA_CHAIN_TAG | ((uint64_t)slot << SLOT_SHIFT) | (w->token & TOKEN_MASK);
   const uint8_t linked = AYA_SQE_IO_HARDLINK | AYA_SQE_CQE_SKIP_SUCCESS;
   /* In an io-wq worker, the open blocks as open(2) does (a FIFO waits for its reader). A
    * direct descriptor takes no O_CLOEXEC: it is never in the process's fd table. */
@@ -46,7 +39,7 @@ bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, stru
                              .len = w->mode,
                              .op_flags = (uint32_t)(w->flags & ~O_CLOEXEC),
                              .file_index = (int32_t)slot + 1,
-                             .user_data = id | ((uint64_t)STEP_OPEN << STEP_SHIFT)};
+                             .user_data = aya_slot_user_data(AYA_CHAIN_TAG, slot, STEP_OPEN, w->token)};
   /* The cut before the write: writers racing on one path each cover what their own cut
    * extended (a cut after the write could extend the file past a shorter writer's bytes,
    * leaving zeros). It posts its CQE either way: a failed IORING_OP_FTRUNCATE does not count
@@ -55,7 +48,7 @@ bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, stru
                              .flags = AYA_SQE_IO_HARDLINK | AYA_SQE_FIXED_FILE,
                              .fd = (int32_t)slot,
                              .off = w->len,
-                             .user_data = id | ((uint64_t)STEP_CUT << STEP_SHIFT)};
+                             .user_data = aya_slot_user_data(AYA_CHAIN_TAG, slot, STEP_CUT, w->token)};
   /* At the file position (0 after the open): a pipe takes no offset. */
   sqes[2] = (struct aya_sqe){.opcode = AYA_IORING_OP_WRITE,
                              .flags = linked | AYA_SQE_FIXED_FILE | (w->async_write ? AYA_SQE_ASYNC : 0),
@@ -63,10 +56,10 @@ bool aya_chain_build(struct aya_chains *c, const struct aya_chain_write *w, stru
                              .off = UINT64_MAX,
                              .addr = (uint64_t)(uintptr_t)w->buf,
                              .len = w->len,
-                             .user_data = id | ((uint64_t)STEP_WRITE << STEP_SHIFT)};
+                             .user_data = aya_slot_user_data(AYA_CHAIN_TAG, slot, STEP_WRITE, w->token)};
   sqes[3] = (struct aya_sqe){.opcode = AYA_IORING_OP_CLOSE,
                              .file_index = (int32_t)slot + 1,
-                             .user_data = id | ((uint64_t)STEP_CLOSE << STEP_SHIFT)};
+                             .user_data = aya_slot_user_data(AYA_CHAIN_TAG, slot, STEP_CLOSE, w->token)};
   return true;
 }
 
@@ -86,9 +79,9 @@ static int32_t chain_result(const struct aya_chain_slot *s, int32_t close_res) {
 }
 
 bool aya_chain_cqe(struct aya_chains *c, uint64_t user_data, int32_t res, int32_t *result, uint32_t *skipped) {
-  uint32_t slot = (uint32_t)(user_data >> SLOT_SHIFT) & SLOT_MASK;
+  uint32_t slot = aya_slot_of(user_data);
   struct aya_chain_slot *s = &c->slot[slot];
-  switch ((enum chain_step)((user_data >> STEP_SHIFT) & 3)) {
+  switch ((enum chain_step)aya_step_of(user_data)) {
     case STEP_OPEN:
       s->open_res = res;
       break;
@@ -101,7 +94,7 @@ bool aya_chain_cqe(struct aya_chains *c, uint64_t user_data, int32_t res, int32_
     case STEP_CLOSE:
       *result = chain_result(s, res);
       *skipped = AYA_CHAIN_SQES - 1 - s->posted;
-      c->free[c->n_free++] = (uint16_t)slot;
+      aya_slot_give(&c->free, slot);
       return true;
   }
   s->posted++;

@@ -15,13 +15,13 @@
 #include <stdint.h>
 
 #include "ring.h"
+#include "slots.h"
 
 /* Chains in flight at once on one ring (the size of its file table). */
-#define AYA_CHAIN_SLOTS 256u
+#define AYA_CHAIN_SLOTS AYA_SLOTS
 /* The requests of one chain: open, cut, write, close. */
 #define AYA_CHAIN_SQES 4u
-/* Set in the user_data of a chain's requests, with the step in bits 56-57 and the slot in
- * bits 40-47 (the JS token in the low 32 bits; bits 32 and 63 stay clear: engine.c's tags). */
+/* Set in the user_data of a chain's requests (slots.h's layout). */
 #define AYA_CHAIN_TAG (1ull << 62)
 
 /*
@@ -47,8 +47,7 @@ struct aya_chain_slot {
 
 struct aya_chains {
   bool ready; /* the ring holds our file table */
-  uint32_t n_free;
-  uint16_t free[AYA_CHAIN_SLOTS];
+  struct aya_slot_stack free;
   struct aya_chain_slot slot[AYA_CHAIN_SLOTS];
 };
 

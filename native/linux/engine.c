@@ -306,11 +306,11 @@ static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
 /*
  * Whether the open of a whole-file read can go on here with its read and close: on the current
  * ring (a retired one takes no new request), straight into it (never into `waiting`: the pair
- * would wait behind ops JavaScript queued), not SQPOLL (whose SQ the kernel thread reads on
- * its own schedule), and not at teardown (`live` false).
+ * would wait behind ops JavaScript queued), and not SQPOLL (whose SQ the kernel thread reads
+ * on its own schedule).
  */
-static bool can_go_on(const struct engine *e, const struct aya_ring *ring, bool live) {
-  return live && ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) &&
+static bool can_go_on(const struct engine *e, const struct aya_ring *ring) {
+  return ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) &&
          ring_has_room(e, 2);
 }
 
@@ -337,7 +337,7 @@ static bool read_whole_cqe(struct engine *e, const struct aya_ring *ring, uint64
       }
       owned_add(&e->owned, fd);
       struct aya_sqe sqes[2];
-      if (can_go_on(e, ring, live) && aya_read_whole_go_on(w, user_data, fd, sqes)) {
+      if (can_go_on(e, ring) && aya_read_whole_go_on(w, user_data, fd, sqes)) {
         /* Submitted by pump(), which loops while SQEs are unsubmitted. */
         for (uint32_t i = 0; i < 2; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
         e->ring_ops += 2;

@@ -9,29 +9,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define STEP_SHIFT 56
-#define SLOT_SHIFT 40
-#define SLOT_MASK 0xffu
-#define TOKEN_MASK 0xffffffffull
-_Static_assert(AYA_READ_WHOLE_SLOTS == SLOT_MASK + 1, "a slot fits its user_data bits");
-
-static uint32_t slot_of(uint64_t user_data) {
-  return (uint32_t)(user_data >> SLOT_SHIFT) & SLOT_MASK;
-}
-
+/* The user_data of `step` of the read whose request said `user_data`. */
 static uint64_t with_step(uint64_t user_data, enum aya_read_whole_step step) {
-  return (user_data & ~(3ull << STEP_SHIFT)) | ((uint64_t)step << STEP_SHIFT);
+  return aya_slot_user_data(AYA_READ_WHOLE_TAG, aya_slot_of(user_data), step, user_data);
 }
 
 void aya_read_wholes_init(struct aya_read_wholes *w) {
-  w->n_free = 0;
-  for (uint32_t i = AYA_READ_WHOLE_SLOTS; i-- > 0;) w->free[w->n_free++] = (uint16_t)i;
+  aya_slots_fill(&w->free);
 }
 
 bool aya_read_whole_open(struct aya_read_wholes *w, uint64_t token, const uint8_t *path, uint8_t *buf, uint32_t cap,
                          struct aya_sqe *sqe) {
-  if (w->n_free == 0) return false;
-  uint32_t slot = w->free[--w->n_free];
+  uint32_t slot;
+  if (!aya_slot_take(&w->free, &slot)) return false;
   w->slot[slot] = (struct aya_read_whole_slot){.buf = buf, .cap = cap, .fd = -1};
   /* Read-only, so in an io-wq worker: tried inline, the kernel opens with O_NONBLOCK and a
    * FIFO would not wait for its writer (engine.c's js_open). */
@@ -40,12 +30,12 @@ bool aya_read_whole_open(struct aya_read_wholes *w, uint64_t token, const uint8_
                           .fd = AT_FDCWD,
                           .addr = (uint64_t)(uintptr_t)path,
                           .op_flags = O_RDONLY | O_CLOEXEC,
-                          .user_data = AYA_READ_WHOLE_TAG | ((uint64_t)slot << SLOT_SHIFT) | (token & TOKEN_MASK)};
+                          .user_data = aya_slot_user_data(AYA_READ_WHOLE_TAG, slot, AYA_READ_WHOLE_OPEN, token)};
   return true;
 }
 
 enum aya_read_whole_step aya_read_whole_step_of(uint64_t user_data) {
-  return (enum aya_read_whole_step)((user_data >> STEP_SHIFT) & 3);
+  return (enum aya_read_whole_step)aya_step_of(user_data);
 }
 
 int aya_fstat_cached(int fd, void *out) {
@@ -68,7 +58,7 @@ static uint32_t size_to_read(int32_t fd, uint32_t cap) {
 }
 
 bool aya_read_whole_go_on(struct aya_read_wholes *w, uint64_t user_data, int32_t fd, struct aya_sqe *sqes) {
-  struct aya_read_whole_slot *s = &w->slot[slot_of(user_data)];
+  struct aya_read_whole_slot *s = &w->slot[aya_slot_of(user_data)];
   s->fd = fd;
   uint32_t size = size_to_read(fd, s->cap);
   if (size == 0) return false;
@@ -85,7 +75,7 @@ bool aya_read_whole_go_on(struct aya_read_wholes *w, uint64_t user_data, int32_t
 }
 
 static void free_slot(struct aya_read_wholes *w, uint64_t user_data) {
-  w->free[w->n_free++] = (uint16_t)slot_of(user_data);
+  aya_slot_give(&w->free, aya_slot_of(user_data));
 }
 
 int32_t aya_read_whole_hand_over(struct aya_read_wholes *w, uint64_t user_data, int32_t fd) {
@@ -98,11 +88,11 @@ void aya_read_whole_drop(struct aya_read_wholes *w, uint64_t user_data) {
 }
 
 void aya_read_whole_read_done(struct aya_read_wholes *w, uint64_t user_data, int32_t res) {
-  w->slot[slot_of(user_data)].read_res = res;
+  w->slot[aya_slot_of(user_data)].read_res = res;
 }
 
 int32_t aya_read_whole_fd(const struct aya_read_wholes *w, uint64_t user_data) {
-  return w->slot[slot_of(user_data)].fd;
+  return w->slot[aya_slot_of(user_data)].fd;
 }
 
 static int32_t failure(enum aya_read_whole_failure step, int32_t res) {
@@ -110,7 +100,7 @@ static int32_t failure(enum aya_read_whole_failure step, int32_t res) {
 }
 
 int32_t aya_read_whole_end(struct aya_read_wholes *w, uint64_t user_data, int32_t close_res) {
-  int32_t read_res = w->slot[slot_of(user_data)].read_res;
+  int32_t read_res = w->slot[aya_slot_of(user_data)].read_res;
   free_slot(w, user_data);
   if (read_res < 0) return failure(AYA_READ_WHOLE_FAILED_READ, read_res);
   if (close_res < 0) return failure(AYA_READ_WHOLE_FAILED_CLOSE, close_res);

@@ -15,13 +15,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "slots.h"
 #include "uring_abi.h"
 
 /* Whole-file reads in flight at once; another one is refused (EAGAIN: JavaScript opens). */
-#define AYA_READ_WHOLE_SLOTS 256u
-/* Set in the user_data of a whole-file read's requests, with the step in bits 56-57 and the
- * slot in bits 40-47 (the JS token in the low 32 bits; bits 32, 62 and 63 are engine.c's and
- * chain.h's tags). */
+#define AYA_READ_WHOLE_SLOTS AYA_SLOTS
+/* Set in the user_data of a whole-file read's requests (slots.h's layout). */
 #define AYA_READ_WHOLE_TAG (1ull << 61)
 
 /*
@@ -47,8 +46,7 @@ struct aya_read_whole_slot {
 };
 
 struct aya_read_wholes {
-  uint32_t n_free;
-  uint16_t free[AYA_READ_WHOLE_SLOTS];
+  struct aya_slot_stack free;
   struct aya_read_whole_slot slot[AYA_READ_WHOLE_SLOTS];
 };
 
