@@ -10,7 +10,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
-const { configure, resetConfig } = require('../dist/index.js');
+const { configure, open, resetConfig } = require('../dist/index.js');
 const { tmpDir } = require('./_lib/reliab-util.js');
 
 const AT_ONCE = 64 * 1024;
@@ -133,6 +133,59 @@ test('a regular file whose size reads 0 and whose poll never fires reads as node
   try {
     assert.ok((await handle.readFile()).equals(want));
   } finally {
+    await handle.close();
+  }
+});
+
+test('reads of that file through an AsyncFile and a FileHandle settle with its bytes (read, iteration, readv, a stream)', { skip: !fs.existsSync(sizeless) && `no ${sizeless} on this machine`, timeout: 20_000 }, async () => {
+  // Before, the ring's read waited on the file's poll: each of these never settled.
+  const want = fs.readFileSync(sizeless);
+  const file = await open(sizeless, 'rb');
+  try {
+    assert.ok((await file.read()).equals(want));
+    assert.strictEqual((await file.read()).length, 0);
+  } finally {
+    await file.close();
+  }
+  const text = await open(sizeless, 'r');
+  try {
+    const lines = [];
+    for await (const line of text) lines.push(line);
+    assert.strictEqual(lines.join(''), want.toString());
+  } finally {
+    await text.close();
+  }
+  const handle = await aya.promises.open(sizeless, 'r');
+  try {
+    const buf = Buffer.alloc(want.length + 4096);
+    assert.strictEqual((await handle.read(buf, 0, buf.length, 0)).bytesRead, want.length);
+    assert.ok(buf.subarray(0, want.length).equals(want));
+    assert.strictEqual((await handle.readv([Buffer.alloc(buf.length)], 0)).bytesRead, want.length);
+    const chunks = [];
+    for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) chunks.push(chunk);
+    assert.ok(Buffer.concat(chunks).equals(want));
+  } finally {
+    await handle.close();
+  }
+});
+
+test('an empty file opened read-only that grows after the open reads its new bytes (AsyncFile, FileHandle)', async (t) => {
+  // Its reads go where a /proc file's do (node:fs under io_uring): the same bytes either way.
+  const dir = tmpDir(t);
+  const name = path.join(dir, 'grows');
+  fs.writeFileSync(name, '');
+  const file = await open(name, 'rb');
+  const handle = await aya.promises.open(name, 'r');
+  try {
+    assert.strictEqual((await file.read()).length, 0);
+    assert.strictEqual((await handle.read(Buffer.alloc(8), 0, 8, 0)).bytesRead, 0);
+    fs.appendFileSync(name, 'later bytes');
+    assert.strictEqual((await file.read()).toString(), 'later bytes');
+    const buf = Buffer.alloc(32);
+    const { bytesRead } = await handle.read(buf, 0, 32, 0);
+    assert.strictEqual(buf.toString('latin1', 0, bytesRead), 'later bytes');
+  } finally {
+    await file.close();
     await handle.close();
   }
 });

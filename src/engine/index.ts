@@ -10,10 +10,11 @@ import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
+import { isRegularMode } from '../file/stats';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
-import type { BackendKind, OpBackend } from './types';
+import type { BackendKind, FileTypeAndSize, OpBackend } from './types';
 
 /** The operating system's everyday name; other systems keep their process.platform name. */
 export type PlatformName = 'windows' | 'macos' | 'linux' | Exclude<NodeJS.Platform, 'win32' | 'darwin' | 'linux'>;
@@ -155,6 +156,18 @@ export function getPositionWriter(backend: OpBackend): OpBackend {
  */
 export function getSizelessFileReader(backend: OpBackend): OpBackend {
   return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
+}
+
+/**
+ * The backend for every read of a file opened read-only (an AsyncFile in 'r' mode, a
+ * FileHandle opened for reading only), whose type and size are `st`: getSizelessFileReader's
+ * for a regular file whose size reads 0, else `backend`. A read-only file whose size reads 0
+ * is either a file made as it is read (/proc, /sys) or an empty file that may grow later;
+ * without another call (fstatfs) the two cannot be told apart, so the second is read through
+ * node:fs too: the same bytes, at node:fs's speed (docs/reliability.md).
+ */
+export function getReadOnlyFileReader(backend: OpBackend, st: FileTypeAndSize): OpBackend {
+  return isRegularMode(st.mode) && st.size === 0 ? getSizelessFileReader(backend) : backend;
 }
 
 /**

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd, isEngineFd } from '../engine';
+import { getBackend, getBackendForFd, getReadOnlyFileReader, isEngineFd } from '../engine';
 import type { FileTypeAndSize, OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException, errnoByName } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -149,10 +149,14 @@ interface LayerInit {
   position?: number;
 }
 
-/** Build BufferedFile (+ TextFile) and the AsyncFile over them. */
+/**
+ * Build BufferedFile (+ TextFile) and the AsyncFile over them, on the backend for the file's
+ * ops: a read-only file's reads may need node:fs (getReadOnlyFileReader).
+ */
 function buildFile(init: LayerInit): AsyncFile {
+  const backend = init.mode.writable ? init.backend : getReadOnlyFileReader(init.backend, init.st);
   const io = new BufferedFile({
-    backend: init.backend,
+    backend,
     fd: init.fd,
     path: init.path,
     readable: init.mode.readable,
@@ -165,7 +169,7 @@ function buildFile(init: LayerInit): AsyncFile {
   const textOptions = init.options.text;
   const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
   return new AsyncFile({
-    backend: init.backend,
+    backend,
     io,
     text,
     textOptions,

@@ -13,7 +13,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd } from '../engine/index';
+import { getBackendForFd, getReadOnlyFileReader } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
@@ -124,12 +124,17 @@ export class AyaFileHandle extends EventEmitter {
   /** What the first close() returned (the close itself). */
   #closed: Promise<void> | undefined;
   #locked = false;
+  /** Whether the fd was opened for reading only: its reads may need another backend (#reader). */
+  readonly #readOnly: boolean;
+  /** The backend for reads, chosen at the first read (#readerFor). */
+  #reader: OpBackend | undefined;
 
-  /** @internal Wrap `fd`, just opened from `path` on `backend`. */
-  constructor(fd: number, backend: OpBackend, path: PathLike) {
+  /** @internal Wrap `fd`, just opened from `path` on `backend` with `flags` (O_* bits). */
+  constructor(fd: number, backend: OpBackend, path: PathLike, flags: number) {
     super();
     this.#fd = fd;
     this.#backend = backend;
+    this.#readOnly = (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) === 0; // O_RDONLY is 0
     collected.register(this, { fd, backend, path }, this);
   }
 
@@ -172,6 +177,18 @@ export class AyaFileHandle extends EventEmitter {
     return this.close();
   }
 
+  /**
+   * The backend for reads of `fd`: a read-only fd's is getReadOnlyFileReader's, from the
+   * attributes the kernel holds where they come without a round trip (io_uring, the only
+   * backend where the choice can differ); the handle's own backend otherwise.
+   */
+  #readerFor(fd: number): OpBackend {
+    if (this.#reader !== undefined) return this.#reader;
+    const st = this.#readOnly ? this.#backend.fstatCached?.(fd) : undefined;
+    this.#reader = st === undefined || typeof st === 'number' ? this.#backend : getReadOnlyFileReader(this.#backend, st);
+    return this.#reader;
+  }
+
   /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
   #opened(fd: number, signal: AbortSignal | undefined): Opened {
     return { backend: this.#backend, fd, signal, cancelled: false, current: true, maxSize: NODE_READ_MAX, written: 0 };
@@ -197,7 +214,7 @@ export class AyaFileHandle extends EventEmitter {
       if (len === 0) return nullProto({ bytesRead: 0, buffer: view });
       if (view.byteLength === 0) throw invalidArgValue('buffer', view, 'is empty and cannot be written');
       checkReadRange(off, len, view.byteLength);
-      const n = await this.#backend.read(fd, toBytes(view, 'buffer'), off, len, toPosition(position));
+      const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffer'), off, len, toPosition(position));
       if (n < 0) throw uvException(n, 'read');
       return nullProto({ bytesRead: n, buffer: view });
     });
@@ -237,7 +254,7 @@ export class AyaFileHandle extends EventEmitter {
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
-        const n = await this.#backend.read(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
+        const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffers'), 0, view.byteLength, pos);
         if (n < 0) throw uvException(n, 'read');
         total += n;
         if (pos >= 0) pos += n;
@@ -477,7 +494,7 @@ export async function openHandle(path: PathLike, flags: number, mode: number): P
   const backend = getBackendForFd();
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
-  return new AyaFileHandle(fd, backend, path) as unknown as FileHandle;
+  return new AyaFileHandle(fd, backend, path, flags) as unknown as FileHandle;
 }
 
 /** Whether `value` is a FileHandle of ayafileio/fs. */
