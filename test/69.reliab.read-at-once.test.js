@@ -7,6 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
+const { promisify } = require('node:util');
 const { Worker } = require('node:worker_threads');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
@@ -137,7 +138,7 @@ test('a regular file whose size reads 0 and whose poll never fires reads as node
   }
 });
 
-test('reads of that file through an AsyncFile and a FileHandle settle with its bytes (read, iteration, readv, a stream)', { skip: !fs.existsSync(sizeless) && `no ${sizeless} on this machine`, timeout: 20_000 }, async () => {
+test('reads of that file through an AsyncFile, a FileHandle and the callback read(fd) settle with its bytes (read, iteration, readv, a stream)', { skip: !fs.existsSync(sizeless) && `no ${sizeless} on this machine`, timeout: 20_000 }, async () => {
   // Before, the ring's read waited on the file's poll: each of these never settled.
   const want = fs.readFileSync(sizeless);
   const file = await open(sizeless, 'rb');
@@ -167,25 +168,38 @@ test('reads of that file through an AsyncFile and a FileHandle settle with its b
   } finally {
     await handle.close();
   }
+  const fd = await promisify(aya.open)(sizeless, 'r');
+  try {
+    const buf = Buffer.alloc(want.length + 4096);
+    assert.strictEqual((await promisify(aya.read)(fd, buf, 0, buf.length, null)).bytesRead, want.length);
+    assert.ok(buf.subarray(0, want.length).equals(want));
+  } finally {
+    await promisify(aya.close)(fd);
+  }
 });
 
-test('an empty file opened read-only that grows after the open reads its new bytes (AsyncFile, FileHandle)', async (t) => {
+test('an empty file opened read-only that grows after the open reads its new bytes (AsyncFile, FileHandle, callback read(fd))', async (t) => {
   // Its reads go where a /proc file's do (node:fs under io_uring): the same bytes either way.
   const dir = tmpDir(t);
   const name = path.join(dir, 'grows');
   fs.writeFileSync(name, '');
   const file = await open(name, 'rb');
   const handle = await aya.promises.open(name, 'r');
+  const fd = await promisify(aya.open)(name, 'r');
+  const readFd = promisify(aya.read);
   try {
     assert.strictEqual((await file.read()).length, 0);
     assert.strictEqual((await handle.read(Buffer.alloc(8), 0, 8, 0)).bytesRead, 0);
+    assert.strictEqual((await readFd(fd, Buffer.alloc(8), 0, 8, 0)).bytesRead, 0);
     fs.appendFileSync(name, 'later bytes');
     assert.strictEqual((await file.read()).toString(), 'later bytes');
-    const buf = Buffer.alloc(32);
-    const { bytesRead } = await handle.read(buf, 0, 32, 0);
-    assert.strictEqual(buf.toString('latin1', 0, bytesRead), 'later bytes');
+    for (const reading of [handle.read(Buffer.alloc(32), 0, 32, 0), readFd(fd, Buffer.alloc(32), 0, 32, 0)]) {
+      const { bytesRead, buffer } = await reading;
+      assert.strictEqual(buffer.toString('latin1', 0, bytesRead), 'later bytes');
+    }
   } finally {
     await file.close();
     await handle.close();
+    await promisify(aya.close)(fd);
   }
 });

@@ -5,7 +5,7 @@
  * otherwise — recording why (addon missing, kernel too old, io_uring blocked, ...). Any other
  * value is an error at the first use, naming the valid ones.
  */
-import { readFileSync } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding, type NativeRingInfo } from '../binding';
@@ -168,6 +168,18 @@ export function getSizelessFileReader(backend: OpBackend): OpBackend {
  */
 export function getReadOnlyFileReader(backend: OpBackend, st: FileTypeAndSize): OpBackend {
   return isRegularMode(st.mode) && st.size === 0 ? getSizelessFileReader(backend) : backend;
+}
+
+/**
+ * The backend for the reads of `fd`, opened on `backend` with `flags` (O_* bits):
+ * getReadOnlyFileReader's for a read-only fd, from the attributes the kernel holds where they
+ * come without a round trip (fstatCached: io_uring, the only backend where the choice can
+ * differ); `backend` otherwise.
+ */
+export function getReaderForFd(backend: OpBackend, fd: number, flags: number): OpBackend {
+  if ((flags & (constants.O_WRONLY | constants.O_RDWR)) !== 0) return backend; // O_RDONLY is 0
+  const st = backend.fstatCached?.(fd);
+  return st === undefined || typeof st === 'number' ? backend : getReadOnlyFileReader(backend, st);
 }
 
 /**

@@ -9,7 +9,7 @@
 import type * as fs from 'node:fs';
 import { nodeFs } from '../engine/node-fs';
 import { promisify } from 'node:util';
-import { getBackendForFd } from '../engine/index';
+import { getBackendForFd, getReaderForFd } from '../engine/index';
 import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
 import { toBytes } from '../file/validate';
@@ -27,7 +27,7 @@ type Callback = (err: unknown, ...results: unknown[]) => void;
 /** node:fs's own callback functions, taken when this library loaded (before ayafileio/register replaces any). */
 const node = nodeFs;
 
-/** Fds opened by open() here, and the backend that opened each. */
+/** Fds opened by open() here, and the backend for each one's ops (its reads' backend: getReaderForFd). */
 const ownFds = new Map<number, OpBackend>();
 
 /** Whether `fd` was opened by this module's open() (and not closed since). */
@@ -64,7 +64,7 @@ export function open(path: fs.PathLike, ...rest: unknown[]): void {
   const backend = getBackendForFd();
   deliver(backend.open(target, flags, mode).then((fd) => {
     if (fd < 0) throw uvException(fd, 'open', target);
-    ownFds.set(fd, backend);
+    ownFds.set(fd, getReaderForFd(backend, fd, flags));
     return fd;
   }), cb, (fd) => [fd]);
 }

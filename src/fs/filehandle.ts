@@ -13,7 +13,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd, getReadOnlyFileReader } from '../engine/index';
+import { getBackendForFd, getReaderForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
@@ -124,8 +124,8 @@ export class AyaFileHandle extends EventEmitter {
   /** What the first close() returned (the close itself). */
   #closed: Promise<void> | undefined;
   #locked = false;
-  /** Whether the fd was opened for reading only: its reads may need another backend (#reader). */
-  readonly #readOnly: boolean;
+  /** The O_* bits the fd was opened with: a read-only fd's reads may need another backend (#readerFor). */
+  readonly #flags: number;
   /** The backend for reads, chosen at the first read (#readerFor). */
   #reader: OpBackend | undefined;
 
@@ -134,7 +134,7 @@ export class AyaFileHandle extends EventEmitter {
     super();
     this.#fd = fd;
     this.#backend = backend;
-    this.#readOnly = (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) === 0; // O_RDONLY is 0
+    this.#flags = flags;
     collected.register(this, { fd, backend, path }, this);
   }
 
@@ -177,15 +177,9 @@ export class AyaFileHandle extends EventEmitter {
     return this.close();
   }
 
-  /**
-   * The backend for reads of `fd`: a read-only fd's is getReadOnlyFileReader's, from the
-   * attributes the kernel holds where they come without a round trip (io_uring, the only
-   * backend where the choice can differ); the handle's own backend otherwise.
-   */
+  /** The backend for reads of `fd`, chosen at the first read (getReaderForFd). */
   #readerFor(fd: number): OpBackend {
-    if (this.#reader !== undefined) return this.#reader;
-    const st = this.#readOnly ? this.#backend.fstatCached?.(fd) : undefined;
-    this.#reader = st === undefined || typeof st === 'number' ? this.#backend : getReadOnlyFileReader(this.#backend, st);
+    this.#reader ??= getReaderForFd(this.#backend, fd, this.#flags);
     return this.#reader;
   }
 
