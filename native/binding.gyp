@@ -21,7 +21,7 @@
       "cflags_c": ["-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror"],
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["linux/ring.c", "linux/creds.c", "linux/engine.c", "linux/chain.c", "linux/read_whole.c",
+          "sources": ["linux/ring.c", "linux/creds.c", "linux/engine.c", "linux/whole.c",
                       "linux/notify_loop.c", "linux/notify_thread.c"],
           # dlsym (notify_loop.c) and pthreads live in libc itself only from glibc 2.34 on.
           "libraries": ["-ldl", "-lpthread"],

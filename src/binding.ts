@@ -48,9 +48,10 @@ export interface NativeAddon {
    */
   writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
   /**
-   * writeFile's open (`flags` without O_TRUNC), cut to `len`, write of `buf[off..off+len]` and
-   * close as one submission (io_uring). Its completion's result: `len`, or a failure encoded
-   * as OpBackend.writeWhole describes. -EAGAIN: not now (run the ops one by one).
+   * writeFile's open (`flags` without O_TRUNC), then from its completion a cut to `len` where
+   * the file is longer, the write of `buf[off..off+len]` and the close (io_uring). Its
+   * completion's result: `len`, a failure, or the open fd handed over, as OpBackend.writeWhole
+   * describes. -EAGAIN: not now (run the ops one by one).
    */
   writeWhole?(ticket: number, path: Buffer, flags: number, mode: number, buf: Uint8Array, off: number, len: number): number;
   /**

@@ -391,12 +391,15 @@ test('fstatCached: the mode and size fstat gives, for a file, a directory and a 
   assert.strictEqual(b.fstatCached(fd), -E.EBADF);
 });
 
-// writeWhole: writeFile's open, write, cut and close as one io_uring submission (a chain of
-// hardlinked requests on a direct descriptor). Its failures are -(errno + 4096 * step).
+// writeWhole: writeFile's open, then from its completion the cut (where the file is longer
+// than the data), the write and the close, hardlinked, with one completion (io_uring). Its
+// failures are -(errno + 4096 * step); a file it could not go on with comes back open.
 const chaining = b.writeWhole !== undefined;
 const notChaining = !chaining && `the ${b.kind} backend has no whole-file chain (writeWhole is io_uring's)`;
 const STEP = { open: 1, write: 2, cut: 3, close: 4, writeNotRegular: 5 };
 const failed = (step, errno) => -(errno + 4096 * STEP[step]);
+/** A whole-file op's result handing its open fd over: -(HANDOVER + fd). */
+const HANDOVER = 1 << 24;
 const WRITE_IN_PLACE = O_WRONLY | O_CREAT; // writeFile's 'w' without O_TRUNC
 
 /** The number of fds this process has open (Linux: /proc/self/fd). */
@@ -407,16 +410,23 @@ test('writeWhole is io_uring only: the other backends leave it out', () => {
   if (chaining) assert.ok(getBackendInfo().ring.ops.includes('writeWhole'));
 });
 
-test('writeWhole: one submission writes over a longer file, cuts it, closes it (same inode, no fd left open); creates a missing one with its mode', { skip: notChaining }, async () => {
+test('writeWhole writes over a longer file, cuts it, closes it (same inode, no fd left open); over one as long or shorter without a cut; creates a missing one with its mode', { skip: notChaining }, async () => {
   const p = tmp();
   fs.writeFileSync(p, 'x'.repeat(5000));
   const ino = fs.statSync(p).ino;
   const before = openFds();
   const data = Buffer.from('replaced in place');
   assert.strictEqual(await b.writeWhole(p, WRITE_IN_PLACE, 0o644, data, 0, data.length), data.length);
-  assert.strictEqual(openFds(), before, 'the direct descriptor never was a process fd, and is closed');
+  assert.strictEqual(openFds(), before, 'closed');
   assert.strictEqual(fs.readFileSync(p, 'utf8'), 'replaced in place');
   assert.strictEqual(fs.statSync(p).ino, ino);
+  for (const older of ['REPLACED IN PLACE', 'shorter']) {
+    fs.writeFileSync(p, older);
+    assert.strictEqual(await b.writeWhole(p, WRITE_IN_PLACE, 0o644, data, 0, data.length), data.length);
+    assert.strictEqual(fs.readFileSync(p, 'utf8'), 'replaced in place', `over '${older}'`);
+    assert.strictEqual(fs.statSync(p).ino, ino);
+  }
+  assert.strictEqual(openFds(), before);
   const q = tmp();
   const mid = Buffer.from('0123456789');
   assert.strictEqual(await b.writeWhole(q, WRITE_IN_PLACE, 0o640, mid, 3, 4), 4);
@@ -424,7 +434,7 @@ test('writeWhole: one submission writes over a longer file, cuts it, closes it (
   assert.strictEqual(fs.statSync(q).mode & 0o777, 0o640 & ~process.umask());
 });
 
-test('writeWhole failures name their step: open (ENOENT, EISDIR), a device that refuses the write (/dev/full: not cut), a FIFO (written, the cut\'s EINVAL ignored)', { skip: notChaining }, async () => {
+test('writeWhole failures name their step: open (ENOENT, EISDIR), a device that refuses the write (/dev/full: not cut), a FIFO (written, not cut)', { skip: notChaining }, async () => {
   const data = Buffer.from('data');
   assert.strictEqual(await b.writeWhole(path.join(dir, 'missing', 'f'), WRITE_IN_PLACE, 0o644, data, 0, 4), failed('open', E.ENOENT));
   assert.strictEqual(await b.writeWhole(dir, WRITE_IN_PLACE, 0o644, data, 0, 4), failed('open', E.EISDIR));
@@ -442,7 +452,7 @@ test('writeWhole failures name their step: open (ENOENT, EISDIR), a device that 
   }
 });
 
-test('writeWhole: a write the file size limit cuts short is reported short (step write, errno 0); the cut to the full length then fails EFBIG', { skip: notChaining }, () => {
+test('writeWhole: a write the file size limit cuts short is reported short (step write, errno 0), the file as long as the limit', { skip: notChaining }, () => {
   const code = `
 const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});
 const fs = require('node:fs');
@@ -454,13 +464,18 @@ getBackend().writeWhole(p, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o644, 
   assert.deepStrictEqual(JSON.parse(r.stdout), { r: failed('write', 0), size: 4096 });
 });
 
-test('writeWhole through rings too small for a chain, more chains than slots, and configure() mid-flight: refused ones run step by step, every file right, no fd left', { skip: notChaining, timeout: 120_000 }, async (t) => {
+test('writeWhole through rings too small to go on, more writes than slots, and configure() mid-flight: handed over and refused ones run step by step, every file right, no fd left', { skip: notChaining, timeout: 120_000 }, async (t) => {
   const { writeFile } = require('../dist/index.js');
   t.after(() => resetConfig());
   const before = openFds();
   configure({ ioUringQueueDepth: 2 });
   const small = Buffer.from('small ring');
-  assert.strictEqual(b.writeWhole(tmp(), WRITE_IN_PLACE, 0o644, small, 0, small.length), undefined, 'a ring of 2 entries has no room for a chain of 4');
+  const handedOver = tmp();
+  const r = await b.writeWhole(handedOver, WRITE_IN_PLACE, 0o644, small, 0, small.length);
+  assert.ok(r <= -HANDOVER, `a ring of 2 entries has no room for the cut, write and close: the open file comes back (${r})`);
+  assert.strictEqual(fs.fstatSync(-r - HANDOVER).ino, fs.statSync(handedOver).ino);
+  assert.strictEqual(fs.statSync(handedOver).size, 0, 'nothing written');
+  assert.strictEqual(await b.close(-r - HANDOVER), 0);
   for (const depth of [2, 256, 64]) {
     configure({ ioUringQueueDepth: depth });
     const files = Array.from({ length: 600 }, (_, i) => ({ p: path.join(dir, `chain-${i}-${depth}`), data: `chain ${i} at depth ${depth}\n`.repeat((i % 5) + 1) }));
@@ -475,10 +490,9 @@ test('writeWhole through rings too small for a chain, more chains than slots, an
 
 // readWhole: readFile's read-only open, and for a regular file that fits, its read and close,
 // with one completion (io_uring). A file it does not read comes back open:
-// -(READ_WHOLE_HANDOVER + fd).
+// -(HANDOVER + fd).
 const wholeReads = b.readWhole !== undefined;
 const notWholeReads = !wholeReads && `the ${b.kind} backend has no whole-file read (readWhole is io_uring's)`;
-const HANDOVER = 1 << 24;
 const READ_STEP = { read: 1, close: 2 };
 const readFailed = (step, errno) => -(errno + 4096 * READ_STEP[step]);
 

@@ -160,8 +160,8 @@ test('terminating a worker whose files are closing: their fds are closed', { ski
 });
 
 /**
- * The worker starts 300 writeFile calls (on io_uring each one chain: open, write, cut, close
- * on a direct descriptor) and, on the native backend, 8 into a FIFO nobody reads (their opens
+ * The worker starts 300 writeFile calls (on io_uring each one writeWhole: the open, then from
+ * its completion the write and the close) and, on the native backend, 8 into a FIFO nobody reads (their opens
  * block in the kernel), reports, and keeps its thread busy so nothing is reaped.
  */
 const wholeFileWorkerCode = `

@@ -25,10 +25,9 @@
 #include "../common/errors.h"
 #include "../common/module.h"
 #include "../common/napi_args.h"
-#include "chain.h"
 #include "creds.h"
 #include "notify.h"
-#include "read_whole.h"
+#include "whole.h"
 #include "ring.h"
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
@@ -49,7 +48,7 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_CLOSE] = AYA_IORING_OP_CLOSE,         [AYA_OP_CANCEL_FD] = AYA_IORING_OP_ASYNC_CANCEL,
     [AYA_OP_MKDIR] = AYA_IORING_OP_MKDIRAT,       [AYA_OP_UNLINK] = AYA_IORING_OP_UNLINKAT,
     [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,     [AYA_OP_WRITE_THEN] = AYA_IORING_OP_WRITE,
-    [AYA_OP_WRITE_WHOLE] = AYA_IORING_OP_FTRUNCATE, /* the newest opcode of its chain (chain.h) */
+    [AYA_OP_WRITE_WHOLE] = AYA_IORING_OP_FTRUNCATE, /* the newest opcode of its steps (whole.h) */
     [AYA_OP_READ_WHOLE] = AYA_IORING_OP_OPENAT,     /* open, read and close: all from Linux 5.6 */
 };
 
@@ -76,7 +75,6 @@ struct retired_ring {
   struct aya_ring ring;
   struct aya_creds creds;
   uint32_t ops; /* JS ops and internal requests still in the kernel */
-  struct aya_chains chains;
 };
 
 struct engine {
@@ -89,9 +87,8 @@ struct engine {
   bool have_ring;
   struct aya_ring_options opts;
   struct aya_creds creds; /* the creator's credentials, for SQPOLL rings */
-  struct aya_chains chains; /* the ring's whole-file chains (chain.h) */
-  struct aya_read_wholes read_wholes; /* whole-file reads in flight, on any ring (read_whole.h) */
-  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel (a chain: its requests) */
+  struct aya_wholes wholes; /* whole-file reads and writes in flight, on any ring (whole.h) */
+  uint32_t ring_ops;      /* JS ops in the SQ or in the kernel (a whole-file op: its requests) */
   uint32_t internal_ops;  /* our own requests in the kernel */
   struct retired_ring *retired;
   uint32_t n_retired;
@@ -192,7 +189,6 @@ static int ring_create(struct engine *e, const struct aya_ring_options *o) {
     aya_creds_free(&e->creds);
     return rc;
   }
-  aya_chains_setup(&e->chains, &e->ring);
   e->opts = *o;
   e->have_ring = true;
   return 0;
@@ -225,7 +221,7 @@ static int ring_replace(struct engine *e, const struct aya_ring_options *o) {
   struct retired_ring *grown = realloc(e->retired, (e->n_retired + 1) * sizeof *grown);
   if (!grown) return AYA_ENOMEM;
   e->retired = grown;
-  struct retired_ring kept = {e->ring, e->creds, busy, e->chains};
+  struct retired_ring kept = {e->ring, e->creds, busy};
   struct aya_creds no_creds = {0};
   e->creds = no_creds;
   int rc = ring_create(e, o);
@@ -304,56 +300,65 @@ static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
 }
 
 /*
- * Whether the open of a whole-file read can go on here with its read and close: on the current
- * ring (a retired one takes no new request), straight into it (never into `waiting`: the pair
+ * Whether the open of a whole-file op can go on here with its other steps: on the current ring
+ * (a retired one takes no new request), straight into it (never into `waiting`: the steps
  * would wait behind ops JavaScript queued), and not SQPOLL (whose SQ the kernel thread reads
  * on its own schedule).
  */
 static bool can_go_on(const struct engine *e, const struct aya_ring *ring) {
   return ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) &&
-         ring_has_room(e, 2);
+         ring_has_room(e, AYA_WHOLE_MAX_STEPS);
 }
 
 /*
- * A CQE of a whole-file read (read_whole.h) with result *res. Returns true when it ends the
- * read, with *res its result for JavaScript; false for a step that ends nothing (the open that
- * went on, the read). The fds it opens are the environment's until their close ran; at
- * teardown (`live` false) nobody will read or close them but this.
+ * The open of a whole-file op said `fd` (>= 0): go on with its other steps, or hand the fd
+ * over. Returns true when that ends the op, with *res its result for JavaScript.
  */
-static bool read_whole_cqe(struct engine *e, const struct aya_ring *ring, uint64_t user_data, int32_t *res, bool live) {
-  struct aya_read_wholes *w = &e->read_wholes;
-  switch (aya_read_whole_step_of(user_data)) {
-    case AYA_READ_WHOLE_OPEN: {
-      int32_t fd = *res;
-      if (fd < 0) {
-        aya_read_whole_drop(w, user_data);
+static bool whole_opened(struct engine *e, const struct aya_ring *ring, uint64_t user_data, int32_t fd, int32_t *res) {
+  struct aya_wholes *w = &e->wholes;
+  owned_add(&e->owned, fd);
+  struct aya_sqe sqes[AYA_WHOLE_MAX_STEPS];
+  uint32_t n = can_go_on(e, ring) ? aya_whole_go_on(w, user_data, fd, sqes) : 0;
+  if (n == 0) {
+    *res = aya_whole_hand_over(w, user_data, fd);
+    return true;
+  }
+  /* Submitted by pump(), which loops while SQEs are unsubmitted. */
+  for (uint32_t i = 0; i < n; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
+  e->ring_ops += n;
+  return false;
+}
+
+/*
+ * A CQE of a whole-file op (whole.h) with result *res. Returns true when it ends the op, with
+ * *res its result for JavaScript; false for a step that ends nothing (the open that went on,
+ * the cut, the read or write). The fds it opens are the environment's until their close ran;
+ * at teardown (`live` false) nobody will read, write or close them but this.
+ */
+static bool whole_cqe(struct engine *e, const struct aya_ring *ring, uint64_t user_data, int32_t *res, bool live) {
+  struct aya_wholes *w = &e->wholes;
+  switch (aya_whole_step_of(user_data)) {
+    case AYA_WHOLE_OPEN:
+      if (*res < 0) {
+        *res = aya_whole_open_failed(w, user_data, *res);
         return true;
       }
       if (!live) {
-        close(fd);
-        aya_read_whole_drop(w, user_data);
+        close(*res);
+        aya_whole_drop(w, user_data);
         *res = AYA_ECANCELED;
         return true;
       }
-      owned_add(&e->owned, fd);
-      struct aya_sqe sqes[2];
-      if (can_go_on(e, ring) && aya_read_whole_go_on(w, user_data, fd, sqes)) {
-        /* Submitted by pump(), which loops while SQEs are unsubmitted. */
-        for (uint32_t i = 0; i < 2; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
-        e->ring_ops += 2;
-        return false;
-      }
-      *res = aya_read_whole_hand_over(w, user_data, fd);
-      return true;
-    }
-    case AYA_READ_WHOLE_READ:
-      aya_read_whole_read_done(w, user_data, *res);
+      return whole_opened(e, ring, user_data, *res, res);
+    case AYA_WHOLE_IO:
+    case AYA_WHOLE_CUT:
+      aya_whole_step_done(w, user_data, *res);
       return false;
-    case AYA_READ_WHOLE_CLOSE: {
-      int32_t fd = aya_read_whole_fd(w, user_data);
+    case AYA_WHOLE_CLOSE: {
+      int32_t fd = aya_whole_fd(w, user_data);
       if (*res == AYA_ECANCELED) close(fd); /* teardown cancelled it: nobody else will */
       owned_remove(&e->owned, fd);
-      *res = aya_read_whole_end(w, user_data, *res);
+      *res = aya_whole_end(w, user_data, *res);
       return true;
     }
   }
@@ -363,17 +368,17 @@ static bool read_whole_cqe(struct engine *e, const struct aya_ring *ring, uint64
 /* What take_cqes() took besides JS completions (one ring op each). */
 struct taken_besides {
   uint32_t internal;    /* our own requests' CQEs */
-  uint32_t chain_steps; /* ring ops of whole-file chains and reads that end none: a CQE, or none */
+  uint32_t whole_steps; /* ring ops of whole-file reads and writes that end none */
 };
 
 /*
- * Take up to `max` JS completions posted on `ring` (whose chains are `chains`): their pairs go
- * to `out` (when not NULL; teardown discards them), the fds of completed opens are recorded,
- * a chain gives one completion when its close's CQE comes. What else was taken goes to
- * *besides. Returns the number of JS pairs.
+ * Take up to `max` JS completions posted on `ring`: their pairs go to `out` (when not NULL;
+ * teardown discards them), the fds of completed opens are recorded, a whole-file op gives one
+ * completion when its close's CQE comes. What else was taken goes to *besides. Returns the
+ * number of JS pairs.
  */
-static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, struct aya_chains *chains, int32_t *out,
-                          uint32_t max, struct taken_besides *besides) {
+static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out, uint32_t max,
+                          struct taken_besides *besides) {
   uint32_t ready = aya_cq_ready(ring), taken = 0, n = 0;
   *besides = (struct taken_besides){0};
   while (taken < ready && n < max) {
@@ -385,16 +390,9 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, struct aya_ch
     }
     if (cqe->user_data & LINKED_CLOSE_TAG) {
       if (res != AYA_ECANCELED) owned_remove(&e->owned, (int)((cqe->user_data >> 32) & INT32_MAX));
-    } else if (cqe->user_data & AYA_CHAIN_TAG) {
-      uint32_t skipped;
-      if (!aya_chain_cqe(chains, cqe->user_data, res, &res, &skipped)) {
-        besides->chain_steps++;
-        continue;
-      }
-      besides->chain_steps += skipped;
-    } else if (cqe->user_data & AYA_READ_WHOLE_TAG) {
-      if (!read_whole_cqe(e, ring, cqe->user_data, &res, out != NULL)) {
-        besides->chain_steps++;
+    } else if (cqe->user_data & AYA_WHOLE_TAG) {
+      if (!whole_cqe(e, ring, cqe->user_data, &res, out != NULL)) {
+        besides->whole_steps++;
         continue;
       }
     } else if ((cqe->user_data & OPEN_TAG) && res >= 0) {
@@ -413,8 +411,8 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, struct aya_ch
 /* Take up to `max` completions of the current ring (see take_cqes()). */
 static uint32_t reap(struct engine *e, int32_t *out, uint32_t max) {
   struct taken_besides besides;
-  uint32_t n = take_cqes(e, &e->ring, &e->chains, out, max, &besides);
-  e->ring_ops -= n + besides.chain_steps;
+  uint32_t n = take_cqes(e, &e->ring, out, max, &besides);
+  e->ring_ops -= n + besides.whole_steps;
   e->internal_ops -= besides.internal;
   return n;
 }
@@ -442,8 +440,8 @@ static int submit_ring(struct engine *e, struct aya_ring *ring, bool get_events)
 static uint32_t reap_one_retired(struct engine *e, struct retired_ring *r, int32_t *out, uint32_t max) {
   if (aya_ring_needs_taskrun(&r->ring)) submit_ring(e, &r->ring, true);
   struct taken_besides besides;
-  uint32_t n = take_cqes(e, &r->ring, &r->chains, out, max, &besides);
-  uint32_t ended = n + besides.internal + besides.chain_steps;
+  uint32_t n = take_cqes(e, &r->ring, out, max, &besides);
+  uint32_t ended = n + besides.internal + besides.whole_steps;
   r->ops -= ended;
   e->retired_ops -= ended;
   return n;
@@ -1051,74 +1049,63 @@ static napi_value js_write_then(napi_env env, napi_callback_info info) {
 }
 
 /*
- * writeWhole(ticket, pathBuf, flags, mode, buf, off, len): writeFile's open (flags without
- * O_TRUNC), cut to `len`, write and close as one chain (chain.h): one submission, and the
- * kernel runs each step where the one before ended. The result is the chain's (chain.h:
- * bytes written, or the failed step and its errno). Refused with EAGAIN when it cannot go at
- * once (no file table, every slot busy, no room in the ring, ops waiting, SQPOLL, a path the
- * kernel refuses before the open runs): JavaScript then runs the ops one by one.
+ * The open of the whole-file op `op` (whole.h) into the ring, submitted now or at the
+ * checkpoint; the engine goes on from its CQE. Refused with EAGAIN when it cannot go into the
+ * ring at once (every slot busy, no room, ops waiting, SQPOLL): JavaScript then opens the file
+ * itself. Never into `waiting`: fail_waiting() would end it without freeing its slot.
  */
-static napi_value js_write_whole(napi_env env, napi_callback_info info) {
-  ENGINE_CALL(env, info, call);
-  bool now;
-  uint64_t token;
-  uint8_t *path, *buf;
-  size_t path_len;
-  int32_t flags, mode;
-  uint32_t len;
-  if (!arg_ticket(env, &call, &token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
-      !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode) ||
-      !aya_arg_span(env, &call, 4, &buf, &len))
-    return aya_int(env, AYA_EINVAL);
-  /* Never into `waiting`: a chain's slot belongs to the ring it was built for. */
-  if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) ||
-      !ring_has_room(e, AYA_CHAIN_SQES))
+static napi_value queue_whole(napi_env env, struct engine *e, const struct aya_whole_op *op, bool now) {
+  if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) || !ring_has_room(e, 1))
     return aya_int(env, AYA_EAGAIN);
-  /* A path the kernel refuses while preparing the open (getname: empty, ENOENT; PATH_MAX bytes
-   * or more, ENAMETOOLONG) fails the whole link before it is issued, and the close's CQE never
-   * came (docs/engine-notes.md, Whole-file chains). A plain open reports those errors. */
-  if (path_len == 1 || path_len > PATH_MAX) return aya_int(env, AYA_EAGAIN);
-  const struct aya_chain_write w = {.token = token,
-                                    .path = path,
-                                    .flags = flags,
-                                    .mode = (uint32_t)mode,
-                                    .buf = buf,
-                                    .len = len,
-                                    .async_write = len >= ASYNC_COPY_MIN};
-  struct aya_sqe sqes[AYA_CHAIN_SQES];
-  if (!aya_chain_build(&e->chains, &w, sqes)) return aya_int(env, AYA_EAGAIN);
-  for (uint32_t i = 0; i < AYA_CHAIN_SQES; i++) *aya_ring_get_sqe(&e->ring) = sqes[i];
-  e->ring_ops += AYA_CHAIN_SQES;
+  struct aya_sqe sqe;
+  if (!aya_whole_open(&e->wholes, op, &sqe)) return aya_int(env, AYA_EAGAIN);
+  *aya_ring_get_sqe(&e->ring) = sqe;
+  e->ring_ops++;
   return aya_int(env, now ? (int32_t)submit_queued(e) : 0);
 }
 
 /*
- * readWhole(ticket, pathBuf, buf, off, len): readFile of a path (read_whole.h): open it
- * read-only and, for a regular file of at most `len` bytes, read it into buf[off, off + len)
- * and close it, with one completion (its result as read_whole.h says: the bytes read, a
- * failure, or the fd handed over for JavaScript to read). Refused with EAGAIN when it cannot
- * go into the ring at once (every slot busy, no room, ops waiting, SQPOLL): JavaScript then
- * opens the file itself. (Unlike a chain's, this open is no link: a path the kernel refuses
- * fails it with its own CQE.)
+ * writeWhole(ticket, pathBuf, flags, mode, buf, off, len): writeFile of a path (whole.h): open
+ * it with `flags` (without O_TRUNC), cut it to `len` where it is longer, write buf[off, off +
+ * len) at the new fd's position and close it, with one completion (its result as whole.h says:
+ * `len`, a failed step and its errno, or the fd handed over for JavaScript to write).
+ */
+static napi_value js_write_whole(napi_env env, napi_callback_info info) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  uint8_t *path;
+  size_t path_len;
+  int32_t flags, mode;
+  struct aya_whole_op op = {.kind = AYA_WHOLE_WRITE};
+  if (!arg_ticket(env, &call, &op.token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
+      !aya_arg_i32(env, &call, 2, &flags) || !aya_arg_i32(env, &call, 3, &mode) ||
+      !aya_arg_span(env, &call, 4, &op.buf, &op.len))
+    return aya_int(env, AYA_EINVAL);
+  op.path = path;
+  op.flags = flags;
+  op.mode = (uint32_t)mode;
+  op.async_io = op.len >= ASYNC_COPY_MIN;
+  return queue_whole(env, e, &op, now);
+}
+
+/*
+ * readWhole(ticket, pathBuf, buf, off, len): readFile of a path (whole.h): open it read-only
+ * and, for a regular file of 1 to `len` bytes, read it into buf[off, off + len) and close it,
+ * with one completion (its result as whole.h says: the bytes read, a failure, or the fd handed
+ * over for JavaScript to read).
  */
 static napi_value js_read_whole(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
   bool now;
-  uint64_t token;
-  uint8_t *path, *buf;
+  uint8_t *path;
   size_t path_len;
-  uint32_t len;
-  if (!arg_ticket(env, &call, &token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
-      !aya_arg_span(env, &call, 2, &buf, &len))
+  struct aya_whole_op op = {.kind = AYA_WHOLE_READ};
+  if (!arg_ticket(env, &call, &op.token, &now) || !arg_path(env, &call, 1, &path, &path_len) ||
+      !aya_arg_span(env, &call, 2, &op.buf, &op.len))
     return aya_int(env, AYA_EINVAL);
-  /* Never into `waiting`: fail_waiting() would end it without freeing its slot. */
-  if (!e->have_ring || e->waiting.len > 0 || (e->ring.setup_flags & AYA_SETUP_SQPOLL) || !ring_has_room(e, 1))
-    return aya_int(env, AYA_EAGAIN);
-  struct aya_sqe sqe;
-  if (!aya_read_whole_open(&e->read_wholes, token, path, buf, len, &sqe)) return aya_int(env, AYA_EAGAIN);
-  *aya_ring_get_sqe(&e->ring) = sqe;
-  e->ring_ops++;
-  return aya_int(env, now ? (int32_t)submit_queued(e) : 0);
+  op.path = path;
+  op.async_io = op.len >= ASYNC_COPY_MIN;
+  return queue_whole(env, e, &op, now);
 }
 
 /*
@@ -1336,7 +1323,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
   if (!e) return NULL;
   e->env = env;
   e->efd = -1;
-  aya_read_wholes_init(&e->read_wholes);
+  aya_wholes_init(&e->wholes);
   e->ring.fd = -1;
   if (napi_set_instance_data(env, e, NULL, NULL) != napi_ok ||
       napi_add_env_cleanup_hook(env, on_env_exit, e) != napi_ok) {

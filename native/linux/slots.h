@@ -1,8 +1,8 @@
 /*
- * Slots of the engine's multi-request ops (chain.h's whole-file writes, read_whole.h's
- * whole-file reads): a stack of free slot numbers, and the user_data layout their requests
- * share — the op's tag bit, the step in bits 56-57, the slot in bits 40-47 and the JS token in
- * the low 32 bits (bits 32, 61, 62 and 63 are the tags: engine.c's, read_whole.h's, chain.h's).
+ * Slots of the engine's multi-request ops (whole.h's whole-file reads and writes): a stack of
+ * free slot numbers, and the user_data layout their requests share — the op's tag bit, the
+ * step in bits 56-57, the slot in bits 40-47 and the JS token in the low 32 bits (bits 32, 61
+ * and 63 are the tags: engine.c's open and linked close, whole.h's).
  */
 #ifndef AYA_SLOTS_H
 #define AYA_SLOTS_H

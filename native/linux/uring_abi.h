@@ -74,11 +74,9 @@ enum {
 };
 
 /* SQE flags. */
-#define AYA_SQE_FIXED_FILE (1u << 0)       /* fd is an index in the ring's file table */
 #define AYA_SQE_IO_LINK (1u << 2)          /* the next SQE starts when this one has completed in full */
 #define AYA_SQE_IO_HARDLINK (1u << 3)      /* the next SQE starts when this one has completed, however */
 #define AYA_SQE_ASYNC (1u << 4)            /* go straight to an io-wq worker */
-#define AYA_SQE_CQE_SKIP_SUCCESS (1u << 6) /* 5.17: post a CQE only for a failure (or a short read/write) */
 
 #define AYA_FSYNC_DATASYNC (1u << 0)
 #define AYA_ASYNC_CANCEL_ALL (1u << 0) /* 5.19: every match, not just the first */
@@ -86,8 +84,6 @@ enum {
 #define AYA_ASYNC_CANCEL_ANY (1u << 2) /* 5.19: cancel every request */
 
 /* io_uring_register(2) opcodes. */
-#define AYA_REGISTER_FILES2 13 /* 5.13; sparse tables 5.19 */
-#define AYA_RSRC_REGISTER_SPARSE (1u << 0)
 #define AYA_REGISTER_EVENTFD 4
 #define AYA_UNREGISTER_EVENTFD 5
 #define AYA_REGISTER_PROBE 8
@@ -152,17 +148,6 @@ _Static_assert(offsetof(struct aya_uring_params, cq_off) == 80, "params.cq_off")
  * member name we use for each slot: `off` is also addr2 (STATX's output buffer), `op_flags`
  * is rw_flags / fsync_flags / open_flags / statx_flags / cancel_flags.
  */
-/* io_uring_register(IORING_REGISTER_FILES2)'s argument. */
-struct aya_rsrc_register {
-  uint32_t nr;
-  uint32_t flags;
-  uint64_t resv2;
-  uint64_t data;
-  uint64_t tags;
-};
-_Static_assert(sizeof(struct aya_rsrc_register) == 32, "io_uring_rsrc_register size");
-_Static_assert(offsetof(struct aya_rsrc_register, flags) == 4, "rsrc_register.flags");
-_Static_assert(offsetof(struct aya_rsrc_register, data) == 16, "rsrc_register.data");
 
 struct aya_sqe {
   uint8_t opcode;

@@ -63,23 +63,23 @@ export const enum ReadWholeFailure {
   /** The close failed after the read went in full. */
   Close = 2,
 }
-/** readWhole() handing its open fd to the caller: -(READ_WHOLE_HANDOVER + fd). */
-export const READ_WHOLE_HANDOVER = 1 << 24;
+/** readWhole() or writeWhole() handing its open fd to the caller: -(WHOLE_HANDOVER + fd). */
+export const WHOLE_HANDOVER = 1 << 24;
 
 /**
  * What a writeWhole() that failed reports: -(errno + WHOLE_STEP * step), errno 0 for a short
- * write. Which step failed, in chain order.
+ * write. Which step failed.
  */
 export const WHOLE_STEP = 4096;
 export const enum WholeFailure {
   Open = 1,
-  /** The write failed or was short on a regular file, which the cut had set to the full length. */
+  /** The write failed or was short on a regular file (cut first to the data's length where it was longer). */
   Write = 2,
-  /** The cut (ftruncate) failed, not with EINVAL; the write went in full. */
+  /** The cut (ftruncate) failed; the write went in full. */
   Cut = 3,
   /** The close failed after a full cut and write. */
   Close = 4,
-  /** The write failed or was short on a pipe, socket or device (ftruncate said EINVAL). */
+  /** The write failed or was short on a pipe, socket or device. */
   WriteNotRegular = 5,
 }
 
@@ -133,11 +133,17 @@ export interface OpBackend {
    */
   writeThen?(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined;
   /**
-   * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) as one kernel submission: open `path`
-   * with `flags` (O_TRUNC left out), ftruncate to `len`, write at the new fd's position, close
-   * — each step runs when the one before has ended, however it ended, so the fd is always
-   * closed. Resolves `len`, or a failure as {@link WholeFailure} describes. Undefined where the
-   * backend cannot (no such op, or not at the moment: the caller runs the steps itself).
+   * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) with one completion: open `path` with
+   * `flags` (O_TRUNC left out); then, from the open's completion, ftruncate to `len` where the
+   * file is longer, write at the new fd's position, close — each step runs when the one before
+   * has ended, however it ended, so the fd is always closed. Resolves:
+   * - `len`: written, the fd closed;
+   * - a failure as {@link WholeFailure} describes (the fd closed);
+   * - -(WHOLE_HANDOVER + fd): the file is open and nothing was written (the engine could not go
+   *   on: no room, a retired ring, a type the kernel did not give); writing and closing it is
+   *   the caller's.
+   *
+   * Undefined where the backend cannot (no such op, or not at the moment: the caller opens).
    */
   writeWhole?(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined;
   /**
@@ -148,7 +154,7 @@ export interface OpBackend {
    * - a negative errno: the open failed;
    * - -(errno + WHOLE_STEP * step), step a {@link ReadWholeFailure}: the read or the close
    *   failed (the fd is closed);
-   * - -(READ_WHOLE_HANDOVER + fd): the file is open and was not read (not a regular file, a size
+   * - -(WHOLE_HANDOVER + fd): the file is open and was not read (not a regular file, a size
    *   of 0 or above `len`); reading and closing it is the caller's.
    *
    * Undefined where the backend cannot (no such op, or not at the moment: the caller opens).

@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
 import { getBackend, getPositionWriter, getSizelessFileReader, repeatCancel } from '../engine/index';
-import { READ_WHOLE_HANDOVER, ReadWholeFailure, WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
+import { WHOLE_HANDOVER, ReadWholeFailure, WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { toBytes, tooManyArgs } from '../file/validate';
@@ -476,8 +476,8 @@ async function readAtOnce(backend: OpBackend, path: PathLike, options: ParsedOpt
   const r = await reading;
   if (r >= 0) return takeRead(scratch, r, options.encoding);
   releaseBuffer(scratch); // the kernel is done with it: the completion came
-  if (r <= -READ_WHOLE_HANDOVER) {
-    return decoded(await runThenClose(backend, -r - READ_WHOLE_HANDOVER, path, options, readOpened), options.encoding);
+  if (r <= -WHOLE_HANDOVER) {
+    return decoded(await runThenClose(backend, -r - WHOLE_HANDOVER, path, options, readOpened), options.encoding);
   }
   throw readWholeError(r, path);
 }
@@ -571,8 +571,8 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
 
 /**
  * The most writeChained() writes: PIPE_BUF. A pipe takes that much in one piece or not at
- * all; more could go in part, and the chain's close would then end the stream for the reader
- * (docs/engine-notes.md, Whole-file chains). Longer data goes step by step.
+ * all; more could go in part, and the linked close would then end the stream for the reader
+ * (docs/engine-notes.md, Whole-file writes). Longer data goes step by step.
  */
 const CHAIN_WRITE_MAX = 4096;
 
@@ -580,12 +580,12 @@ const CHAIN_WRITE_MAX = 4096;
 type Chained = 'written' | 'not-run' | 'again';
 
 /**
- * writeFile as one kernel submission (OpBackend.writeWhole: open, cut, write, close), holding
- * an open-file slot as withFile does. Resolves 'written' when that wrote the file (or rejects
- * with its error), 'not-run' when it did not run, 'again' when it must be done again step by
- * step: a write that failed or was short on a regular file, which the chain's cut had set to
- * the full length; replaceInPlace writes it again and ends it as node:fs does (exactly the
- * bytes written).
+ * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer,
+ * write, close), holding an open-file slot as withFile does. Resolves 'written' when that
+ * wrote the file, or when it handed the open file back and replaceInPlace wrote it (or rejects
+ * with the error), 'not-run' when it did not run, 'again' when it must be done again step by
+ * step: a write that failed or was short on a regular file; replaceInPlace writes it again and
+ * ends it as node:fs does (exactly the bytes written).
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
   if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
@@ -594,6 +594,10 @@ async function writeChained(backend: OpBackend, path: PathLike, options: ParsedO
     if (chained === undefined) return 'not-run';
     const r = await chained;
     if (r >= 0) return 'written';
+    if (r <= -WHOLE_HANDOVER) {
+      await runThenClose(backend, -r - WHOLE_HANDOVER, path, options, (file) => replaceInPlace(file, data, false));
+      return 'written';
+    }
     const { step, errno } = failedStep(r);
     if (step === WholeFailure.Write) return 'again';
     if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
@@ -622,7 +626,7 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
       const chained = await writeChained(backend, target, inPlace, source as Uint8Array);
       if (chained === 'written') return;
-      // The chain opened (maybe created) the file: O_EXCL would now fail EEXIST.
+      // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
       const again = chained === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
       await withFile(target, again, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
     } else {
