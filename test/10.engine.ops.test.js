@@ -452,6 +452,28 @@ test('writeWhole failures name their step: open (ENOENT, EISDIR), a device that 
   }
 });
 
+test('writeWhole writes data of any length to a regular file (1 MiB over a longer file, cut); more than PIPE_BUF for a FIFO comes back open, nothing written', { skip: notChaining }, async () => {
+  const p = tmp();
+  fs.writeFileSync(p, Buffer.alloc(3 << 20, 'o'));
+  const big = Buffer.alloc(1 << 20);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  const before = openFds();
+  assert.strictEqual(await b.writeWhole(p, WRITE_IN_PLACE, 0o644, big, 0, big.length), big.length);
+  assert.ok(fs.readFileSync(p).equals(big));
+  assert.strictEqual(openFds(), before);
+  const fifo = tmp('fifo');
+  assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = fs.openSync(fifo, O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const r = await b.writeWhole(fifo, WRITE_IN_PLACE, 0o644, big, 0, 4097);
+    assert.ok(r <= -HANDOVER, `4097 bytes for a FIFO: handed over (${r})`);
+    assert.throws(() => fs.readSync(reader, Buffer.alloc(8)), { code: 'EAGAIN' }, 'nothing written');
+    assert.strictEqual(await b.close(-r - HANDOVER), 0);
+  } finally {
+    fs.closeSync(reader);
+  }
+});
+
 test('writeWhole: a write the file size limit cuts short is reported short (step write, errno 0), the file as long as the limit', { skip: notChaining }, () => {
   const code = `
 const { getBackend } = require(${JSON.stringify(require('./_lib/internals.js').paths.engine)});

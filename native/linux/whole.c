@@ -51,6 +51,11 @@ int aya_fstat_cached(int fd, void *out) {
   return rc < 0 ? -errno : 0;
 }
 
+/* PIPE_BUF: a pipe takes a write of this much in one piece or not at all (pipe(7)). A longer one
+ * could go in part, and the linked close would then end the stream for the reader; so longer
+ * data for anything but a regular file is handed over, and JavaScript writes it piece by piece. */
+#define WHOLE_WRITE_MAX_NOT_REG 4096u
+
 /* What going on needs to know (statx's STATX_TYPE and STATX_SIZE). */
 #define TYPE_AND_SIZE (0x1u | 0x200u)
 
@@ -108,6 +113,7 @@ uint32_t aya_whole_go_on(struct aya_wholes *w, uint64_t user_data, int32_t fd, s
     n = read_steps(s, user_data, (uint32_t)st.size, sqes);
   } else {
     s->regular = S_ISREG(st.mode);
+    if (!s->regular && s->len > WHOLE_WRITE_MAX_NOT_REG) return 0;
     n = write_steps(s, user_data, st.size, sqes);
   }
   sqes[n++] = (struct aya_sqe){

@@ -12,8 +12,9 @@
  *   changes nothing (docs/performance.md, writeFile with one completion).
  * The close's CQE ends it: one completion instead of three round trips through JavaScript.
  * Anything else — a read of a FIFO or device, of a size of 0 (/proc files, empty files) or of
- * a file larger than the buffer; a type the kernel did not give; no room in the ring; a retired
- * ring — hands the open fd to JavaScript, which goes on as before (docs/engine-notes.md,
+ * a file larger than the buffer; a write of more than PIPE_BUF bytes to anything but a regular
+ * file; a type the kernel did not give; no room in the ring; a retired ring — hands the open fd
+ * to JavaScript, which goes on as before (docs/engine-notes.md,
  * Whole-file reads and writes).
  */
 #ifndef AYA_WHOLE_H

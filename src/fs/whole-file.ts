@@ -569,13 +569,6 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
   await writeAll(file, data, false, file.written);
 }
 
-/**
- * The most writeChained() writes: PIPE_BUF. A pipe takes that much in one piece or not at
- * all; more could go in part, and the linked close would then end the stream for the reader
- * (docs/engine-notes.md, Whole-file writes). Longer data goes step by step.
- */
-const CHAIN_WRITE_MAX = 4096;
-
 /** What writeChained() did: wrote the file, did not run, or ran and must be done again step by step. */
 type Chained = 'written' | 'not-run' | 'again';
 
@@ -588,7 +581,7 @@ type Chained = 'written' | 'not-run' | 'again';
  * ends it as node:fs does (exactly the bytes written).
  */
 async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
-  if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
+  if (backend.writeWhole === undefined || options.flush) return 'not-run';
   return withSlot(path, undefined, async (): Promise<Chained> => {
     const chained = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
     if (chained === undefined) return 'not-run';
