@@ -507,14 +507,17 @@ function readWholeError(r: number, path: PathLike): Error {
  * opened with O_TRUNC (and not O_APPEND), without an AbortSignal (an abort while the open is
  * in flight closes the fd unseen: with O_TRUNC the file is then empty, as node:fs leaves it),
  * on a backend that reads a file's size without a round trip. Elsewhere the open truncates,
- * as node:fs's does.
+ * as node:fs's does. Not for no bytes: a write of 0 bytes changes nothing, where O_TRUNC sets
+ * the file's mtime and ctime (and clears set-user-ID) even on an empty file, so writeFile(p, '')
+ * touches the file as node:fs's does; and there is nothing to write in place.
  */
 function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: OpBackend): boolean {
   const { flags, signal } = options;
   // Not without write access: O_RDONLY|O_TRUNC truncates on Linux (or fails EACCES on a file
   // the caller may not write), then the write fails EBADF; only the open can do that.
   const writable = (flags & (O.O_WRONLY | O.O_RDWR)) !== 0;
-  return source instanceof Uint8Array && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
+  const bytes = source instanceof Uint8Array && source.length > 0;
+  return bytes && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
 }
 
 /**
