@@ -35,3 +35,36 @@ test('an empty writeFile over an empty file updates its modification time, as no
   }
   for (const [key, end] of Object.entries(touched)) assert.deepStrictEqual(end, { size: 0, mtimeMoved: true }, key);
 });
+
+/** Detach `view`'s memory and fill it with 'B's: what a program does that transfers the buffer away and reuses it. */
+function transferAndReuse(view) {
+  const moved = structuredClone(view.buffer, { transfer: [view.buffer] });
+  new Uint8Array(moved).fill(0x42);
+}
+
+test('a buffer transferred away right after the call: the file never gets the bytes written into that memory afterwards, and an empty file is never reported written', async (t) => {
+  const dir = tmpDir(t);
+  // The bytes go to the kernel after the open completes. node:fs's writeFile then sees the
+  // detached buffer and rejects TypeError (the file emptied by its open). Ours handed a short
+  // write its address when called (the kernel then read whatever the memory held: 'B's, or
+  // freed memory), and wrote a longer one from a detached view of length 0 and resolved.
+  for (const size of [100, 4096, 100_000]) {
+    for (const [name, writeFile] of Object.entries(WRITERS)) {
+      const p = path.join(dir, `${name}-${size}`);
+      fs.writeFileSync(p, 'old');
+      const view = new Uint8Array(size).fill(0x41);
+      const call = writeFile(p, view);
+      transferAndReuse(view);
+      let err = null;
+      try {
+        await call;
+      } catch (e) {
+        err = e;
+      }
+      const bytes = fs.readFileSync(p);
+      const key = `${name} ${size}`;
+      if (err === null) assert.ok(bytes.length === size && !bytes.some((b) => b !== 0x41), `${key}: resolved, so the file holds the data`);
+      else assert.deepStrictEqual({ name: err.name, length: bytes.length }, { name: 'TypeError', length: 0 }, key);
+    }
+  }
+});

@@ -373,8 +373,11 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
   const piece = signal === undefined ? data.length : ABORTABLE_CHUNK;
   let positional = !append;
   let done = from;
-  while (done < data.length) {
-    const n = await backend.write(fd, data, done, Math.min(piece, data.length - done), positional ? done : -1);
+  throwIfDetached(data);
+  const total = data.length;
+  while (done < total) {
+    throwIfDetached(data);
+    const n = await backend.write(fd, data, done, Math.min(piece, total - done), positional ? done : -1);
     if (n > 0) file.written += n; // before an abort's throw: replaceInPlace cuts the file there
     throwIfAborted(signal);
     if (n === ESPIPE && positional && done === 0) {
@@ -384,6 +387,16 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
     if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write'), done);
     done += n;
   }
+}
+
+/**
+ * Throw the TypeError node:fs's writeFile meets when the caller transferred the data's
+ * ArrayBuffer away (structuredClone, postMessage, transfer()) before it was written: the view
+ * then reads as empty, and writing it would report a file of no bytes written.
+ */
+function throwIfDetached(data: Uint8Array): void {
+  // A view's length reads 0 once its buffer is detached; a new view of that buffer throws.
+  if (data.length === 0) new Uint8Array(data.buffer, 0, 0);
 }
 
 /**
@@ -536,6 +549,7 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
   const regular = isRegularMode(st.mode);
   const before = regular ? st.size : 0;
   try {
+    throwIfDetached(data); // then cut below, as node:fs's open has emptied the file
     if (regular && before <= data.length && !flush) await writeLinkedClose(file, data);
     else await writeOpened(file, data, null, false);
   } finally {
@@ -588,10 +602,14 @@ type Chained = 'written' | 'not-run' | 'again';
  * wrote the file, or when it handed the open file back and replaceInPlace wrote it (or rejects
  * with the error), 'not-run' when it did not run, 'again' when it must be done again step by
  * step: a write that failed or was short on a regular file; replaceInPlace writes it again and
- * ends it as node:fs does (exactly the bytes written).
+ * ends it as node:fs does (exactly the bytes written). `borrowed`: `data` is the caller's
+ * memory, which the engine would read only when the open completes; it writes a copy, so a
+ * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
+ * lands in the file.
  */
-async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
-  if (backend.writeWhole === undefined || options.flush || data.length > CHAIN_WRITE_MAX) return 'not-run';
+async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<Chained> {
+  if (backend.writeWhole === undefined || options.flush || source.length > CHAIN_WRITE_MAX) return 'not-run';
+  const data = borrowed ? Buffer.from(source) : source;
   return withSlot(path, undefined, async (): Promise<Chained> => {
     const chained = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
     if (chained === undefined) return 'not-run';
@@ -627,7 +645,7 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
     const backend = getBackend();
     if (replacesInPlace(parsed, source, backend)) {
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
-      const chained = await writeChained(backend, target, inPlace, source as Uint8Array);
+      const chained = await writeChained(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));
       if (chained === 'written') return;
       // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
       const again = chained === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
