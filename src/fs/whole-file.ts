@@ -373,8 +373,11 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
   const piece = signal === undefined ? data.length : ABORTABLE_CHUNK;
   let positional = !append;
   let done = from;
-  while (done < data.length) {
-    const n = await backend.write(fd, data, done, Math.min(piece, data.length - done), positional ? done : -1);
+  throwIfDetached(data);
+  const total = data.length;
+  while (done < total) {
+    throwIfDetached(data);
+    const n = await backend.write(fd, data, done, Math.min(piece, total - done), positional ? done : -1);
     if (n > 0) file.written += n; // before an abort's throw: replaceInPlace cuts the file there
     throwIfAborted(signal);
     if (n === ESPIPE && positional && done === 0) {
@@ -384,6 +387,16 @@ async function writeAll(file: Opened, data: Uint8Array, append: boolean, from = 
     if (n <= 0) throw partialWriteError(uvException(n < 0 ? n : errnoByName('EIO'), 'write'), done);
     done += n;
   }
+}
+
+/**
+ * Throw the TypeError node:fs's writeFile meets when the caller transferred the data's
+ * ArrayBuffer away (structuredClone, postMessage, transfer()) before it was written: the view
+ * then reads as empty, and writing it would report a file of no bytes written.
+ */
+function throwIfDetached(data: Uint8Array): void {
+  // A view's length reads 0 once its buffer is detached; a new view of that buffer throws.
+  if (data.length === 0) new Uint8Array(data.buffer, 0, 0);
 }
 
 /**
@@ -507,14 +520,17 @@ function readWholeError(r: number, path: PathLike): Error {
  * opened with O_TRUNC (and not O_APPEND), without an AbortSignal (an abort while the open is
  * in flight closes the fd unseen: with O_TRUNC the file is then empty, as node:fs leaves it),
  * on a backend that reads a file's size without a round trip. Elsewhere the open truncates,
- * as node:fs's does.
+ * as node:fs's does. Not for no bytes: a write of 0 bytes changes nothing, where O_TRUNC sets
+ * the file's mtime and ctime (and clears set-user-ID) even on an empty file, so writeFile(p, '')
+ * touches the file as node:fs's does; and there is nothing to write in place.
  */
 function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: OpBackend): boolean {
   const { flags, signal } = options;
   // Not without write access: O_RDONLY|O_TRUNC truncates on Linux (or fails EACCES on a file
   // the caller may not write), then the write fails EBADF; only the open can do that.
   const writable = (flags & (O.O_WRONLY | O.O_RDWR)) !== 0;
-  return source instanceof Uint8Array && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
+  const bytes = source instanceof Uint8Array && source.length > 0;
+  return bytes && signal === undefined && writable && (flags & (O.O_TRUNC | O.O_APPEND)) === O.O_TRUNC && backend.fstatCached !== undefined;
 }
 
 /**
@@ -533,6 +549,7 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
   const regular = isRegularMode(st.mode);
   const before = regular ? st.size : 0;
   try {
+    throwIfDetached(data); // then cut below, as node:fs's open has emptied the file
     if (regular && before <= data.length && !flush) await writeLinkedClose(file, data);
     else await writeOpened(file, data, null, false);
   } finally {
@@ -569,6 +586,12 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
   await writeAll(file, data, false, file.written);
 }
 
+/**
+ * The most of a caller's buffer writeChained() copies (at the call, see there); a longer one
+ * is written step by step, each piece from the caller's memory when it is written.
+ */
+const BORROWED_COPY_MAX = 64 * 1024;
+
 /** What writeChained() did: wrote the file, did not run, or ran and must be done again step by step. */
 type Chained = 'written' | 'not-run' | 'again';
 
@@ -578,10 +601,14 @@ type Chained = 'written' | 'not-run' | 'again';
  * wrote the file, or when it handed the open file back and replaceInPlace wrote it (or rejects
  * with the error), 'not-run' when it did not run, 'again' when it must be done again step by
  * step: a write that failed or was short on a regular file; replaceInPlace writes it again and
- * ends it as node:fs does (exactly the bytes written).
+ * ends it as node:fs does (exactly the bytes written). `borrowed`: `data` is the caller's
+ * memory, which the engine would read only when the open completes; it writes a copy, so a
+ * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
+ * lands in the file.
  */
-async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<Chained> {
-  if (backend.writeWhole === undefined || options.flush) return 'not-run';
+async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<Chained> {
+  if (backend.writeWhole === undefined || options.flush || (borrowed && source.length > BORROWED_COPY_MAX)) return 'not-run';
+  const data = borrowed ? Buffer.from(source) : source;
   return withSlot(path, undefined, async (): Promise<Chained> => {
     const chained = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
     if (chained === undefined) return 'not-run';
@@ -617,7 +644,7 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
     const backend = getBackend();
     if (replacesInPlace(parsed, source, backend)) {
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
-      const chained = await writeChained(backend, target, inPlace, source as Uint8Array);
+      const chained = await writeChained(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));
       if (chained === 'written') return;
       // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
       const again = chained === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
