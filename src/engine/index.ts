@@ -147,6 +147,18 @@ export function getPositionWriter(backend: OpBackend): OpBackend {
 }
 
 /**
+ * The backend for the ops of an fd opened with `flags` (O_* bits) on `backend`: node:fs under
+ * io_uring when they hold O_NONBLOCK. On such an fd read(2) of an empty pipe or socket and
+ * write(2) to a full one fail EAGAIN at once (node:fs), but the ring waits until the file is
+ * ready instead (io_uring polls a file that supports non-blocking I/O, O_NONBLOCK or not), so
+ * the call would never settle where node:fs rejects EAGAIN (docs/reliability.md). Elsewhere
+ * `backend`.
+ */
+export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend {
+  return backend.kind === 'io_uring' && (flags & constants.O_NONBLOCK) !== 0 ? getNodeFsBackend() : backend;
+}
+
+/**
  * The backend for reading a regular file whose size reads 0 (/proc, /sys and other files
  * made as they are read) to its end: node:fs under io_uring. The ring tries such a read
  * without blocking and, where the file cannot, waits on the file's poll instead of sending the

@@ -9,7 +9,7 @@
 import type * as fs from 'node:fs';
 import { nodeFs } from '../engine/node-fs';
 import { promisify } from 'node:util';
-import { getBackendForFd, getReaderForFd } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getReaderForFd } from '../engine/index';
 import type { OpBackend } from '../engine/types';
 import { uvException } from '../errors';
 import { toBytes } from '../file/validate';
@@ -61,7 +61,7 @@ export function open(path: fs.PathLike, ...rest: unknown[]): void {
   const cb = lastCallback(rest);
   const flags = parseOpenFlag(rest.length > 1 ? rest[0] : undefined);
   const mode = parseMode(rest.length > 2 ? rest[1] : undefined, 'mode', 0o666);
-  const backend = getBackendForFd();
+  const backend = getBackendForFlags(getBackendForFd(), flags);
   deliver(backend.open(target, flags, mode).then((fd) => {
     if (fd < 0) throw uvException(fd, 'open', target);
     ownFds.set(fd, getReaderForFd(backend, fd, flags));

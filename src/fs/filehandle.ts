@@ -13,7 +13,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd, getReaderForFd } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getReaderForFd } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
@@ -485,7 +485,7 @@ export class AyaFileHandle extends EventEmitter {
 /** Open `path` on the engine (with `flags` as O_* bits and `mode`) and wrap the fd in a FileHandle. */
 export async function openHandle(path: PathLike, flags: number, mode: number): Promise<FileHandle> {
   // IOCP's fds index the addon's handle table: a FileHandle's fd must be one node:fs understands.
-  const backend = getBackendForFd();
+  const backend = getBackendForFlags(getBackendForFd(), flags);
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
   return new AyaFileHandle(fd, backend, path, flags) as unknown as FileHandle;
