@@ -2,10 +2,12 @@
 // Covers: every backend (native, waiter-thread and fallback passes), POSIX (FIFOs); what: reads
 // and writes of pipes that node:fs answers at once are answered at once: an fd opened with
 // O_NONBLOCK (a flag of ayafileio/fs's open, callback open and readFile/writeFile, or an fd
-// given to wrapFd) rejects EAGAIN on an empty or full pipe, as node:fs does.
+// given to wrapFd) rejects EAGAIN on an empty or full pipe, as node:fs does; FileHandle.readv()
+// on a pipe returns what it holds.
 // Found by an adversarial pass over unusual files (public API and docs only): on io_uring
 // every such call waited for the pipe to become ready and never settled, since the ring
-// polls a pipe whatever its O_NONBLOCK flag.
+// polls a pipe whatever its O_NONBLOCK flag; readv() read one buffer after another and, on
+// every backend, waited for more data once the first was full.
 const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
@@ -111,4 +113,28 @@ test('writes to a full pipe opened O_NONBLOCK reject EAGAIN as node:fs\'s: write
   const eagain = { code: 'EAGAIN', syscall: 'write' };
   assert.deepStrictEqual(out.node, eagain);
   for (const call of ['writeFile', 'appendFile', 'mainWriteFile', 'wrapFd']) assert.deepStrictEqual(out[call], eagain, call);
+});
+
+test('FileHandle.readv() on a pipe returns what the pipe holds, as node:fs\'s: no wait for a second buffer once the first is full', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const readv = async (mod, sizes) => {
+      const fh = await mod.open(fifo, 'r');
+      try {
+        fs.writeSync(holder, 'head');
+        const buffers = sizes.map((n) => Buffer.alloc(n));
+        const { bytesRead } = await fh.readv(buffers);
+        return [bytesRead, ...buffers.map(String)];
+      } finally {
+        emptyPipe();
+        await fh.close();
+      }
+    };
+    const run = async (mod) => {
+      const results = [];
+      for (const sizes of [[4, 100], [2, 1, 100], [0]]) results.push(await outcome(readv(mod, sizes)));
+      return results;
+    };
+    return { node: await run(fs.promises), aya: await run(afs.promises) };`);
+  assert.deepStrictEqual(out.node, [{ value: [4, 'head', '\0'.repeat(100)] }, { value: [4, 'he', 'a', 'd' + '\0'.repeat(99)] }, { value: [0, ''] }]);
+  assert.deepStrictEqual(out.aya, out.node);
 });

@@ -17,6 +17,7 @@ import { getBackendForFd, getBackendForFlags, getReaderForFd } from '../engine/i
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
+import { isSeekableMode } from '../file/stats';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
 import { toNodeStats, wantsBigInt } from './stats';
@@ -128,6 +129,8 @@ export class AyaFileHandle extends EventEmitter {
   readonly #flags: number;
   /** The backend for reads, chosen at the first read (#readerFor). */
   #reader: OpBackend | undefined;
+  /** Whether the fd has a file position, asked at the first readv() at the fd's position (#isSeekable). */
+  #seekable: boolean | undefined;
 
   /** @internal Wrap `fd`, just opened from `path` on `backend` with `flags` (O_* bits). */
   constructor(fd: number, backend: OpBackend, path: PathLike, flags: number) {
@@ -181,6 +184,28 @@ export class AyaFileHandle extends EventEmitter {
   #readerFor(fd: number): OpBackend {
     this.#reader ??= getReaderForFd(this.#backend, fd, this.#flags);
     return this.#reader;
+  }
+
+  /** Whether `fd` has a file position (a regular file or block device), asked once; true if fstat fails (the read reports it). */
+  async #isSeekable(fd: number): Promise<boolean> {
+    if (this.#seekable === undefined) {
+      const st = this.#backend.fstatCached?.(fd) ?? (await this.#backend.fstat(fd));
+      this.#seekable = typeof st === 'number' || isSeekableMode(st.mode);
+    }
+    return this.#seekable;
+  }
+
+  /** One read of the buffers' total size at the fd's position, its bytes then copied into them in turn. */
+  async #readOnceInto(fd: number, views: Uint8Array[]): Promise<number> {
+    const total = views.reduce((sum, view) => sum + view.byteLength, 0);
+    if (total === 0) return 0; // readv(2) of no bytes returns at once; the ring's read of an empty pipe would wait
+    // Its own memory, not Buffer's shared pool: an op the fallback abandons may fill it later.
+    const scratch = Buffer.allocUnsafeSlow(total);
+    const n = await this.#readerFor(fd).read(fd, scratch, 0, total, -1);
+    if (n < 0) throw uvException(n, 'read');
+    let copied = 0;
+    for (const view of views) copied += scratch.copy(view, 0, copied, n);
+    return n;
   }
 
   /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
@@ -239,12 +264,20 @@ export class AyaFileHandle extends EventEmitter {
     });
   }
 
-  /** Read into each buffer in turn (from `position`, or the fd's position), stopping at a short read. */
+  /**
+   * Read into each buffer in turn (from `position`, or the fd's position), stopping at a short
+   * read; on a pipe, socket or character device one read of their total size, as readv(2)
+   * makes: a read per buffer would wait for more once the first is full, where readv(2)
+   * returns what the pipe holds.
+   */
   readv(buffers: unknown, position?: unknown): Promise<{ bytesRead: number; buffers: NodeJS.ArrayBufferView[] }> {
     return AyaFileHandle.#call(this, 'readv', async (fd) => {
       checkBufferArray(buffers);
       if (buffers.length === 0) throw uvException(EINVAL, 'read'); // as libuv refuses a read of no buffers
       let pos = toPosition(position);
+      if (pos < 0 && !(await this.#isSeekable(fd))) {
+        return nullProto({ bytesRead: await this.#readOnceInto(fd, buffers.map((view) => toBytes(view, 'buffers'))), buffers });
+      }
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
