@@ -3,11 +3,12 @@
 // and writes of pipes that node:fs answers at once are answered at once: an fd opened with
 // O_NONBLOCK (a flag of ayafileio/fs's open, callback open and readFile/writeFile, or an fd
 // given to wrapFd) rejects EAGAIN on an empty or full pipe, as node:fs does; FileHandle.readv()
-// on a pipe returns what it holds.
+// on a pipe returns what it holds; an op at a position on a pipe rejects ESPIPE.
 // Found by an adversarial pass over unusual files (public API and docs only): on io_uring
 // every such call waited for the pipe to become ready and never settled, since the ring
 // polls a pipe whatever its O_NONBLOCK flag; readv() read one buffer after another and, on
-// every backend, waited for more data once the first was full.
+// every backend, waited for more data once the first was full; the ring ignored the position
+// of an op on a pipe (a read waited, a write landed).
 const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
@@ -136,5 +137,40 @@ test('FileHandle.readv() on a pipe returns what the pipe holds, as node:fs\'s: n
     };
     return { node: await run(fs.promises), aya: await run(afs.promises) };`);
   assert.deepStrictEqual(out.node, [{ value: [4, 'head', '\0'.repeat(100)] }, { value: [4, 'he', 'a', 'd' + '\0'.repeat(99)] }, { value: [0, ''] }]);
+  assert.deepStrictEqual(out.aya, out.node);
+});
+
+test('ops at a position on a pipe reject ESPIPE as node:fs\'s (FileHandle read/readv/write/writev, streams with start, callback read/write); /dev/zero takes a position as there', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const withHandle = (mod, fn) => async () => { const fh = await mod.open(fifo, 'r+'); try { return await fn(fh); } finally { await fh.close(); } };
+    const calls = (mod) => [
+      withHandle(mod, (fh) => fh.read(Buffer.alloc(4), 0, 4, 0).then((r) => r.bytesRead)),
+      withHandle(mod, (fh) => fh.readv([Buffer.alloc(4)], 2).then((r) => r.bytesRead)),
+      withHandle(mod, (fh) => fh.write(Buffer.from('data'), 0, 4, 0).then((r) => r.bytesWritten)),
+      withHandle(mod, (fh) => fh.write('data', 5).then((r) => r.bytesWritten)),
+      withHandle(mod, (fh) => fh.writev([Buffer.from('data')], 0).then((r) => r.bytesWritten)),
+      withHandle(mod, async (fh) => { for await (const chunk of fh.createReadStream({ start: 0, end: 3, autoClose: false })) return chunk.length; return 0; }),
+      withHandle(mod, async () => {
+        const fh = await mod.open('/dev/zero', 'r');
+        try { return (await fh.read(Buffer.alloc(4, 1), 0, 4, 8)).bytesRead; } finally { await fh.close(); }
+      }),
+    ];
+    const callbackCalls = (mod) => [
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.read(fd, Buffer.alloc(4), 0, 4, 3, (e, n) => mod.close(fd, () => done(e, n))); })),
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.write(fd, Buffer.from('data'), 0, 4, 0, (e, n) => mod.close(fd, () => done(e, n))); })),
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.write(fd, 'data', 1, 'utf8', (e, n) => mod.close(fd, () => done(e, n))); })),
+    ];
+    const run = async (mod, callbackMod) => {
+      const results = [];
+      for (const call of [...calls(mod), ...callbackCalls(callbackMod)]) results.push(await outcome(call()));
+      // Nothing may have reached the pipe.
+      const r = fs.openSync(fifo, NB_READ);
+      try { results.push(await outcome(Promise.resolve(fs.readSync(r, Buffer.alloc(16))))); } catch (e) { results.push({ code: e.code }); } finally { fs.closeSync(r); }
+      return results;
+    };
+    return { node: await run(fs.promises, fs), aya: await run(afs.promises, afs) };`);
+  const read = { code: 'ESPIPE', syscall: 'read' };
+  const write = { code: 'ESPIPE', syscall: 'write' };
+  assert.deepStrictEqual(out.node, [read, read, write, write, write, read, { value: 4 }, read, write, write, { code: 'EAGAIN' }]);
   assert.deepStrictEqual(out.aya, out.node);
 });

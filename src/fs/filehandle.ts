@@ -13,7 +13,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd, getBackendForFlags, getReaderForFd } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getReaderForFd, ignoresPosition } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
@@ -30,6 +30,7 @@ import { NODE_READ_MAX, parseOptions, readOpened, writeOpened, writeSource, type
 export interface FileHandle extends NodeFileHandle, EventEmitter {}
 
 const EINVAL = errnoByName('EINVAL');
+const ESPIPE = errnoByName('ESPIPE');
 /** node:fs's stream constructors as loaded (ayafileio/register later puts the functions below in their place). */
 const nodeCreateReadStream = fs.createReadStream;
 const nodeCreateWriteStream = fs.createWriteStream;
@@ -131,6 +132,8 @@ export class AyaFileHandle extends EventEmitter {
   #reader: OpBackend | undefined;
   /** Whether the fd has a file position, asked at the first readv() at the fd's position (#isSeekable). */
   #seekable: boolean | undefined;
+  /** Whether the backend would run ops at a position on the fd's stream, asked at the first one (#refusePosition). */
+  #positionIgnored: boolean | undefined;
 
   /** @internal Wrap `fd`, just opened from `path` on `backend` with `flags` (O_* bits). */
   constructor(fd: number, backend: OpBackend, path: PathLike, flags: number) {
@@ -195,6 +198,13 @@ export class AyaFileHandle extends EventEmitter {
     return this.#seekable;
   }
 
+  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe, socket or character device whose backend would run it on the stream (ignoresPosition). */
+  #refusePosition(fd: number, pos: number, syscall: string): void {
+    if (pos < 0) return;
+    this.#positionIgnored ??= ignoresPosition(this.#backend, fd);
+    if (this.#positionIgnored) throw uvException(ESPIPE, syscall);
+  }
+
   /** One read of the buffers' total size at the fd's position, its bytes then copied into them in turn. */
   async #readOnceInto(fd: number, views: Uint8Array[]): Promise<number> {
     const total = views.reduce((sum, view) => sum + view.byteLength, 0);
@@ -233,7 +243,9 @@ export class AyaFileHandle extends EventEmitter {
       if (len === 0) return nullProto({ bytesRead: 0, buffer: view });
       if (view.byteLength === 0) throw invalidArgValue('buffer', view, 'is empty and cannot be written');
       checkReadRange(off, len, view.byteLength);
-      const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffer'), off, len, toPosition(position));
+      const pos = toPosition(position);
+      this.#refusePosition(fd, pos, 'read');
+      const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffer'), off, len, pos);
       if (n < 0) throw uvException(n, 'read');
       return nullProto({ bytesRead: n, buffer: view });
     });
@@ -250,6 +262,7 @@ export class AyaFileHandle extends EventEmitter {
         const len = typeof length === 'number' ? length : data.byteLength - off;
         checkWriteRange(off, len, data.byteLength);
         const pos = toPosition(position);
+        this.#refusePosition(fd, pos, 'write');
         const n = await writerAt(this.#backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos);
         if (n < 0) throw uvException(n, 'write');
         return nullProto({ bytesWritten: n, buffer: data });
@@ -258,6 +271,7 @@ export class AyaFileHandle extends EventEmitter {
       const bytes = encodeForWrite(data, length);
       if (bytes.length === 0) return nullProto({ bytesWritten: 0, buffer: data });
       const pos = toPosition(offsetOrOptions);
+      this.#refusePosition(fd, pos, 'write');
       const n = await writerAt(this.#backend, pos).write(fd, bytes, 0, bytes.length, pos);
       if (n < 0) throw uvException(n, 'write');
       return nullProto({ bytesWritten: n, buffer: data });
@@ -278,6 +292,7 @@ export class AyaFileHandle extends EventEmitter {
       if (pos < 0 && !(await this.#isSeekable(fd))) {
         return nullProto({ bytesRead: await this.#readOnceInto(fd, buffers.map((view) => toBytes(view, 'buffers'))), buffers });
       }
+      this.#refusePosition(fd, pos, 'read');
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
@@ -297,6 +312,7 @@ export class AyaFileHandle extends EventEmitter {
       checkBufferArray(buffers);
       if (buffers.length === 0) return nullProto({ bytesWritten: 0, buffers });
       let pos = toPosition(position);
+      this.#refusePosition(fd, pos, 'write');
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
