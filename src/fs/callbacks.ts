@@ -30,13 +30,16 @@ const node = nodeFs;
 /** Fds opened by open() here, and the backend for each one's ops (its reads' backend: getReaderForFd). */
 const ownFds = new Map<number, OpBackend>();
 
-/** Fds of ownFds whose backend would run an op at a position on the stream (ignoresPosition): such ops are refused ESPIPE. */
-const positionIgnored = new Set<number>();
+/** For fds of ownFds, whether their backend would run an op at a position on the stream (ignoresPosition), asked at the first such op. */
+const positionIgnored = new Map<number, boolean>();
 const ESPIPE = errnoByName('ESPIPE');
 
-/** `op()`, or -ESPIPE (as pread(2)/pwrite(2)) for an op at `pos` on an fd of positionIgnored. */
-function atPosition(fd: number, pos: number, op: () => Promise<number>): Promise<number> {
-  return pos >= 0 && positionIgnored.has(fd) ? Promise.resolve(ESPIPE) : op();
+/** `op()`, or -ESPIPE (as pread(2)/pwrite(2)) for an op at `pos` on an fd whose `backend` would run it on the stream. */
+function atPosition(fd: number, pos: number, backend: OpBackend, op: () => Promise<number>): Promise<number> {
+  if (pos < 0) return op();
+  let ignored = positionIgnored.get(fd);
+  if (ignored === undefined) positionIgnored.set(fd, (ignored = ignoresPosition(backend, fd)));
+  return ignored ? Promise.resolve(ESPIPE) : op();
 }
 
 /** Whether `fd` was opened by this module's open() (and not closed since). */
@@ -74,7 +77,6 @@ export function open(path: fs.PathLike, ...rest: unknown[]): void {
   deliver(backend.open(target, flags, mode).then((fd) => {
     if (fd < 0) throw uvException(fd, 'open', target);
     ownFds.set(fd, getReaderForFd(backend, fd, flags));
-    if (ignoresPosition(backend, fd)) positionIgnored.add(fd);
     return fd;
   }), cb, (fd) => [fd]);
 }
@@ -129,7 +131,7 @@ export function read(fd: number, ...args: unknown[]): void {
   if (position !== null && position !== undefined && typeof position !== 'bigint') validateInteger(position, 'position', -1);
   const view = buffer;
   const pos = toPosition(position);
-  rawOp(atPosition(fd, pos, () => backend.read(fd, toBytes(view, 'buffer'), off, len, pos)), 'read', cb, (n) => [n, view]);
+  rawOp(atPosition(fd, pos, backend, () => backend.read(fd, toBytes(view, 'buffer'), off, len, pos)), 'read', cb, (n) => [n, view]);
 }
 
 /**
@@ -149,14 +151,14 @@ export function write(fd: number, ...args: unknown[]): void {
     const len = typeof length === 'number' ? length : data.byteLength - off;
     checkWriteRange(off, len, data.byteLength);
     const pos = toPosition(position);
-    rawOp(atPosition(fd, pos, () => writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos)), 'write', cb, (n) => [n, data]);
+    rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos)), 'write', cb, (n) => [n, data]);
     return;
   }
   if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   const [position, encoding] = given;
   const bytes = encodeForWrite(data, encoding);
   const pos = toPosition(position);
-  rawOp(atPosition(fd, pos, () => writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos)), 'write', cb, (n) => [n, data]);
+  rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos)), 'write', cb, (n) => [n, data]);
 }
 
 // util.promisify(fs.read) / (fs.write) resolve { bytesRead, buffer } / { bytesWritten, buffer }
