@@ -1,9 +1,5 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), POSIX (FIFOs); what: reads
-// and writes of pipes that node:fs answers at once are answered at once: an fd opened with
-// O_NONBLOCK (a flag of ayafileio/fs's open, callback open and readFile/writeFile, or an fd
-// given to wrapFd) rejects EAGAIN on an empty or full pipe, as node:fs does; FileHandle.readv()
-// on a pipe returns what it holds; an op at a position on a pipe rejects ESPIPE.
+// Covers: every backend (native, waiter-thread and fallback passes), POSIX (FIFOs); what: pipes answered as node:fs answers them: O_NONBLOCK fds (ayafileio/fs's open, callback open, readFile/writeFile, wrapFd) reject EAGAIN on an empty or full pipe, FileHandle.readv() returns what the pipe holds, an op at a position on a pipe rejects ESPIPE.
 // Found by an adversarial pass over unusual files (public API and docs only): on io_uring
 // every such call waited for the pipe to become ready and never settled, since the ring
 // polls a pipe whatever its O_NONBLOCK flag; readv() read one buffer after another and, on
@@ -30,8 +26,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const aya = require(${JSON.stringify(root)});
-const afs = require(${JSON.stringify(path.join(root, 'dist', 'fs', 'index.js'))});
+const aya = require('ayafileio');
+const afs = require('ayafileio/fs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-75-'));
 const fifo = path.join(dir, 'fifo');
 execFileSync('mkfifo', [fifo]);
@@ -55,7 +51,8 @@ function emptyPipe() {
   console.log(JSON.stringify(out));
 });
 `;
-  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 30_000 });
+  // cwd: the package, so 'ayafileio/…' resolves to it.
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 30_000 });
   assert.strictEqual(r.signal, null, `the child did not end (a call never settled): ${r.stdout}${r.stderr}`);
   assert.strictEqual(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop());

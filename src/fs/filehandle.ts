@@ -198,7 +198,7 @@ export class AyaFileHandle extends EventEmitter {
     return this.#seekable;
   }
 
-  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe, socket or character device whose backend would run it on the stream (ignoresPosition). */
+  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe or socket whose backend would run it on the stream (ignoresPosition). */
   #refusePosition(fd: number, pos: number, syscall: string): void {
     if (pos < 0) return;
     this.#positionIgnored ??= ignoresPosition(this.#backend, fd);
