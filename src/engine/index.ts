@@ -10,7 +10,7 @@ import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
-import { isRegularMode } from '../file/stats';
+import { isRegularMode, isStreamMode } from '../file/stats';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
@@ -144,6 +144,32 @@ export function getBackendForFd(): OpBackend {
  */
 export function getPositionWriter(backend: OpBackend): OpBackend {
   return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
+}
+
+/**
+ * The backend for the ops of an fd opened with `flags` (O_* bits) on `backend`: node:fs under
+ * io_uring when they hold O_NONBLOCK. On such an fd read(2) of an empty pipe or socket and
+ * write(2) to a full one fail EAGAIN at once (node:fs), but the ring waits until the file is
+ * ready instead (io_uring polls a file that supports non-blocking I/O, O_NONBLOCK or not), so
+ * the call would never settle where node:fs rejects EAGAIN (docs/reliability.md). Elsewhere
+ * `backend`.
+ */
+export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend {
+  return backend.kind === 'io_uring' && (flags & constants.O_NONBLOCK) !== 0 ? getNodeFsBackend() : backend;
+}
+
+/**
+ * Whether `backend` would run an op at a position on `fd` on the stream instead of refusing
+ * it: io_uring ignores the offset of a pipe or socket, so a read of an idle pipe waits and a
+ * write lands, where pread(2)/pwrite(2) (node:fs, the fallback) fail ESPIPE. (Character
+ * devices differ one from another: /dev/zero takes a position, a terminal does not.) Asked
+ * without a round trip (fstatCached, a synchronous statx: callers ask once per fd); false
+ * elsewhere.
+ */
+export function ignoresPosition(backend: OpBackend, fd: number): boolean {
+  if (backend.kind !== 'io_uring') return false;
+  const st = backend.fstatCached?.(fd);
+  return st !== undefined && typeof st !== 'number' && isStreamMode(st.mode);
 }
 
 /**

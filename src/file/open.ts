@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd, getReadOnlyFileReader, isEngineFd } from '../engine';
+import { getBackend, getBackendForFd, getBackendForFlags, getReadOnlyFileReader, isEngineFd } from '../engine';
 import type { FileTypeAndSize, OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException, errnoByName } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -211,14 +211,14 @@ export async function open(path: string | Buffer | URL, mode?: string, options?:
   }
 }
 
-/** What the kernel says of an fd we did not open: its offset and whether it has O_APPEND. */
+/** What the kernel says of an fd we did not open: its offset and its O_* flags. */
 interface FdState {
   position: number;
-  append: boolean;
+  flags: number;
 }
 
 /**
- * The fd's offset and O_APPEND flag from /proc/self/fdinfo (Linux; node:fs has no lseek).
+ * The fd's offset and flags from /proc/self/fdinfo (Linux; node:fs has no lseek or fcntl).
  * Undefined where there is no such file (other systems, or no /proc mounted).
  */
 async function fdState(fd: number): Promise<FdState | undefined> {
@@ -231,13 +231,14 @@ async function fdState(fd: number): Promise<FdState | undefined> {
   const pos = /^pos:\s*(\d+)/m.exec(info);
   const flags = /^flags:\s*([0-7]+)/m.exec(info);
   if (!pos || !flags) return undefined;
-  return { position: Number(pos[1]), append: (parseInt(flags[1], 8) & constants.O_APPEND) !== 0 };
+  return { position: Number(pos[1]), flags: parseInt(flags[1], 8) };
 }
 
 /**
  * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
  * have no effect). The file position starts where the fd's offset is (Linux; elsewhere at 0),
- * or at the end in append mode; an fd with O_APPEND (Linux) appends whatever the mode. The fd's own offset is not moved, as every op is positional. A number
+ * or at the end in append mode; an fd with O_APPEND (Linux) appends whatever the mode, and one
+ * with O_NONBLOCK is carried by node:fs on io_uring (getBackendForFlags). The fd's own offset is not moved, as every op is positional. A number
  * that is not an open fd rejects with EBADF, and so does one of the library's own descriptors.
  *
  * @example
@@ -256,14 +257,16 @@ export async function wrapFd<M extends string>(
   const checked = checkOptions(options, parsed, WRAP_KEYS);
   const ownsFd = options?.ownsFd ?? true;
   if (typeof ownsFd !== 'boolean') throw invalidType('options.ownsFd', 'of type boolean', ownsFd);
-  const backend = getBackendForFd();
+  const fdBackend = getBackendForFd();
   // The fstat starts the engine if it is not running, so its descriptors exist by the check.
-  const st = await statForOpen(backend, fd, undefined, false);
+  const st = await statForOpen(fdBackend, fd, undefined, false);
   if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
-  const state = isSeekableMode(st.mode) ? await fdState(fd) : undefined;
+  const state = await fdState(fd);
+  const backend = getBackendForFlags(fdBackend, state?.flags ?? 0);
   // O_APPEND: writes land at the end whatever the mode; the position starts at the offset
   // (Python's FileIO seeks to the end only for an 'a' mode).
-  const used = state?.append ? { ...parsed, append: true } : parsed;
-  const position = parsed.append ? st.size : state?.position;
+  const seekable = isSeekableMode(st.mode);
+  const used = seekable && ((state?.flags ?? 0) & constants.O_APPEND) !== 0 ? { ...parsed, append: true } : parsed;
+  const position = parsed.append ? st.size : seekable ? state?.position : undefined;
   return buildFile({ backend, fd, name: fd, path: undefined, mode: used, options: checked, st, ownsFd, position }) as FileForMode<M>;
 }

@@ -33,6 +33,12 @@ export function isSeekableMode(mode: number): boolean {
   return type === S_IFREG || type === S_IFBLK;
 }
 
+/** Whether `mode` is a pipe's (FIFO) or a socket's: files that never take a position. */
+export function isStreamMode(mode: number): boolean {
+  const type = mode & S_IFMT;
+  return type === S_IFIFO || type === S_IFSOCK;
+}
+
 /** The RawStat fields a Stats copies. */
 const FIELDS = [
   'dev', 'ino', 'mode', 'nlink', 'uid', 'gid', 'rdev', 'size', 'blksize', 'blocks',

@@ -9,9 +9,9 @@
 import type * as fs from 'node:fs';
 import { nodeFs } from '../engine/node-fs';
 import { promisify } from 'node:util';
-import { getBackendForFd, getReaderForFd } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getReaderForFd, ignoresPosition } from '../engine/index';
 import type { OpBackend } from '../engine/types';
-import { uvException } from '../errors';
+import { errnoByName, uvException } from '../errors';
 import { toBytes } from '../file/validate';
 import {
   checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, parseOpenFlag, rangeOptions, toPosition, writerAt,
@@ -29,6 +29,18 @@ const node = nodeFs;
 
 /** Fds opened by open() here, and the backend for each one's ops (its reads' backend: getReaderForFd). */
 const ownFds = new Map<number, OpBackend>();
+
+/** For fds of ownFds, whether their backend would run an op at a position on the stream (ignoresPosition), asked at the first such op. */
+const positionIgnored = new Map<number, boolean>();
+const ESPIPE = errnoByName('ESPIPE');
+
+/** `op()`, or -ESPIPE (as pread(2)/pwrite(2)) for an op at `pos` on an fd whose `backend` would run it on the stream. */
+function atPosition(fd: number, pos: number, backend: OpBackend, op: () => Promise<number>): Promise<number> {
+  if (pos < 0) return op();
+  let ignored = positionIgnored.get(fd);
+  if (ignored === undefined) positionIgnored.set(fd, (ignored = ignoresPosition(backend, fd)));
+  return ignored ? Promise.resolve(ESPIPE) : op();
+}
 
 /** Whether `fd` was opened by this module's open() (and not closed since). */
 export function isOwnFd(fd: unknown): boolean {
@@ -61,7 +73,7 @@ export function open(path: fs.PathLike, ...rest: unknown[]): void {
   const cb = lastCallback(rest);
   const flags = parseOpenFlag(rest.length > 1 ? rest[0] : undefined);
   const mode = parseMode(rest.length > 2 ? rest[1] : undefined, 'mode', 0o666);
-  const backend = getBackendForFd();
+  const backend = getBackendForFlags(getBackendForFd(), flags);
   deliver(backend.open(target, flags, mode).then((fd) => {
     if (fd < 0) throw uvException(fd, 'open', target);
     ownFds.set(fd, getReaderForFd(backend, fd, flags));
@@ -77,6 +89,7 @@ export function close(fd: number, callback?: Callback): void {
   const cb = callback ?? (() => undefined);
   validateCallback(cb);
   ownFds.delete(fd);
+  positionIgnored.delete(fd);
   rawOp(backend.close(fd), 'close', cb, () => []);
 }
 
@@ -117,7 +130,8 @@ export function read(fd: number, ...args: unknown[]): void {
   checkReadRange(off, len, buffer.byteLength);
   if (position !== null && position !== undefined && typeof position !== 'bigint') validateInteger(position, 'position', -1);
   const view = buffer;
-  rawOp(backend.read(fd, toBytes(view, 'buffer'), off, len, toPosition(position)), 'read', cb, (n) => [n, view]);
+  const pos = toPosition(position);
+  rawOp(atPosition(fd, pos, backend, () => backend.read(fd, toBytes(view, 'buffer'), off, len, pos)), 'read', cb, (n) => [n, view]);
 }
 
 /**
@@ -137,14 +151,14 @@ export function write(fd: number, ...args: unknown[]): void {
     const len = typeof length === 'number' ? length : data.byteLength - off;
     checkWriteRange(off, len, data.byteLength);
     const pos = toPosition(position);
-    rawOp(writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos), 'write', cb, (n) => [n, data]);
+    rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos)), 'write', cb, (n) => [n, data]);
     return;
   }
   if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   const [position, encoding] = given;
   const bytes = encodeForWrite(data, encoding);
   const pos = toPosition(position);
-  rawOp(writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos), 'write', cb, (n) => [n, data]);
+  rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos)), 'write', cb, (n) => [n, data]);
 }
 
 // util.promisify(fs.read) / (fs.write) resolve { bytesRead, buffer } / { bytesWritten, buffer }

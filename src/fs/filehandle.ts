@@ -13,10 +13,11 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd, getReaderForFd } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getReaderForFd, ignoresPosition } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
+import { isSeekableMode } from '../file/stats';
 import { toBytes } from '../file/validate';
 import { checkReadRange, checkWriteRange, encodeForWrite, invalidArgType, invalidArgValue, parseMode, rangeOptions, toPosition, validateBoolean, validateInteger, writerAt } from './args';
 import { toNodeStats, wantsBigInt } from './stats';
@@ -29,6 +30,7 @@ import { NODE_READ_MAX, parseOptions, readOpened, writeOpened, writeSource, type
 export interface FileHandle extends NodeFileHandle, EventEmitter {}
 
 const EINVAL = errnoByName('EINVAL');
+const ESPIPE = errnoByName('ESPIPE');
 /** node:fs's stream constructors as loaded (ayafileio/register later puts the functions below in their place). */
 const nodeCreateReadStream = fs.createReadStream;
 const nodeCreateWriteStream = fs.createWriteStream;
@@ -128,6 +130,10 @@ export class AyaFileHandle extends EventEmitter {
   readonly #flags: number;
   /** The backend for reads, chosen at the first read (#readerFor). */
   #reader: OpBackend | undefined;
+  /** Whether the fd has a file position, asked at the first readv() at the fd's position (#isSeekable). */
+  #seekable: boolean | undefined;
+  /** Whether the backend would run ops at a position on the fd's stream, asked at the first one (#refusePosition). */
+  #positionIgnored: boolean | undefined;
 
   /** @internal Wrap `fd`, just opened from `path` on `backend` with `flags` (O_* bits). */
   constructor(fd: number, backend: OpBackend, path: PathLike, flags: number) {
@@ -183,6 +189,35 @@ export class AyaFileHandle extends EventEmitter {
     return this.#reader;
   }
 
+  /** Whether `fd` has a file position (a regular file or block device), asked once; true if fstat fails (the read reports it). */
+  async #isSeekable(fd: number): Promise<boolean> {
+    if (this.#seekable === undefined) {
+      const st = this.#backend.fstatCached?.(fd) ?? (await this.#backend.fstat(fd));
+      this.#seekable = typeof st === 'number' || isSeekableMode(st.mode);
+    }
+    return this.#seekable;
+  }
+
+  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe or socket whose backend would run it on the stream (ignoresPosition). */
+  #refusePosition(fd: number, pos: number, syscall: string): void {
+    if (pos < 0) return;
+    this.#positionIgnored ??= ignoresPosition(this.#backend, fd);
+    if (this.#positionIgnored) throw uvException(ESPIPE, syscall);
+  }
+
+  /** One read of the buffers' total size at the fd's position, its bytes then copied into them in turn. */
+  async #readOnceInto(fd: number, views: Uint8Array[]): Promise<number> {
+    const total = views.reduce((sum, view) => sum + view.byteLength, 0);
+    if (total === 0) return 0; // readv(2) of no bytes returns at once; the ring's read of an empty pipe would wait
+    // Its own memory, not Buffer's shared pool: an op the fallback abandons may fill it later.
+    const scratch = Buffer.allocUnsafeSlow(total);
+    const n = await this.#readerFor(fd).read(fd, scratch, 0, total, -1);
+    if (n < 0) throw uvException(n, 'read');
+    let copied = 0;
+    for (const view of views) copied += scratch.copy(view, 0, copied, n);
+    return n;
+  }
+
   /** The backend and fd for the whole-file helpers (reading and writing at the fd's position). */
   #opened(fd: number, signal: AbortSignal | undefined): Opened {
     return { backend: this.#backend, fd, signal, cancelled: false, current: true, maxSize: NODE_READ_MAX, written: 0 };
@@ -208,7 +243,9 @@ export class AyaFileHandle extends EventEmitter {
       if (len === 0) return nullProto({ bytesRead: 0, buffer: view });
       if (view.byteLength === 0) throw invalidArgValue('buffer', view, 'is empty and cannot be written');
       checkReadRange(off, len, view.byteLength);
-      const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffer'), off, len, toPosition(position));
+      const pos = toPosition(position);
+      this.#refusePosition(fd, pos, 'read');
+      const n = await this.#readerFor(fd).read(fd, toBytes(view, 'buffer'), off, len, pos);
       if (n < 0) throw uvException(n, 'read');
       return nullProto({ bytesRead: n, buffer: view });
     });
@@ -225,6 +262,7 @@ export class AyaFileHandle extends EventEmitter {
         const len = typeof length === 'number' ? length : data.byteLength - off;
         checkWriteRange(off, len, data.byteLength);
         const pos = toPosition(position);
+        this.#refusePosition(fd, pos, 'write');
         const n = await writerAt(this.#backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos);
         if (n < 0) throw uvException(n, 'write');
         return nullProto({ bytesWritten: n, buffer: data });
@@ -233,18 +271,28 @@ export class AyaFileHandle extends EventEmitter {
       const bytes = encodeForWrite(data, length);
       if (bytes.length === 0) return nullProto({ bytesWritten: 0, buffer: data });
       const pos = toPosition(offsetOrOptions);
+      this.#refusePosition(fd, pos, 'write');
       const n = await writerAt(this.#backend, pos).write(fd, bytes, 0, bytes.length, pos);
       if (n < 0) throw uvException(n, 'write');
       return nullProto({ bytesWritten: n, buffer: data });
     });
   }
 
-  /** Read into each buffer in turn (from `position`, or the fd's position), stopping at a short read. */
+  /**
+   * Read into each buffer in turn (from `position`, or the fd's position), stopping at a short
+   * read; on a pipe, socket or character device one read of their total size, as readv(2)
+   * makes: a read per buffer would wait for more once the first is full, where readv(2)
+   * returns what the pipe holds.
+   */
   readv(buffers: unknown, position?: unknown): Promise<{ bytesRead: number; buffers: NodeJS.ArrayBufferView[] }> {
     return AyaFileHandle.#call(this, 'readv', async (fd) => {
       checkBufferArray(buffers);
       if (buffers.length === 0) throw uvException(EINVAL, 'read'); // as libuv refuses a read of no buffers
       let pos = toPosition(position);
+      if (pos < 0 && !(await this.#isSeekable(fd))) {
+        return nullProto({ bytesRead: await this.#readOnceInto(fd, buffers.map((view) => toBytes(view, 'buffers'))), buffers });
+      }
+      this.#refusePosition(fd, pos, 'read');
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
@@ -264,6 +312,7 @@ export class AyaFileHandle extends EventEmitter {
       checkBufferArray(buffers);
       if (buffers.length === 0) return nullProto({ bytesWritten: 0, buffers });
       let pos = toPosition(position);
+      this.#refusePosition(fd, pos, 'write');
       let total = 0;
       for (const view of buffers) {
         if (view.byteLength === 0) continue;
@@ -485,7 +534,7 @@ export class AyaFileHandle extends EventEmitter {
 /** Open `path` on the engine (with `flags` as O_* bits and `mode`) and wrap the fd in a FileHandle. */
 export async function openHandle(path: PathLike, flags: number, mode: number): Promise<FileHandle> {
   // IOCP's fds index the addon's handle table: a FileHandle's fd must be one node:fs understands.
-  const backend = getBackendForFd();
+  const backend = getBackendForFlags(getBackendForFd(), flags);
   const fd = await backend.open(path, flags, mode);
   if (fd < 0) throw uvException(fd, 'open', path);
   return new AyaFileHandle(fd, backend, path, flags) as unknown as FileHandle;

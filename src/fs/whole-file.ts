@@ -8,7 +8,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { getConfig } from '../config';
-import { getBackend, getPositionWriter, getSizelessFileReader, repeatCancel } from '../engine/index';
+import { getBackend, getBackendForFlags, getPositionWriter, getSizelessFileReader, repeatCancel } from '../engine/index';
 import { WHOLE_HANDOVER, ReadWholeFailure, WHOLE_STEP, WholeFailure, type FileTypeAndSize, type OpBackend, type PathLike } from '../engine/types';
 import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../errors';
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
@@ -216,7 +216,7 @@ function noop(): void {}
 
 async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (file: Opened) => Promise<T>): Promise<T> {
   const { flags, mode, signal } = options;
-  const backend = getBackend();
+  const backend = getBackendForFlags(getBackend(), flags);
   throwIfAborted(signal);
   // An abort does not wait for the open (a FIFO's may never end), but an open that creates or
   // truncates acts on the file even after the rejection: let an abort made on this tick stop
@@ -641,7 +641,7 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
   const append = (parsed.flags & O.O_APPEND) !== 0;
   return async () => {
     throwIfAborted(parsed.signal);
-    const backend = getBackend();
+    const backend = getBackendForFlags(getBackend(), parsed.flags);
     if (replacesInPlace(parsed, source, backend)) {
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
       const chained = await writeChained(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));

@@ -1,0 +1,173 @@
+'use strict';
+// Covers: every backend (native, waiter-thread and fallback passes), POSIX (FIFOs); what: pipes answered as node:fs answers them: O_NONBLOCK fds (ayafileio/fs's open, callback open, readFile/writeFile, wrapFd) reject EAGAIN on an empty or full pipe, FileHandle.readv() returns what the pipe holds, an op at a position on a pipe rejects ESPIPE.
+// Found by an adversarial pass over unusual files (public API and docs only): on io_uring
+// every such call waited for the pipe to become ready and never settled, since the ring
+// polls a pipe whatever its O_NONBLOCK flag; readv() read one buffer after another and, on
+// every backend, waited for more data once the first was full; the ring ignored the position
+// of an op on a pipe (a read waited, a write landed).
+const test = require('node:test');
+const assert = require('node:assert');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const posixOnly = process.platform === 'win32' && 'FIFOs (mkfifo) are POSIX';
+
+/**
+ * Run `body` (the source of an async function body) in a child process with `fifo`, a FIFO
+ * held open at both ends by `holder` (so it has a reader and a writer that never act), and
+ * `NB_READ`/`NB_WRITE`, the O_NONBLOCK open flags. `fillPipe()` fills the pipe to the brim.
+ * The child ends by itself once every call settled (nothing may stay pending), printing what
+ * `body` returns as JSON.
+ */
+function inChild(body) {
+  const code = `
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const aya = require('ayafileio');
+const afs = require('ayafileio/fs');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-75-'));
+const fifo = path.join(dir, 'fifo');
+execFileSync('mkfifo', [fifo]);
+const holder = fs.openSync(fifo, 'r+');
+const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
+const NB_READ = O_RDONLY | O_NONBLOCK;
+const NB_WRITE = O_WRONLY | O_NONBLOCK;
+const outcome = (p) => p.then((v) => ({ value: Buffer.isBuffer(v) ? v.length : v }), (e) => ({ code: e.code, syscall: e.syscall }));
+const cb = (fn) => new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+function fillPipe() {
+  const w = fs.openSync(fifo, NB_WRITE);
+  try { for (;;) fs.writeSync(w, Buffer.alloc(65536)); } catch (e) { if (e.code !== 'EAGAIN') throw e; } finally { fs.closeSync(w); }
+}
+function emptyPipe() {
+  const r = fs.openSync(fifo, NB_READ);
+  try { for (;;) fs.readSync(r, Buffer.alloc(65536)); } catch (e) { if (e.code !== 'EAGAIN') throw e; } finally { fs.closeSync(r); }
+}
+(async () => { ${body} })().then((out) => {
+  fs.closeSync(holder);
+  fs.rmSync(dir, { recursive: true });
+  console.log(JSON.stringify(out));
+});
+`;
+  // cwd: the package, so 'ayafileio/…' resolves to it.
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  assert.strictEqual(r.signal, null, `the child did not end (a call never settled): ${r.stdout}${r.stderr}`);
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+test('reads of an empty pipe opened O_NONBLOCK reject EAGAIN as node:fs\'s: FileHandle, callback read, readFile, wrapFd', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const handleRead = async (mod) => {
+      const fh = await mod.open(fifo, NB_READ);
+      try { return (await fh.read(Buffer.alloc(10), 0, 10, null)).bytesRead; } finally { await fh.close(); }
+    };
+    const callbackRead = (mod) => cb((done) => mod.open(fifo, NB_READ, (err, fd) => {
+      if (err) return done(err);
+      mod.read(fd, Buffer.alloc(10), 0, 10, null, (e, n) => mod.close(fd, () => done(e, n)));
+    }));
+    const wrapped = async (mode, method) => {
+      const f = await aya.wrapFd(fs.openSync(fifo, NB_READ), mode);
+      try { return await f[method](); } finally { await f.close(); }
+    };
+    return {
+      node: {
+        handle: await outcome(handleRead(fs.promises)),
+        callback: await outcome(callbackRead(fs)),
+        readFile: await outcome(fs.promises.readFile(fifo, { flag: NB_READ })),
+      },
+      aya: {
+        handle: await outcome(handleRead(afs.promises)),
+        callback: await outcome(callbackRead(afs)),
+        readFile: await outcome(afs.promises.readFile(fifo, { flag: NB_READ })),
+        callbackReadFile: await outcome(cb((done) => afs.readFile(fifo, { flag: NB_READ }, done))),
+        mainReadFile: await outcome(aya.readFile(fifo, { flag: NB_READ })),
+        wrapFdRead: await outcome(wrapped('rb', 'read')),
+        wrapFdReadline: await outcome(wrapped('r', 'readline')),
+      },
+    };`);
+  const eagain = { code: 'EAGAIN', syscall: 'read' };
+  assert.deepStrictEqual(out.node, { handle: eagain, callback: eagain, readFile: eagain });
+  for (const [call, got] of Object.entries(out.aya)) assert.deepStrictEqual(got, eagain, call);
+});
+
+test('writes to a full pipe opened O_NONBLOCK reject EAGAIN as node:fs\'s: writeFile, appendFile, wrapFd', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const data = Buffer.alloc(1 << 20, 1);
+    const full = (p) => { fillPipe(); return outcome(p()).finally(emptyPipe); };
+    const wrapped = async () => {
+      const f = await aya.wrapFd(fs.openSync(fifo, NB_WRITE), 'wb');
+      try { await f.write(data); return await f.flush(); } finally { await f.close().catch(() => {}); }
+    };
+    return {
+      node: await full(() => fs.promises.writeFile(fifo, data, { flag: NB_WRITE })),
+      writeFile: await full(() => afs.promises.writeFile(fifo, data, { flag: NB_WRITE })),
+      appendFile: await full(() => aya.appendFile(fifo, data, { flag: NB_WRITE | fs.constants.O_APPEND })),
+      mainWriteFile: await full(() => aya.writeFile(fifo, data, { flag: NB_WRITE | fs.constants.O_TRUNC })),
+      wrapFd: await full(wrapped),
+    };`);
+  const eagain = { code: 'EAGAIN', syscall: 'write' };
+  assert.deepStrictEqual(out.node, eagain);
+  for (const call of ['writeFile', 'appendFile', 'mainWriteFile', 'wrapFd']) assert.deepStrictEqual(out[call], eagain, call);
+});
+
+test('FileHandle.readv() on a pipe returns what the pipe holds, as node:fs\'s: no wait for a second buffer once the first is full', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const readv = async (mod, sizes) => {
+      const fh = await mod.open(fifo, 'r');
+      try {
+        fs.writeSync(holder, 'head');
+        const buffers = sizes.map((n) => Buffer.alloc(n));
+        const { bytesRead } = await fh.readv(buffers);
+        return [bytesRead, ...buffers.map(String)];
+      } finally {
+        emptyPipe();
+        await fh.close();
+      }
+    };
+    const run = async (mod) => {
+      const results = [];
+      for (const sizes of [[4, 100], [2, 1, 100], [0]]) results.push(await outcome(readv(mod, sizes)));
+      return results;
+    };
+    return { node: await run(fs.promises), aya: await run(afs.promises) };`);
+  assert.deepStrictEqual(out.node, [{ value: [4, 'head', '\0'.repeat(100)] }, { value: [4, 'he', 'a', 'd' + '\0'.repeat(99)] }, { value: [0, ''] }]);
+  assert.deepStrictEqual(out.aya, out.node);
+});
+
+test('ops at a position on a pipe reject ESPIPE as node:fs\'s (FileHandle read/readv/write/writev, streams with start, callback read/write); /dev/zero takes a position as there', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const withHandle = (mod, fn) => async () => { const fh = await mod.open(fifo, 'r+'); try { return await fn(fh); } finally { await fh.close(); } };
+    const calls = (mod) => [
+      withHandle(mod, (fh) => fh.read(Buffer.alloc(4), 0, 4, 0).then((r) => r.bytesRead)),
+      withHandle(mod, (fh) => fh.readv([Buffer.alloc(4)], 2).then((r) => r.bytesRead)),
+      withHandle(mod, (fh) => fh.write(Buffer.from('data'), 0, 4, 0).then((r) => r.bytesWritten)),
+      withHandle(mod, (fh) => fh.write('data', 5).then((r) => r.bytesWritten)),
+      withHandle(mod, (fh) => fh.writev([Buffer.from('data')], 0).then((r) => r.bytesWritten)),
+      withHandle(mod, async (fh) => { for await (const chunk of fh.createReadStream({ start: 0, end: 3, autoClose: false })) return chunk.length; return 0; }),
+      withHandle(mod, async () => {
+        const fh = await mod.open('/dev/zero', 'r');
+        try { return (await fh.read(Buffer.alloc(4, 1), 0, 4, 8)).bytesRead; } finally { await fh.close(); }
+      }),
+    ];
+    const callbackCalls = (mod) => [
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.read(fd, Buffer.alloc(4), 0, 4, 3, (e, n) => mod.close(fd, () => done(e, n))); })),
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.write(fd, Buffer.from('data'), 0, 4, 0, (e, n) => mod.close(fd, () => done(e, n))); })),
+      () => cb((done) => mod.open(fifo, 'r+', (err, fd) => { if (err) return done(err); mod.write(fd, 'data', 1, 'utf8', (e, n) => mod.close(fd, () => done(e, n))); })),
+    ];
+    const run = async (mod, callbackMod) => {
+      const results = [];
+      for (const call of [...calls(mod), ...callbackCalls(callbackMod)]) results.push(await outcome(call()));
+      // Nothing may have reached the pipe.
+      const r = fs.openSync(fifo, NB_READ);
+      try { results.push(await outcome(Promise.resolve(fs.readSync(r, Buffer.alloc(16))))); } catch (e) { results.push({ code: e.code }); } finally { fs.closeSync(r); }
+      return results;
+    };
+    return { node: await run(fs.promises, fs), aya: await run(afs.promises, afs) };`);
+  const read = { code: 'ESPIPE', syscall: 'read' };
+  const write = { code: 'ESPIPE', syscall: 'write' };
+  assert.deepStrictEqual(out.node, [read, read, write, write, write, read, { value: 4 }, read, write, write, { code: 'EAGAIN' }]);
+  assert.deepStrictEqual(out.aya, out.node);
+});
