@@ -170,7 +170,7 @@ export class NativeBackend implements OpBackend {
     this.kind = addon.backend;
     this.writeThen = addon.writeThen === undefined ? undefined : this.linkedWrite.bind(this);
     this.fstatCached = addon.fstatCached === undefined ? undefined : this.cachedFstat.bind(this);
-    this.writeWhole = addon.writeWhole === undefined ? undefined : this.chainedWriteFile.bind(this);
+    this.writeWhole = addon.writeWhole === undefined ? undefined : this.wholeFileWrite.bind(this);
     this.readWhole = addon.readWhole === undefined ? undefined : this.wholeFileRead.bind(this);
   }
 
@@ -342,7 +342,7 @@ export class NativeBackend implements OpBackend {
   /** OpBackend.writeWhole, where the addon has it (io_uring); undefined elsewhere. */
   readonly writeWhole: OpBackend['writeWhole'];
 
-  private chainedWriteFile(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
+  private wholeFileWrite(path: PathLike, flags: number, mode: number, buf: Uint8Array, off: number, len: number): Promise<number> | undefined {
     if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
     const p = pathBytes(path);
     const t = this.token(buf, p);

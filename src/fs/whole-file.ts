@@ -587,13 +587,13 @@ async function writeLinkedClose(file: Opened, data: Uint8Array): Promise<void> {
 }
 
 /**
- * The most of a caller's buffer writeChained() copies (at the call, see there); a longer one
+ * The most of a caller's buffer writeAtOnce() copies (at the call, see there); a longer one
  * is written step by step, each piece from the caller's memory when it is written.
  */
 const BORROWED_COPY_MAX = 64 * 1024;
 
-/** What writeChained() did: wrote the file, did not run, or ran and must be done again step by step. */
-type Chained = 'written' | 'not-run' | 'again';
+/** What writeAtOnce() did: wrote the file, did not run, or ran and must be done again step by step. */
+type WriteOutcome = 'written' | 'not-run' | 'again';
 
 /**
  * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer,
@@ -606,13 +606,13 @@ type Chained = 'written' | 'not-run' | 'again';
  * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
  * lands in the file.
  */
-async function writeChained(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<Chained> {
+async function writeAtOnce(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<WriteOutcome> {
   if (backend.writeWhole === undefined || options.flush || (borrowed && source.length > BORROWED_COPY_MAX)) return 'not-run';
   const data = borrowed ? Buffer.from(source) : source;
-  return withSlot(path, undefined, async (): Promise<Chained> => {
-    const chained = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
-    if (chained === undefined) return 'not-run';
-    const r = await chained;
+  return withSlot(path, undefined, async (): Promise<WriteOutcome> => {
+    const written = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
+    if (written === undefined) return 'not-run';
+    const r = await written;
     if (r >= 0) return 'written';
     if (r <= -WHOLE_HANDOVER) {
       await runThenClose(backend, -r - WHOLE_HANDOVER, path, options, (file) => replaceInPlace(file, data, false));
@@ -644,10 +644,10 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
     const backend = getBackendForFlags(getBackend(), parsed.flags);
     if (replacesInPlace(parsed, source, backend)) {
       const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
-      const chained = await writeChained(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));
-      if (chained === 'written') return;
+      const outcome = await writeAtOnce(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));
+      if (outcome === 'written') return;
       // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
-      const again = chained === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
+      const again = outcome === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
       await withFile(target, again, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
     } else {
       await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
