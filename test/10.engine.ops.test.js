@@ -493,11 +493,15 @@ test('writeWhole through rings too small to go on, more writes than slots, and c
   configure({ ioUringQueueDepth: 2 });
   const small = Buffer.from('small ring');
   const handedOver = tmp();
+  fs.writeFileSync(handedOver, 'a longer file than the data');
   const r = await b.writeWhole(handedOver, WRITE_IN_PLACE, 0o644, small, 0, small.length);
   assert.ok(r <= -HANDOVER, `a ring of 2 entries has no room for the cut, write and close: the open file comes back (${r})`);
   assert.strictEqual(fs.fstatSync(-r - HANDOVER).ino, fs.statSync(handedOver).ino);
-  assert.strictEqual(fs.statSync(handedOver).size, 0, 'nothing written');
+  assert.strictEqual(fs.readFileSync(handedOver, 'utf8'), 'a longer file than the data', 'nothing written');
   assert.strictEqual(await b.close(-r - HANDOVER), 0);
+  const fits = tmp();
+  assert.strictEqual(await b.writeWhole(fits, WRITE_IN_PLACE, 0o644, small, 0, small.length), small.length, 'a new file needs only the write and the close: they fit');
+  assert.strictEqual(fs.readFileSync(fits, 'utf8'), 'small ring');
   for (const depth of [2, 256, 64]) {
     configure({ ioUringQueueDepth: depth });
     const files = Array.from({ length: 600 }, (_, i) => ({ p: path.join(dir, `chain-${i}-${depth}`), data: `chain ${i} at depth ${depth}\n`.repeat((i % 5) + 1) }));

@@ -302,12 +302,11 @@ static uint32_t cancel_unfit_pairs(struct engine *e, uint32_t n) {
 /*
  * Whether the open of a whole-file op can go on here with its other steps: on the current ring
  * (a retired one takes no new request), straight into it (never into `waiting`: the steps
- * would wait behind ops JavaScript queued), and not SQPOLL (whose SQ the kernel thread reads
- * on its own schedule).
+ * would wait behind ops JavaScript queued; the caller checks the room for them), and not
+ * SQPOLL (whose SQ the kernel thread reads on its own schedule).
  */
 static bool can_go_on(const struct engine *e, const struct aya_ring *ring) {
-  return ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL) &&
-         ring_has_room(e, AYA_WHOLE_MAX_STEPS);
+  return ring == &e->ring && e->waiting.len == 0 && !(e->ring.setup_flags & AYA_SETUP_SQPOLL);
 }
 
 /*
@@ -319,7 +318,7 @@ static bool whole_opened(struct engine *e, const struct aya_ring *ring, uint64_t
   owned_add(&e->owned, fd);
   struct aya_sqe sqes[AYA_WHOLE_MAX_STEPS];
   uint32_t n = can_go_on(e, ring) ? aya_whole_go_on(w, user_data, fd, sqes) : 0;
-  if (n == 0) {
+  if (n == 0 || !ring_has_room(e, n)) {
     *res = aya_whole_hand_over(w, user_data, fd);
     return true;
   }
