@@ -159,20 +159,6 @@ export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend
 }
 
 /**
- * Whether `backend` would run an op at a position on `fd` on the stream instead of refusing
- * it: io_uring ignores the offset of a pipe or socket, so a read of an idle pipe waits and a
- * write lands, where pread(2)/pwrite(2) (node:fs, the fallback) fail ESPIPE. (Character
- * devices differ one from another: /dev/zero takes a position, a terminal does not.) Asked
- * without a round trip (fstatCached, a synchronous statx: callers ask once per fd); false
- * elsewhere.
- */
-export function ignoresPosition(backend: OpBackend, fd: number): boolean {
-  if (backend.kind !== 'io_uring') return false;
-  const st = backend.fstatCached?.(fd);
-  return st !== undefined && typeof st !== 'number' && isStreamMode(st.mode);
-}
-
-/**
  * The backend for reading a regular file whose size reads 0 (/proc, /sys and other files
  * made as they are read) to its end: node:fs under io_uring. The ring tries such a read
  * without blocking and, where the file cannot, waits on the file's poll instead of sending the
@@ -196,16 +182,30 @@ export function getReadOnlyFileReader(backend: OpBackend, st: FileTypeAndSize): 
   return isRegularMode(st.mode) && st.size === 0 ? getSizelessFileReader(backend) : backend;
 }
 
+/** How the ops of one fd go where the ring would not behave as node:fs (getFdRoute). */
+export interface FdRoute {
+  /** The backend for its reads: getReadOnlyFileReader's for a read-only fd, else the fd's own. */
+  reader: OpBackend;
+  /**
+   * Whether the fd's backend would run an op at a position on the stream instead of refusing
+   * it: io_uring ignores the offset of a pipe or socket, so a read of an idle pipe waits and a
+   * write lands, where pread(2)/pwrite(2) (node:fs, the fallback) fail ESPIPE. (Character
+   * devices differ one from another: /dev/zero takes a position, a terminal does not.)
+   */
+  ignoresPosition: boolean;
+}
+
 /**
- * The backend for the reads of `fd`, opened on `backend` with `flags` (O_* bits):
- * getReadOnlyFileReader's for a read-only fd, from the attributes the kernel holds where they
- * come without a round trip (fstatCached: io_uring, the only backend where the choice can
- * differ); `backend` otherwise.
+ * The route of `fd`, opened on `backend` with `flags` (O_* bits), from one look at the type
+ * and size the kernel holds (fstatCached: a synchronous statx, asked once per fd by the
+ * callers). Only io_uring needs one: elsewhere, and where the statx fails (the op then
+ * reports it), every op stays on `backend`.
  */
-export function getReaderForFd(backend: OpBackend, fd: number, flags: number): OpBackend {
-  if ((flags & (constants.O_WRONLY | constants.O_RDWR)) !== 0) return backend; // O_RDONLY is 0
-  const st = backend.fstatCached?.(fd);
-  return st === undefined || typeof st === 'number' ? backend : getReadOnlyFileReader(backend, st);
+export function getFdRoute(backend: OpBackend, fd: number, flags: number): FdRoute {
+  const st = backend.kind === 'io_uring' ? backend.fstatCached?.(fd) : undefined;
+  if (st === undefined || typeof st === 'number') return { reader: backend, ignoresPosition: false };
+  const readOnly = (flags & (constants.O_WRONLY | constants.O_RDWR)) === 0; // O_RDONLY is 0
+  return { reader: readOnly ? getReadOnlyFileReader(backend, st) : backend, ignoresPosition: isStreamMode(st.mode) };
 }
 
 /**

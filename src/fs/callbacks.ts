@@ -9,7 +9,7 @@
 import type * as fs from 'node:fs';
 import { nodeFs } from '../engine/node-fs';
 import { promisify } from 'node:util';
-import { getBackendForFd, getBackendForFlags, getReaderForFd, ignoresPosition } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getFdRoute, type FdRoute } from '../engine/index';
 import type { OpBackend } from '../engine/types';
 import { errnoByName, uvException } from '../errors';
 import { toBytes } from '../file/validate';
@@ -27,19 +27,26 @@ type Callback = (err: unknown, ...results: unknown[]) => void;
 /** node:fs's own callback functions, taken when this library loaded (before ayafileio/register replaces any). */
 const node = nodeFs;
 
-/** Fds opened by open() here, and the backend for each one's ops (its reads' backend: getReaderForFd). */
-const ownFds = new Map<number, OpBackend>();
+/** An fd open() here opened: the backend that opened it, its O_* flags, and its route once an op asked (routeOf). */
+interface OwnFd {
+  backend: OpBackend;
+  flags: number;
+  route?: FdRoute;
+}
 
-/** For fds of ownFds, whether their backend would run an op at a position on the stream (ignoresPosition), asked at the first such op. */
-const positionIgnored = new Map<number, boolean>();
+/** Fds opened by open() here (and not closed since). */
+const ownFds = new Map<number, OwnFd>();
 const ESPIPE = errnoByName('ESPIPE');
 
-/** `op()`, or -ESPIPE (as pread(2)/pwrite(2)) for an op at `pos` on an fd whose `backend` would run it on the stream. */
-function atPosition(fd: number, pos: number, backend: OpBackend, op: () => Promise<number>): Promise<number> {
-  if (pos < 0) return op();
-  let ignored = positionIgnored.get(fd);
-  if (ignored === undefined) positionIgnored.set(fd, (ignored = ignoresPosition(backend, fd)));
-  return ignored ? Promise.resolve(ESPIPE) : op();
+/** The route of `fd` (getFdRoute), taken at its first read or op at a position. */
+function routeOf(fd: number, own: OwnFd): FdRoute {
+  own.route ??= getFdRoute(own.backend, fd, own.flags);
+  return own.route;
+}
+
+/** `op()`, or -ESPIPE (as pread(2)/pwrite(2)) for an op at `pos` on an fd whose backend would run it on the stream. */
+function atPosition(fd: number, pos: number, own: OwnFd, op: () => Promise<number>): Promise<number> {
+  return pos >= 0 && routeOf(fd, own).ignoresPosition ? Promise.resolve(ESPIPE) : op();
 }
 
 /** Whether `fd` was opened by this module's open() (and not closed since). */
@@ -76,20 +83,19 @@ export function open(path: fs.PathLike, ...rest: unknown[]): void {
   const backend = getBackendForFlags(getBackendForFd(), flags);
   deliver(backend.open(target, flags, mode).then((fd) => {
     if (fd < 0) throw uvException(fd, 'open', target);
-    ownFds.set(fd, getReaderForFd(backend, fd, flags));
+    ownFds.set(fd, { backend, flags });
     return fd;
   }), cb, (fd) => [fd]);
 }
 
 /** close(fd[, callback]). */
 export function close(fd: number, callback?: Callback): void {
-  const backend = ownFds.get(fd);
+  const backend = ownFds.get(fd)?.backend;
   if (backend === undefined) return node.close(fd, callback);
   validateFd(fd);
   const cb = callback ?? (() => undefined);
   validateCallback(cb);
   ownFds.delete(fd);
-  positionIgnored.delete(fd);
   rawOp(backend.close(fd), 'close', cb, () => []);
 }
 
@@ -98,8 +104,8 @@ export function close(fd: number, callback?: Callback): void {
  * read(fd, options, callback), read(fd, callback): callback(err, bytesRead, buffer).
  */
 export function read(fd: number, ...args: unknown[]): void {
-  const backend = ownFds.get(fd);
-  if (backend === undefined) return (node.read as (...a: unknown[]) => void)(fd, ...args);
+  const own = ownFds.get(fd);
+  if (own === undefined) return (node.read as (...a: unknown[]) => void)(fd, ...args);
   let [buffer, offset, length, position, callback] = args;
   let params: Record<string, unknown> | undefined;
   if (args.length <= 3) {
@@ -131,7 +137,8 @@ export function read(fd: number, ...args: unknown[]): void {
   if (position !== null && position !== undefined && typeof position !== 'bigint') validateInteger(position, 'position', -1);
   const view = buffer;
   const pos = toPosition(position);
-  rawOp(atPosition(fd, pos, backend, () => backend.read(fd, toBytes(view, 'buffer'), off, len, pos)), 'read', cb, (n) => [n, view]);
+  const { reader } = routeOf(fd, own);
+  rawOp(atPosition(fd, pos, own, () => reader.read(fd, toBytes(view, 'buffer'), off, len, pos)), 'read', cb, (n) => [n, view]);
 }
 
 /**
@@ -139,8 +146,9 @@ export function read(fd: number, ...args: unknown[]): void {
  * callback), write(fd, string[, position[, encoding]], callback): callback(err, written, buffer).
  */
 export function write(fd: number, ...args: unknown[]): void {
-  const backend = ownFds.get(fd);
-  if (backend === undefined) return (node.write as (...a: unknown[]) => void)(fd, ...args);
+  const own = ownFds.get(fd);
+  if (own === undefined) return (node.write as (...a: unknown[]) => void)(fd, ...args);
+  const { backend } = own;
   const data = args[0];
   const cb = lastCallback(args);
   const given = args.slice(1, -1);
@@ -151,14 +159,14 @@ export function write(fd: number, ...args: unknown[]): void {
     const len = typeof length === 'number' ? length : data.byteLength - off;
     checkWriteRange(off, len, data.byteLength);
     const pos = toPosition(position);
-    rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos)), 'write', cb, (n) => [n, data]);
+    rawOp(atPosition(fd, pos, own, () => writerAt(backend, pos).write(fd, toBytes(data, 'buffer'), off, len, pos)), 'write', cb, (n) => [n, data]);
     return;
   }
   if (typeof data !== 'string') throw invalidArgType('buffer', 'of type string or an instance of Buffer, TypedArray, or DataView', data);
   const [position, encoding] = given;
   const bytes = encodeForWrite(data, encoding);
   const pos = toPosition(position);
-  rawOp(atPosition(fd, pos, backend, () => writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos)), 'write', cb, (n) => [n, data]);
+  rawOp(atPosition(fd, pos, own, () => writerAt(backend, pos).write(fd, bytes, 0, bytes.length, pos)), 'write', cb, (n) => [n, data]);
 }
 
 // util.promisify(fs.read) / (fs.write) resolve { bytesRead, buffer } / { bytesWritten, buffer }
@@ -174,7 +182,7 @@ Object.defineProperty(write, promisify.custom, {
 
 /** fstat(fd[, options], callback): an fs.Stats from the engine, fs.BigIntStats from node:fs. */
 export function fstat(fd: number, ...args: unknown[]): void {
-  const backend = ownFds.get(fd);
+  const backend = ownFds.get(fd)?.backend;
   const options = args.length > 1 ? (args[0] as { bigint?: boolean } | undefined) : undefined;
   if (backend === undefined || wantsBigInt(options)) return (node.fstat as (...a: unknown[]) => void)(fd, ...args);
   const cb = lastCallback(args);
@@ -186,7 +194,7 @@ export function fstat(fd: number, ...args: unknown[]): void {
 
 /** fsync(fd, callback). */
 export function fsync(fd: number, callback: Callback): void {
-  const backend = ownFds.get(fd);
+  const backend = ownFds.get(fd)?.backend;
   if (backend === undefined) return node.fsync(fd, callback);
   validateCallback(callback);
   rawOp(backend.fsync(fd, false), 'fsync', callback, () => []);
@@ -194,7 +202,7 @@ export function fsync(fd: number, callback: Callback): void {
 
 /** fdatasync(fd, callback). */
 export function fdatasync(fd: number, callback: Callback): void {
-  const backend = ownFds.get(fd);
+  const backend = ownFds.get(fd)?.backend;
   if (backend === undefined) return node.fdatasync(fd, callback);
   validateCallback(callback);
   rawOp(backend.fsync(fd, true), 'fdatasync', callback, () => []);
@@ -202,7 +210,7 @@ export function fdatasync(fd: number, callback: Callback): void {
 
 /** ftruncate(fd[, len], callback). */
 export function ftruncate(fd: number, ...args: unknown[]): void {
-  const backend = ownFds.get(fd);
+  const backend = ownFds.get(fd)?.backend;
   if (backend === undefined) return (node.ftruncate as (...a: unknown[]) => void)(fd, ...args);
   const cb = lastCallback(args);
   const len = Math.max(0, validateInteger(args.length > 1 ? args[0] ?? 0 : 0, 'len'));

@@ -13,7 +13,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { finished } from 'node:stream';
 import { ReadableStream, type ReadableByteStreamController } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { getBackendForFd, getBackendForFlags, getReaderForFd, ignoresPosition } from '../engine/index';
+import { getBackendForFd, getBackendForFlags, getFdRoute, type FdRoute } from '../engine/index';
 import type { OpBackend, PathLike } from '../engine/types';
 import { codedError, errnoByName, notAFileHandle, uvException } from '../errors';
 import { CallGate } from '../file/gate';
@@ -126,14 +126,12 @@ export class AyaFileHandle extends EventEmitter {
   /** What the first close() returned (the close itself). */
   #closed: Promise<void> | undefined;
   #locked = false;
-  /** The O_* bits the fd was opened with: a read-only fd's reads may need another backend (#readerFor). */
+  /** The O_* bits the fd was opened with, for its route (#routeOf). */
   readonly #flags: number;
-  /** The backend for reads, chosen at the first read (#readerFor). */
-  #reader: OpBackend | undefined;
+  /** Where reads and ops at a position go (getFdRoute), asked at the first op that needs it. */
+  #route: FdRoute | undefined;
   /** Whether the fd has a file position, asked at the first readv() at the fd's position (#isSeekable). */
   #seekable: boolean | undefined;
-  /** Whether the backend would run ops at a position on the fd's stream, asked at the first one (#refusePosition). */
-  #positionIgnored: boolean | undefined;
 
   /** @internal Wrap `fd`, just opened from `path` on `backend` with `flags` (O_* bits). */
   constructor(fd: number, backend: OpBackend, path: PathLike, flags: number) {
@@ -183,10 +181,15 @@ export class AyaFileHandle extends EventEmitter {
     return this.close();
   }
 
-  /** The backend for reads of `fd`, chosen at the first read (getReaderForFd). */
+  /** The route of `fd` (getFdRoute), taken at the first op that needs it. */
+  #routeOf(fd: number): FdRoute {
+    this.#route ??= getFdRoute(this.#backend, fd, this.#flags);
+    return this.#route;
+  }
+
+  /** The backend for reads of `fd`. */
   #readerFor(fd: number): OpBackend {
-    this.#reader ??= getReaderForFd(this.#backend, fd, this.#flags);
-    return this.#reader;
+    return this.#routeOf(fd).reader;
   }
 
   /** Whether `fd` has a file position (a regular file or block device), asked once; true if fstat fails (the read reports it). */
@@ -198,11 +201,9 @@ export class AyaFileHandle extends EventEmitter {
     return this.#seekable;
   }
 
-  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe or socket whose backend would run it on the stream (ignoresPosition). */
+  /** ESPIPE, as pread(2)/pwrite(2) give, for an op at `pos` on a pipe or socket whose backend would run it on the stream (FdRoute.ignoresPosition). */
   #refusePosition(fd: number, pos: number, syscall: string): void {
-    if (pos < 0) return;
-    this.#positionIgnored ??= ignoresPosition(this.#backend, fd);
-    if (this.#positionIgnored) throw uvException(ESPIPE, syscall);
+    if (pos >= 0 && this.#routeOf(fd).ignoresPosition) throw uvException(ESPIPE, syscall);
   }
 
   /** One read of the buffers' total size at the fd's position, its bytes then copied into them in turn. */
