@@ -202,13 +202,13 @@ export class NativeBackend implements OpBackend {
     const p = pathBytes(path);
     const t = this.token(undefined, p);
     const rc = this.addon.open(this.ticket(t), p, flags, mode);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, undefined, Kind.Number, p);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, Kind.Number);
   }
 
   close(fd: number): Promise<number> {
     const t = this.token();
     const rc = this.addon.close(this.ticket(t), fd);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.close(fd) : this.track<number>(t, rc, undefined, Kind.Number);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.close(fd) : this.track<number>(t, rc, Kind.Number);
   }
 
   read(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
@@ -229,7 +229,7 @@ export class NativeBackend implements OpBackend {
   private readOneNow(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number | Promise<number> {
     const t = this.token(buf);
     const rc = this.addon.read(this.ticket(t), fd, buf, off, len, pos);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, buf, Kind.Number);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.read(fd, buf, off, len, pos) : this.trackNow<number>(t, rc, Kind.Number);
   }
 
   /** OpBackend.readThen: the read's result now, or to `done(ctx, n)` as settle() reaches it. */
@@ -244,7 +244,7 @@ export class NativeBackend implements OpBackend {
       this.afterCall(rc);
       return own;
     }
-    this.hold(t, done, Kind.Done, buf);
+    this.hold(t, done, Kind.Done);
     this.contexts[t] = ctx;
     // A full array: more completions wait, maybe this read's. Settled here, `done` could run
     // before our caller has seen undefined and set up for it; settle them from a microtask.
@@ -269,7 +269,7 @@ export class NativeBackend implements OpBackend {
   private readonly writeOne = (fd: number, buf: Uint8Array, off: number, len: number, pos: number, onDone?: (n: number) => void): Promise<number> => {
     const t = this.token(buf);
     const rc = this.addon.write(this.ticket(t), fd, buf, off, len, pos);
-    if (rc >= 0) return this.track<number>(t, rc, buf, Kind.Number, undefined, onDone);
+    if (rc >= 0) return this.track<number>(t, rc, Kind.Number, onDone);
     const refused = this.refused(t, rc);
     if (refused === null) return this.fallback.write(fd, buf, off, len, pos, onDone);
     onDone?.(rc);
@@ -322,7 +322,7 @@ export class NativeBackend implements OpBackend {
     const rc = this.addon.close(this.ticket(t), fd);
     if (rc < 0) return this.refused(t, rc) === null ? this.fallback.closeSync(fd) : rc;
     let result: number | undefined;
-    void this.track<number>(t, rc, undefined, Kind.Number, undefined, (n) => {
+    void this.track<number>(t, rc, Kind.Number, (n) => {
       result = n;
     });
     this.waitSync(() => result !== undefined, getConfig().closeTimeoutMs);
@@ -332,7 +332,7 @@ export class NativeBackend implements OpBackend {
   fsync(fd: number, datasync: boolean): Promise<number> {
     const t = this.token();
     const rc = this.addon.fsync(this.ticket(t), fd, datasync);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fsync(fd, datasync) : this.track<number>(t, rc, undefined, Kind.Number);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fsync(fd, datasync) : this.track<number>(t, rc, Kind.Number);
   }
 
   /** OpBackend.writeThen, where the addon links ops (io_uring); undefined elsewhere. */
@@ -346,7 +346,7 @@ export class NativeBackend implements OpBackend {
     if (this.addon.writeWhole === undefined || len > MAX_IO_CHUNK) return undefined;
     const p = pathBytes(path);
     const t = this.token(buf, p);
-    return this.unlessRefused(t, this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len), buf, p);
+    return this.unlessRefused(t, this.addon.writeWhole(this.ticket(t), p, flags, mode, buf, off, len));
   }
 
   /** OpBackend.readWhole, where the addon has it (io_uring); undefined elsewhere. */
@@ -356,16 +356,16 @@ export class NativeBackend implements OpBackend {
     if (this.addon.readWhole === undefined || len > MAX_IO_CHUNK) return undefined;
     const p = pathBytes(path);
     const t = this.token(buf, p);
-    return this.unlessRefused(t, this.addon.readWhole(this.ticket(t), p, buf, off, len), buf, p);
+    return this.unlessRefused(t, this.addon.readWhole(this.ticket(t), p, buf, off, len));
   }
 
   /** An optional op's promise, or undefined when the addon refused it: not now (or an argument the plain ops will report). */
-  private unlessRefused(t: number, rc: number, buf: Uint8Array, path: Buffer): Promise<number> | undefined {
+  private unlessRefused(t: number, rc: number): Promise<number> | undefined {
     if (rc < 0) {
       this.release(t);
       return undefined;
     }
-    return this.track<number>(t, rc, buf, Kind.Number, path);
+    return this.track<number>(t, rc, Kind.Number);
   }
 
   private linkedWrite(fd: number, buf: Uint8Array, off: number, len: number, pos: number, next: LinkedOp, onWritten: (n: number) => void, onNext: (n: number) => void): LinkedOps | undefined {
@@ -382,22 +382,22 @@ export class NativeBackend implements OpBackend {
       return undefined;
     }
     return {
-      written: this.track<number>(t, 0, buf, Kind.Number, undefined, onWritten),
-      next: this.track<number>(tn, 0, undefined, Kind.Number, undefined, onNext),
+      written: this.track<number>(t, 0, Kind.Number, onWritten),
+      next: this.track<number>(tn, 0, Kind.Number, onNext),
     };
   }
 
   ftruncate(fd: number, len: number): Promise<number> {
     const t = this.token();
     const rc = this.addon.ftruncate(this.ticket(t), fd, len);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.ftruncate(fd, len) : this.track<number>(t, rc, undefined, Kind.Number);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.ftruncate(fd, len) : this.track<number>(t, rc, Kind.Number);
   }
 
   fstat(fd: number): Promise<StatResult> {
     const out = this.statOut();
     const t = this.token(out);
     const rc = this.addon.statx(this.ticket(t), fd, null, out);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, out, Kind.Stat);
+    return rc < 0 ? this.refused(t, rc) ?? this.fallback.fstat(fd) : this.track<StatResult>(t, rc, Kind.Stat);
   }
 
   private cachedFstat(fd: number): FileTypeAndSize | number | undefined {
@@ -414,7 +414,7 @@ export class NativeBackend implements OpBackend {
     const p = pathBytes(path);
     const t = this.token(out, p);
     const rc = this.addon.statx(this.ticket(t), -1, p, out);
-    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, out, Kind.Stat, p);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.stat(path) : this.track<StatResult>(t, rc, Kind.Stat);
   }
 
   private statOut(): Buffer {
@@ -446,7 +446,7 @@ export class NativeBackend implements OpBackend {
     const p = pathBytes(path);
     const t = this.token(undefined, p);
     const rc = submit(this.ticket(t), p);
-    return rc < 0 ? this.refused(t, rc, false) ?? onNodeFs() : this.track<number>(t, rc, undefined, Kind.Number, p);
+    return rc < 0 ? this.refused(t, rc, false) ?? onNodeFs() : this.track<number>(t, rc, Kind.Number);
   }
 
   rename(from: PathLike, to: PathLike): Promise<number> {
@@ -455,7 +455,7 @@ export class NativeBackend implements OpBackend {
     const t = this.token(b, a);
     const rc = this.addon.rename(this.ticket(t), a, b);
     // `b` rides in the held-buffer slot: both paths stay alive until the kernel is done.
-    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.rename(from, to) : this.track<number>(t, rc, b, Kind.Number, a);
+    return rc < 0 ? this.refused(t, rc, false) ?? this.fallback.rename(from, to) : this.track<number>(t, rc, Kind.Number);
   }
 
   /** A slab from the addon's per-environment pool (OpBackend.allocSlab). */
@@ -473,7 +473,7 @@ export class NativeBackend implements OpBackend {
     const t = this.token();
     const rc = this.addon.cancelFd(this.ticket(t), fd);
     if (rc < 0) return this.refused(t, rc) ?? Promise.resolve(ENOSYS);
-    return this.track<number>(t, rc, undefined, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
+    return this.track<number>(t, rc, Kind.Number).then((r) => (r === EINVAL ? ENOSYS : r));
   }
 
   /**
@@ -514,8 +514,8 @@ export class NativeBackend implements OpBackend {
    * a later onComplete, never in between. An op that finished inline during its own call
    * (submitNow) gets an already-settled promise: no resolver, no entry in the in-flight table.
    */
-  private track<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): Promise<T> {
-    const r = this.trackNow<T>(t, rc, buf, kind, path, onDone);
+  private track<T>(t: number, rc: number, kind: Kind, onDone?: (n: number) => void): Promise<T> {
+    const r = this.trackNow<T>(t, rc, kind, onDone);
     return r instanceof Promise ? r : Promise.resolve(r);
   }
 
@@ -524,15 +524,16 @@ export class NativeBackend implements OpBackend {
    * (number results only) is called with the result when the op settles, before any promise
    * reaction: the exit path learns results that way without a loop turn.
    */
-  private trackNow<T>(t: number, rc: number, buf: Uint8Array | undefined, kind: Kind, path?: Buffer, onDone?: (n: number) => void): T | Promise<T> {
+  private trackNow<T>(t: number, rc: number, kind: Kind, onDone?: (n: number) => void): T | Promise<T> {
     const own = this.settleCall(t, rc);
     let op: T | Promise<T>;
     if (own === NOT_HERE) {
       op = new Promise<T>(captureResolve as (resolve: (v: T) => void) => void);
-      this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind, buf, path);
+      this.hold(t, onDone === undefined ? capturedResolve! : observed(capturedResolve as (v: number) => void, onDone), kind);
     } else {
+      const out = this.held[t] as Buffer; // a statx's output, which token() holds
       this.release(t);
-      op = (kind === Kind.Stat && own >= 0 ? this.statResult(buf as Buffer) : own) as T;
+      op = (kind === Kind.Stat && own >= 0 ? this.statResult(out) : own) as T;
       onDone?.(own);
     }
     this.afterCall(rc);
@@ -545,11 +546,9 @@ export class NativeBackend implements OpBackend {
     return this.settle(rc, t);
   }
 
-  /** Op `t` is in flight: `resolve` gets its result as `kind` says; its buffers stay referenced until then. */
-  private hold(t: number, resolve: Resolver, kind: Kind, buf: Uint8Array | undefined, path?: Buffer): void {
+  /** Op `t` is in flight: `resolve` gets its result as `kind` says; the buffers token() held stay referenced until then. */
+  private hold(t: number, resolve: Resolver, kind: Kind): void {
     this.resolvers[t] = resolve;
-    this.held[t] = buf;
-    this.heldPath[t] = path;
     this.kinds[t] = kind;
     this.inFlight++;
   }
