@@ -78,13 +78,17 @@ const SLASH = 0x2f;
 /** Windows: resolve() adds the drive and turns '/' into '\\'. */
 const WINDOWS = process.platform === 'win32';
 
-function take(key: string): void {
+/**
+ * Take a slot for `key` if it is below its per-path cap: true when taken. One lookup and one
+ * store (every whole-file call takes and gives back a slot, so this is on the hot path).
+ */
+function takeIfKeyHasRoom(key: string): boolean {
+  const held = perKey.get(key);
+  if (held === undefined) perKey.set(key, 1);
+  else if (held < maxPerKey) perKey.set(key, held + 1);
+  else return false;
   total++;
-  perKey.set(key, (perKey.get(key) ?? 0) + 1);
-}
-
-function keyHasRoom(key: string): boolean {
-  return (perKey.get(key) ?? 0) < maxPerKey;
+  return true;
 }
 
 function blockOnKey(waiter: Waiter): void {
@@ -100,12 +104,8 @@ function blockOnKey(waiter: Waiter): void {
 function pump(): void {
   while (total < maxTotal() && global.length > 0) {
     const waiter = global.shift()!;
-    if (keyHasRoom(waiter.key)) {
-      take(waiter.key);
-      waiter.admit();
-    } else {
-      blockOnKey(waiter);
-    }
+    if (takeIfKeyHasRoom(waiter.key)) waiter.admit();
+    else blockOnKey(waiter);
   }
 }
 
@@ -114,11 +114,7 @@ function pump(): void {
  * it with releaseSlot), false when the caller must wait with waitForSlot.
  */
 export function takeSlotNow(key: string): boolean {
-  if (global.length === 0 && total < maxTotal() && keyHasRoom(key)) {
-    take(key);
-    return true;
-  }
-  return false;
+  return global.length === 0 && total < maxTotal() && takeIfKeyHasRoom(key);
 }
 
 /** Queue for a slot for `key` (after takeSlotNow said no): resolves when admitted. */
@@ -134,15 +130,20 @@ export function waitForSlot(key: string): Promise<void> {
 /** Give back a slot taken for `key` and let the next waiters in. */
 export function releaseSlot(key: string): void {
   total--;
-  const held = perKey.get(key)! - 1;
-  if (held === 0) perKey.delete(key);
-  else perKey.set(key, held);
+  const held = perKey.get(key)!;
+  if (held === 1) perKey.delete(key);
+  else perKey.set(key, held - 1);
+  // Lookups only when someone waits: the common call gives back its slot with nobody queued.
+  if (blockedByKey.size > 0) unblockOne(key);
+  if (global.length > 0) pump();
+}
+
+/** Move the oldest waiter blocked on `key`'s per-path cap, if any, to the front of `global`. */
+function unblockOne(key: string): void {
   const blocked = blockedByKey.get(key);
-  if (blocked !== undefined) {
-    global.unshift(blocked.shift()!);
-    if (blocked.length === 0) blockedByKey.delete(key);
-  }
-  pump();
+  if (blocked === undefined) return;
+  global.unshift(blocked.shift()!);
+  if (blocked.length === 0) blockedByKey.delete(key);
 }
 
 /** Internal (tests): slots in use and calls waiting. */

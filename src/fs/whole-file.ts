@@ -172,14 +172,28 @@ function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened
  * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once; the slot, when
  * it comes, is given back.
  */
-async function withSlot<T>(path: PathLike, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+function withSlot<T>(path: PathLike, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   const key = slotKey(path);
-  if (!takeSlotNow(key)) await untilAborted(waitForSlot(key), signal, () => releaseSlot(key));
-  try {
-    return await run();
-  } finally {
-    releaseSlot(key);
-  }
+  if (takeSlotNow(key)) return holdingSlot(key, run);
+  return untilAborted(waitForSlot(key), signal, () => releaseSlot(key)).then(() => holdingSlot(key, run));
+}
+
+/**
+ * `run()`'s promise, giving back the slot taken for `key` when it settles. Promise callbacks
+ * rather than an async function with try/finally: every whole-file call passes here, and each
+ * async layer costs the JavaScript thread a promise and its turns (docs/performance.md).
+ */
+function holdingSlot<T>(key: string, run: () => Promise<T>): Promise<T> {
+  return rejectOnThrow(run).then(
+    (value) => {
+      releaseSlot(key);
+      return value;
+    },
+    (err: unknown) => {
+      releaseSlot(key);
+      throw err;
+    },
+  );
 }
 
 /**
@@ -606,25 +620,33 @@ type WriteOutcome = 'written' | 'not-run' | 'again';
  * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
  * lands in the file.
  */
-async function writeAtOnce(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<WriteOutcome> {
-  if (backend.writeWhole === undefined || options.flush || (borrowed && source.length > BORROWED_COPY_MAX)) return 'not-run';
+function writeAtOnce(backend: OpBackend, path: PathLike, options: ParsedOptions, source: Uint8Array, borrowed: boolean): Promise<WriteOutcome> {
+  if (backend.writeWhole === undefined || options.flush || (borrowed && source.length > BORROWED_COPY_MAX)) return NOT_RUN;
   const data = borrowed ? Buffer.from(source) : source;
-  return withSlot(path, undefined, async (): Promise<WriteOutcome> => {
+  return withSlot(path, undefined, () => {
     const written = backend.writeWhole!(path, options.flags, options.mode, data, 0, data.length);
-    if (written === undefined) return 'not-run';
-    const r = await written;
-    if (r >= 0) return 'written';
-    if (r <= -WHOLE_HANDOVER) {
-      await runThenClose(backend, -r - WHOLE_HANDOVER, path, options, (file) => replaceInPlace(file, data, false));
-      return 'written';
-    }
-    const { step, errno } = failedStep(r);
-    if (step === WholeFailure.Write) return 'again';
-    if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
-    // A pipe or device cannot be written again: its reader may have seen the close.
-    if (step === WholeFailure.WriteNotRegular) throw uvException(errno < 0 ? errno : EIO, 'write');
-    throw uvException(errno, step === WholeFailure.Cut ? 'ftruncate' : 'close');
+    if (written === undefined) return NOT_RUN;
+    return written.then((r) => (r >= 0 ? 'written' : afterWholeWrite(r, backend, path, options, data)));
   });
+}
+
+const NOT_RUN = Promise.resolve<WriteOutcome>('not-run');
+
+/**
+ * What a writeWhole that completed with `r` < 0 comes to: the file it handed back open written
+ * by replaceInPlace, 'again' for a write to do again step by step, or the failure's error.
+ */
+async function afterWholeWrite(r: number, backend: OpBackend, path: PathLike, options: ParsedOptions, data: Uint8Array): Promise<WriteOutcome> {
+  if (r <= -WHOLE_HANDOVER) {
+    await runThenClose(backend, -r - WHOLE_HANDOVER, path, options, (file) => replaceInPlace(file, data, false));
+    return 'written';
+  }
+  const { step, errno } = failedStep(r);
+  if (step === WholeFailure.Write) return 'again';
+  if (step === WholeFailure.Open) throw uvException(errno, 'open', path);
+  // A pipe or device cannot be written again: its reader may have seen the close.
+  if (step === WholeFailure.WriteNotRegular) throw uvException(errno < 0 ? errno : EIO, 'write');
+  throw uvException(errno, step === WholeFailure.Cut ? 'ftruncate' : 'close');
 }
 
 /** The step and errno of a whole-file op's failure, -(errno + WHOLE_STEP * step). */
@@ -639,20 +661,28 @@ export function prepareWrite(path: unknown, data: unknown, options: unknown, def
   const source = writeSource(data, parsed.encoding);
   const target = validatePath(path);
   const append = (parsed.flags & O.O_APPEND) !== 0;
-  return async () => {
-    throwIfAborted(parsed.signal);
-    const backend = getBackendForFlags(getBackend(), parsed.flags);
-    if (replacesInPlace(parsed, source, backend)) {
-      const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
-      const outcome = await writeAtOnce(backend, target, inPlace, source as Uint8Array, ArrayBuffer.isView(data));
-      if (outcome === 'written') return;
-      // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
-      const again = outcome === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
-      await withFile(target, again, (file) => replaceInPlace(file, source as Uint8Array, parsed.flush));
-    } else {
-      await withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
-    }
-  };
+  return () =>
+    rejectOnThrow(() => {
+      throwIfAborted(parsed.signal);
+      const backend = getBackendForFlags(getBackend(), parsed.flags);
+      if (replacesInPlace(parsed, source, backend)) return writeInPlace(backend, target, parsed, source as Uint8Array, ArrayBuffer.isView(data));
+      return withFile(target, parsed, (file) => writeOpened(file, source, parsed.encoding, append));
+    });
+}
+
+/**
+ * writeFile over a file opened like O_TRUNC but without it (replacesInPlace): with one
+ * completion where it can (writeAtOnce), else step by step (replaceInPlace). `borrowed`: `data`
+ * is the caller's memory.
+ */
+function writeInPlace(backend: OpBackend, path: PathLike, parsed: ParsedOptions, data: Uint8Array, borrowed: boolean): Promise<void> {
+  const inPlace = { ...parsed, flags: parsed.flags & ~O.O_TRUNC };
+  return writeAtOnce(backend, path, inPlace, data, borrowed).then((outcome) => {
+    if (outcome === 'written') return;
+    // writeWhole opened (maybe created) the file: O_EXCL would now fail EEXIST.
+    const again = outcome === 'again' ? { ...inPlace, flags: inPlace.flags & ~O.O_EXCL } : inPlace;
+    return withFile(path, again, (file) => replaceInPlace(file, data, parsed.flush));
+  });
 }
 
 /** readFile on a path: every failure, argument errors included, a rejection. */
