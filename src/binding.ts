@@ -62,6 +62,12 @@ export interface NativeAddon {
   readWhole?(ticket: number, path: Buffer, buf: Uint8Array, off: number, len: number): number;
   /** statx of `fd` from the attributes the kernel holds, on the calling thread (io_uring). 0 or -errno. */
   fstatCached?(fd: number, out: Uint8Array): number;
+  /**
+   * Whether the size fstatCached() gives for `fd` is the file's current one: 1 where the
+   * kernel keeps that filesystem's sizes itself, 0 where it may hold a stale copy (FUSE, NFS,
+   * SMB, ...) or cannot tell; -errno when the statx fails (io_uring). Asks no filesystem.
+   */
+  kernelOwnsSize?(fd: number): number;
   submit(): number;
   shutdown(): number;
   /**

@@ -171,6 +171,14 @@ export interface OpBackend {
    * backend cannot (then fstat()).
    */
   fstatCached?(fd: number): FileTypeAndSize | number | undefined;
+  /**
+   * Whether the size fstatCached() gives for `fd` is the file's current one: true where the
+   * kernel keeps the sizes of the file's filesystem itself (ext4, xfs, tmpfs, btrfs, ...),
+   * false where it may hold a stale copy of what a server or FUSE daemon last said (the file
+   * may have grown elsewhere) and where it cannot tell (docs/engine-notes.md, Whole-file
+   * writes). Undefined where the backend cannot tell at all.
+   */
+  kernelOwnsSize?(fd: number): boolean;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
   /** mkdir(2) of one directory with `mode` (the umask applies). Resolves 0. */
