@@ -76,6 +76,24 @@ static uint64_t mount_magic(uint64_t mnt_id) {
   return sm.sb_magic;
 }
 
+/*
+ * Whether the filesystem mounted as `mnt_id` keeps its sizes, remembered for the last mount
+ * asked on this thread: a rewrite loop asks about one mount over and over, and statmount costs
+ * as much as the statx before it. A unique mount id is never given to another mount, so the
+ * answer never goes stale.
+ */
+static bool mount_owns_sizes(uint64_t mnt_id) {
+  static _Thread_local struct {
+    uint64_t mnt_id; /* 0 until asked: no mount has it */
+    bool owns;
+  } last;
+  if (last.mnt_id != mnt_id) {
+    last.owns = owned_size_magic(mount_magic(mnt_id));
+    last.mnt_id = mnt_id;
+  }
+  return last.owns;
+}
+
 bool aya_kernel_owns_size(const aya_statx *st) {
   /* A filesystem on a block device (ext4, xfs, f2fs, fuseblk's NTFS) is its device's only
    * writer: every change goes through this kernel. */
@@ -83,5 +101,5 @@ bool aya_kernel_owns_size(const aya_statx *st) {
   /* No unique mount id (Linux < 6.8): the type cannot be had without asking the filesystem.
    * A mount statmount does not show (another mount namespace, the kernel's own mount of
    * memfds; a seccomp filter refusing the call) reads as magic 0: not owned. */
-  return (st->mask & AYA_STATX_MNT_ID_UNIQUE) != 0 && owned_size_magic(mount_magic(st->mnt_id));
+  return (st->mask & AYA_STATX_MNT_ID_UNIQUE) != 0 && mount_owns_sizes(st->mnt_id);
 }
