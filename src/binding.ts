@@ -49,7 +49,8 @@ export interface NativeAddon {
   writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
   /**
    * writeFile's open (`flags` without O_TRUNC), then from its completion a cut to `len` where
-   * the file is longer, the write of `buf[off..off+len]` and the close (io_uring). Its
+   * the file is longer or its size may be stale (as kernelOwnsSize), the write of
+   * `buf[off..off+len]` and the close (io_uring). Its
    * completion's result: `len`, a failure, or the open fd handed over, as OpBackend.writeWhole
    * describes. -EAGAIN: not now (run the ops one by one).
    */

@@ -38,8 +38,11 @@ function mountBindfs(src, mnt) {
   return r.status === 0 ? false : `bindfs could not mount: ${(r.stderr || r.error?.message || '').trim()}`;
 }
 
+/** Unmount `mnt`: fusermount (FUSE 2) or fusermount3 (FUSE 3) as any user, umount as root. */
 function unmount(mnt) {
-  if (spawnSync('fusermount', ['-u', mnt]).status !== 0) spawnSync('umount', [mnt]);
+  for (const [cmd, ...args] of [['fusermount', '-u'], ['fusermount3', '-u'], ['umount']]) {
+    if (spawnSync(cmd, [...args, mnt]).status === 0) return;
+  }
 }
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aya-fuse-size-'));

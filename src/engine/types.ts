@@ -135,7 +135,8 @@ export interface OpBackend {
   /**
    * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) with one completion: open `path` with
    * `flags` (O_TRUNC left out); then, from the open's completion, ftruncate to `len` where the
-   * file is longer, write at the new fd's position, close — each step runs when the one before
+   * file is longer or its size may be stale (see kernelOwnsSize), write at the new fd's
+   * position, close — each step runs when the one before
    * has ended, however it ended, so the fd is always closed. Resolves:
    * - `len`: written, the fd closed;
    * - a failure as {@link WholeFailure} describes (the fd closed);

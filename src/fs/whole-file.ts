@@ -609,12 +609,13 @@ const BORROWED_COPY_MAX = 64 * 1024;
 type WriteOutcome = 'written' | 'not-run' | 'again';
 
 /**
- * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer,
- * write, close), holding an open-file slot as withFile does. Resolves 'written' when that
- * wrote the file, or when it handed the open file back and replaceInPlace wrote it (or rejects
- * with the error), 'not-run' when it did not run, 'again' when it must be done again step by
- * step: a write that failed or was short on a regular file; replaceInPlace writes it again and
- * ends it as node:fs does (exactly the bytes written). `borrowed`: `data` is the caller's
+ * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer
+ * or its size may be stale, write, close), holding an open-file slot as withFile does.
+ * Resolves 'written' when that wrote the file, or when it handed the open file back and
+ * replaceInPlace wrote it (or rejects with the error), 'not-run' when it did not run, 'again'
+ * when it must be done again step by step: a write that failed or was short on a regular
+ * file; replaceInPlace writes it again and ends it as node:fs does (exactly the bytes
+ * written). `borrowed`: `data` is the caller's
  * memory, which the engine would read only when the open completes; it writes a copy, so a
  * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
  * lands in the file.
