@@ -22,7 +22,7 @@
       "conditions": [
         ["OS=='linux'", {
           "sources": ["linux/ring.c", "linux/creds.c", "linux/engine.c", "linux/whole.c",
-                      "linux/notify_loop.c", "linux/notify_thread.c"],
+                      "linux/size_owner.c", "linux/notify_loop.c", "linux/notify_thread.c"],
           # dlsym (notify_loop.c) and pthreads live in libc itself only from glibc 2.34 on.
           "libraries": ["-ldl", "-lpthread"],
           # scripts/prebuild.js reads this condition (its name and its own sources) for the

@@ -49,7 +49,8 @@ export interface NativeAddon {
   writeThen?(ticket: number, fd: number, buf: Uint8Array, off: number, len: number, pos: number, nextTicket: number, next: number): number;
   /**
    * writeFile's open (`flags` without O_TRUNC), then from its completion a cut to `len` where
-   * the file is longer, the write of `buf[off..off+len]` and the close (io_uring). Its
+   * the file is longer or its size may be stale (as kernelOwnsSize), the write of
+   * `buf[off..off+len]` and the close (io_uring). Its
    * completion's result: `len`, a failure, or the open fd handed over, as OpBackend.writeWhole
    * describes. -EAGAIN: not now (run the ops one by one).
    */
@@ -62,6 +63,12 @@ export interface NativeAddon {
   readWhole?(ticket: number, path: Buffer, buf: Uint8Array, off: number, len: number): number;
   /** statx of `fd` from the attributes the kernel holds, on the calling thread (io_uring). 0 or -errno. */
   fstatCached?(fd: number, out: Uint8Array): number;
+  /**
+   * Whether the size fstatCached() gives for `fd` is the file's current one: 1 where the
+   * kernel keeps that filesystem's sizes itself, 0 where it may hold a stale copy (FUSE, NFS,
+   * SMB, ...) or cannot tell; -errno when the statx fails (io_uring). Asks no filesystem.
+   */
+  kernelOwnsSize?(fd: number): number;
   submit(): number;
   shutdown(): number;
   /**

@@ -298,6 +298,7 @@ const notLinking = !linking && `the ${b.kind} backend does not link ops (writeTh
 test('writeThen is io_uring only: the other backends leave it out', () => {
   assert.strictEqual(linking, b.kind === 'io_uring');
   assert.strictEqual(b.fstatCached !== undefined, b.kind === 'io_uring');
+  assert.strictEqual(b.kernelOwnsSize !== undefined, b.kind === 'io_uring');
   if (b.kind === 'io_uring') assert.ok(getBackendInfo().ring.ops.includes('writeThen'));
 });
 
@@ -389,6 +390,19 @@ test('fstatCached: the mode and size fstat gives, for a file, a directory and a 
   const fd = fs.openSync(p, 'r');
   fs.closeSync(fd);
   assert.strictEqual(b.fstatCached(fd), -E.EBADF);
+});
+
+/** The major number of a device number as stat gives it (glibc's major()). */
+const devMajor = (dev) => ((dev >>> 8) & 0xfff) | (Math.floor(dev / 2 ** 32) & ~0xfff);
+
+test('kernelOwnsSize: true on a filesystem on a block device (its sizes are the kernel\'s), false for a closed fd', { skip: b.kernelOwnsSize === undefined && `the ${b.kind} backend has no kernelOwnsSize (io_uring only)` }, (t) => {
+  // FUSE's false: test/77 (it needs a mount).
+  const onDisk = [dir, __dirname].find((d) => devMajor(fs.statSync(d).dev) !== 0);
+  if (onDisk === undefined) return t.skip('neither the temporary directory nor the tests are on a block device here');
+  const fd = fs.openSync(onDisk, 'r');
+  assert.strictEqual(b.kernelOwnsSize(fd), true);
+  fs.closeSync(fd);
+  assert.strictEqual(b.kernelOwnsSize(fd), false);
 });
 
 // writeWhole: writeFile's open, then from its completion the cut (where the file is longer

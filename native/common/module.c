@@ -31,7 +31,7 @@ static napi_property_descriptor method(const char *name, napi_callback fn) {
 }
 
 bool aya_define_exports(napi_env env, napi_value exports, const char *backend, const aya_exports *fns) {
-  napi_property_descriptor props[AYA_OP_COUNT + 7];
+  napi_property_descriptor props[AYA_OP_COUNT + 8];
   size_t n = 0;
   registered = fns;
   for (int op = 0; op < AYA_OP_COUNT; op++) {
@@ -44,6 +44,7 @@ bool aya_define_exports(napi_env env, napi_value exports, const char *backend, c
   props[n++] = method("drainSync", fns->drain_sync);
   if (fns->own_fds != NULL) props[n++] = method("ownFds", fns->own_fds);
   if (fns->fstat_cached != NULL) props[n++] = method("fstatCached", fns->fstat_cached);
+  if (fns->kernel_owns_size != NULL) props[n++] = method("kernelOwnsSize", fns->kernel_owns_size);
   napi_value name;
   return napi_create_string_utf8(env, backend, NAPI_AUTO_LENGTH, &name) == napi_ok &&
          napi_set_named_property(env, exports, "backend", name) == napi_ok &&

@@ -41,6 +41,7 @@ typedef struct {
   napi_callback init, info, submit, shutdown, drain_sync;
   napi_callback own_fds;      /* optional: NULL where the backend holds no descriptor of its own */
   napi_callback fstat_cached; /* optional: a synchronous fstat of the attributes held in memory */
+  napi_callback kernel_owns_size; /* optional: whether fstat_cached's size is the file's current one */
 } aya_exports;
 
 /* Put `backend`, `contractVersion` and the functions of `fns` on `exports`. */

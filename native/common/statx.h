@@ -12,6 +12,8 @@
 
 #define AYA_STATX_BASIC_STATS 0x7ffU
 #define AYA_STATX_BTIME 0x800U
+/* Linux 6.8: stx_mnt_id is the mount's 64-bit id, never reused while the system runs. */
+#define AYA_STATX_MNT_ID_UNIQUE 0x4000U
 
 typedef struct {
   int64_t tv_sec;
@@ -34,7 +36,8 @@ typedef struct {
   uint64_t attributes_mask;
   aya_statx_time atime, btime, ctime, mtime;
   uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
-  uint64_t spare2[14];
+  uint64_t mnt_id;
+  uint64_t spare2[13];
 } aya_statx;
 
 #define AYA_STATX_BYTES 256
@@ -52,6 +55,7 @@ _Static_assert(offsetof(aya_statx, mtime) == 112, "statx.stx_mtime");
 _Static_assert(offsetof(aya_statx, rdev_major) == 128, "statx.stx_rdev_major");
 _Static_assert(offsetof(aya_statx, dev_major) == 136, "statx.stx_dev_major");
 _Static_assert(offsetof(aya_statx, dev_minor) == 140, "statx.stx_dev_minor");
+_Static_assert(offsetof(aya_statx, mnt_id) == 144, "statx.stx_mnt_id");
 
 /*
  * Split a device number the way glibc's major()/minor() do, so native.ts's makedev()

@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "whole.h"
 #include "ring.h"
+#include "size_owner.h"
 
 /* user_data of requests the engine makes for itself (teardown cancels): never shown to JS. */
 #define INTERNAL_TOKEN UINT64_MAX
@@ -1126,6 +1127,20 @@ static napi_value js_fstat_cached(napi_env env, napi_callback_info info) {
   return aya_int(env, aya_fstat_cached(fd, out));
 }
 
+/*
+ * kernelOwnsSize(fd): whether the size fstatCached() gives for fd is the file's current one
+ * (size_owner.h): 1 or 0, or -errno from the statx. For replaceInPlace, which skips its cut
+ * only then, as the whole-file write does (docs/engine-notes.md, Whole-file writes).
+ */
+static napi_value js_kernel_owns_size(napi_env env, napi_callback_info info) {
+  aya_call call;
+  int32_t fd;
+  if (!aya_get_call(env, info, &call) || !aya_arg_i32(env, &call, 0, &fd)) return aya_int(env, AYA_EINVAL);
+  aya_statx st;
+  int rc = aya_fstat_cached(fd, &st);
+  return aya_int(env, rc < 0 ? rc : aya_kernel_owns_size(&st));
+}
+
 /* fsync(ticket, fd, datasync) */
 static napi_value js_fsync(napi_env env, napi_callback_info info) {
   ENGINE_CALL(env, info, call);
@@ -1351,6 +1366,7 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
       .drain_sync = js_drain_sync,
       .own_fds = js_own_fds,
       .fstat_cached = js_fstat_cached,
+      .kernel_owns_size = js_kernel_owns_size,
   };
   return aya_define_exports(env, exports, "io_uring", &fns) ? exports : NULL;
 }

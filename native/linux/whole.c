@@ -1,6 +1,7 @@
 /* Whole-file reads and writes with one completion for JavaScript (whole.h). */
 #define _GNU_SOURCE
 #include "whole.h"
+#include "size_owner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +48,7 @@ enum aya_whole_step aya_whole_step_of(uint64_t user_data) {
 int aya_fstat_cached(int fd, void *out) {
   static const char empty_path[] = "";
   long rc = syscall(SYS_statx, fd, empty_path, AT_EMPTY_PATH | AYA_AT_STATX_DONT_SYNC,
-                    AYA_STATX_BASIC_STATS | AYA_STATX_BTIME, out);
+                    AYA_STATX_BASIC_STATS | AYA_STATX_BTIME | AYA_STATX_MNT_ID_UNIQUE, out);
   return rc < 0 ? -errno : 0;
 }
 
@@ -77,14 +78,24 @@ static uint32_t read_steps(const struct aya_whole_slot *s, uint64_t user_data, u
 }
 
 /*
- * The cut where the file is longer than the data, and the write at the fd's position (0 after
- * the open; a pipe takes no offset), into `sqes`. The cut goes first: writers racing on one
- * path each cover what their own cut left (a cut after the write could extend the file past a
- * shorter writer's bytes, leaving zeros).
+ * Whether a write cuts its regular file to the data's length: where the file is longer than
+ * the data, and where the kernel's size may be a stale copy (FUSE, NFS, ...: size_owner.h),
+ * since a file grown elsewhere would keep its tail. Elsewhere a cut to the size the file has
+ * already changes nothing and costs ext4 a truncate pass and io-wq a trip.
  */
-static uint32_t write_steps(const struct aya_whole_slot *s, uint64_t user_data, uint64_t size, struct aya_sqe *sqes) {
+static bool cuts(const struct aya_whole_slot *s, const aya_statx *st) {
+  return s->regular && (st->size > s->len || !aya_kernel_owns_size(st));
+}
+
+/*
+ * The cut when `cut`, and the write at the fd's position (0 after the open; a pipe takes no
+ * offset), into `sqes`. The cut goes first: writers racing on one path each cover what their
+ * own cut left (a cut after the write could extend the file past a shorter writer's bytes,
+ * leaving zeros).
+ */
+static uint32_t write_steps(const struct aya_whole_slot *s, uint64_t user_data, bool cut, struct aya_sqe *sqes) {
   uint32_t n = 0;
-  if (s->regular && size > s->len)
+  if (cut)
     sqes[n++] = (struct aya_sqe){.opcode = AYA_IORING_OP_FTRUNCATE,
                                  .flags = AYA_SQE_IO_HARDLINK,
                                  .fd = s->fd,
@@ -114,7 +125,7 @@ uint32_t aya_whole_go_on(struct aya_wholes *w, uint64_t user_data, int32_t fd, s
   } else {
     s->regular = S_ISREG(st.mode);
     if (!s->regular && s->len > WHOLE_WRITE_MAX_NOT_REG) return 0;
-    n = write_steps(s, user_data, st.size, sqes);
+    n = write_steps(s, user_data, cuts(s, &st), sqes);
   }
   sqes[n++] = (struct aya_sqe){
       .opcode = AYA_IORING_OP_CLOSE, .fd = fd, .user_data = with_step(user_data, AYA_WHOLE_CLOSE)};

@@ -7,9 +7,10 @@
  * - a read: for a regular file that fits the caller's buffer, the read of that size and the
  *   close;
  * - a write: the cut (ftruncate to the data's length) only where the file is longer than the
- *   data, then the write at the fd's position and the close. A same-size or growing rewrite
- *   skips the cut, which costs ext4 a truncate pass and a trip through io-wq even when it
- *   changes nothing (docs/performance.md, writeFile with one completion).
+ *   data or its size may be stale (size_owner.h: FUSE, NFS, ...), then the write at the fd's
+ *   position and the close. A same-size or growing rewrite skips the cut, which costs ext4 a
+ *   truncate pass and a trip through io-wq even when it changes nothing (docs/performance.md,
+ *   writeFile with one completion).
  * The close's CQE ends it: one completion instead of three round trips through JavaScript.
  * Anything else — a read of a FIFO or device, of a size of 0 (/proc files, empty files) or of
  * a file larger than the buffer; a write of more than PIPE_BUF bytes to anything but a regular
@@ -110,7 +111,7 @@ int32_t aya_whole_fd(const struct aya_wholes *w, uint64_t user_data);
 int32_t aya_whole_end(struct aya_wholes *w, uint64_t user_data, int32_t close_res);
 
 /* statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC) into `out` (AYA_STATX_BYTES) on this thread: the attributes
- * the kernel holds, without waiting for I/O. Returns 0 or -errno. */
+ * the kernel holds, without waiting for I/O, and the mount's unique id (for size_owner.h). Returns 0 or -errno. */
 int aya_fstat_cached(int fd, void *out);
 
 #endif

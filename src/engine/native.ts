@@ -170,6 +170,7 @@ export class NativeBackend implements OpBackend {
     this.kind = addon.backend;
     this.writeThen = addon.writeThen === undefined ? undefined : this.linkedWrite.bind(this);
     this.fstatCached = addon.fstatCached === undefined ? undefined : this.cachedFstat.bind(this);
+    this.kernelOwnsSize = addon.kernelOwnsSize === undefined ? undefined : (fd) => addon.kernelOwnsSize!(fd) === 1;
     this.writeWhole = addon.writeWhole === undefined ? undefined : this.wholeFileWrite.bind(this);
     this.readWhole = addon.readWhole === undefined ? undefined : this.wholeFileRead.bind(this);
   }
@@ -339,6 +340,8 @@ export class NativeBackend implements OpBackend {
   readonly writeThen: OpBackend['writeThen'];
   /** OpBackend.fstatCached, where the addon has it (io_uring); undefined elsewhere. */
   readonly fstatCached: OpBackend['fstatCached'];
+  /** OpBackend.kernelOwnsSize, where the addon has it (io_uring); undefined elsewhere. */
+  readonly kernelOwnsSize: OpBackend['kernelOwnsSize'];
   /** OpBackend.writeWhole, where the addon has it (io_uring); undefined elsewhere. */
   readonly writeWhole: OpBackend['writeWhole'];
 

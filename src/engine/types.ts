@@ -135,7 +135,8 @@ export interface OpBackend {
   /**
    * writeFile of `buf[off..off+len]` (len <= 2 GiB - 1) with one completion: open `path` with
    * `flags` (O_TRUNC left out); then, from the open's completion, ftruncate to `len` where the
-   * file is longer, write at the new fd's position, close — each step runs when the one before
+   * file is longer or its size may be stale (see kernelOwnsSize), write at the new fd's
+   * position, close — each step runs when the one before
    * has ended, however it ended, so the fd is always closed. Resolves:
    * - `len`: written, the fd closed;
    * - a failure as {@link WholeFailure} describes (the fd closed);
@@ -171,6 +172,14 @@ export interface OpBackend {
    * backend cannot (then fstat()).
    */
   fstatCached?(fd: number): FileTypeAndSize | number | undefined;
+  /**
+   * Whether the size fstatCached() gives for `fd` is the file's current one: true where the
+   * kernel keeps the sizes of the file's filesystem itself (ext4, xfs, tmpfs, btrfs, ...),
+   * false where it may hold a stale copy of what a server or FUSE daemon last said (the file
+   * may have grown elsewhere) and where it cannot tell (docs/engine-notes.md, Whole-file
+   * writes). Undefined where the backend cannot tell at all.
+   */
+  kernelOwnsSize?(fd: number): boolean;
   /** stat(2) of a path (follows symlinks). */
   stat(path: PathLike): Promise<StatResult>;
   /** mkdir(2) of one directory with `mode` (the umask applies). Resolves 0. */

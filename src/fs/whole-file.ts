@@ -549,9 +549,10 @@ function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: O
 
 /**
  * Write `data` over a file opened like O_TRUNC but without it, and cut the file to the bytes
- * written where it was longer: the file ends as node:fs's truncating open leaves it, also
- * after a failed or aborted write (exactly the bytes written), but a file rewritten with as
- * many bytes or more is not truncated at all. A truncation frees every block of the file and
+ * written where it was longer or its size may be stale (sizeBefore): the file ends as
+ * node:fs's truncating open leaves it, also after a failed or aborted write (exactly the
+ * bytes written), but a file rewritten with as many bytes or more is not truncated at all
+ * where the kernel owns its size. A truncation frees every block of the file and
  * the writes then allocate them again; on ext4 it also discards them and makes the close
  * start writeback (docs/performance.md, "Replacing a file in place"). Bun's writeFile does the
  * same. Only regular files are cut: O_TRUNC leaves pipes and devices alone too.
@@ -560,11 +561,10 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
   const { backend, fd } = file;
   const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
   if (typeof st === 'number') throw uvException(st, 'fstat');
-  const regular = isRegularMode(st.mode);
-  const before = regular ? st.size : 0;
+  const before = sizeBefore(backend, fd, st, data.length);
   try {
     throwIfDetached(data); // then cut below, as node:fs's open has emptied the file
-    if (regular && before <= data.length && !flush) await writeLinkedClose(file, data);
+    if (isRegularMode(st.mode) && before <= data.length && !flush) await writeLinkedClose(file, data);
     else await writeOpened(file, data, null, false);
   } finally {
     if (file.closed !== true && before > file.written) {
@@ -573,6 +573,19 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
       if (cut < 0 && file.written === data.length) throw uvException(cut, 'ftruncate');
     }
   }
+}
+
+/**
+ * The size replaceInPlace takes the file of `fd` as having before it writes `length` bytes
+ * (`st`: its type and size as fstat said): 0 for anything but a regular file (never cut);
+ * Infinity where the kernel may hold a stale copy of its size (a FUSE or network filesystem:
+ * OpBackend.kernelOwnsSize), so it is always cut to the bytes written, as the whole-file
+ * write does: the file may have grown elsewhere, and node:fs's truncating open would empty
+ * it. Asked only when the size read is not longer than the data (then it is cut anyway).
+ */
+function sizeBefore(backend: OpBackend, fd: number, st: FileTypeAndSize, length: number): number {
+  if (!isRegularMode(st.mode)) return 0;
+  return st.size > length || backend.kernelOwnsSize?.(fd) === true ? st.size : Infinity;
 }
 
 /** The longest write writeThen() takes as one op. */
@@ -610,12 +623,13 @@ const BORROWED_COPY_MAX = 64 * 1024;
 type WriteOutcome = 'written' | 'not-run' | 'again';
 
 /**
- * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer,
- * write, close), holding an open-file slot as withFile does. Resolves 'written' when that
- * wrote the file, or when it handed the open file back and replaceInPlace wrote it (or rejects
- * with the error), 'not-run' when it did not run, 'again' when it must be done again step by
- * step: a write that failed or was short on a regular file; replaceInPlace writes it again and
- * ends it as node:fs does (exactly the bytes written). `borrowed`: `data` is the caller's
+ * writeFile with one completion (OpBackend.writeWhole: open, a cut where the file is longer
+ * or its size may be stale, write, close), holding an open-file slot as withFile does.
+ * Resolves 'written' when that wrote the file, or when it handed the open file back and
+ * replaceInPlace wrote it (or rejects with the error), 'not-run' when it did not run, 'again'
+ * when it must be done again step by step: a write that failed or was short on a regular
+ * file; replaceInPlace writes it again and ends it as node:fs does (exactly the bytes
+ * written). `borrowed`: `data` is the caller's
  * memory, which the engine would read only when the open completes; it writes a copy, so a
  * buffer the caller transfers away and reuses meanwhile (or whose memory is freed) is not what
  * lands in the file.
