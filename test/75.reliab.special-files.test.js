@@ -9,9 +9,11 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { getBackendInfo } = require('../dist/index.js');
 
 const root = path.join(__dirname, '..');
 const posixOnly = process.platform === 'win32' && 'FIFOs (mkfifo) are POSIX';
+const ringOnly = getBackendInfo().backend !== 'io_uring' && `the backend is ${getBackendInfo().backend}: only io_uring cancels an open blocked in the kernel (node:fs's waits for the FIFO's partner for good, as node:fs's own readFile does)`;
 
 /**
  * Run `body` (the source of an async function body) in a child process with `fifo`, a FIFO
@@ -170,4 +172,56 @@ test('ops at a position on a pipe reject ESPIPE as node:fs\'s (FileHandle read/r
   const write = { code: 'ESPIPE', syscall: 'write' };
   assert.deepStrictEqual(out.node, [read, read, write, write, write, read, { value: 4 }, read, write, write, { code: 'EAGAIN' }]);
   assert.deepStrictEqual(out.aya, out.node);
+});
+
+test('an open of a FIFO that never gets a partner, aborted by its signal, is cancelled: readFile/writeFile/appendFile of both APIs reject AbortError and the program ends by itself', { skip: posixOnly || ringOnly }, () => {
+  const out = inChild(`
+    const turns = async (n) => { for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve)); };
+    let made = 0;
+    // \`call(lonely, signal)\` on a new FIFO nobody else opens (an open of it waits for a partner:
+    // one call's open must not be another's), aborted once the open is in the kernel (writeFile's,
+    // which creates, after one loop turn); \`meanwhile\` runs before the abort.
+    const aborted = async (call, meanwhile) => {
+      const lonely = path.join(dir, \`lonely-\${made++}\`);
+      execFileSync('mkfifo', [lonely]);
+      const ac = new AbortController();
+      const settled = outcome(call(lonely, ac.signal));
+      await turns(2);
+      meanwhile?.();
+      ac.abort();
+      return settled;
+    };
+    return {
+      readFile: await aborted((lonely, signal) => aya.readFile(lonely, { signal })),
+      writeFile: await aborted((lonely, signal) => aya.writeFile(lonely, 'data', { signal })),
+      appendFile: await aborted((lonely, signal) => aya.appendFile(lonely, 'data', { signal })),
+      fsReadFile: await aborted((lonely, signal) => afs.promises.readFile(lonely, { signal })),
+      fsWriteFile: await aborted((lonely, signal) => afs.promises.writeFile(lonely, 'data', { signal })),
+      callbackReadFile: await aborted((lonely, signal) => cb((done) => afs.readFile(lonely, { signal }, done))),
+      callbackWriteFile: await aborted((lonely, signal) => cb((done) => afs.writeFile(lonely, 'data', { signal }, done))),
+      // The open's ring retires (configure() resizes it) before the abort: the cancel reaches it there.
+      onRetiredRing: await aborted((lonely, signal) => aya.readFile(lonely, { signal }), () => aya.configure({ ioUringQueueDepth: aya.getConfig().ioUringQueueDepth * 2 })),
+    };`);
+  for (const [call, got] of Object.entries(out)) assert.deepStrictEqual(got, { code: 'ABORT_ERR' }, call);
+});
+
+test('an aborted open that completes anyway (its cancel came too late) has its fd closed: none is left open once the loop is empty', { skip: posixOnly }, () => {
+  const out = inChild(`
+    const file = path.join(dir, 'file');
+    fs.writeFileSync(file, 'data');
+    const openFds = () => fs.readdirSync('/dev/fd').length;
+    aya.getBackendInfo(); // the engine's own fds (io_uring: its ring and eventfd) are open from here on
+    const before = openFds();
+    const calls = [];
+    for (let i = 0; i < 200; i++) {
+      const ac = new AbortController();
+      calls.push(outcome(aya.readFile(file, { signal: ac.signal })));
+      ac.abort(); // the open is in flight: cancelled, or done first and then closed
+    }
+    const results = await Promise.all(calls);
+    // Once every open and close has completed, nothing keeps the loop alive.
+    await new Promise((resolve) => process.once('beforeExit', resolve));
+    return { aborted: results.filter((r) => r.code === 'ABORT_ERR').length, leftOpen: openFds() - before };
+  `);
+  assert.deepStrictEqual(out, { aborted: 200, leftOpen: 0 });
 });

@@ -14,7 +14,7 @@ import { isRegularMode, isStreamMode } from '../file/stats';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
-import type { BackendKind, FileTypeAndSize, OpBackend } from './types';
+import { CANCEL_AGAIN_MS, type BackendKind, type FileTypeAndSize, type OpBackend } from './types';
 
 /** The operating system's everyday name; other systems keep their process.platform name. */
 export type PlatformName = 'windows' | 'macos' | 'linux' | Exclude<NodeJS.Platform, 'win32' | 'darwin' | 'linux'>;
@@ -255,14 +255,7 @@ export function shutdown(): void {
   if (backend instanceof NativeBackend) backend.shutdown();
 }
 
-/** How often repeatCancel() cancels again. */
-const CANCEL_AGAIN_MS = 100;
-
-/**
- * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
- * the returned interval: a cancel that meets an op just being handed to a kernel worker can
- * find nothing to cancel, and the op would then wait (on a pipe) forever.
- */
+/** Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears the returned interval. */
 export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
   void backend.cancelFd(fd);
   const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);

@@ -16,7 +16,7 @@ import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
-import type { BackendKind, FileTypeAndSize, LinkedOp, LinkedOps, OpBackend, PathLike, RawStat, ReadDone, StatResult } from './types';
+import { CANCEL_AGAIN_MS, type BackendKind, type FileTypeAndSize, type LinkedOp, type LinkedOps, type OpBackend, type PathLike, type RawStat, type ReadDone, type StatResult } from './types';
 import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
@@ -198,11 +198,47 @@ export class NativeBackend implements OpBackend {
     }
   }
 
-  open(path: PathLike, flags: number, mode: number): Promise<number> {
+  open(path: PathLike, flags: number, mode: number, signal?: AbortSignal): Promise<number> {
     const p = pathBytes(path);
     const t = this.token(undefined, p);
     const rc = this.addon.open(this.ticket(t), p, flags, mode);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, Kind.Number);
+    if (rc < 0) return this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
+    if (signal === undefined || this.addon.cancelOpen === undefined) return this.track<number>(t, rc, Kind.Number);
+    return this.abortableOpen(t, rc, signal);
+  }
+
+  /**
+   * track() of open `t`, cancelled in the kernel once `signal` aborts, and again every
+   * CANCEL_AGAIN_MS until it has completed (a cancel that finds it still waiting for ring room,
+   * or just being handed to a kernel worker, misses it). An open of a FIFO waits for the other
+   * end; left alone it would keep the event loop alive for good.
+   */
+  private abortableOpen(t: number, rc: number, signal: AbortSignal): Promise<number> {
+    let settled = false;
+    let again: ReturnType<typeof setInterval> | undefined;
+    const cancel = (): void => {
+      // First the interval: the cancel may settle the open inline, which clears it.
+      again = setInterval(() => this.cancelOpen(t), CANCEL_AGAIN_MS);
+      again.unref();
+      this.cancelOpen(t);
+    };
+    // Runs as the open settles, before token `t` can be reused: no cancel names it afterwards.
+    const opened = this.track<number>(t, rc, Kind.Number, () => {
+      settled = true;
+      signal.removeEventListener('abort', cancel);
+      clearInterval(again);
+    });
+    if (!settled && signal.aborted) cancel();
+    else if (!settled) signal.addEventListener('abort', cancel, { once: true });
+    return opened;
+  }
+
+  /** Ask the addon to cancel open `t`; the open's own completion says how it ended. */
+  private cancelOpen(t: number): void {
+    const c = this.token();
+    const rc = this.addon.cancelOpen!(this.ticket(c), t);
+    if (rc < 0) this.release(c);
+    else void this.track<number>(c, rc, Kind.Number);
   }
 
   close(fd: number): Promise<number> {

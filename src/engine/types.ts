@@ -56,6 +56,13 @@ export interface LinkedOps {
   next: Promise<number>;
 }
 
+/**
+ * How often a cancel is sent again while its op is still out: a cancel that meets an op just
+ * being handed to a kernel worker can find nothing to cancel, and the op would then wait (a
+ * read of a pipe, the open of a FIFO) forever.
+ */
+export const CANCEL_AGAIN_MS = 100;
+
 /** readWhole()'s failure steps: -(errno + WHOLE_STEP * step). */
 export const enum ReadWholeFailure {
   /** The read failed; the close ran. */
@@ -92,8 +99,14 @@ export const enum WholeFailure {
  */
 export interface OpBackend {
   readonly kind: BackendKind;
-  /** Open `path` with O_* `flags` (numbers from fs.constants) and creation `mode`. Resolves the fd. */
-  open(path: PathLike, flags: number, mode: number): Promise<number>;
+  /**
+   * Open `path` with O_* `flags` (numbers from fs.constants) and creation `mode`. Resolves the
+   * fd. Once `signal` aborts, the backend gives the open up where it can (io_uring: cancelled
+   * in the kernel, so an open of a FIFO without a partner ends; it then resolves a negative
+   * errno, or its fd when it won the race, which the caller closes); node:fs cannot, and its
+   * open runs on.
+   */
+  open(path: PathLike, flags: number, mode: number, signal?: AbortSignal): Promise<number>;
   /** Close `fd`. Resolves 0. */
   close(fd: number): Promise<number>;
   /** Read up to `len` bytes into `buf[off..]` from `pos` (-1: current). Resolves bytes read. */
