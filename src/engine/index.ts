@@ -10,7 +10,7 @@ import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
-import { isRegularMode, isStreamMode } from '../file/stats';
+import { isRegularMode, isStreamMode, isUntypedMode } from '../file/stats';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
@@ -156,6 +156,17 @@ export function getPositionWriter(backend: OpBackend): OpBackend {
  */
 export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend {
   return backend.kind === 'io_uring' && (flags & constants.O_NONBLOCK) !== 0 ? getNodeFsBackend() : backend;
+}
+
+/**
+ * The backend for the ops of an fd of type and size `st` that this library did not open
+ * (wrapFd): node:fs under io_uring for one with no file type (isUntypedMode: epoll, eventfd,
+ * timerfd and other kernel objects, which no path opens). The ring waits on such a file's
+ * poll: a read or write of an epoll fd never settled where read(2) and write(2) fail EINVAL at
+ * once (node:fs, the fallback; docs/reliability.md). Elsewhere `backend`.
+ */
+export function getBackendForType(backend: OpBackend, st: FileTypeAndSize): OpBackend {
+  return backend.kind === 'io_uring' && isUntypedMode(st.mode) ? getNodeFsBackend() : backend;
 }
 
 /**
