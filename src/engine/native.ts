@@ -36,9 +36,10 @@ const NOT_HERE = -(2 ** 31);
 const STATX_SIZE = 256;
 /** How many statx outputs the backend keeps for reuse (one per stat in flight, up to this). */
 const SPARE_STAT_OUTS = 64;
-/** Offsets in it of st_mode (u16) and st_size (u64); parseStatx() reads every field. */
+/** Offsets in it of st_mode (u16), st_size (u64) and st_dev (u32 major, u32 minor); parseStatx() reads every field. */
 const STATX_MODE = 28;
 const STATX_SIZE_AT = 40;
+const STATX_DEV_AT = 136;
 /** drainSync(): how long one addon wait lasts before JavaScript looks at the clock again. */
 const DRAIN_SLICE_MS = 50;
 /** The least time the exit path waits for cancelled and running ops to end (see waitSync). */
@@ -102,7 +103,7 @@ function makedev(major: number, minor: number): number {
  */
 export function parseStatx(b: Buffer): RawStat {
   return {
-    dev: makedev(b.readUInt32LE(136), b.readUInt32LE(140)),
+    dev: makedev(b.readUInt32LE(STATX_DEV_AT), b.readUInt32LE(STATX_DEV_AT + 4)),
     ino: u64(b, 32),
     mode: b.readUInt16LE(STATX_MODE),
     nlink: b.readUInt32LE(16),
@@ -442,7 +443,8 @@ export class NativeBackend implements OpBackend {
     const rc = this.addon.fstatCached(fd, out);
     // No statx (Linux < 4.11) or a seccomp filter refusing it: the ring's statx, or node:fs.
     if (rc === ENOSYS || rc === EPERM) return undefined;
-    return rc < 0 ? rc : { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT) };
+    if (rc < 0) return rc;
+    return { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT), dev: makedev(out.readUInt32LE(STATX_DEV_AT), out.readUInt32LE(STATX_DEV_AT + 4)) };
   }
 
   stat(path: PathLike): Promise<StatResult> {

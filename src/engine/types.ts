@@ -38,10 +38,14 @@ export interface RawStat {
 /** Result of a stat op: a RawStat on success or a negative errno. */
 export type StatResult = RawStat | number;
 
-/** The part of a stat open() needs: st_mode (type and permission bits) and the size. */
+/**
+ * The part of a stat open() needs: st_mode (type and permission bits), the size, and the
+ * device (st_dev as fs.Stats gives it: whether the file is on /proc or /sys).
+ */
 export interface FileTypeAndSize {
   mode: number;
   size: number;
+  dev: number;
 }
 
 /** Where readThen() reports a read's result (bytes read or -errno), with the caller's `ctx`. */

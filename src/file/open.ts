@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd, getBackendForFlags, getBackendForType, getReadOnlyFileReader, isEngineFd } from '../engine';
+import { getBackend, getBackendForFd, getBackendForFlags, getBackendForType, getFileReader, isEngineFd } from '../engine';
 import type { FileTypeAndSize, OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException, errnoByName } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -151,10 +151,11 @@ interface LayerInit {
 
 /**
  * Build BufferedFile (+ TextFile) and the AsyncFile over them, on the backend for the file's
- * ops: a read-only file's reads may need node:fs (getReadOnlyFileReader).
+ * ops: the reads of a file whose size reads 0 may need node:fs (getFileReader), and then its
+ * other ops go there too.
  */
 function buildFile(init: LayerInit): AsyncFile {
-  const backend = init.mode.writable ? init.backend : getReadOnlyFileReader(init.backend, init.st);
+  const backend = getFileReader(init.backend, init.st, !init.mode.writable);
   const io = new BufferedFile({
     backend,
     fd: init.fd,
