@@ -1231,42 +1231,43 @@ static napi_value js_rename(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe, now);
 }
 
-/* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
- * cancelled (0 if none), or AYA_EINVAL on older kernels. */
-static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
-  ENGINE_CALL(env, info, call);
-  bool now;
-  int32_t fd;
-  uint64_t token;
-  if (!arg_ticket(env, &call, &token, &now) || !aya_arg_i32(env, &call, 1, &fd) || fd < 0)
-    return aya_int(env, AYA_EINVAL);
-  struct aya_sqe sqe = cancel_sqe(AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, fd, 0);
-  cancel_retired(e, &sqe); /* its count covers the current ring */
-  sqe.user_data = token;
-  return queue_result(env, e, &sqe, now);
-}
-
 /*
- * cancelOpen(ticket, token): cancel the open JavaScript submitted under `token` (its
- * user_data carries OPEN_TAG), on the current ring and the retired ones: the one op with no fd
- * for cancelFd to name. An open of a FIFO waits for the other end in an io-wq worker,
- * interruptibly; the cancel interrupts it (it completes -EINTR) or, not started yet, ends it
- * -ECANCELED. Completes with 0 (found before it ran), -EALREADY (running: interrupted; an open
- * that was not waiting still completes with its fd) or -ENOENT (not in the current ring's
- * kernel side: completed, on a retired ring, or still waiting for ring room, so JavaScript asks
- * again until the open has completed).
+ * cancelFd(ticket, fd) and cancelOpen(ticket, token): the cancel of `target`, the fd or the
+ * open's token (`open`), under the ticket's token; the same goes to every retired ring as an
+ * internal request (the result JavaScript gets covers the current ring).
  */
-static napi_value js_cancel_open(napi_env env, napi_callback_info info) {
+static napi_value cancel_op(napi_env env, napi_callback_info info, bool open) {
   ENGINE_CALL(env, info, call);
   bool now;
   int32_t target;
   uint64_t token;
   if (!arg_ticket(env, &call, &token, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
     return aya_int(env, AYA_EINVAL);
-  struct aya_sqe sqe = cancel_sqe(0, -1, (uint64_t)target | OPEN_TAG);
-  cancel_retired(e, &sqe);
-  sqe.user_data = token;
-  return queue_result(env, e, &sqe, now);
+  struct aya_sqe how = open ? cancel_sqe(0, -1, (uint64_t)target | OPEN_TAG)
+                            : cancel_sqe(AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, target, 0);
+  cancel_retired(e, &how);
+  how.user_data = token;
+  return queue_result(env, e, &how, now);
+}
+
+/* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
+ * cancelled (0 if none), or AYA_EINVAL on older kernels. */
+static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
+  return cancel_op(env, info, false);
+}
+
+/*
+ * cancelOpen(ticket, token): cancel the open JavaScript submitted under `token` (its
+ * user_data carries OPEN_TAG), on the current ring and the retired ones: the one op with no fd
+ * for cancelFd to name. An open of a FIFO waits for the other end in an io-wq worker,
+ * interruptibly; the cancel interrupts it (KERNEL_ERESTARTSYS, reported -ECANCELED) or, not
+ * started yet, ends it -ECANCELED. Completes with 0 (found before it ran), -EALREADY (running:
+ * interrupted; an open that was not waiting still completes with its fd) or -ENOENT (not in
+ * the current ring's kernel side: completed, on a retired ring, or still waiting for ring
+ * room, so JavaScript asks again until the open has completed).
+ */
+static napi_value js_cancel_open(napi_env env, napi_callback_info info) {
+  return cancel_op(env, info, true);
 }
 
 /* submit() → number of completion pairs written (the caller settles them). */
