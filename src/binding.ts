@@ -40,7 +40,7 @@ export interface NativeAddon {
   /**
    * Cancel the open submitted under `token`, which has no fd for cancelFd to name (io_uring):
    * an open of a FIFO waits for the other end, and the cancel interrupts it (it then completes
-   * -EINTR or -ECANCELED, or with its fd when it won the race). Completes with 0, -EALREADY
+   * -ECANCELED, or with its fd when it won the race). Completes with 0, -EALREADY
    * (it was running) or -ENOENT (not found: completed, or not in the kernel yet).
    */
   cancelOpen?(ticket: number, token: number): number;

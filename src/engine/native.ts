@@ -96,6 +96,11 @@ function makedev(major: number, minor: number): number {
   return (major & 0xfff) * 2 ** 8 + (minor & 0xff) + (minor >>> 8) * 2 ** 20 + (major >>> 12) * 2 ** 44;
 }
 
+/** st_dev of a statx output, as fs.Stats' dev. */
+function statxDev(b: Buffer): number {
+  return makedev(b.readUInt32LE(STATX_DEV_AT), b.readUInt32LE(STATX_DEV_AT + 4));
+}
+
 /**
  * The fields of a Linux `struct statx` (the contract's stat layout): mask@0 blksize@4
  * nlink@16 uid@20 gid@24 mode@28(u16) ino@32 size@40 blocks@48 atime@64 btime@80 ctime@96
@@ -103,7 +108,7 @@ function makedev(major: number, minor: number): number {
  */
 export function parseStatx(b: Buffer): RawStat {
   return {
-    dev: makedev(b.readUInt32LE(STATX_DEV_AT), b.readUInt32LE(STATX_DEV_AT + 4)),
+    dev: statxDev(b),
     ino: u64(b, 32),
     mode: b.readUInt16LE(STATX_MODE),
     nlink: b.readUInt32LE(16),
@@ -444,7 +449,7 @@ export class NativeBackend implements OpBackend {
     // No statx (Linux < 4.11) or a seccomp filter refusing it: the ring's statx, or node:fs.
     if (rc === ENOSYS || rc === EPERM) return undefined;
     if (rc < 0) return rc;
-    return { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT), dev: makedev(out.readUInt32LE(STATX_DEV_AT), out.readUInt32LE(STATX_DEV_AT + 4)) };
+    return { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT), dev: statxDev(out) };
   }
 
   stat(path: PathLike): Promise<StatResult> {
