@@ -37,6 +37,13 @@ export interface NativeAddon {
    * (io_uring before Linux 5.19: -EINVAL).
    */
   cancelFd(ticket: number, fd: number): number;
+  /**
+   * Cancel the open submitted under `token`, which has no fd for cancelFd to name (io_uring):
+   * an open of a FIFO waits for the other end, and the cancel interrupts it (it then completes
+   * -ECANCELED, or with its fd when it won the race). Completes with 0, -EALREADY
+   * (it was running) or -ENOENT (not found: completed, or not in the kernel yet).
+   */
+  cancelOpen?(ticket: number, token: number): number;
   /** Path ops, where the backend has them (io_uring): mkdirat, unlinkat (AT_REMOVEDIR when `dir`), renameat. */
   mkdir?(ticket: number, path: Buffer, mode: number): number;
   unlink?(ticket: number, path: Buffer, dir: boolean): number;

@@ -376,7 +376,7 @@ test('writeThen pairs through a ring of 1, 2 and 4 entries: none hangs, every re
   }
 });
 
-test('fstatCached: the mode and size fstat gives, for a file, a directory and a FIFO; EBADF for a closed fd', { skip: b.fstatCached === undefined && `the ${b.kind} backend has no fstatCached (io_uring only)` }, async () => {
+test('fstatCached: the mode, size and device fstat gives, for a file, a directory and a FIFO; EBADF for a closed fd', { skip: b.fstatCached === undefined && `the ${b.kind} backend has no fstatCached (io_uring only)` }, async () => {
   const p = tmp();
   fs.writeFileSync(p, 'twelve bytes');
   const fifo = tmp('fifo');
@@ -384,7 +384,7 @@ test('fstatCached: the mode and size fstat gives, for a file, a directory and a 
   for (const [file, flags] of [[p, 'r'], [dir, 'r'], [fifo, fs.constants.O_RDWR]]) {
     const fd = fs.openSync(file, flags);
     const st = await b.fstat(fd);
-    assert.deepStrictEqual(b.fstatCached(fd), { mode: st.mode, size: st.size }, file);
+    assert.deepStrictEqual(b.fstatCached(fd), { mode: st.mode, size: st.size, dev: st.dev }, file);
     fs.closeSync(fd);
   }
   const fd = fs.openSync(p, 'r');

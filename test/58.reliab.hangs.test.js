@@ -120,7 +120,7 @@ const fifo = process.argv[1];
   const opening = aya.readFile(fifo, { signal: ac.signal }).then(() => 'resolved', (e) => e.name); // no writer: open waits
   setTimeout(() => ac.abort(), 50);
   out.open = await opening;
-  const writer = fs.openSync(fifo, fs.constants.O_RDWR); // lets the abandoned open finish (it is then closed)
+  const writer = fs.openSync(fifo, fs.constants.O_RDWR); // for the reads below; it also lets the fallback's abandoned open finish (then closed; io_uring cancelled it)
   aya.configure({ handlePoolMaxPerKey: 1 });
   const first = aya.readFile(fifo); // holds the path's one slot, its read waits for data
   const ac2 = new AbortController();

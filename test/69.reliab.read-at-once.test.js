@@ -1,5 +1,5 @@
 'use strict';
-// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO, /proc, sysfs and fd-count cases Linux); what: readFile of a path as node:fs/promises reads it, around the io_uring path that reads a file of up to 64 KiB with one completion (readWhole).
+// Covers: every backend (native, waiter-thread and fallback passes), every platform (FIFO, /proc, sysfs and fd-count cases Linux; a /proc file opened for writing as root); what: readFile of a path as node:fs/promises reads it, around the io_uring path that reads a file of up to 64 KiB with one completion (readWhole).
 // readFile reads a regular file of up to 64 KiB into a pooled 64 KiB buffer with one
 // completion, then decodes it from there or copies it out (or, over half of it, keeps it);
 // other files come back open and are read as before. These cases sit on its edges.
@@ -12,7 +12,7 @@ const { Worker } = require('node:worker_threads');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
 const { configure, open, resetConfig } = require('../dist/index.js');
-const { tmpDir } = require('./_lib/reliab-util.js');
+const { isRoot, tmpDir } = require('./_lib/reliab-util.js');
 
 const AT_ONCE = 64 * 1024;
 const linux = process.platform === 'linux';
@@ -173,6 +173,35 @@ test('reads of that file through an AsyncFile, a FileHandle and the callback rea
     const buf = Buffer.alloc(want.length + 4096);
     assert.strictEqual((await promisify(aya.read)(fd, buf, 0, buf.length, null)).bytesRead, want.length);
     assert.ok(buf.subarray(0, want.length).equals(want));
+  } finally {
+    await promisify(aya.close)(fd);
+  }
+});
+
+test('as root, that file opened for writing as well reads as node:fs reads it (AsyncFile \'r+b\' and \'a+b\', FileHandle \'r+\', callback read(fd) of an \'r+\' open)', { skip: (!fs.existsSync(sizeless) && `no ${sizeless} on this machine`) || (!isRoot && 'only root may open it for writing'), timeout: 20_000 }, async () => {
+  // Before, these reads went to the ring (a file opened for writing as well is mostly one just
+  // created or truncated) and waited on the file's poll: none settled.
+  const want = fs.readFileSync(sizeless);
+  for (const mode of ['r+b', 'a+b']) {
+    const file = await open(sizeless, mode);
+    try {
+      assert.ok((await file.readAt(0, want.length + 4096)).equals(want), mode);
+    } finally {
+      await file.close();
+    }
+  }
+  const handle = await aya.promises.open(sizeless, 'r+');
+  try {
+    const buf = Buffer.alloc(want.length + 4096);
+    assert.strictEqual((await handle.read(buf, 0, buf.length, null)).bytesRead, want.length);
+    assert.ok(buf.subarray(0, want.length).equals(want));
+  } finally {
+    await handle.close();
+  }
+  const fd = await promisify(aya.open)(sizeless, 'r+');
+  try {
+    const buf = Buffer.alloc(want.length + 4096);
+    assert.strictEqual((await promisify(aya.read)(fd, buf, 0, buf.length, 0)).bytesRead, want.length);
   } finally {
     await promisify(aya.close)(fd);
   }

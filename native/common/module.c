@@ -11,6 +11,7 @@ static const char *const op_names[AYA_OP_COUNT] = {
     [AYA_OP_CLOSE] = "close",   [AYA_OP_CANCEL_FD] = "cancelFd",  [AYA_OP_MKDIR] = "mkdir",
     [AYA_OP_UNLINK] = "unlink", [AYA_OP_RENAME] = "rename",       [AYA_OP_WRITE_THEN] = "writeThen",
     [AYA_OP_WRITE_WHOLE] = "writeWhole", [AYA_OP_READ_WHOLE] = "readWhole",
+    [AYA_OP_CANCEL_OPEN] = "cancelOpen",
 };
 
 /* The exports registered (one backend per build): info().ops lists only the ops it exports. */

@@ -32,6 +32,8 @@ typedef enum {
   AYA_OP_WRITE_WHOLE,
   /* readFile's open, read and close with one completion (optional: JavaScript then runs them). */
   AYA_OP_READ_WHOLE,
+  /* Cancel one open in flight, named by its token (optional: an open that has no fd for cancelFd). */
+  AYA_OP_CANCEL_OPEN,
   AYA_OP_COUNT
 } aya_op_kind;
 

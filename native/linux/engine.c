@@ -40,6 +40,10 @@
  * 32-62: the fd stays in the environment's fd set until the kernel reports the close ran,
  * so teardown closes it when the close was cancelled or never submitted (a worker ended). */
 #define LINKED_CLOSE_TAG (1ull << 63)
+/* The kernel's own "interrupted, restart" code (include/linux/errno.h), which no syscall returns:
+ * an op an io-wq worker was running when a cancel interrupted it (an open of a FIFO waiting for
+ * the other end) completes with it (Linux 6.18). Reported as what it is: -ECANCELED. */
+#define KERNEL_ERESTARTSYS (-512)
 
 /* The kernel opcode of each op of the contract (common/module.h). */
 static const uint8_t uring_opcode[AYA_OP_COUNT] = {
@@ -51,6 +55,7 @@ static const uint8_t uring_opcode[AYA_OP_COUNT] = {
     [AYA_OP_RENAME] = AYA_IORING_OP_RENAMEAT,     [AYA_OP_WRITE_THEN] = AYA_IORING_OP_WRITE,
     [AYA_OP_WRITE_WHOLE] = AYA_IORING_OP_FTRUNCATE, /* the newest opcode of its steps (whole.h) */
     [AYA_OP_READ_WHOLE] = AYA_IORING_OP_OPENAT,     /* open, read and close: all from Linux 5.6 */
+    [AYA_OP_CANCEL_OPEN] = AYA_IORING_OP_ASYNC_CANCEL,
 };
 
 /* The fds this environment opened and has not asked to close: closed when it is torn down
@@ -383,7 +388,7 @@ static uint32_t take_cqes(struct engine *e, struct aya_ring *ring, int32_t *out,
   *besides = (struct taken_besides){0};
   while (taken < ready && n < max) {
     const struct aya_cqe *cqe = aya_cq_entry(ring, taken++);
-    int32_t res = cqe->res;
+    int32_t res = cqe->res == KERNEL_ERESTARTSYS ? AYA_ECANCELED : cqe->res;
     if (cqe->user_data == INTERNAL_TOKEN) {
       besides->internal++;
       continue;
@@ -461,21 +466,25 @@ static uint32_t reap_retired(struct engine *e, int32_t *out, uint32_t max) {
   return n;
 }
 
-/* Queue an internal cancel of `op_flags` (ANY, or FD|ALL for `fd`) on a retired ring. */
-static void cancel_on_retired(struct engine *e, struct retired_ring *r, uint32_t op_flags, int fd) {
+/* An IORING_OP_ASYNC_CANCEL of what `op_flags` names: ANY, FD|ALL for `fd`, or (0) the request
+ * whose user_data is `target`. */
+static struct aya_sqe cancel_sqe(uint32_t op_flags, int fd, uint64_t target) {
+  return (struct aya_sqe){.opcode = AYA_IORING_OP_ASYNC_CANCEL, .fd = fd, .op_flags = op_flags, .addr = target};
+}
+
+/* Queue the cancel `how` (cancel_sqe()) on a retired ring, as an internal request. */
+static void cancel_on_retired(struct engine *e, struct retired_ring *r, const struct aya_sqe *how) {
   struct aya_sqe *sqe = aya_ring_get_sqe(&r->ring);
   if (!sqe) return; /* its SQ is full of requests already submitted: nothing of ours waits there */
-  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
-  sqe->fd = fd;
-  sqe->op_flags = op_flags;
+  *sqe = *how;
   sqe->user_data = INTERNAL_TOKEN;
   r->ops++;
   e->retired_ops++;
   aya_ring_submit(&r->ring, false);
 }
 
-static void cancel_retired(struct engine *e, uint32_t op_flags, int fd) {
-  for (uint32_t i = 0; i < e->n_retired; i++) cancel_on_retired(e, &e->retired[i], op_flags, fd);
+static void cancel_retired(struct engine *e, const struct aya_sqe *how) {
+  for (uint32_t i = 0; i < e->n_retired; i++) cancel_on_retired(e, &e->retired[i], how);
 }
 
 /* Keep the loop alive exactly while something is outstanding. */
@@ -623,9 +632,7 @@ static void cancel_all(struct engine *e) {
     sqe = aya_ring_get_sqe(&e->ring);
   }
   if (!sqe) return;
-  sqe->opcode = AYA_IORING_OP_ASYNC_CANCEL;
-  sqe->fd = -1;
-  sqe->op_flags = AYA_ASYNC_CANCEL_ANY;
+  *sqe = cancel_sqe(AYA_ASYNC_CANCEL_ANY, -1, 0);
   sqe->user_data = INTERNAL_TOKEN;
   e->internal_ops++;
 }
@@ -635,7 +642,8 @@ static void cancel_all(struct engine *e) {
  * JavaScript's heap is gone, then unmap the ring. Ops still waiting are dropped.
  */
 static void drain_retired(struct engine *e) {
-  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
+  struct aya_sqe any = cancel_sqe(AYA_ASYNC_CANCEL_ANY, -1, 0);
+  cancel_retired(e, &any);
   for (uint32_t i = 0; i < e->n_retired; i++) {
     struct retired_ring *r = &e->retired[i];
     while (r->ops > 0) {
@@ -1238,17 +1246,43 @@ static napi_value js_rename(napi_env env, napi_callback_info info) {
   return queue_result(env, e, &sqe, now);
 }
 
+/*
+ * cancelFd(ticket, fd) and cancelOpen(ticket, token): the cancel of `target`, the fd or the
+ * open's token (`open`), under the ticket's token; the same goes to every retired ring as an
+ * internal request (the result JavaScript gets covers the current ring).
+ */
+static napi_value cancel_op(napi_env env, napi_callback_info info, bool open) {
+  ENGINE_CALL(env, info, call);
+  bool now;
+  int32_t target;
+  uint64_t token;
+  if (!arg_ticket(env, &call, &token, &now) || !aya_arg_i32(env, &call, 1, &target) || target < 0)
+    return aya_int(env, AYA_EINVAL);
+  struct aya_sqe how = open ? cancel_sqe(0, -1, (uint64_t)target | OPEN_TAG)
+                            : cancel_sqe(AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, target, 0);
+  cancel_retired(e, &how);
+  how.user_data = token;
+  return queue_result(env, e, &how, now);
+}
+
 /* cancelFd(ticket, fd): cancel every in-flight op on `fd` (5.19+); completes with the count
  * cancelled (0 if none), or AYA_EINVAL on older kernels. */
 static napi_value js_cancel_fd(napi_env env, napi_callback_info info) {
-  ENGINE_CALL(env, info, call);
-  bool now;
-  struct aya_sqe sqe = {.opcode = uring_opcode[AYA_OP_CANCEL_FD],
-                        .op_flags = AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL};
-  if (!arg_ticket(env, &call, &sqe.user_data, &now) || !aya_arg_i32(env, &call, 1, &sqe.fd) || sqe.fd < 0)
-    return aya_int(env, AYA_EINVAL);
-  cancel_retired(e, AYA_ASYNC_CANCEL_FD | AYA_ASYNC_CANCEL_ALL, sqe.fd); /* its count covers the current ring */
-  return queue_result(env, e, &sqe, now);
+  return cancel_op(env, info, false);
+}
+
+/*
+ * cancelOpen(ticket, token): cancel the open JavaScript submitted under `token` (its
+ * user_data carries OPEN_TAG), on the current ring and the retired ones: the one op with no fd
+ * for cancelFd to name. An open of a FIFO waits for the other end in an io-wq worker,
+ * interruptibly; the cancel interrupts it (KERNEL_ERESTARTSYS, reported -ECANCELED) or, not
+ * started yet, ends it -ECANCELED. Completes with 0 (found before it ran), -EALREADY (running:
+ * interrupted; an open that was not waiting still completes with its fd) or -ENOENT (not in
+ * the current ring's kernel side: completed, on a retired ring, or still waiting for ring
+ * room, so JavaScript asks again until the open has completed).
+ */
+static napi_value js_cancel_open(napi_env env, napi_callback_info info) {
+  return cancel_op(env, info, true);
 }
 
 /* submit() → number of completion pairs written (the caller settles them). */
@@ -1279,7 +1313,8 @@ static void wait_eventfd(struct engine *e, int ms) {
 static uint32_t cancel_in_flight(struct engine *e, uint32_t n) {
   n = fail_waiting(e, AYA_ECANCELED, n);
   if (e->ring_ops > 0) cancel_all(e);
-  cancel_retired(e, AYA_ASYNC_CANCEL_ANY, -1);
+  struct aya_sqe any = cancel_sqe(AYA_ASYNC_CANCEL_ANY, -1, 0);
+  cancel_retired(e, &any);
   return n;
 }
 
@@ -1358,7 +1393,8 @@ napi_value aya_backend_init(napi_env env, napi_value exports) {
               [AYA_OP_RENAME] = js_rename,
               [AYA_OP_WRITE_THEN] = js_write_then,
               [AYA_OP_WRITE_WHOLE] = js_write_whole,
-              [AYA_OP_READ_WHOLE] = js_read_whole},
+              [AYA_OP_READ_WHOLE] = js_read_whole,
+              [AYA_OP_CANCEL_OPEN] = js_cancel_open},
       .init = js_init,
       .info = js_info,
       .submit = js_submit,

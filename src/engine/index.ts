@@ -10,11 +10,12 @@ import { release } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { loadBinding, type NativeRingInfo } from '../binding';
 import { debugLog } from '../debug';
-import { isRegularMode, isStreamMode } from '../file/stats';
+import { isRegularMode, isStreamMode, isUntypedMode } from '../file/stats';
 import { checkArgCount } from '../file/validate';
 import { FallbackBackend } from './fallback';
 import { createNativeBackend, NativeBackend } from './native';
-import type { BackendKind, FileTypeAndSize, OpBackend } from './types';
+import { nodeFs } from './node-fs';
+import { CANCEL_AGAIN_MS, type BackendKind, type FileTypeAndSize, type OpBackend } from './types';
 
 /** The operating system's everyday name; other systems keep their process.platform name. */
 export type PlatformName = 'windows' | 'macos' | 'linux' | Exclude<NodeJS.Platform, 'win32' | 'darwin' | 'linux'>;
@@ -159,6 +160,17 @@ export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend
 }
 
 /**
+ * The backend for the ops of an fd of type and size `st` that this library did not open
+ * (wrapFd): node:fs under io_uring for one with no file type (isUntypedMode: epoll, eventfd,
+ * timerfd and other kernel objects, which no path opens). The ring waits on such a file's
+ * poll: a read or write of an epoll fd never settled where read(2) and write(2) fail EINVAL at
+ * once (node:fs, the fallback; docs/reliability.md). Elsewhere `backend`.
+ */
+export function getBackendForType(backend: OpBackend, st: FileTypeAndSize): OpBackend {
+  return backend.kind === 'io_uring' && isUntypedMode(st.mode) ? getNodeFsBackend() : backend;
+}
+
+/**
  * The backend for reading a regular file whose size reads 0 (/proc, /sys and other files
  * made as they are read) to its end: node:fs under io_uring. The ring tries such a read
  * without blocking and, where the file cannot, waits on the file's poll instead of sending the
@@ -171,20 +183,38 @@ export function getSizelessFileReader(backend: OpBackend): OpBackend {
 }
 
 /**
- * The backend for every read of a file opened read-only (an AsyncFile in 'r' mode, a
- * FileHandle opened for reading only), whose type and size are `st`: getSizelessFileReader's
- * for a regular file whose size reads 0, else `backend`. A read-only file whose size reads 0
- * is either a file made as it is read (/proc, /sys) or an empty file that may grow later;
- * without another call (fstatfs) the two cannot be told apart, so the second is read through
- * node:fs too: the same bytes, at node:fs's speed (docs/reliability.md).
+ * The backend for every read of a file opened on `backend` whose type, size and device are
+ * `st`, read-only or not: getSizelessFileReader's for a regular file whose size reads 0 when
+ * it is opened read-only, or, opened for writing as well, when it is on procfs or sysfs (root
+ * may open /proc/bus/input/devices 'r+'); else `backend`. A read-only file whose size reads 0
+ * is either a file made as it is read (/proc, /sys) or an empty file that may grow later; they
+ * are not told apart, so the second is read through node:fs too: the same bytes, at node:fs's
+ * speed. One opened for writing as well is mostly a file just created or truncated ('w+'),
+ * whose reads keep the ring unless its device is /proc's or /sys's (docs/reliability.md).
  */
-export function getReadOnlyFileReader(backend: OpBackend, st: FileTypeAndSize): OpBackend {
-  return isRegularMode(st.mode) && st.size === 0 ? getSizelessFileReader(backend) : backend;
+export function getFileReader(backend: OpBackend, st: FileTypeAndSize, readOnly: boolean): OpBackend {
+  if (backend.kind !== 'io_uring' || !isRegularMode(st.mode) || st.size !== 0) return backend;
+  return readOnly || isOnPseudoFs(st) ? getSizelessFileReader(backend) : backend;
+}
+
+/** st_dev of /proc and /sys (stat'ed once, when first needed: local, no server to ask), -1 where absent. */
+let pseudoFsDevs: number[] | undefined;
+
+/** Whether `st` is a file on the procfs or sysfs mounted at /proc or /sys. */
+function isOnPseudoFs(st: FileTypeAndSize): boolean {
+  pseudoFsDevs ??= ['/proc', '/sys'].map((dir) => {
+    try {
+      return nodeFs.statSync(dir).dev;
+    } catch {
+      return -1;
+    }
+  });
+  return pseudoFsDevs.includes(st.dev);
 }
 
 /** How the ops of one fd go where the ring would not behave as node:fs (getFdRoute). */
 export interface FdRoute {
-  /** The backend for its reads: getReadOnlyFileReader's for a read-only fd, else the fd's own. */
+  /** The backend for its reads (getFileReader). */
   reader: OpBackend;
   /**
    * Whether the fd's backend would run an op at a position on the stream instead of refusing
@@ -205,7 +235,7 @@ export function getFdRoute(backend: OpBackend, fd: number, flags: number): FdRou
   const st = backend.kind === 'io_uring' ? backend.fstatCached?.(fd) : undefined;
   if (st === undefined || typeof st === 'number') return { reader: backend, ignoresPosition: false };
   const readOnly = (flags & (constants.O_WRONLY | constants.O_RDWR)) === 0; // O_RDONLY is 0
-  return { reader: readOnly ? getReadOnlyFileReader(backend, st) : backend, ignoresPosition: isStreamMode(st.mode) };
+  return { reader: getFileReader(backend, st, readOnly), ignoresPosition: isStreamMode(st.mode) };
 }
 
 /**
@@ -255,14 +285,7 @@ export function shutdown(): void {
   if (backend instanceof NativeBackend) backend.shutdown();
 }
 
-/** How often repeatCancel() cancels again. */
-const CANCEL_AGAIN_MS = 100;
-
-/**
- * Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears
- * the returned interval: a cancel that meets an op just being handed to a kernel worker can
- * find nothing to cancel, and the op would then wait (on a pipe) forever.
- */
+/** Cancel the ops in flight on `fd` now and again every CANCEL_AGAIN_MS until the caller clears the returned interval. */
 export function repeatCancel(backend: OpBackend, fd: number): ReturnType<typeof setInterval> {
   void backend.cancelFd(fd);
   const again = setInterval(() => void backend.cancelFd(fd), CANCEL_AGAIN_MS);

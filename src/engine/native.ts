@@ -16,7 +16,7 @@ import { debugLog } from '../debug';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
-import type { BackendKind, FileTypeAndSize, LinkedOp, LinkedOps, OpBackend, PathLike, RawStat, ReadDone, StatResult } from './types';
+import { CANCEL_AGAIN_MS, type BackendKind, type FileTypeAndSize, type LinkedOp, type LinkedOps, type OpBackend, type PathLike, type RawStat, type ReadDone, type StatResult } from './types';
 import { errnoByName } from '../errors';
 
 // libuv's numbers: Linux's errno negated, Windows' own (-4054, -4081).
@@ -36,9 +36,10 @@ const NOT_HERE = -(2 ** 31);
 const STATX_SIZE = 256;
 /** How many statx outputs the backend keeps for reuse (one per stat in flight, up to this). */
 const SPARE_STAT_OUTS = 64;
-/** Offsets in it of st_mode (u16) and st_size (u64); parseStatx() reads every field. */
+/** Offsets in it of st_mode (u16), st_size (u64) and st_dev (u32 major, u32 minor); parseStatx() reads every field. */
 const STATX_MODE = 28;
 const STATX_SIZE_AT = 40;
+const STATX_DEV_AT = 136;
 /** drainSync(): how long one addon wait lasts before JavaScript looks at the clock again. */
 const DRAIN_SLICE_MS = 50;
 /** The least time the exit path waits for cancelled and running ops to end (see waitSync). */
@@ -95,6 +96,11 @@ function makedev(major: number, minor: number): number {
   return (major & 0xfff) * 2 ** 8 + (minor & 0xff) + (minor >>> 8) * 2 ** 20 + (major >>> 12) * 2 ** 44;
 }
 
+/** st_dev of a statx output, as fs.Stats' dev. */
+function statxDev(b: Buffer): number {
+  return makedev(b.readUInt32LE(STATX_DEV_AT), b.readUInt32LE(STATX_DEV_AT + 4));
+}
+
 /**
  * The fields of a Linux `struct statx` (the contract's stat layout): mask@0 blksize@4
  * nlink@16 uid@20 gid@24 mode@28(u16) ino@32 size@40 blocks@48 atime@64 btime@80 ctime@96
@@ -102,7 +108,7 @@ function makedev(major: number, minor: number): number {
  */
 export function parseStatx(b: Buffer): RawStat {
   return {
-    dev: makedev(b.readUInt32LE(136), b.readUInt32LE(140)),
+    dev: statxDev(b),
     ino: u64(b, 32),
     mode: b.readUInt16LE(STATX_MODE),
     nlink: b.readUInt32LE(16),
@@ -199,11 +205,47 @@ export class NativeBackend implements OpBackend {
     }
   }
 
-  open(path: PathLike, flags: number, mode: number): Promise<number> {
+  open(path: PathLike, flags: number, mode: number, signal?: AbortSignal): Promise<number> {
     const p = pathBytes(path);
     const t = this.token(undefined, p);
     const rc = this.addon.open(this.ticket(t), p, flags, mode);
-    return rc < 0 ? this.refused(t, rc) ?? this.fallback.open(path, flags, mode) : this.track<number>(t, rc, Kind.Number);
+    if (rc < 0) return this.refused(t, rc) ?? this.fallback.open(path, flags, mode);
+    if (signal === undefined || this.addon.cancelOpen === undefined) return this.track<number>(t, rc, Kind.Number);
+    return this.abortableOpen(t, rc, signal);
+  }
+
+  /**
+   * track() of open `t`, cancelled in the kernel once `signal` aborts, and again every
+   * CANCEL_AGAIN_MS until it has completed (a cancel that finds it still waiting for ring room,
+   * or just being handed to a kernel worker, misses it). An open of a FIFO waits for the other
+   * end; left alone it would keep the event loop alive for good.
+   */
+  private abortableOpen(t: number, rc: number, signal: AbortSignal): Promise<number> {
+    let settled = false;
+    let again: ReturnType<typeof setInterval> | undefined;
+    const cancel = (): void => {
+      // First the interval: the cancel may settle the open inline, which clears it.
+      again = setInterval(() => this.cancelOpen(t), CANCEL_AGAIN_MS);
+      again.unref();
+      this.cancelOpen(t);
+    };
+    // Runs as the open settles, before token `t` can be reused: no cancel names it afterwards.
+    const opened = this.track<number>(t, rc, Kind.Number, () => {
+      settled = true;
+      signal.removeEventListener('abort', cancel);
+      clearInterval(again);
+    });
+    if (!settled && signal.aborted) cancel();
+    else if (!settled) signal.addEventListener('abort', cancel, { once: true });
+    return opened;
+  }
+
+  /** Ask the addon to cancel open `t`; the open's own completion says how it ended. */
+  private cancelOpen(t: number): void {
+    const c = this.token();
+    const rc = this.addon.cancelOpen!(this.ticket(c), t);
+    if (rc < 0) this.release(c);
+    else void this.track<number>(c, rc, Kind.Number);
   }
 
   close(fd: number): Promise<number> {
@@ -409,7 +451,8 @@ export class NativeBackend implements OpBackend {
     const rc = this.addon.fstatCached(fd, out);
     // No statx (Linux < 4.11) or a seccomp filter refusing it: the ring's statx, or node:fs.
     if (rc === ENOSYS || rc === EPERM) return undefined;
-    return rc < 0 ? rc : { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT) };
+    if (rc < 0) return rc;
+    return { mode: out.readUInt16LE(STATX_MODE), size: u64(out, STATX_SIZE_AT), dev: statxDev(out) };
   }
 
   stat(path: PathLike): Promise<StatResult> {

@@ -38,10 +38,14 @@ export interface RawStat {
 /** Result of a stat op: a RawStat on success or a negative errno. */
 export type StatResult = RawStat | number;
 
-/** The part of a stat open() needs: st_mode (type and permission bits) and the size. */
+/**
+ * The part of a stat open() needs: st_mode (type and permission bits), the size, and the
+ * device (st_dev as fs.Stats gives it: whether the file is on /proc or /sys).
+ */
 export interface FileTypeAndSize {
   mode: number;
   size: number;
+  dev: number;
 }
 
 /** Where readThen() reports a read's result (bytes read or -errno), with the caller's `ctx`. */
@@ -55,6 +59,13 @@ export interface LinkedOps {
   written: Promise<number>;
   next: Promise<number>;
 }
+
+/**
+ * How often a cancel is sent again while its op is still out: a cancel that meets an op just
+ * being handed to a kernel worker can find nothing to cancel, and the op would then wait (a
+ * read of a pipe, the open of a FIFO) forever.
+ */
+export const CANCEL_AGAIN_MS = 100;
 
 /** readWhole()'s failure steps: -(errno + WHOLE_STEP * step). */
 export const enum ReadWholeFailure {
@@ -92,8 +103,14 @@ export const enum WholeFailure {
  */
 export interface OpBackend {
   readonly kind: BackendKind;
-  /** Open `path` with O_* `flags` (numbers from fs.constants) and creation `mode`. Resolves the fd. */
-  open(path: PathLike, flags: number, mode: number): Promise<number>;
+  /**
+   * Open `path` with O_* `flags` (numbers from fs.constants) and creation `mode`. Resolves the
+   * fd. Once `signal` aborts, the backend gives the open up where it can (io_uring: cancelled
+   * in the kernel, so an open of a FIFO without a partner ends; it then resolves a negative
+   * errno, or its fd when it won the race, which the caller closes); node:fs cannot, and its
+   * open runs on.
+   */
+  open(path: PathLike, flags: number, mode: number, signal?: AbortSignal): Promise<number>;
   /** Close `fd`. Resolves 0. */
   close(fd: number): Promise<number>;
   /** Read up to `len` bytes into `buf[off..]` from `pos` (-1: current). Resolves bytes read. */

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../config';
-import { getBackend, getBackendForFd, getBackendForFlags, getReadOnlyFileReader, isEngineFd } from '../engine';
+import { getBackend, getBackendForFd, getBackendForFlags, getBackendForType, getFileReader, isEngineFd } from '../engine';
 import type { FileTypeAndSize, OpBackend, PathLike } from '../engine/types';
 import { argTypeError, uvException, errnoByName } from '../errors';
 import { AsyncFile } from './asyncfile';
@@ -151,10 +151,11 @@ interface LayerInit {
 
 /**
  * Build BufferedFile (+ TextFile) and the AsyncFile over them, on the backend for the file's
- * ops: a read-only file's reads may need node:fs (getReadOnlyFileReader).
+ * ops: the reads of a file whose size reads 0 may need node:fs (getFileReader), and then its
+ * other ops go there too.
  */
 function buildFile(init: LayerInit): AsyncFile {
-  const backend = init.mode.writable ? init.backend : getReadOnlyFileReader(init.backend, init.st);
+  const backend = getFileReader(init.backend, init.st, !init.mode.writable);
   const io = new BufferedFile({
     backend,
     fd: init.fd,
@@ -238,7 +239,8 @@ async function fdState(fd: number): Promise<FdState | undefined> {
  * Wrap an fd that is already open. `mode` says how it may be used (its create/truncate parts
  * have no effect). The file position starts where the fd's offset is (Linux; elsewhere at 0),
  * or at the end in append mode; an fd with O_APPEND (Linux) appends whatever the mode, and one
- * with O_NONBLOCK is carried by node:fs on io_uring (getBackendForFlags). The fd's own offset is not moved, as every op is positional. A number
+ * with O_NONBLOCK is carried by node:fs on io_uring (getBackendForFlags), and so is one that is
+ * no file (epoll, eventfd, timerfd: getBackendForType). The fd's own offset is not moved, as every op is positional. A number
  * that is not an open fd rejects with EBADF, and so does one of the library's own descriptors.
  *
  * @example
@@ -262,7 +264,7 @@ export async function wrapFd<M extends string>(
   const st = await statForOpen(fdBackend, fd, undefined, false);
   if (isEngineFd(fd)) throw uvException(errnoByName('EBADF'), 'wrapFd');
   const state = await fdState(fd);
-  const backend = getBackendForFlags(fdBackend, state?.flags ?? 0);
+  const backend = getBackendForType(getBackendForFlags(fdBackend, state?.flags ?? 0), st);
   // O_APPEND: writes land at the end whatever the mode; the position starts at the offset
   // (Python's FileIO seeks to the end only for an 'a' mode).
   const seekable = isSeekableMode(st.mode);

@@ -33,6 +33,15 @@ export function isSeekableMode(mode: number): boolean {
   return type === S_IFREG || type === S_IFBLK;
 }
 
+/**
+ * Whether `mode` has no file type: a kernel object behind an anonymous inode (Linux: epoll,
+ * eventfd, signalfd, timerfd, inotify, fanotify, pidfd, userfaultfd, io_uring fds; statx
+ * gives them mode 0600 or 0700 and no type bits, Linux 6.18).
+ */
+export function isUntypedMode(mode: number): boolean {
+  return (mode & S_IFMT) === 0;
+}
+
 /** Whether `mode` is a pipe's (FIFO) or a socket's: files that never take a position. */
 export function isStreamMode(mode: number): boolean {
   const type = mode & S_IFMT;

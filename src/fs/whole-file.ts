@@ -236,7 +236,8 @@ async function openRunClose<T>(path: PathLike, options: ParsedOptions, body: (fi
   // truncates acts on the file even after the rejection: let an abort made on this tick stop
   // it first (the slot may have been taken synchronously, in the caller's own call).
   if (signal !== undefined && (flags & (O.O_CREAT | O.O_TRUNC)) !== 0) await startAbortable(signal);
-  const fd = await untilAborted(backend.open(path, flags, mode), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
+  // The backend cancels the open on abort where it can (a FIFO's would keep the loop alive).
+  const fd = await untilAborted(backend.open(path, flags, mode, signal), signal, (late) => (late >= 0 ? backend.close(late) : undefined));
   if (fd < 0) throw uvException(fd, 'open', path);
   return runThenClose(backend, fd, path, options, body);
 }
