@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { promisify } = require('node:util');
 const { Worker } = require('node:worker_threads');
+const { once } = require('node:events');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
 const { configure, open, resetConfig } = require('../dist/index.js');
@@ -123,6 +124,42 @@ test('a worker terminated while its readFile calls run leaves no fd open', { ski
   });
   await worker.terminate();
   assert.strictEqual(openFds(), before);
+});
+
+test('a worker that read files through node:fs (an empty file, /proc) and closed them closes no other fd when it ends', { skip: !linux && 'empty and /proc files go through node:fs on io_uring only', timeout: 30_000 }, async (t) => {
+  // Their reads go through node:fs under io_uring, but the engine opened the fds: if node:fs
+  // closed them too, the engine would close the numbers again when the worker's environment
+  // ends, by then the next files' (here the worker's own node:fs opens, which Node leaves open
+  // with trackUnmanagedFds off).
+  const dir = tmpDir(t);
+  const empty = path.join(dir, 'empty');
+  const victim = path.join(dir, 'victim');
+  fs.writeFileSync(empty, '');
+  fs.writeFileSync(victim, 'kept open');
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const { open } = require('ayafileio');
+    (async () => {
+      const closed = [];
+      for (const name of [workerData.empty, '/proc/self/stat']) {
+        const file = await open(name, 'rb');
+        closed.push(file.fileno());
+        await file.read();
+        await file.close();
+      }
+      // open(2) takes the lowest free numbers: the two just closed among them.
+      const reopened = Array.from({ length: 4 }, () => fs.openSync(workerData.victim, 'r'));
+      parentPort.postMessage({ closed, reopened });
+    })();`, { eval: true, workerData: { empty, victim }, trackUnmanagedFds: false });
+  const [{ closed, reopened }] = await once(worker, 'message');
+  await once(worker, 'exit');
+  try {
+    assert.ok(closed.every((fd) => reopened.includes(fd)), `the worker reopened ${closed} (got ${reopened})`);
+    for (const fd of reopened) assert.strictEqual(fs.readFileSync(fd, 'utf8'), 'kept open', `fd ${fd} after the worker ended`);
+  } finally {
+    for (const fd of reopened) fs.closeSync(fd);
+  }
 });
 
 const sizeless = '/proc/bus/input/devices'; // regular, size 0, a poll that fires only when input devices change

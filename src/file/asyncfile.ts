@@ -25,6 +25,13 @@ import { checkArgCount, checkInteger, checkPosition, checkSizeOrAll, invalidType
 /** What AsyncFile's constructor needs (built by open() and wrapFd()). */
 export interface AsyncFileInit {
   backend: OpBackend;
+  /**
+   * The backend the fd was opened on, which closes it: `backend` may be another (node:fs for
+   * the reads of a file whose size reads 0, getFileReader), and an engine forgets an fd it
+   * opened only when it closes it itself; else it would close the number again when its
+   * environment ends (a worker), by then perhaps another file's.
+   */
+  closer: OpBackend;
   io: BufferedFile;
   /** The text layer in text mode; undefined in binary mode. */
   text: TextIO | undefined;
@@ -89,6 +96,8 @@ export class AsyncFile<T extends Data = Data> {
   /** The mode string as given, e.g. 'rb' or 'a+'. */
   readonly mode: string;
   readonly #backend: OpBackend;
+  /** The backend that closes the fd (AsyncFileInit.closer). */
+  readonly #closer: OpBackend;
   readonly #io: BufferedFile;
   readonly #text: TextIO | undefined;
   readonly #textOptions: TextOptions | undefined;
@@ -104,6 +113,7 @@ export class AsyncFile<T extends Data = Data> {
   /** Internal: use open() or wrapFd(). */
   constructor(init: AsyncFileInit) {
     this.#backend = init.backend;
+    this.#closer = init.closer;
     this.#io = init.io;
     this.#text = init.text;
     this.#textOptions = init.textOptions;
@@ -112,7 +122,7 @@ export class AsyncFile<T extends Data = Data> {
     this.#path = init.path;
     this.#ownsFd = init.ownsFd;
     this.#gate = new OrderedGate((syscall) => closedFileError(syscall, this.#path), init.io);
-    this.#record = { backend: init.backend, io: init.io, name: init.name, ownsFd: init.ownsFd, file: new WeakRef(this), closing: false };
+    this.#record = { backend: init.backend, closer: init.closer, io: init.io, name: init.name, ownsFd: init.ownsFd, file: new WeakRef(this), closing: false };
     remember(this, this.#record);
   }
 
@@ -645,7 +655,7 @@ export class AsyncFile<T extends Data = Data> {
     forget(this.#record); // before the fd is closed: an exit from here on must not close it again
     this.#io.releaseBuffer(!this.#stragglersCancelled);
     if (this.#ownsFd) {
-      const r = closed ?? (await this.#backend.close(this.#io.fd));
+      const r = closed ?? (await this.#closer.close(this.#io.fd));
       if (r < 0 && failure === undefined) failure = uvException(r, 'close', this.#path);
     }
     if (failure !== undefined) throw failure;

@@ -21,6 +21,8 @@ import type { BufferedFile } from './buffered';
 /** What is needed to finish a file the program did not close. */
 export interface OpenFileRecord {
   backend: OpBackend;
+  /** The backend that closes the fd (AsyncFileInit.closer). */
+  closer: OpBackend;
   io: BufferedFile;
   name: string | Buffer | number;
   ownsFd: boolean;
@@ -72,7 +74,7 @@ function describe(record: OpenFileRecord): string {
 }
 
 function closeFd(record: OpenFileRecord): Promise<unknown> | undefined {
-  return record.ownsFd ? record.backend.close(record.io.fd) : undefined;
+  return record.ownsFd ? record.closer.close(record.io.fd) : undefined;
 }
 
 /** Flush, then close the fd: a file the program did not close and no AsyncFile is left for. */
@@ -154,7 +156,7 @@ function finishAtExit(): void {
       warnNow(`${what}; its buffered writes were lost: ${(err as Error).message}`);
     }
     // A close linked behind the final write (flushThen) may have settled in drainSync above.
-    if (record.ownsFd && !record.io.fdClosed) record.backend.closeSync(record.io.fd);
+    if (record.ownsFd && !record.io.fdClosed) record.closer.closeSync(record.io.fd);
     forget(record);
   }
 }

@@ -171,6 +171,7 @@ function buildFile(init: LayerInit): AsyncFile {
   const text = textOptions === undefined ? undefined : new TextFile(io, textOptions);
   return new AsyncFile({
     backend,
+    closer: init.backend,
     io,
     text,
     textOptions,
