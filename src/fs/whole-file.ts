@@ -169,13 +169,16 @@ function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened
 
 /**
  * `run()` holding one of the helpers' open-file slots for `path` (handlePoolMaxTotal /
- * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once; the slot, when
- * it comes, is given back.
+ * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once and leaves the
+ * queue; one just after the slot came is seen by `run()`, which then gives the slot back.
  */
 function withSlot<T>(path: PathLike, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   const key = slotKey(path);
   if (takeSlotNow(key)) return holdingSlot(key, run);
-  return untilAborted(waitForSlot(key), signal, () => releaseSlot(key)).then(() => holdingSlot(key, run));
+  return waitForSlot(key, signal).then((admitted) => {
+    if (!admitted) throwIfAborted(signal);
+    return holdingSlot(key, run);
+  });
 }
 
 /**
