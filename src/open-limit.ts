@@ -108,7 +108,6 @@ function takeIfKeyHasRoom(key: string): boolean {
 }
 
 function blockOnKey(waiter: Waiter): void {
-  if (waiter.admit === undefined) return dropAbandoned();
   let list = blockedByKey.get(waiter.key);
   if (list === undefined) {
     list = [];
