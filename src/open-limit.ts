@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { getConfig, subscribeConfig } from './config';
 import { debugLog } from './debug';
+import { whenAborted } from './abort-listeners';
 import type { PathLike } from './engine/types';
 
 interface Waiter {
@@ -170,9 +171,9 @@ function giveUpOnAbort(waiter: Waiter, signal: AbortSignal, resolve: (admitted: 
     resolve(false);
     if (abandoned >= SWEEP_MIN && abandoned * 2 >= queued) sweepAbandoned();
   };
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stop = whenAborted(signal, onAbort);
   waiter.admit = () => {
-    signal.removeEventListener('abort', onAbort);
+    stop();
     resolve(true);
   };
 }

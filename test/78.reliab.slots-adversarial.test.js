@@ -103,3 +103,45 @@ test('a call aborted while it waits for a slot leaves the queue: a path whose sl
   assert.strictEqual(out.after, 'through');
   assert.deepStrictEqual(out.end, { open: 0, waiting: 0 });
 });
+
+test('one signal given to many calls at once: one abort listener on it, none left after, and its abort still stops every call', { skip }, async (t) => {
+  // Each call in flight added its own 'abort' listener (the open, the slot wait, the body),
+  // so 11 calls sharing `AbortSignal.timeout()` made Node print MaxListenersExceededWarning,
+  // which node:fs's own calls, adding none, never cause.
+  const { getEventListeners } = require('node:events');
+  aya.configure({ handlePoolMaxPerKey: 2 });
+  t.after(() => aya.resetConfig());
+  const dir = tmpDir(t, 'aya-slots-');
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const files = Array.from({ length: 4 }, (_, i) => path.join(dir, `f${i}`));
+  for (const f of files) fs.writeFileSync(f, 'old');
+  const kept = new AbortController(); // never aborts
+  let most = 0;
+  const calls = [];
+  for (let i = 0; i < 60; i++) {
+    const f = files[i % files.length];
+    const opts = { signal: kept.signal };
+    const api = i % 2 ? aya : ayafs.promises;
+    const call = [() => api.readFile(f, opts), () => api.writeFile(f, 'new', opts), () => api.appendFile(f, '+', opts)][i % 3];
+    calls.push(call());
+    most = Math.max(most, getEventListeners(kept.signal, 'abort').length);
+  }
+  const settled = await Promise.allSettled(calls);
+  for (const r of settled) assert.strictEqual(r.status, 'fulfilled', String(r.reason));
+  assert.ok(most <= 1, `${most} abort listeners on the shared signal`);
+  assert.strictEqual(getEventListeners(kept.signal, 'abort').length, 0, 'a listener left on a signal that never aborted');
+
+  // A signal aborted while its calls are opening (2) or waiting for a slot (10): every call
+  // rejects AbortError (regular files: node:fs's thread pool cannot cancel a FIFO's open).
+  const ac = new AbortController();
+  const stopped = Array.from({ length: 12 }, (_, i) => (i % 2 ? aya : ayafs.promises).readFile(files[0], { signal: ac.signal }));
+  const listeners = getEventListeners(ac.signal, 'abort').length;
+  ac.abort();
+  for (const r of await Promise.allSettled(stopped)) assert.strictEqual(r.status === 'rejected' && r.reason.name, 'AbortError');
+  assert.ok(listeners <= 1, `${listeners} abort listeners while 12 calls were in flight`);
+  assert.deepStrictEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
+  assert.deepStrictEqual(slotStats(), { open: 0, waiting: 0 });
+});

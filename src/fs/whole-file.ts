@@ -14,6 +14,7 @@ import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../er
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { toBytes, tooManyArgs } from '../file/validate';
 import { releaseSlot, slotKey, takeSlotNow, waitForSlot } from '../open-limit';
+import { whenAborted } from '../abort-listeners';
 import { isRegularMode } from '../file/stats';
 import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
@@ -215,14 +216,14 @@ function untilAborted<T>(op: Promise<T>, signal: AbortSignal | undefined, late: 
         reject(err);
       }
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stop = whenAborted(signal, onAbort);
     op.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         resolve(value);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         reject(err);
       },
     );
@@ -280,9 +281,9 @@ function cancelOnAbort(file: Opened, signal: AbortSignal): () => void {
     file.cancelled = true;
     cancelling = repeatCancel(file.backend, file.fd);
   };
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stop = whenAborted(signal, onAbort);
   return () => {
-    signal.removeEventListener('abort', onAbort);
+    stop();
     clearInterval(cancelling);
   };
 }
