@@ -17,11 +17,13 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { getConfig, subscribeConfig } from './config';
 import { debugLog } from './debug';
+import { whenAborted } from './abort-listeners';
 import type { PathLike } from './engine/types';
 
 interface Waiter {
   key: string;
-  admit: () => void;
+  /** Resolves the wait; undefined once the caller gave up (its signal aborted). */
+  admit: (() => void) | undefined;
 }
 
 /**
@@ -45,6 +47,11 @@ let total = 0;
 const perKey = new Map<string, number>();
 const global: Waiter[] = [];
 const blockedByKey = new Map<string, Waiter[]>();
+/** Waiters queued (in `global` or `blockedByKey`), and how many of them gave up. */
+let queued = 0;
+let abandoned = 0;
+/** Below this many abandoned waiters the queues are not swept (a sweep visits every waiter). */
+const SWEEP_MIN = 1024;
 
 subscribeConfig((config) => {
   configTotal = config.handlePoolMaxTotal;
@@ -66,8 +73,18 @@ function maxTotal(): number {
  * (resolve() was 4% of a small-file readFile's CPU).
  */
 export function slotKey(path: PathLike): string {
-  if (typeof path !== 'string') return `buffer:${path.toString('hex')}`;
+  if (typeof path !== 'string') return bufferSlotKey(path);
   return isResolved(path) ? path : resolvePath(path);
+}
+
+/**
+ * A Buffer path's key: the string path's when its bytes are UTF-8 (the bytes a string path
+ * opens), so the same file named as a Buffer and as a string shares one per-path cap. Other
+ * bytes name a file no string can: they are their own key.
+ */
+function bufferSlotKey(path: Buffer): string {
+  const text = path.toString('utf8');
+  return Buffer.from(text).equals(path) ? slotKey(text) : `buffer:${path.toString('hex')}`;
 }
 
 function isResolved(path: string): boolean {
@@ -104,9 +121,21 @@ function blockOnKey(waiter: Waiter): void {
 function pump(): void {
   while (total < maxTotal() && global.length > 0) {
     const waiter = global.shift()!;
-    if (takeIfKeyHasRoom(waiter.key)) waiter.admit();
+    if (waiter.admit === undefined) dropAbandoned();
+    else if (takeIfKeyHasRoom(waiter.key)) admit(waiter);
     else blockOnKey(waiter);
   }
+}
+
+function admit(waiter: Waiter): void {
+  queued--;
+  waiter.admit!();
+}
+
+/** Count out an abandoned waiter just taken off a queue. */
+function dropAbandoned(): void {
+  queued--;
+  abandoned--;
 }
 
 /**
@@ -117,14 +146,51 @@ export function takeSlotNow(key: string): boolean {
   return global.length === 0 && total < maxTotal() && takeIfKeyHasRoom(key);
 }
 
-/** Queue for a slot for `key` (after takeSlotNow said no): resolves when admitted. */
-export function waitForSlot(key: string): Promise<void> {
+/**
+ * Queue for a slot for `key` (after takeSlotNow said no): resolves true when admitted (the
+ * slot is then held), false when `signal` aborted first (no slot is held, and the waiter
+ * leaves the queue: a path whose slots never free, a FIFO without a partner, would otherwise
+ * keep every abandoned call, and what it holds, for good).
+ */
+export function waitForSlot(key: string, signal?: AbortSignal): Promise<boolean> {
   debugLog('open-limit', () => `${key}: waiting for a slot (${total} open, caps ${maxTotal()} total / ${maxPerKey} per path)`);
-  return new Promise((admit) => {
-    const waiter = { key, admit };
+  return new Promise((resolve) => {
+    const waiter: Waiter = { key, admit: () => resolve(true) };
+    if (signal !== undefined) giveUpOnAbort(waiter, signal, resolve);
+    queued++;
     if (global.length === 0 && total < maxTotal()) blockOnKey(waiter);
     else global.push(waiter);
   });
+}
+
+/** On `signal`'s abort, mark `waiter` abandoned (it takes no slot) and resolve its wait false. */
+function giveUpOnAbort(waiter: Waiter, signal: AbortSignal, resolve: (admitted: boolean) => void): void {
+  const onAbort = (): void => {
+    waiter.admit = undefined;
+    abandoned++;
+    resolve(false);
+    if (abandoned >= SWEEP_MIN && abandoned * 2 >= queued) sweepAbandoned();
+  };
+  const stop = whenAborted(signal, onAbort);
+  waiter.admit = () => {
+    stop();
+    resolve(true);
+  };
+}
+
+/** Take abandoned waiters off every queue (when they are at least half of those queued). */
+function sweepAbandoned(): void {
+  const live = (w: Waiter): boolean => w.admit !== undefined;
+  const kept = global.filter(live);
+  global.length = 0;
+  global.push(...kept);
+  for (const [key, list] of blockedByKey) {
+    const still = list.filter(live);
+    if (still.length === 0) blockedByKey.delete(key);
+    else blockedByKey.set(key, still);
+  }
+  queued -= abandoned;
+  abandoned = 0;
 }
 
 /** Give back a slot taken for `key` and let the next waiters in. */
@@ -138,17 +204,24 @@ export function releaseSlot(key: string): void {
   if (global.length > 0) pump();
 }
 
-/** Move the oldest waiter blocked on `key`'s per-path cap, if any, to the front of `global`. */
+/**
+ * Move the oldest live waiter blocked on `key`'s per-path cap, if any, to the front of
+ * `global` (abandoned ones before it are dropped: moving one of them would leave the live
+ * waiters behind it blocked while the path has room).
+ */
 function unblockOne(key: string): void {
   const blocked = blockedByKey.get(key);
   if (blocked === undefined) return;
-  global.unshift(blocked.shift()!);
+  let waiter = blocked.shift();
+  while (waiter !== undefined && waiter.admit === undefined) {
+    dropAbandoned();
+    waiter = blocked.shift();
+  }
+  if (waiter !== undefined) global.unshift(waiter);
   if (blocked.length === 0) blockedByKey.delete(key);
 }
 
 /** Internal (tests): slots in use and calls waiting. */
 export function slotStats(): { open: number; waiting: number } {
-  let waiting = global.length;
-  for (const list of blockedByKey.values()) waiting += list.length;
-  return { open: total, waiting };
+  return { open: total, waiting: queued - abandoned };
 }

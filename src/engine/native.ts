@@ -13,6 +13,7 @@
  */
 import { getConfig, subscribeConfig, type AyafileioConfig } from '../config';
 import { debugLog } from '../debug';
+import { whenAborted } from '../abort-listeners';
 import { hostHasLibuv, type NativeAddon, type NativeOptions, type NativeRingInfo } from '../binding';
 import { chunkedRead, MAX_IO_CHUNK, writeInChunks } from './chunked';
 import { FallbackBackend } from './fallback';
@@ -223,6 +224,7 @@ export class NativeBackend implements OpBackend {
   private abortableOpen(t: number, rc: number, signal: AbortSignal): Promise<number> {
     let settled = false;
     let again: ReturnType<typeof setInterval> | undefined;
+    let stop: (() => void) | undefined;
     const cancel = (): void => {
       // First the interval: the cancel may settle the open inline, which clears it.
       again = setInterval(() => this.cancelOpen(t), CANCEL_AGAIN_MS);
@@ -232,11 +234,11 @@ export class NativeBackend implements OpBackend {
     // Runs as the open settles, before token `t` can be reused: no cancel names it afterwards.
     const opened = this.track<number>(t, rc, Kind.Number, () => {
       settled = true;
-      signal.removeEventListener('abort', cancel);
+      stop?.();
       clearInterval(again);
     });
     if (!settled && signal.aborted) cancel();
-    else if (!settled) signal.addEventListener('abort', cancel, { once: true });
+    else if (!settled) stop = whenAborted(signal, cancel);
     return opened;
   }
 

@@ -14,6 +14,7 @@ import { errnoByName, fileTooLarge, partialWriteError, uvException } from '../er
 import { acquireBuffer, releaseBuffer } from '../file/buffer-pool';
 import { toBytes, tooManyArgs } from '../file/validate';
 import { releaseSlot, slotKey, takeSlotNow, waitForSlot } from '../open-limit';
+import { whenAborted } from '../abort-listeners';
 import { isRegularMode } from '../file/stats';
 import { getOptions, invalidArgType, invalidArgValue, parseEncoding, parseMode, parseOpenFlag, validateBoolean, validatePath } from './args';
 
@@ -169,13 +170,16 @@ function withFile<T>(path: PathLike, options: ParsedOptions, body: (file: Opened
 
 /**
  * `run()` holding one of the helpers' open-file slots for `path` (handlePoolMaxTotal /
- * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once; the slot, when
- * it comes, is given back.
+ * handlePoolMaxPerKey). An abort while waiting for the slot rejects at once and leaves the
+ * queue; one just after the slot came is seen by `run()`, which then gives the slot back.
  */
 function withSlot<T>(path: PathLike, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   const key = slotKey(path);
   if (takeSlotNow(key)) return holdingSlot(key, run);
-  return untilAborted(waitForSlot(key), signal, () => releaseSlot(key)).then(() => holdingSlot(key, run));
+  return waitForSlot(key, signal).then((admitted) => {
+    if (!admitted) throwIfAborted(signal);
+    return holdingSlot(key, run);
+  });
 }
 
 /**
@@ -212,14 +216,14 @@ function untilAborted<T>(op: Promise<T>, signal: AbortSignal | undefined, late: 
         reject(err);
       }
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stop = whenAborted(signal, onAbort);
     op.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         resolve(value);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         reject(err);
       },
     );
@@ -277,9 +281,9 @@ function cancelOnAbort(file: Opened, signal: AbortSignal): () => void {
     file.cancelled = true;
     cancelling = repeatCancel(file.backend, file.fd);
   };
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stop = whenAborted(signal, onAbort);
   return () => {
-    signal.removeEventListener('abort', onAbort);
+    stop();
     clearInterval(cancelling);
   };
 }
