@@ -68,3 +68,23 @@ test('a buffer transferred away right after the call: the file never gets the by
     }
   }
 });
+
+test('writeFiles of different lengths racing on one path leave only their own bytes, never zeros (the step-by-step path, buffers over 64 KiB)', async (t) => {
+  // node:fs's truncating open empties the file, then each write covers its own range: the end
+  // state mixes the writers' bytes but holds no byte neither wrote. A cut made after a write
+  // could extend the file past a shorter writer's cut, leaving zeros.
+  const dir = tmpDir(t);
+  const long = Buffer.alloc(200 * 1024, 'a');
+  const short = Buffer.alloc(100 * 1024, 'b');
+  for (const [name, writeFile] of Object.entries(WRITERS)) {
+    const p = path.join(dir, name);
+    for (let round = 0; round < 150; round++) {
+      fs.writeFileSync(p, Buffer.alloc(300 * 1024, 'x'));
+      await Promise.all([writeFile(p, long), writeFile(p, short), writeFile(p, long), writeFile(p, short)]);
+      const end = fs.readFileSync(p);
+      assert.ok(end.length === long.length || end.length === short.length, `${name}, round ${round}: ${end.length} bytes`);
+      assert.strictEqual(end.indexOf(0), -1, `${name}, round ${round}: a zero byte at ${end.indexOf(0)} of ${end.length}`);
+      assert.strictEqual(end.indexOf('x'), -1, `${name}, round ${round}: the old file's byte at ${end.indexOf('x')}`);
+    }
+  }
+});

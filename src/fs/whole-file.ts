@@ -553,11 +553,11 @@ function replacesInPlace(options: ParsedOptions, source: WriteSource, backend: O
 }
 
 /**
- * Write `data` over a file opened like O_TRUNC but without it, and cut the file to the bytes
- * written where it was longer or its size may be stale (sizeBefore): the file ends as
- * node:fs's truncating open leaves it, also after a failed or aborted write (exactly the
- * bytes written), but a file rewritten with as many bytes or more is not truncated at all
- * where the kernel owns its size. A truncation frees every block of the file and
+ * Write `data` over a file opened like O_TRUNC but without it, cut first to the data's length
+ * where it was longer or its size may be stale (sizeBefore), and cut to the bytes written
+ * after a failed or aborted write: the file ends as node:fs's truncating open leaves it
+ * (exactly the bytes written), but a file rewritten with as many bytes or more is not
+ * truncated at all where the kernel owns its size. A truncation frees every block of the file and
  * the writes then allocate them again; on ext4 it also discards them and makes the close
  * start writeback (docs/performance.md, "Replacing a file in place"). Bun's writeFile does the
  * same. Only regular files are cut: O_TRUNC leaves pipes and devices alone too.
@@ -566,10 +566,11 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
   const { backend, fd } = file;
   const st = backend.fstatCached?.(fd) ?? (await backend.fstat(fd));
   if (typeof st === 'number') throw uvException(st, 'fstat');
-  const before = sizeBefore(backend, fd, st, data.length);
+  let before = sizeBefore(backend, fd, st, data.length);
   try {
     throwIfDetached(data); // then cut below, as node:fs's open has emptied the file
-    if (isRegularMode(st.mode) && before <= data.length && !flush) await writeLinkedClose(file, data);
+    if (before > data.length) before = await cutBeforeWrite(file, data.length);
+    if (isRegularMode(st.mode) && !flush) await writeLinkedClose(file, data);
     else await writeOpened(file, data, null, false);
   } finally {
     if (file.closed !== true && before > file.written) {
@@ -578,6 +579,18 @@ async function replaceInPlace(file: Opened, data: Uint8Array, flush: boolean): P
       if (cut < 0 && file.written === data.length) throw uvException(cut, 'ftruncate');
     }
   }
+}
+
+/**
+ * Cut `file` to the `length` bytes about to be written over it; resolves that length, the
+ * file's size now. Before the write, as the whole-file write in C cuts (native/linux/whole.c):
+ * writers racing on one path each cover what their own cut left, where a cut after the write
+ * could extend the file past a shorter writer's cut, leaving zeros node:fs never leaves.
+ */
+async function cutBeforeWrite(file: Opened, length: number): Promise<number> {
+  const cut = await file.backend.ftruncate(file.fd, length);
+  if (cut < 0) throw uvException(cut, 'ftruncate');
+  return length;
 }
 
 /**
