@@ -12,7 +12,7 @@ const { Worker } = require('node:worker_threads');
 const { once } = require('node:events');
 const nodeFsp = require('node:fs/promises');
 const aya = require('ayafileio/fs');
-const { configure, open, resetConfig } = require('../dist/index.js');
+const { configure, getBackendInfo, open, resetConfig } = require('../dist/index.js');
 const { isRoot, tmpDir } = require('./_lib/reliab-util.js');
 
 const AT_ONCE = 64 * 1024;
@@ -104,7 +104,11 @@ test('a thousand reads at once, and configure() while they run: every file right
   assert.strictEqual(openFds(), before);
 });
 
-test('a worker terminated while its readFile calls run leaves no fd open', { skip: !linux && 'counts fds in /proc/self/fd', timeout: 60_000 }, async (t) => {
+// node:fs itself leaks here: an open that completes on libuv's pool after the worker's end
+// leaves its fd open (plain node:fs/promises readFile, the same worker terminated 30 times with
+// two busy loops beside it: a leak in 15 of 30), so the fallback, which is node:fs, can too.
+const leaksLikeNodeFs = getBackendInfo().backend === 'fallback' && 'the fallback is node:fs, which leaks the fd of an open its pool completes after a worker\'s end';
+test('a worker terminated while its readFile calls run leaves no fd open', { skip: (!linux && 'counts fds in /proc/self/fd') || leaksLikeNodeFs, timeout: 60_000 }, async (t) => {
   const dir = tmpDir(t);
   for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(dir, `w${i}`), `worker file ${i}`);
   const before = openFds();
