@@ -264,3 +264,31 @@ test('seek past EOF then write: the hole reads back as zeros (stream and positio
   assert.ok(disk.subarray(100001, 300000).every((b) => b === 0), 'second hole is zeros');
   assert.strictEqual(disk[300000], 0x59);
 });
+
+test('recursive mkdir on a read-only or full filesystem fails as this Node\'s node:fs does (ayafileio/fs, promise and callback forms)', async (t) => {
+  // Node stats a directory whose mkdir failed with anything but EACCES, EPERM, ENOTDIR (and,
+  // from Node 22, ENOSPC) and reports the stat's ENOENT: EROFS never shows.
+  const ro = mountTmpfs(t, '1m');
+  if (ro.startsWith('skip:')) return t.skip(ro.slice(6));
+  const why = remountReadOnly(ro);
+  if (why) return t.skip(why.slice(6));
+  const full = mountTmpfs(t, '1m,nr_inodes=4');
+  if (full.startsWith('skip:')) return t.skip(full.slice(6));
+  for (let i = 0; fs.readdirSync(full).length === i; i++) {
+    try {
+      fs.mkdirSync(path.join(full, `d${i}`));
+    } catch (e) {
+      assert.strictEqual(e.code, 'ENOSPC', 'the tmpfs ran out of inodes');
+    }
+  }
+  const ayafs = require('ayafileio/fs');
+  const failure = (e) => (e ? { code: e.code, errno: e.errno, syscall: e.syscall, path: e.path, message: e.message } : 'created');
+  const promised = (mkdir, p) => mkdir(p, { recursive: true }).then(() => 'created', failure);
+  const called = (mkdir, p) => new Promise((resolve) => mkdir(p, { recursive: true }, (e) => resolve(failure(e))));
+  for (const p of [path.join(ro, 'a', 'b'), path.join(ro, 'a'), path.join(full, 'x', 'y'), path.join(full, 'x')]) {
+    const want = await promised(fs.promises.mkdir, p);
+    assert.notStrictEqual(want, 'created', p);
+    assert.deepStrictEqual(await promised(ayafs.promises.mkdir, p), want, `${p}, promise`);
+    assert.deepStrictEqual(await called(ayafs.mkdir, p), await called(fs.mkdir, p), `${p}, callback`);
+  }
+});

@@ -14,6 +14,15 @@ const EEXIST = errnoByName('EEXIST');
 const ENOENT = errnoByName('ENOENT');
 const ENOTDIR = errnoByName('ENOTDIR');
 
+/**
+ * The failures of a directory's mkdir that Node's recursive mkdir reports as they are (its
+ * MKDirpAsync, src/node_file.cc). For any other but ENOENT (its parents come first) and
+ * EEXIST it stats the directory and reports what the stat says: on a read-only filesystem
+ * (EROFS), ENOENT. Node 22 added ENOSPC to these; Node 18 and 20 report a full filesystem
+ * as ENOENT too.
+ */
+const REPORTED_AS_IS = new Set(['EACCES', 'EPERM', 'ENOTDIR', ...(Number(process.versions.node.split('.')[0]) >= 22 ? ['ENOSPC'] : [])].map(errnoByName));
+
 /** Whether a stat result (or its errno) is a directory's. */
 function isDirectory(st: StatResult): boolean {
   return typeof st !== 'number' && (st.mode & S_IFMT) === S_IFDIR;
@@ -39,15 +48,17 @@ async function mkdirRecursive(dir: string, mode: number, requested: PathLike, as
     r = await backend.mkdir(asPath(dir), mode);
     if (r === 0) return first ?? dir;
   }
-  if (r !== EEXIST) throw uvException(r, 'mkdir', here);
-  // Something is there: fine if it is a directory (through symlinks). Otherwise, for the path
-  // asked for, the stat's failure (a symlink loop ELOOP, a dangling one ENOENT, 'file/'
-  // ENOTDIR) or EEXIST; for a parent of it, ENOTDIR at that parent, whatever the stat said
-  // (what Windows reports too, where mkdir of a path under a file says ENOENT), as Node's.
+  if (REPORTED_AS_IS.has(r)) throw uvException(r, 'mkdir', here);
+  // Something is there (EEXIST), or the mkdir failed otherwise (EROFS, ELOOP, ...): as in
+  // Node's, the stat decides. A directory (through symlinks) is fine. Otherwise, for the path
+  // asked for or any failure but EEXIST, the stat's failure (a symlink loop ELOOP, a dangling
+  // one or a name not made ENOENT, 'file/' ENOTDIR) or EEXIST; after EEXIST at a parent of
+  // it, ENOTDIR at that parent, whatever the stat said (what Windows reports too, where mkdir
+  // of a path under a file says ENOENT).
   const st = await getBackendForFd().stat(asPath(dir));
   if (isDirectory(st)) return first;
-  if (dir !== top) throw uvException(ENOTDIR, 'mkdir', here);
-  throw uvException(typeof st === 'number' ? st : EEXIST, 'mkdir', requested);
+  if (r === EEXIST && dir !== top) throw uvException(ENOTDIR, 'mkdir', here);
+  throw uvException(typeof st === 'number' ? st : EEXIST, 'mkdir', here);
 }
 
 const WINDOWS = process.platform === 'win32';
