@@ -126,13 +126,20 @@ function getNodeFsBackend(): OpBackend {
 }
 
 /**
+ * node:fs's backend in place of `backend` when that is of `kind` and `needed` (the functions
+ * below each say where the kernel path would not behave as node:fs); else `backend` itself.
+ */
+function nodeFsInPlaceOf(backend: OpBackend, kind: BackendKind, needed = true): OpBackend {
+  return backend.kind === kind && needed ? getNodeFsBackend() : backend;
+}
+
+/**
  * The backend for an fd this library did not open (wrapFd): the realm's backend where fds
  * are the kernel's own (io_uring, Dispatch I/O, fallback), node:fs under IOCP, whose fds
  * index the addon's handle table, so a C runtime fd from node:fs means nothing to it.
  */
 export function getBackendForFd(): OpBackend {
-  const backend = getBackend();
-  return backend.kind === 'iocp' ? getNodeFsBackend() : backend;
+  return nodeFsInPlaceOf(getBackend(), 'iocp');
 }
 
 /**
@@ -144,7 +151,7 @@ export function getBackendForFd(): OpBackend {
  * the next write would land on those bytes. Such writes use node:fs there (docs/migrating.md).
  */
 export function getPositionWriter(backend: OpBackend): OpBackend {
-  return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
+  return nodeFsInPlaceOf(backend, 'io_uring');
 }
 
 /**
@@ -156,7 +163,7 @@ export function getPositionWriter(backend: OpBackend): OpBackend {
  * `backend`.
  */
 export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend {
-  return backend.kind === 'io_uring' && (flags & constants.O_NONBLOCK) !== 0 ? getNodeFsBackend() : backend;
+  return nodeFsInPlaceOf(backend, 'io_uring', (flags & constants.O_NONBLOCK) !== 0);
 }
 
 /**
@@ -167,7 +174,7 @@ export function getBackendForFlags(backend: OpBackend, flags: number): OpBackend
  * once (node:fs, the fallback; docs/reliability.md). Elsewhere `backend`.
  */
 export function getBackendForType(backend: OpBackend, st: FileTypeAndSize): OpBackend {
-  return backend.kind === 'io_uring' && isUntypedMode(st.mode) ? getNodeFsBackend() : backend;
+  return nodeFsInPlaceOf(backend, 'io_uring', isUntypedMode(st.mode));
 }
 
 /**
@@ -179,7 +186,7 @@ export function getBackendForType(backend: OpBackend, st: FileTypeAndSize): OpBa
  * returns at once. Elsewhere the backend itself.
  */
 export function getSizelessFileReader(backend: OpBackend): OpBackend {
-  return backend.kind === 'io_uring' ? getNodeFsBackend() : backend;
+  return nodeFsInPlaceOf(backend, 'io_uring');
 }
 
 /**
